@@ -1,0 +1,379 @@
+#include "http_server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+
+#include <deque>
+#include <list>
+#include <optional>
+#include <sstream>
+#include <system_error>
+#include <unistd.h>
+#include <vector>
+
+namespace fakes::http {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+using unix_socket = net::local::stream_protocol;
+
+Response make_response(Status status, std::string body, std::string_view content_type, unsigned version) {
+  Response res{status, version};
+  if (!content_type.empty()) res.set(bhttp::field::content_type, content_type);
+  res.body() = std::move(body);
+  return res;
+}
+
+namespace {
+
+Response default_error(Status status, std::string_view message) {
+  return make_response(status, std::string(message) + "\n", "text/plain; charset=utf-8");
+}
+
+// What an exchange needs from the connection that carries it.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual void write(std::string bytes) = 0;
+  /// The exchange's last bytes are queued; go on reading (keep-alive) or close once written.
+  virtual void exchange_done(bool keep_alive) = 0;
+  virtual bool open() const = 0;
+  virtual void close() = 0;
+  virtual std::string_view transport() const = 0;
+};
+
+class ExchangeImpl final : public Exchange {
+ public:
+  ExchangeImpl(std::weak_ptr<Connection> connection, Request request)
+      : connection_(std::move(connection)), request_(std::move(request)) {}
+
+  ~ExchangeImpl() override {
+    // A handler that dropped its exchange without answering must not hang the client.
+    if (!finished_) {
+      if (auto c = connection_.lock(); c && c->open()) {
+        if (streaming_) {
+          c->write("0\r\n\r\n");
+          c->exchange_done(false);
+        } else {
+          write_response(*c, default_error(Status::internal_server_error, "handler gave no answer"), false);
+        }
+      }
+    }
+  }
+
+  const Request& request() const override { return request_; }
+
+  void respond(Response response) override {
+    if (finished_ || streaming_) return;
+    finished_ = true;
+    if (auto c = connection_.lock(); c && c->open()) write_response(*c, std::move(response), request_.keep_alive());
+  }
+
+  void begin_stream(Response header) override {
+    if (finished_ || streaming_) return;
+    streaming_ = true;
+    auto c = connection_.lock();
+    if (!c || !c->open()) return;
+    header.version(request_.version());
+    header.keep_alive(request_.keep_alive());
+    header.chunked(true);
+    std::ostringstream os;
+    os << header.base();
+    c->write(os.str());
+  }
+
+  void send_chunk(std::string_view data) override {
+    if (!streaming_ || finished_ || data.empty()) return;
+    auto c = connection_.lock();
+    if (!c || !c->open()) return;
+    char size[24];
+    int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+    std::string chunk(size, static_cast<std::size_t>(n));
+    chunk.append(data);
+    chunk.append("\r\n");
+    c->write(std::move(chunk));
+  }
+
+  void end_stream() override {
+    if (!streaming_ || finished_) return;
+    finished_ = true;
+    if (auto c = connection_.lock(); c && c->open()) {
+      c->write("0\r\n\r\n");
+      c->exchange_done(request_.keep_alive());
+    }
+  }
+
+  bool is_open() const override {
+    auto c = connection_.lock();
+    return c && c->open();
+  }
+
+  void on_close(std::function<void()> callback) override { close_callbacks_.push_back(std::move(callback)); }
+
+  void abort() override {
+    finished_ = true;
+    if (auto c = connection_.lock()) c->close();
+  }
+
+  std::string_view transport() const override {
+    auto c = connection_.lock();
+    return c ? c->transport() : std::string_view{};
+  }
+
+  /// Called by the connection when it closes before this exchange finished.
+  void connection_closed() {
+    if (finished_) return;
+    finished_ = true;
+    auto callbacks = std::move(close_callbacks_);
+    for (auto& cb : callbacks) cb();
+  }
+
+  bool finished() const { return finished_; }
+
+ private:
+  void write_response(Connection& c, Response res, bool keep_alive) {
+    finished_ = true;
+    const bool head = request_.method() == bhttp::verb::head;
+    res.version(request_.version());
+    res.keep_alive(keep_alive);
+    if (!res.has_content_length() && !res.chunked()) res.prepare_payload();
+    std::ostringstream os;
+    os << res.base();
+    if (!head) os << res.body();
+    c.write(os.str());
+    c.exchange_done(keep_alive);
+  }
+
+  std::weak_ptr<Connection> connection_;
+  Request request_;
+  bool finished_ = false;
+  bool streaming_ = false;
+  std::vector<std::function<void()>> close_callbacks_;
+};
+
+}  // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(net::io_context& io_, Handler handler_, ServerOptions options_)
+      : io(io_), handler(std::move(handler_)), options(std::move(options_)) {
+    if (!options.make_error) options.make_error = default_error;
+  }
+
+  void track(const std::shared_ptr<Connection>& c) {
+    connections.remove_if([](const std::weak_ptr<Connection>& w) { return w.expired(); });
+    connections.push_back(c);
+  }
+
+  net::io_context& io;
+  Handler handler;
+  ServerOptions options;
+  std::vector<std::shared_ptr<tcp::acceptor>> tcp_acceptors;
+  std::vector<std::pair<std::shared_ptr<unix_socket::acceptor>, std::string>> unix_acceptors;
+  std::list<std::weak_ptr<Connection>> connections;
+  bool stopped = false;
+};
+
+namespace {
+
+template <class Protocol>
+class Session final : public Connection, public std::enable_shared_from_this<Session<Protocol>> {
+ public:
+  Session(typename Protocol::socket socket, std::shared_ptr<Server::Impl> server, std::string_view transport)
+      : stream_(std::move(socket)), server_(std::move(server)), transport_(transport) {}
+
+  void start() { do_read(); }
+
+  void write(std::string bytes) override {
+    if (closed_) return;
+    outbox_.push_back(std::move(bytes));
+    if (!writing_) do_write();
+  }
+
+  void exchange_done(bool keep_alive) override {
+    exchange_done_ = true;
+    keep_alive_ = keep_alive;
+    if (!writing_) after_exchange();
+  }
+
+  bool open() const override { return !closed_; }
+
+  void close() override {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ec;
+    stream_.socket().shutdown(Protocol::socket::shutdown_both, ec);
+    stream_.close();
+    if (auto ex = exchange_.lock()) ex->connection_closed();
+  }
+
+  std::string_view transport() const override { return transport_; }
+
+ private:
+  void do_read() {
+    if (closed_) return;
+    exchange_done_ = false;
+    parser_.emplace();
+    parser_->body_limit(server_->options.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
+    stream_.expires_after(std::chrono::seconds(server_->options.idle_timeout_seconds));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (closed_) return;
+    if (ec) {
+      if (ec == bhttp::error::body_limit) return fail_request(Status::payload_too_large, "request body too large");
+      if (ec == bhttp::error::header_limit) return fail_request(Status::request_header_fields_too_large, "request header too large");
+      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() && ec != bhttp::error::end_of_stream &&
+          ec != bhttp::error::partial_message)
+        return fail_request(Status::bad_request, "malformed request: " + ec.message());
+      return close();  // EOF, timeout, reset: nothing to answer
+    }
+    stream_.expires_never();  // the handler may hold this exchange for a long time (streams)
+    auto exchange = std::make_shared<ExchangeImpl>(this->weak_from_this(), parser_->release());
+    exchange_ = exchange;
+    probe();
+    server_->handler(exchange);
+  }
+
+  // While an exchange is pending, keep a read outstanding so a client that goes away is noticed
+  // (Docker CLI drops its /wait connection; event subscribers disconnect). Bytes that arrive meanwhile
+  // are the next pipelined request and stay in buffer_ for the parser.
+  void probe() {
+    if (probing_ || closed_ || buffer_.size() > server_->options.header_limit) return;
+    probing_ = true;
+    stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->probing_ = false;
+      if (self->closed_) return;
+      if (ec) return self->close();
+      self->buffer_.commit(n);
+      if (self->exchange_done_ && !self->writing_ && self->keep_alive_)
+        self->do_read();
+      else
+        self->probe();
+    });
+  }
+
+  void do_write() {
+    if (closed_ || outbox_.empty()) return;
+    writing_ = true;
+    net::async_write(stream_, net::buffer(outbox_.front()),
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->writing_ = false;
+                       if (self->closed_) return;
+                       if (ec) return self->close();
+                       self->outbox_.pop_front();
+                       if (!self->outbox_.empty()) return self->do_write();
+                       if (self->exchange_done_) self->after_exchange();
+                     });
+  }
+
+  void after_exchange() {
+    if (closed_) return;
+    if (!keep_alive_) return close();
+    if (probing_) return;  // the outstanding probe resumes reading when the next bytes arrive
+    do_read();
+  }
+
+  void fail_request(Status status, std::string message) {
+    Response res = server_->options.make_error(status, message);
+    res.version(11);
+    res.keep_alive(false);
+    res.prepare_payload();
+    std::ostringstream os;
+    os << res;
+    write(os.str());
+    exchange_done(false);
+  }
+
+  beast::basic_stream<Protocol> stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<Server::Impl> server_;
+  std::string_view transport_;
+  std::weak_ptr<ExchangeImpl> exchange_;
+  std::deque<std::string> outbox_;
+  bool writing_ = false;
+  bool probing_ = false;
+  bool closed_ = false;
+  bool exchange_done_ = false;
+  bool keep_alive_ = true;
+};
+
+template <class Protocol>
+void accept_loop(const std::shared_ptr<typename Protocol::acceptor>& acceptor, const std::shared_ptr<Server::Impl>& server,
+                 std::string_view transport) {
+  acceptor->async_accept([acceptor, weak = std::weak_ptr<Server::Impl>(server), transport](
+                             beast::error_code ec, typename Protocol::socket socket) {
+    auto server = weak.lock();
+    if (!server || server->stopped || ec == net::error::operation_aborted) return;
+    if (!ec) {
+      auto session = std::make_shared<Session<Protocol>>(std::move(socket), server, transport);
+      server->track(session);
+      session->start();
+    }
+    // Accept errors such as EMFILE must not end the listener: keep accepting.
+    accept_loop<Protocol>(acceptor, server, transport);
+  });
+}
+
+}  // namespace
+
+Server::Server(net::io_context& io, Handler handler, ServerOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(handler), std::move(options))) {}
+
+Server::~Server() { stop(); }
+
+std::uint16_t Server::listen_tcp(const std::string& address, std::uint16_t port) {
+  auto acceptor = std::make_shared<tcp::acceptor>(impl_->io);
+  tcp::endpoint endpoint{net::ip::make_address(address), port};
+  acceptor->open(endpoint.protocol());
+  acceptor->set_option(net::socket_base::reuse_address(true));
+  acceptor->bind(endpoint);
+  acceptor->listen(net::socket_base::max_listen_connections);
+  impl_->tcp_acceptors.push_back(acceptor);
+  accept_loop<tcp>(acceptor, impl_, "tcp");
+  return acceptor->local_endpoint().port();
+}
+
+void Server::listen_unix(const std::string& path) {
+  ::unlink(path.c_str());  // a stale socket from an earlier run would make bind fail
+  auto acceptor = std::make_shared<unix_socket::acceptor>(impl_->io);
+  unix_socket::endpoint endpoint{path};
+  acceptor->open(endpoint.protocol());
+  acceptor->bind(endpoint);
+  acceptor->listen(net::socket_base::max_listen_connections);
+  impl_->unix_acceptors.emplace_back(acceptor, path);
+  accept_loop<unix_socket>(acceptor, impl_, "unix");
+}
+
+void Server::close_connections() {
+  auto connections = impl_->connections;  // close() may run callbacks that touch the list
+  for (auto& weak : connections)
+    if (auto c = weak.lock()) c->close();
+  impl_->connections.clear();
+}
+
+void Server::stop() {
+  if (!impl_ || impl_->stopped) return;
+  impl_->stopped = true;
+  beast::error_code ec;
+  for (auto& a : impl_->tcp_acceptors) a->close(ec);
+  for (auto& [a, path] : impl_->unix_acceptors) {
+    a->close(ec);
+    ::unlink(path.c_str());
+  }
+  close_connections();
+}
+
+std::size_t Server::connection_count() const {
+  std::size_t n = 0;
+  for (auto& weak : impl_->connections)
+    if (auto c = weak.lock(); c && c->open()) ++n;
+  return n;
+}
+
+}  // namespace fakes::http

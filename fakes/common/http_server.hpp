@@ -1,0 +1,85 @@
+#pragma once
+// A small HTTP/1.1 server for the fakes: TCP and unix-socket listeners, keep-alive, body limits,
+// and exchanges that may be answered later or streamed (Docker's /events, /wait; Consul's
+// blocking queries). Everything runs on the io_context the server is given; callers from other
+// threads must post onto it. Run the io_context on ONE thread: sessions use no strands.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/http.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace fakes::http {
+
+namespace bhttp = boost::beast::http;
+using Request = bhttp::request<bhttp::string_body>;
+using Response = bhttp::response<bhttp::string_body>;
+using Status = bhttp::status;
+
+/// One request in flight. The handler receives it and answers now or later: exactly one of
+/// respond() or begin_stream()/end_stream() per exchange. All calls on the server's executor.
+class Exchange {
+ public:
+  virtual ~Exchange() = default;
+  virtual const Request& request() const = 0;
+  /// Sends a complete response (Content-Length is set here; keep-alive follows the request).
+  virtual void respond(Response response) = 0;
+  /// Sends the header of a chunked response; the body follows as send_chunk() calls.
+  virtual void begin_stream(Response header) = 0;
+  virtual void send_chunk(std::string_view data) = 0;
+  /// Ends a chunked response. The connection stays usable when the client asked for keep-alive.
+  virtual void end_stream() = 0;
+  /// False once the client has gone away or the server dropped the connection.
+  virtual bool is_open() const = 0;
+  /// Called once when the connection closes before the exchange finished (client gone, fault).
+  virtual void on_close(std::function<void()> callback) = 0;
+  /// Drops the connection without finishing the response (fault injection).
+  virtual void abort() = 0;
+  /// "tcp" or "unix": which listener accepted the connection.
+  virtual std::string_view transport() const = 0;
+};
+using ExchangePtr = std::shared_ptr<Exchange>;
+using Handler = std::function<void(const ExchangePtr&)>;
+
+struct ServerOptions {
+  std::size_t body_limit = 1 << 20;        // larger bodies get 413
+  std::size_t header_limit = 64 * 1024;    // larger headers get 431
+  int idle_timeout_seconds = 60;           // keep-alive connections idle longer are closed
+  int read_timeout_seconds = 30;           // a request must arrive in full within this
+  /// Builds the server's own error answers (413, 400, ...), so each fake can speak its
+  /// API's error style (Docker: JSON {"message"}; Consul: plain text).
+  std::function<Response(Status, std::string_view message)> make_error;
+};
+
+/// Builds a response with the given status, content type and body.
+Response make_response(Status status, std::string body, std::string_view content_type,
+                       unsigned version = 11);
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, Handler handler, ServerOptions options = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Listens on address:port (port 0 = any free port); returns the bound port.
+  std::uint16_t listen_tcp(const std::string& address, std::uint16_t port);
+  /// Listens on a unix socket, replacing a stale socket file; the file is removed on stop().
+  void listen_unix(const std::string& path);
+  /// Closes every open connection but keeps listening ("all streams drop").
+  void close_connections();
+  /// Closes listeners and connections.
+  void stop();
+  std::size_t connection_count() const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace fakes::http
