@@ -1,0 +1,39 @@
+// Pure Consul-style DNS query handling: bytes in, bytes out, no I/O. DnsServer wraps it;
+// tests and the fuzz target call it directly.
+#pragma once
+
+#include "fakes/dns/dns_config.hpp"
+#include "fakes/dns/service_directory.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <span>
+#include <vector>
+
+namespace fakes::dns {
+
+class QueryHandler {
+ public:
+  /// `directory` must outlive the handler.
+  QueryHandler(const ServiceDirectory& directory, DnsConfig config);
+
+  /// Answers one query. Returns nullopt when the packet must be dropped silently: shorter
+  /// than a header, or a response (QR set; answering those invites loops). Malformed bodies
+  /// get FORMERR, names outside the domain REFUSED, directory exceptions SERVFAIL.
+  /// Not thread-safe (owns the shuffle RNG).
+  std::optional<std::vector<std::uint8_t>> answer(std::span<const std::uint8_t> query,
+                                                  Transport transport);
+
+  [[nodiscard]] const DnsConfig& config() const noexcept { return config_; }
+
+ private:
+  const ServiceDirectory& directory_;
+  DnsConfig config_;
+  std::mt19937_64 rng_;
+};
+
+/// Largest response DnsServer sends over TCP (Consul caps at 65535 minus some slack).
+inline constexpr std::size_t kMaxTcpResponse = 65523;
+
+}  // namespace fakes::dns

@@ -1,0 +1,53 @@
+// What the DNS handler needs to know about the catalog. The fake-consul side implements
+// this over its own catalog; tests use a small in-memory stub.
+//
+// Threading: DnsServer calls these methods only on its io_context thread, synchronously,
+// while answering one query; implementations need no locking if the catalog lives on that
+// thread too. Names passed in are already lower-cased; implementations should match
+// case-insensitively (Consul does) or store lower-cased keys.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fakes::dns {
+
+/// One registered service instance as seen by DNS (catalog service + its node).
+struct ServiceInstance {
+  std::string node;             ///< node name, e.g. "node1"
+  std::string node_address;     ///< node IP, e.g. "127.0.0.1"
+  std::string service_address;  ///< service Address; empty means "use node_address"
+  std::uint16_t port = 0;
+  std::vector<std::string> tags;
+  bool critical = false;     ///< any check critical -> hidden from DNS
+  bool warning = false;      ///< worst check is warning -> SRV weight = weight_warning
+  bool maintenance = false;  ///< service or node maintenance -> hidden from DNS
+  int weight_passing = 1;    ///< Weights.Passing
+  int weight_warning = 1;    ///< Weights.Warning
+};
+
+struct NodeInfo {
+  std::string name;
+  std::string address;
+  /// Node meta; answered as TXT ("key=value", or the raw value for "rfc1035-" keys).
+  std::map<std::string, std::string> meta;
+};
+
+class ServiceDirectory {
+ public:
+  virtual ~ServiceDirectory() = default;
+
+  /// Every instance of `service` in `datacenter`, healthy or not (the handler filters).
+  virtual std::vector<ServiceInstance> service_instances(std::string_view datacenter,
+                                                         std::string_view service) const = 0;
+  virtual std::optional<NodeInfo> node(std::string_view datacenter,
+                                       std::string_view node) const = 0;
+  /// Unknown datacenters answer NXDOMAIN.
+  virtual bool has_datacenter(std::string_view datacenter) const = 0;
+};
+
+}  // namespace fakes::dns
