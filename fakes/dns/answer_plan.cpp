@@ -81,7 +81,8 @@ DnsName under_domain(std::initializer_list<std::string> labels, const DnsConfig&
     if (l.empty() || l.size() > kMaxLabelLength) throw std::invalid_argument("bad label: " + l);
   }
   DnsName name{std::vector<std::string>(labels)};
-  for (const std::string& l : DnsName::from_text(config.domain).labels()) name.push_back(ascii_lower(l));
+  const DnsName domain = DnsName::from_text(config.domain);  // named: labels() of a temporary would dangle
+  for (const std::string& l : domain.labels()) name.push_back(ascii_lower(l));
   return name;
 }
 
