@@ -1,0 +1,43 @@
+#pragma once
+// Consul agent backend (upstream consul/consul.go).
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "registrator/http_client.hpp"
+#include "registrator/registry.hpp"
+
+namespace registrator {
+
+/// The Check object for a service from its check_* attrs, exactly like upstream buildCheck();
+/// nullopt when there is no check. Keys appear in Consul api.AgentServiceCheck field order.
+std::optional<nlohmann::ordered_json> build_consul_check(const Service& service);
+
+/// The body of PUT /v1/agent/service/register (api.AgentServiceRegistration as Go marshals it).
+nlohmann::ordered_json build_consul_registration(const Service& service);
+
+class ConsulBackend : public RegistryBackend {
+ public:
+  ConsulBackend(http::Endpoint endpoint, std::string token,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  // RegistryBackend
+  void ping() override;
+  void register_service(const Service& service) override;
+  void deregister(const Service& service) override;
+  void refresh(const Service& service) override;
+  std::vector<Service> services() override;
+
+  const http::Endpoint& endpoint() const { return endpoint_; }
+
+ private:
+  http::Response call(const std::string& method, const std::string& target, std::string body = {});
+
+  http::Endpoint endpoint_;
+  std::string token_;
+  std::chrono::milliseconds timeout_;
+};
+
+}  // namespace registrator

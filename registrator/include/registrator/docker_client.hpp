@@ -1,0 +1,79 @@
+#pragma once
+// Docker Engine API access (the parts registrator needs).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace registrator {
+
+/// A failed Docker call; what() names the daemon and its message.
+class DockerError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// One container event. Keyed on Action/Actor.ID (API >= 1.52 has no status/id/from);
+/// the legacy fields are used only when the modern ones are missing.
+struct DockerEvent {
+  std::string type;    ///< "container", ...
+  std::string action;  ///< "start", "die", "health_status: healthy", ...
+  std::string id;      ///< Actor.ID
+  std::map<std::string, std::string> attributes;  ///< Actor.Attributes (die: exitCode)
+  std::int64_t time = 0;       ///< seconds
+  std::int64_t time_nano = 0;  ///< nanoseconds
+  bool operator==(const DockerEvent&) const = default;
+};
+
+/// Parses one decoded /events object; nullopt if it has no action or id.
+std::optional<DockerEvent> parse_docker_event(const nlohmann::json& j);
+
+/// Receives the event stream.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  /// The daemon accepted the /events request; events follow.
+  virtual void on_connected() = 0;
+  virtual void on_event(DockerEvent event) = 0;
+};
+
+class DockerClient {
+ public:
+  virtual ~DockerClient() = default;
+  /// Ids of containers, running ones by default; `status` filters like `docker ps --filter status=`.
+  /// Throws DockerError.
+  virtual std::vector<std::string> list_containers(const std::vector<std::string>& status = {}) = 0;
+  /// `GET /containers/<id>/json`; nullopt when the daemon says 404 (no such container).
+  /// Throws DockerError on other failures.
+  virtual std::optional<nlohmann::json> inspect(const std::string& id) = 0;
+  /// Streams container events (from `since` seconds if given) into `sink` until the stream ends
+  /// or cancel_events() is called; returns the reason it ended. Never throws for network errors.
+  virtual std::string stream_events(std::optional<std::int64_t> since, EventSink& sink) = 0;
+  /// Thread-safe: ends the current and all later stream_events() calls.
+  virtual void cancel_events() = 0;
+};
+
+/// Splits a byte stream into top-level JSON texts (objects/arrays), tolerating newlines,
+/// RFC 7464 record separators and arbitrary chunk boundaries.
+class JsonStreamSplitter {
+ public:
+  /// Appends bytes; returns the complete JSON texts found so far.
+  std::vector<std::string> feed(std::string_view bytes);
+  /// Bytes buffered for an incomplete value.
+  std::size_t pending() const { return buf_.size(); }
+
+ private:
+  std::string buf_;
+  std::size_t scan_ = 0;
+  int depth_ = 0;
+  bool in_string_ = false;
+  bool escape_ = false;
+  std::size_t start_ = std::string::npos;
+};
+
+}  // namespace registrator

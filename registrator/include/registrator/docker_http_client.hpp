@@ -1,0 +1,37 @@
+#pragma once
+#include <chrono>
+#include <string>
+
+#include "registrator/docker_client.hpp"
+#include "registrator/http_client.hpp"
+
+namespace registrator {
+
+/// DockerClient over the Engine HTTP API (unversioned paths, like upstream v7.4.0).
+class DockerHttpClient : public DockerClient {
+ public:
+  explicit DockerHttpClient(http::Endpoint endpoint,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  /// Parses DOCKER_HOST ("unix:///path", "tcp://host:port"); empty = unix:///tmp/docker.sock.
+  /// Throws std::invalid_argument for other schemes.
+  static http::Endpoint endpoint_from_docker_host(const std::string& docker_host);
+
+  // DockerClient
+  std::vector<std::string> list_containers(const std::vector<std::string>& status = {}) override;
+  std::optional<nlohmann::json> inspect(const std::string& id) override;
+  std::string stream_events(std::optional<std::int64_t> since, EventSink& sink) override;
+  void cancel_events() override;
+
+  const http::Endpoint& endpoint() const { return endpoint_; }
+
+ private:
+  http::Response call(const std::string& target);
+  std::string error_message(const http::Response& r) const;
+
+  http::Endpoint endpoint_;
+  std::chrono::milliseconds timeout_;
+  http::Stream events_;
+};
+
+}  // namespace registrator

@@ -1,0 +1,274 @@
+#include "registrator/bridge.hpp"
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include "registrator/log.hpp"
+#include "registrator/service_builder.hpp"
+
+namespace registrator {
+
+Bridge::Bridge(DockerClient& docker, RegistryBackend& registry, Config config, Resolver resolver)
+    : docker_(docker), registry_(registry), config_(std::move(config)), resolver_(std::move(resolver)) {}
+
+std::map<std::string, std::vector<Service>> Bridge::services() const {
+  std::lock_guard lock(mu_);
+  return services_;
+}
+
+void Bridge::add(const std::string& container_id) {
+  std::lock_guard lock(mu_);
+  add_locked(container_id, false);
+}
+
+void Bridge::remove(const std::string& container_id) {
+  std::lock_guard lock(mu_);
+  remove_locked(container_id, true);
+}
+
+void Bridge::remove_on_exit(const std::string& container_id, std::optional<int> exit_code) {
+  std::lock_guard lock(mu_);
+  remove_locked(container_id, should_remove(container_id, exit_code));
+}
+
+void Bridge::handle_event(const DockerEvent& event) {
+  if (event.action == "start") {
+    add(event.id);
+  } else if (event.action == "die") {
+    std::optional<int> code;
+    if (auto it = event.attributes.find("exitCode"); it != event.attributes.end()) {
+      try {
+        std::size_t used = 0;
+        int v = std::stoi(it->second, &used);
+        if (used == it->second.size()) code = v;
+      } catch (const std::exception&) {
+      }
+    }
+    remove_on_exit(event.id, code);
+  }
+}
+
+void Bridge::add_locked(const std::string& container_id, bool quiet) {
+  if (auto d = dead_.find(container_id); d != dead_.end()) {
+    services_[container_id] = std::move(d->second.services);
+    dead_.erase(d);
+  }
+  if (services_.count(container_id)) {
+    // (sic) upstream's log.Println spacing
+    log::line("container,  " + log::id12(container_id) + " , already exists, ignoring");
+    return;
+  }
+  std::optional<nlohmann::json> container;
+  try {
+    container = docker_.inspect(container_id);
+    if (!container) {
+      log::line("unable to inspect container: " + log::id12(container_id) + " No such container: " + container_id);
+      return;
+    }
+  } catch (const std::exception& e) {
+    log::line("unable to inspect container: " + log::id12(container_id) + " " + e.what());
+    return;
+  }
+  BuildContext ctx{config_, config_.hostname, resolver_, [this](const std::string& id) {
+                     try {
+                       return docker_.inspect(id);
+                     } catch (const std::exception& e) {
+                       log::line("unable to inspect network container: " + log::id12(id) + " " + e.what());
+                       return std::optional<nlohmann::json>();
+                     }
+                   }};
+  BuildResult built = build_services(*container, ctx);
+  for (const auto& note : built.notes) {
+    if (quiet && note.rfind("ignored:", 0) == 0) continue;
+    log::line(note);
+  }
+  std::string id = container->value("Id", container_id);
+  if (id.empty()) id = container_id;
+  for (auto& service : built.services) {
+    try {
+      registry_.register_service(service);
+    } catch (const std::exception& e) {
+      log::line("register failed: " + service.id + " " + e.what());
+      continue;
+    }
+    log::line("added: " + log::id12(id) + " " + service.id);
+    services_[id].push_back(std::move(service));
+  }
+}
+
+void Bridge::remove_locked(const std::string& container_id, bool deregister) {
+  // Events may name a container by a prefix of its id; find the full id we know.
+  std::string key = container_id;
+  if (!services_.count(key) && !dead_.count(key) && container_id.size() >= 12) {
+    for (const auto& [id, _] : services_)
+      if (id.rfind(container_id, 0) == 0) key = id;
+  }
+  if (deregister) {
+    auto deregister_all = [&](const std::vector<Service>& services) {
+      for (const auto& service : services) {
+        try {
+          registry_.deregister(service);
+        } catch (const std::exception& e) {
+          log::line("deregister failed: " + service.id + " " + e.what());
+          continue;
+        }
+        log::line("removed: " + log::id12(key) + " " + service.id);
+      }
+    };
+    if (auto it = services_.find(key); it != services_.end()) deregister_all(it->second);
+    if (auto d = dead_.find(key); d != dead_.end()) {
+      deregister_all(d->second.services);
+      dead_.erase(d);
+    }
+  } else if (config_.ttl != 0 && services_.count(key)) {
+    dead_[key] = DeadContainer{config_.ttl, services_[key]};
+  }
+  services_.erase(key);
+}
+
+bool Bridge::should_remove(const std::string& container_id, std::optional<int> exit_code) {
+  if (config_.deregister == "always") return true;
+  constexpr int kSignaledBit = 128;
+  if (exit_code) return *exit_code == 0 || (*exit_code & kSignaledBit) == kSignaledBit;
+  std::optional<nlohmann::json> c;
+  try {
+    c = docker_.inspect(container_id);
+  } catch (const std::exception& e) {
+    log::line("registrator: error fetching status for container " + log::id12(container_id) +
+              " on \"die\" event: " + e.what());
+    return false;
+  }
+  if (!c) {
+    log::line("registrator: container " + log::id12(container_id) + " was removed, could not fetch exit code");
+    return true;
+  }
+  const auto state = c->value("State", nlohmann::json::object());
+  if (state.is_object() && state.value("Running", false)) {
+    log::line("registrator: not removing container " + log::id12(container_id) + ", still running");
+    return false;
+  }
+  int code = state.is_object() && state.contains("ExitCode") && state["ExitCode"].is_number_integer()
+                 ? state["ExitCode"].get<int>()
+                 : -1;
+  return code == 0 || (code >= 0 && (code & kSignaledBit) == kSignaledBit);
+}
+
+void Bridge::refresh() {
+  std::lock_guard lock(mu_);
+  for (auto it = dead_.begin(); it != dead_.end();) {
+    it->second.ttl -= config_.ttl_refresh;
+    it = it->second.ttl <= 0 ? dead_.erase(it) : std::next(it);
+  }
+  for (const auto& [id, services] : services_) {
+    for (const auto& service : services) {
+      try {
+        registry_.refresh(service);
+      } catch (const std::exception& e) {
+        log::line("refresh failed: " + service.id + " " + e.what());
+        continue;
+      }
+      log::line("refreshed: " + log::id12(id) + " " + service.id);
+    }
+  }
+}
+
+void Bridge::sync(bool quiet) {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> ids;
+  try {
+    ids = docker_.list_containers();
+  } catch (const std::exception& e) {
+    if (!quiet) throw;
+    log::line(std::string("error listing containers, skipping sync: ") + e.what());
+    return;
+  }
+  log::line("Syncing services on " + std::to_string(ids.size()) + " containers");
+  for (const auto& id : ids) {
+    auto it = services_.find(id);
+    if (it == services_.end()) {
+      add_locked(id, quiet);
+      continue;
+    }
+    for (const auto& service : it->second) {
+      try {
+        registry_.register_service(service);
+      } catch (const std::exception& e) {
+        log::line("sync register failed: " + service.id + " " + e.what());
+      }
+    }
+  }
+  if (config_.cleanup) cleanup_locked();
+}
+
+void Bridge::reconcile() {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> running;
+  try {
+    running = docker_.list_containers();
+  } catch (const std::exception& e) {
+    log::line(std::string("error listing containers, skipping reconcile: ") + e.what());
+    return;
+  }
+  std::set<std::string> alive(running.begin(), running.end());
+  std::vector<std::string> gone;
+  for (const auto& [id, _] : services_)
+    if (!alive.count(id)) gone.push_back(id);
+  for (const auto& id : gone) {
+    log::line("stale: container " + log::id12(id) + " is no longer running");
+    remove_locked(id, should_remove(id, std::nullopt));
+  }
+  sync(true);
+}
+
+void Bridge::cleanup_locked() {
+  log::line("Listing non-exited containers");
+  std::vector<std::string> non_exited;
+  try {
+    non_exited = docker_.list_containers({"created", "restarting", "running", "paused"});
+  } catch (const std::exception& e) {
+    log::line(std::string("error listing nonExitedContainers, skipping sync ") + e.what());
+    return;
+  }
+  std::set<std::string> alive(non_exited.begin(), non_exited.end());
+  std::vector<std::string> stale;
+  for (const auto& [id, _] : services_)
+    if (!alive.count(id)) stale.push_back(id);
+  for (const auto& id : stale) {
+    log::line("stale: Removing service " + id + " because it does not exist");
+    remove_locked(id, should_remove(id, std::nullopt));
+  }
+
+  log::line("Cleaning up dangling services");
+  std::vector<Service> external;
+  try {
+    external = registry_.services();
+  } catch (const std::exception& e) {
+    log::line(std::string("cleanup failed: ") + e.what());
+    return;
+  }
+  static const std::regex pattern(R"(^(.+?):([a-zA-Z0-9][a-zA-Z0-9_.-]+):[0-9]+(?::udp)?$)");
+  for (const auto& ext : external) {
+    std::smatch m;
+    if (!std::regex_match(ext.id, m, pattern)) continue;  // not registered by us
+    if (m[1].str() != config_.hostname) continue;          // registered on a different host
+    const std::string container_name = m[2].str();
+    bool known = false;
+    for (const auto& [_, services] : services_) {
+      for (const auto& s : services) {
+        if (s.name == ext.name && s.origin.container_name == container_name) known = true;
+      }
+    }
+    if (known) continue;
+    log::line("dangling: " + ext.id);
+    try {
+      registry_.deregister(ext);
+    } catch (const std::exception& e) {
+      log::line("deregister failed: " + ext.id + " " + e.what());
+      continue;
+    }
+    log::line(ext.id + " removed");
+  }
+}
+
+}  // namespace registrator

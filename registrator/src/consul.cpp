@@ -1,0 +1,175 @@
+#include "registrator/consul.hpp"
+
+#include "registrator/log.hpp"
+
+namespace registrator {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+std::string attr(const Service& s, const char* key) {
+  auto it = s.attrs.find(key);
+  return it == s.attrs.end() ? std::string() : it->second;
+}
+
+std::string replace_all(std::string s, std::string_view from, std::string_view to) {
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) {
+    s.replace(p, from.size(), to);
+  }
+  return s;
+}
+
+}  // namespace
+
+std::optional<ojson> build_consul_check(const Service& s) {
+  struct Check {
+    std::vector<std::string> args;
+    std::string interval, timeout, ttl, http, method, tcp, status, grpc, deregister_after;
+    bool tls_skip_verify = false, grpc_use_tls = false;
+  } c;
+  const std::string addr = s.ip + ":" + std::to_string(s.port);
+  if (std::string st = attr(s, "check_initial_status"); !st.empty()) c.status = st;
+  if (std::string path = attr(s, "check_http"); !path.empty()) {
+    c.http = "http://" + addr + path;
+    c.timeout = attr(s, "check_timeout");
+    c.method = attr(s, "check_http_method");
+  } else if (std::string spath = attr(s, "check_https"); !spath.empty()) {
+    c.http = "https://" + addr + spath;
+    c.timeout = attr(s, "check_timeout");
+    c.method = attr(s, "check_https_method");
+  } else if (std::string cmd = attr(s, "check_cmd"); !cmd.empty()) {
+    c.args = {"check-cmd", s.origin.container_id.substr(0, 12), s.origin.exposed_port, cmd};
+  } else if (std::string script = attr(s, "check_script"); !script.empty()) {
+    script = replace_all(script, "$SERVICE_IP", s.ip);
+    script = replace_all(script, "$SERVICE_PORT", std::to_string(s.port));
+    c.args = {script};
+  } else if (std::string ttl = attr(s, "check_ttl"); !ttl.empty()) {
+    c.ttl = ttl;
+  } else if (!attr(s, "check_tcp").empty()) {
+    c.tcp = addr;
+    c.timeout = attr(s, "check_timeout");
+  } else if (!attr(s, "check_grpc").empty()) {
+    c.grpc = addr;
+    c.timeout = attr(s, "check_timeout");
+    if (!attr(s, "check_grpc_use_tls").empty()) {
+      c.grpc_use_tls = true;
+      if (!attr(s, "check_tls_skip_verify").empty()) c.tls_skip_verify = true;
+    }
+  } else {
+    return std::nullopt;
+  }
+  if (!c.args.empty() || !c.http.empty() || !c.tcp.empty() || !c.grpc.empty()) {
+    std::string interval = attr(s, "check_interval");
+    c.interval = interval.empty() ? "10s" : interval;
+  }
+  c.deregister_after = attr(s, "check_deregister_after");
+
+  // Field order and omitempty as in consul api.AgentServiceCheck.
+  ojson j = ojson::object();
+  if (!c.args.empty()) j["ScriptArgs"] = c.args;
+  if (!c.interval.empty()) j["Interval"] = c.interval;
+  if (!c.timeout.empty()) j["Timeout"] = c.timeout;
+  if (!c.ttl.empty()) j["TTL"] = c.ttl;
+  if (!c.http.empty()) j["HTTP"] = c.http;
+  if (!c.method.empty()) j["Method"] = c.method;
+  if (!c.tcp.empty()) j["TCP"] = c.tcp;
+  if (!c.status.empty()) j["Status"] = c.status;
+  if (c.tls_skip_verify) j["TLSSkipVerify"] = true;
+  if (!c.grpc.empty()) j["GRPC"] = c.grpc;
+  if (c.grpc_use_tls) j["GRPCUseTLS"] = true;
+  if (!c.deregister_after.empty()) j["DeregisterCriticalServiceAfter"] = c.deregister_after;
+  return j;
+}
+
+ojson build_consul_registration(const Service& s) {
+  // Field order and omitempty as in consul api.AgentServiceRegistration.
+  ojson j = ojson::object();
+  if (!s.id.empty()) j["ID"] = s.id;
+  if (!s.name.empty()) j["Name"] = s.name;
+  if (!s.tags.empty()) j["Tags"] = s.tags;
+  if (s.port != 0) j["Port"] = s.port;
+  if (!s.ip.empty()) j["Address"] = s.ip;
+  if (!s.attrs.empty()) {
+    ojson meta = ojson::object();
+    for (const auto& [k, v] : s.attrs) meta[k] = v;
+    j["Meta"] = meta;
+  }
+  auto check = build_consul_check(s);
+  j["Check"] = check ? *check : ojson(nullptr);
+  j["Checks"] = nullptr;
+  return j;
+}
+
+ConsulBackend::ConsulBackend(http::Endpoint endpoint, std::string token, std::chrono::milliseconds timeout)
+    : endpoint_(std::move(endpoint)), token_(std::move(token)), timeout_(timeout) {}
+
+http::Response ConsulBackend::call(const std::string& method, const std::string& target, std::string body) {
+  http::Request req;
+  req.method = method;
+  req.target = target;
+  req.body = std::move(body);
+  if (!req.body.empty()) req.content_type = "application/json";
+  if (!token_.empty()) req.headers.emplace_back("X-Consul-Token", token_);
+  http::Response r;
+  try {
+    r = http::send(endpoint_, req, timeout_);
+  } catch (const http::TransportError& e) {
+    throw RegistryError(std::string("consul ") + e.what());
+  }
+  if (r.status != 200) {
+    std::string msg = r.body;
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) msg.pop_back();
+    throw RegistryError("consul " + endpoint_.describe() + ": Unexpected response code: " +
+                        std::to_string(r.status) + " (" + msg + ")");
+  }
+  return r;
+}
+
+void ConsulBackend::ping() {
+  auto r = call("GET", "/v1/status/leader");
+  std::string leader = r.body;
+  try {
+    auto j = nlohmann::json::parse(r.body);
+    if (j.is_string()) leader = j.get<std::string>();
+  } catch (const nlohmann::json::exception& e) {
+    throw RegistryError("consul " + endpoint_.describe() + ": bad leader response: " + e.what());
+  }
+  log::line("consul: current leader  " + leader);
+}
+
+void ConsulBackend::register_service(const Service& service) {
+  call("PUT", "/v1/agent/service/register", build_consul_registration(service).dump());
+}
+
+void ConsulBackend::deregister(const Service& service) {
+  call("PUT", "/v1/agent/service/deregister/" + http::escape_path_segment(service.id));
+}
+
+void ConsulBackend::refresh(const Service&) {}
+
+std::vector<Service> ConsulBackend::services() {
+  auto r = call("GET", "/v1/agent/services");
+  std::vector<Service> out;
+  nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
+  if (!j.is_object()) throw RegistryError("consul " + endpoint_.describe() + ": bad /v1/agent/services response");
+  for (const auto& [key, v] : j.items()) {
+    if (!v.is_object()) continue;
+    Service s;
+    s.id = v.value("ID", key);
+    if (auto it = v.find("Service"); it != v.end() && it->is_string()) s.name = it->get<std::string>();
+    if (auto it = v.find("Port"); it != v.end() && it->is_number_integer()) s.port = it->get<int>();
+    if (auto it = v.find("Address"); it != v.end() && it->is_string()) s.ip = it->get<std::string>();
+    if (auto it = v.find("Tags"); it != v.end() && it->is_array()) {
+      for (const auto& t : *it)
+        if (t.is_string()) s.tags.push_back(t.get<std::string>());
+    }
+    if (auto it = v.find("Meta"); it != v.end() && it->is_object()) {
+      for (const auto& [mk, mv] : it->items())
+        if (mv.is_string()) s.attrs[mk] = mv.get<std::string>();
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace registrator

@@ -1,0 +1,116 @@
+#include "registrator/docker_http_client.hpp"
+
+#include <stdexcept>
+
+#include "registrator/log.hpp"
+
+namespace registrator {
+
+DockerHttpClient::DockerHttpClient(http::Endpoint endpoint, std::chrono::milliseconds timeout)
+    : endpoint_(std::move(endpoint)), timeout_(timeout) {}
+
+http::Endpoint DockerHttpClient::endpoint_from_docker_host(const std::string& docker_host) {
+  std::string h = docker_host.empty() ? "unix:///tmp/docker.sock" : docker_host;
+  if (h.rfind("unix://", 0) == 0) {
+    std::string path = h.substr(7);
+    if (path.empty()) throw std::invalid_argument("invalid DOCKER_HOST: " + h);
+    return http::Endpoint::unix_socket(path);
+  }
+  if (h.rfind("tcp://", 0) == 0 || h.rfind("http://", 0) == 0) {
+    std::string rest = h.substr(h.find("://") + 3);
+    rest = rest.substr(0, rest.find('/'));
+    std::string host = rest, port = "2375";
+    if (!rest.empty() && rest[0] == '[') {  // [v6]:port
+      auto close = rest.find(']');
+      if (close == std::string::npos) throw std::invalid_argument("invalid DOCKER_HOST: " + h);
+      host = rest.substr(1, close - 1);
+      if (close + 1 < rest.size() && rest[close + 1] == ':') port = rest.substr(close + 2);
+    } else if (auto colon = rest.rfind(':'); colon != std::string::npos) {
+      host = rest.substr(0, colon);
+      port = rest.substr(colon + 1);
+    }
+    if (host.empty() || port.empty()) throw std::invalid_argument("invalid DOCKER_HOST: " + h);
+    return http::Endpoint::tcp(host, port);
+  }
+  throw std::invalid_argument("invalid DOCKER_HOST (want unix:// or tcp://): " + h);
+}
+
+http::Response DockerHttpClient::call(const std::string& target) {
+  http::Request req;
+  req.target = target;
+  try {
+    return http::send(endpoint_, req, timeout_);
+  } catch (const http::TransportError& e) {
+    throw DockerError(std::string("docker ") + e.what());
+  }
+}
+
+std::string DockerHttpClient::error_message(const http::Response& r) const {
+  std::string msg = r.body;
+  try {
+    auto j = nlohmann::json::parse(r.body);
+    if (j.is_object() && j.contains("message") && j["message"].is_string()) msg = j["message"].get<std::string>();
+  } catch (const nlohmann::json::exception&) {
+  }
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) msg.pop_back();
+  return "docker " + endpoint_.describe() + ": HTTP " + std::to_string(r.status) + ": " + msg;
+}
+
+std::vector<std::string> DockerHttpClient::list_containers(const std::vector<std::string>& status) {
+  std::string target = "/containers/json";
+  if (!status.empty()) {
+    nlohmann::json f;
+    f["status"] = status;
+    target += "?filters=" + http::escape_query(f.dump());
+  }
+  auto r = call(target);
+  if (r.status != 200) throw DockerError(error_message(r));
+  std::vector<std::string> ids;
+  try {
+    auto j = nlohmann::json::parse(r.body);
+    if (!j.is_array()) throw DockerError("docker " + endpoint_.describe() + ": container list is not an array");
+    for (const auto& c : j) {
+      if (c.is_object() && c.contains("Id") && c["Id"].is_string()) ids.push_back(c["Id"].get<std::string>());
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw DockerError("docker " + endpoint_.describe() + ": bad container list JSON: " + e.what());
+  }
+  return ids;
+}
+
+std::optional<nlohmann::json> DockerHttpClient::inspect(const std::string& id) {
+  auto r = call("/containers/" + http::escape_path_segment(id) + "/json");
+  if (r.status == 404) return std::nullopt;
+  if (r.status != 200) throw DockerError(error_message(r));
+  try {
+    auto j = nlohmann::json::parse(r.body);
+    if (!j.is_object()) throw DockerError("docker " + endpoint_.describe() + ": inspect result is not an object");
+    return j;
+  } catch (const nlohmann::json::exception& e) {
+    throw DockerError("docker " + endpoint_.describe() + ": bad inspect JSON: " + e.what());
+  }
+}
+
+std::string DockerHttpClient::stream_events(std::optional<std::int64_t> since, EventSink& sink) {
+  http::Request req;
+  req.target = "/events?filters=" + http::escape_query(R"({"type":["container"]})");
+  if (since) req.target += "&since=" + std::to_string(*since);
+  JsonStreamSplitter splitter;
+  http::Stream::Callbacks cb;
+  cb.on_open = [&] { sink.on_connected(); };
+  cb.on_data = [&](std::string_view bytes) {
+    for (const auto& text : splitter.feed(bytes)) {
+      nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+      if (j.is_discarded()) {
+        log::line("docker: ignoring undecodable event: " + text.substr(0, 200));
+        continue;
+      }
+      if (auto ev = parse_docker_event(j)) sink.on_event(std::move(*ev));
+    }
+  };
+  return events_.run(endpoint_, req, cb, timeout_);
+}
+
+void DockerHttpClient::cancel_events() { events_.cancel(); }
+
+}  // namespace registrator

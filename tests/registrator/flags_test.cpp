@@ -1,0 +1,187 @@
+#include <gtest/gtest.h>
+
+#include "registrator/flags.hpp"
+
+using registrator::FlagsOutcome;
+using registrator::parse_flags;
+
+namespace {
+
+FlagsOutcome parse(std::vector<std::string> args) { return parse_flags(args, "registrator"); }
+
+void expect_run(const FlagsOutcome& o) {
+  ASSERT_EQ(o.kind, FlagsOutcome::Kind::Run) << o.err << o.fatal;
+}
+
+}  // namespace
+
+TEST(Flags, DefaultsMatchUpstream) {
+  auto o = parse({"consul://localhost:8500"});
+  expect_run(o);
+  const auto& c = o.config;
+  EXPECT_EQ(c.registry_uri, "consul://localhost:8500");
+  EXPECT_EQ(c.host_ip, "");
+  EXPECT_FALSE(c.internal);
+  EXPECT_FALSE(c.explicit_only);
+  EXPECT_EQ(c.use_ip_from_label, "");
+  EXPECT_EQ(c.ttl, 0);
+  EXPECT_EQ(c.ttl_refresh, 0);
+  EXPECT_EQ(c.force_tags, "");
+  EXPECT_EQ(c.resync, 0);
+  EXPECT_EQ(c.deregister, "always");
+  EXPECT_EQ(c.retry_attempts, 0);
+  EXPECT_EQ(c.retry_interval_ms, 2000);
+  EXPECT_FALSE(c.cleanup);
+  EXPECT_EQ(c.hostname, "");
+  EXPECT_FALSE(c.v6_naming);
+}
+
+TEST(Flags, EveryFlagSingleDashWithSpaceAndEquals) {
+  auto o = parse({"-ip", "10.0.0.1", "-internal", "-explicit=true", "-useIpFromLabel=ip.label", "-ttl", "30",
+                  "-ttl-refresh=10", "-tags", "a,b", "-resync=60", "-deregister", "on-success",
+                  "-retry-attempts=-1", "-retry-interval", "500", "-cleanup", "-hostname", "node1", "-v6-naming",
+                  "consul://c:1"});
+  expect_run(o);
+  const auto& c = o.config;
+  EXPECT_EQ(c.host_ip, "10.0.0.1");
+  EXPECT_TRUE(c.internal);
+  EXPECT_TRUE(c.explicit_only);
+  EXPECT_EQ(c.use_ip_from_label, "ip.label");
+  EXPECT_EQ(c.ttl, 30);
+  EXPECT_EQ(c.ttl_refresh, 10);
+  EXPECT_EQ(c.force_tags, "a,b");
+  EXPECT_EQ(c.resync, 60);
+  EXPECT_EQ(c.deregister, "on-success");
+  EXPECT_EQ(c.retry_attempts, -1);
+  EXPECT_EQ(c.retry_interval_ms, 500);
+  EXPECT_TRUE(c.cleanup);
+  EXPECT_EQ(c.hostname, "node1");
+  EXPECT_TRUE(c.v6_naming);
+  EXPECT_EQ(c.registry_uri, "consul://c:1");
+}
+
+TEST(Flags, DoubleDashAndBoolValues) {
+  auto o = parse({"--internal=false", "--ip=1.2.3.4", "--cleanup=1", "--explicit=F", "consul://"});
+  expect_run(o);
+  EXPECT_FALSE(o.config.internal);
+  EXPECT_TRUE(o.config.cleanup);
+  EXPECT_FALSE(o.config.explicit_only);
+  EXPECT_EQ(o.config.host_ip, "1.2.3.4");
+}
+
+TEST(Flags, BoolFlagDoesNotConsumeNextArgument) {
+  // Go: "-internal false" leaves "false" as the first positional argument.
+  auto o = parse({"-internal", "false", "consul://"});
+  EXPECT_EQ(o.kind, FlagsOutcome::Kind::Exit);
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("Extra unparsed arguments:\n  consul://\n"), std::string::npos) << o.err;
+}
+
+TEST(Flags, LastOccurrenceWinsAndIntBases) {
+  auto o = parse({"-ttl=5", "-ttl=0x10", "-ttl-refresh=010", "consul://"});
+  expect_run(o);
+  EXPECT_EQ(o.config.ttl, 16);
+  EXPECT_EQ(o.config.ttl_refresh, 8);  // Go base-0 parsing: leading 0 is octal
+  auto u = parse({"-resync=1_000", "consul://"});
+  expect_run(u);
+  EXPECT_EQ(u.config.resync, 1000);
+}
+
+TEST(Flags, DoubleDashTerminatesFlags) {
+  auto o = parse({"-internal", "--", "-weird-uri"});
+  expect_run(o);
+  EXPECT_EQ(o.config.registry_uri, "-weird-uri");
+}
+
+TEST(Flags, VersionPrintsAndExitsZero) {
+  auto o = parse({"--version"});
+  EXPECT_EQ(o.kind, FlagsOutcome::Kind::Exit);
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_EQ(o.out, "v7.4.0-cpp\n");
+  // Only as the sole argument, as upstream; otherwise it is an unknown flag.
+  auto u = parse({"--version", "consul://"});
+  EXPECT_EQ(u.exit_code, 2);
+  EXPECT_NE(u.err.find("flag provided but not defined: -version"), std::string::npos);
+}
+
+TEST(Flags, HelpExitsZeroWithUsage) {
+  auto o = parse({"-h"});
+  EXPECT_EQ(o.kind, FlagsOutcome::Kind::Exit);
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_EQ(o.err.rfind("Usage of registrator:\n  registrator [options] <registry URI>\n\n", 0), 0u) << o.err;
+}
+
+TEST(Flags, MissingUri) {
+  auto o = parse({"-internal"});
+  EXPECT_EQ(o.kind, FlagsOutcome::Kind::Exit);
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err.rfind("Missing required argument for registry URI.\n\nUsage of registrator:", 0), 0u) << o.err;
+}
+
+TEST(Flags, ExtraArguments) {
+  auto o = parse({"consul://", "a", "b"});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err.rfind("Extra unparsed arguments:\n  a b\nOptions should come before the registry URI argument.\n\n"
+                        "Usage of registrator:",
+                        0),
+            0u)
+      << o.err;
+}
+
+TEST(Flags, UnknownFlagNamesItThenUsage) {
+  auto o = parse({"-bogus", "consul://"});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err.rfind("flag provided but not defined: -bogus\nUsage of registrator:", 0), 0u) << o.err;
+}
+
+TEST(Flags, SyntaxErrors) {
+  EXPECT_EQ(parse({"---x", "consul://"}).err.rfind("bad flag syntax: ---x\n", 0), 0u);
+  EXPECT_EQ(parse({"-=x", "consul://"}).exit_code, 2);
+  auto need = parse({"-ip"});
+  EXPECT_EQ(need.exit_code, 2);
+  EXPECT_EQ(need.err.rfind("flag needs an argument: -ip\n", 0), 0u);
+  auto badint = parse({"-ttl=abc", "consul://"});
+  EXPECT_EQ(badint.exit_code, 2);
+  EXPECT_EQ(badint.err.rfind("invalid value \"abc\" for flag -ttl: parse error\n", 0), 0u) << badint.err;
+  auto range = parse({"-ttl=99999999999999999999", "consul://"});
+  EXPECT_EQ(range.err.rfind("invalid value \"99999999999999999999\" for flag -ttl: value out of range\n", 0), 0u);
+  auto badbool = parse({"-internal=yes", "consul://"});
+  EXPECT_EQ(badbool.exit_code, 2);
+  EXPECT_EQ(badbool.err.rfind("invalid boolean value \"yes\" for -internal: parse error\n", 0), 0u) << badbool.err;
+}
+
+TEST(Flags, ValidationMessagesExitOne) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  } cases[] = {
+      {{"-ttl=10", "consul://"}, "-ttl and -ttl-refresh must be specified together or not at all"},
+      {{"-ttl-refresh=10", "consul://"}, "-ttl and -ttl-refresh must be specified together or not at all"},
+      {{"-ttl=10", "-ttl-refresh=10", "consul://"}, "-ttl must be greater than -ttl-refresh"},
+      {{"-retry-interval=0", "consul://"}, "-retry-interval must be greater than 0"},
+      {{"-deregister=never", "consul://"}, "-deregister must be \"always\" or \"on-success\""},
+  };
+  for (const auto& c : cases) {
+    auto o = parse(c.args);
+    EXPECT_EQ(o.kind, FlagsOutcome::Kind::Exit);
+    EXPECT_EQ(o.exit_code, 1);
+    EXPECT_EQ(o.fatal, c.message);
+  }
+  expect_run(parse({"-ttl=30", "-ttl-refresh=10", "consul://"}));
+}
+
+TEST(Flags, UsageListsFlagsSortedGoStyle) {
+  std::string u = registrator::usage_text("registrator");
+  EXPECT_NE(u.find("  -cleanup\n    \tRemove dangling services\n"), std::string::npos) << u;
+  EXPECT_NE(u.find("  -deregister string\n    \tDeregister exited services \"always\" or \"on-success\" "
+                   "(default \"always\")\n"),
+            std::string::npos)
+      << u;
+  EXPECT_NE(u.find("  -retry-interval int\n    \tInterval (in millisecond) between retry-attempts. (default 2000)\n"),
+            std::string::npos);
+  EXPECT_LT(u.find("-cleanup"), u.find("-deregister"));
+  EXPECT_LT(u.find("-ttl int"), u.find("-ttl-refresh"));
+  EXPECT_LT(u.find("-ttl-refresh"), u.find("-useIpFromLabel"));
+  EXPECT_NE(u.find("-hostname string"), std::string::npos);
+  EXPECT_NE(u.find("-v6-naming\n"), std::string::npos);
+}
