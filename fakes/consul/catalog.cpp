@@ -1,0 +1,368 @@
+#include "catalog.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+namespace fakes::consul {
+
+namespace {
+
+constexpr const char* kSerfCheckId = "serfHealth";
+
+// A UUID-shaped node ID that stays the same for the same node name (FNV-1a, two seeds), so
+// dumps from different runs compare equal.
+std::string node_uuid(std::string_view name) {
+  auto fnv = [&](std::uint64_t h) {
+    for (unsigned char c : name) h = (h ^ c) * 1099511628211ull;
+    return h;
+  };
+  std::uint64_t a = fnv(14695981039346656037ull), b = fnv(0x9e3779b97f4a7c15ull);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
+                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffull));
+  return buf;
+}
+
+bool has_all_tags(const Service& s, const std::vector<std::string>& wanted) {
+  return std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+    return std::any_of(s.tags.begin(), s.tags.end(), [&](const std::string& t) { return iequals(t, w); });
+  });
+}
+
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+           return lower(x) == lower(y);
+         });
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+HealthStatus worst_status(const std::vector<const Check*>& checks) {
+  HealthStatus worst = HealthStatus::passing;
+  for (const Check* c : checks) worst = std::max(worst, c->status);
+  return worst;
+}
+
+Catalog::Catalog(const Clock& clock, std::string local_datacenter)
+    : clock_(clock), local_datacenter_(std::move(local_datacenter)), kv_(*this) {}
+
+std::uint64_t Catalog::commit() {
+  ++index_;
+  if (listener_) listener_();
+  return index_;
+}
+
+std::uint64_t Catalog::service_index(std::string_view name) const {
+  auto it = service_index_.find(to_lower(name));
+  return it == service_index_.end() ? index_ : it->second;
+}
+
+void Catalog::touch_service(std::string_view name, std::uint64_t index) { service_index_[to_lower(name)] = index; }
+
+void Catalog::touch_node_services(const Node& node, std::uint64_t index) {
+  for (const auto& [id, s] : node.services) touch_service(s.name, index);
+}
+
+Node* Catalog::mutable_node(const std::string& datacenter, const std::string& name) {
+  auto dc = datacenters_.find(datacenter);
+  if (dc == datacenters_.end()) return nullptr;
+  auto it = dc->second.find(name);
+  return it == dc->second.end() ? nullptr : &it->second;
+}
+
+const Node& Catalog::upsert_node(const std::string& datacenter, const std::string& name, const std::string& address,
+                                 std::map<std::string, std::string> meta) {
+  if (Node* existing = mutable_node(datacenter, name)) {
+    if (existing->address != address || existing->meta != meta) {
+      existing->address = address;
+      existing->meta = std::move(meta);
+      existing->raft.modify_index = index_ + 1;
+      touch_node_services(*existing, index_ + 1);
+      commit();
+    }
+    return *existing;
+  }
+  const std::uint64_t index = index_ + 1;
+  Node node;
+  node.id = node_uuid(name);
+  node.name = name;
+  node.address = address;
+  node.datacenter = datacenter;
+  node.meta = std::move(meta);
+  node.raft = {index, index};
+  // Every agent node carries Serf's liveness check; it shows up in /v1/health/service.
+  Check serf;
+  serf.id = kSerfCheckId;
+  serf.name = "Serf Health Status";
+  serf.status = HealthStatus::passing;
+  serf.output = "Agent alive and reachable";
+  serf.raft = {index, index};
+  node.checks.emplace(serf.id, std::move(serf));
+  auto& stored = datacenters_[datacenter].emplace(name, std::move(node)).first->second;
+  commit();
+  return stored;
+}
+
+bool Catalog::remove_node(const std::string& datacenter, const std::string& name) {
+  auto dc = datacenters_.find(datacenter);
+  if (dc == datacenters_.end()) return false;
+  auto it = dc->second.find(name);
+  if (it == dc->second.end()) return false;
+  touch_node_services(it->second, index_ + 1);
+  dc->second.erase(it);
+  commit();
+  return true;
+}
+
+Check Catalog::make_service_check(const Service& service, const CheckDefinition& def, std::size_t position,
+                                  std::size_t count) const {
+  Check c;
+  c.id = def.id;
+  if (c.id.empty()) {
+    c.id = "service:" + service.id;
+    if (count > 1) c.id += ":" + std::to_string(position + 1);
+  }
+  c.name = def.name.empty() ? "Service '" + service.name + "' check" : def.name;
+  c.status = def.status.value_or(HealthStatus::critical);
+  c.notes = def.notes;
+  c.service_id = service.id;
+  c.service_name = service.name;
+  c.service_tags = service.tags;
+  c.type = def.type;
+  c.ttl = def.ttl;
+  if (c.ttl) c.ttl_deadline = clock_.now() + *c.ttl;
+  c.interval = def.interval;
+  c.timeout = def.timeout;
+  c.target = def.target;
+  return c;
+}
+
+bool Catalog::register_service(const std::string& datacenter, const std::string& node_name, ServiceRegistration reg) {
+  Node* node = mutable_node(datacenter, node_name);
+  if (!node) return false;
+  Service service = std::move(reg.service);
+  if (service.id.empty()) service.id = service.name;
+
+  // Build the service's new check set; existing checks keep status and output (Consul
+  // restores them from its check-state snapshot on re-registration).
+  std::map<std::string, Check> new_checks;
+  for (std::size_t i = 0; i < reg.checks.size(); ++i) {
+    Check c = make_service_check(service, reg.checks[i], i, reg.checks.size());
+    if (auto old = node->checks.find(c.id); old != node->checks.end()) {
+      c.status = old->second.status;
+      c.output = old->second.output;
+      c.raft = old->second.raft;
+      if (old->second.ttl == c.ttl) c.ttl_deadline = old->second.ttl_deadline;
+    }
+    new_checks[c.id] = std::move(c);
+  }
+  std::vector<std::string> dropped_checks;
+  for (const auto& [id, c] : node->checks)
+    if (c.service_id == service.id && !new_checks.count(id) && reg.replace_existing_checks) dropped_checks.push_back(id);
+
+  auto existing = node->services.find(service.id);
+  if (existing != node->services.end()) {
+    service.raft = existing->second.raft;
+    bool unchanged = existing->second == service && dropped_checks.empty();
+    for (const auto& [id, c] : new_checks) {
+      auto old = node->checks.find(id);
+      unchanged = unchanged && old != node->checks.end() && old->second == c;
+    }
+    if (unchanged) return true;
+  }
+
+  const std::uint64_t index = index_ + 1;
+  if (existing != node->services.end()) {
+    if (!iequals(existing->second.name, service.name)) touch_service(existing->second.name, index);
+    service.raft.modify_index = index;
+  } else {
+    service.raft = {index, index};
+  }
+  for (auto& [id, c] : new_checks) {
+    auto old = node->checks.find(id);
+    if (old == node->checks.end()) {
+      c.raft = {index, index};
+    } else if (!(old->second == c)) {
+      c.raft.modify_index = index;
+    }
+    node->checks[id] = std::move(c);
+  }
+  for (const auto& id : dropped_checks) node->checks.erase(id);
+  touch_service(service.name, index);
+  node->services[service.id] = std::move(service);
+  commit();
+  return true;
+}
+
+bool Catalog::deregister_service(const std::string& datacenter, const std::string& node_name,
+                                 const std::string& service_id) {
+  Node* node = mutable_node(datacenter, node_name);
+  if (!node) return false;
+  auto it = node->services.find(service_id);
+  if (it == node->services.end()) return false;
+  touch_service(it->second.name, index_ + 1);
+  std::erase_if(node->checks, [&](const auto& kv) { return kv.second.service_id == service_id; });
+  node->services.erase(it);
+  commit();
+  return true;
+}
+
+std::size_t Catalog::deregister_all_services(const std::string& datacenter, const std::string& node_name) {
+  Node* node = mutable_node(datacenter, node_name);
+  if (!node || node->services.empty()) return 0;
+  const std::size_t count = node->services.size();
+  touch_node_services(*node, index_ + 1);
+  std::erase_if(node->checks, [](const auto& kv) { return !kv.second.service_id.empty(); });
+  node->services.clear();
+  commit();
+  return count;
+}
+
+CheckUpdate Catalog::update_ttl_check(const std::string& datacenter, const std::string& node_name,
+                                      const std::string& check_id, HealthStatus status, const std::string& output) {
+  Node* node = mutable_node(datacenter, node_name);
+  if (!node) return CheckUpdate::unknown_check;
+  auto it = node->checks.find(check_id);
+  if (it == node->checks.end()) return CheckUpdate::unknown_check;
+  Check& c = it->second;
+  if (!c.ttl) return CheckUpdate::not_ttl;
+  c.ttl_deadline = clock_.now() + *c.ttl;
+  if (c.status == status && c.output == output) return CheckUpdate::updated;  // heartbeat only
+  c.status = status;
+  c.output = output;
+  c.raft.modify_index = index_ + 1;
+  if (c.service_id.empty()) touch_node_services(*node, index_ + 1);
+  else touch_service(c.service_name, index_ + 1);
+  commit();
+  return CheckUpdate::updated;
+}
+
+bool Catalog::set_check_status(const std::string& datacenter, const std::string& node_name,
+                               const std::string& check_id, HealthStatus status, const std::string& output) {
+  Node* node = mutable_node(datacenter, node_name);
+  if (!node) return false;
+  auto it = node->checks.find(check_id);
+  if (it == node->checks.end()) return false;
+  Check& c = it->second;
+  if (c.ttl) c.ttl_deadline = clock_.now() + *c.ttl;
+  if (c.status == status && c.output == output) return true;
+  c.status = status;
+  c.output = output;
+  c.raft.modify_index = index_ + 1;
+  if (c.service_id.empty()) touch_node_services(*node, index_ + 1);
+  else touch_service(c.service_name, index_ + 1);
+  commit();
+  return true;
+}
+
+std::size_t Catalog::expire_ttl_checks() {
+  const auto now = clock_.now();
+  std::size_t changed = 0;
+  const std::uint64_t index = index_ + 1;
+  for (auto& [dc, nodes] : datacenters_)
+    for (auto& [name, node] : nodes)
+      for (auto& [id, c] : node.checks) {
+        if (!c.ttl || c.ttl_deadline > now || c.status == HealthStatus::critical) continue;
+        // Consul keeps the last output after this prefix so operators see what it said last.
+        c.output = c.output.empty() ? "TTL expired" : "TTL expired (last output before timeout follows): " + c.output;
+        c.status = HealthStatus::critical;
+        c.raft.modify_index = index;
+        if (c.service_id.empty()) touch_node_services(node, index);
+        else touch_service(c.service_name, index);
+        ++changed;
+      }
+  if (changed) commit();
+  return changed;
+}
+
+std::optional<Clock::time_point> Catalog::next_ttl_deadline() const {
+  std::optional<Clock::time_point> next;
+  for (const auto& [dc, nodes] : datacenters_)
+    for (const auto& [name, node] : nodes)
+      for (const auto& [id, c] : node.checks)
+        if (c.ttl && c.status != HealthStatus::critical && (!next || c.ttl_deadline < *next)) next = c.ttl_deadline;
+  return next;
+}
+
+std::vector<std::string> Catalog::datacenters() const {
+  std::set<std::string> names{local_datacenter_};
+  for (const auto& [dc, nodes] : datacenters_) names.insert(dc);
+  return {names.begin(), names.end()};
+}
+
+bool Catalog::has_datacenter(std::string_view datacenter) const {
+  if (iequals(datacenter, local_datacenter_)) return true;
+  return std::any_of(datacenters_.begin(), datacenters_.end(), [&](const auto& kv) { return iequals(kv.first, datacenter); });
+}
+
+const Node* Catalog::find_node(std::string_view datacenter, std::string_view name) const {
+  for (const auto& [dc, nodes] : datacenters_) {
+    if (!iequals(dc, datacenter)) continue;
+    for (const auto& [n, node] : nodes)
+      if (iequals(n, name)) return &node;
+  }
+  return nullptr;
+}
+
+std::vector<const Node*> Catalog::nodes(std::string_view datacenter) const {
+  std::vector<const Node*> out;
+  for (const auto& [dc, nodes] : datacenters_)
+    if (iequals(dc, datacenter))
+      for (const auto& [n, node] : nodes) out.push_back(&node);
+  return out;
+}
+
+std::vector<ServiceInstanceRef> Catalog::service_instances(std::string_view datacenter, std::string_view name,
+                                                           const std::vector<std::string>& tags) const {
+  std::vector<ServiceInstanceRef> out;
+  for (const Node* node : nodes(datacenter))
+    for (const auto& [id, s] : node->services)
+      if (iequals(s.name, name) && has_all_tags(s, tags)) out.push_back({node, &s});
+  return out;
+}
+
+std::map<std::string, std::vector<std::string>> Catalog::service_tags(std::string_view datacenter) const {
+  std::map<std::string, std::set<std::string>> merged;
+  for (const Node* node : nodes(datacenter))
+    for (const auto& [id, s] : node->services) merged[s.name].insert(s.tags.begin(), s.tags.end());
+  std::map<std::string, std::vector<std::string>> out;
+  for (auto& [name, tags] : merged) out[name] = {tags.begin(), tags.end()};
+  return out;
+}
+
+std::vector<const Check*> Catalog::instance_checks(const Node& node, const Service& service) const {
+  std::vector<const Check*> out;
+  for (const auto& [id, c] : node.checks)
+    if (c.service_id.empty()) out.push_back(&c);
+  for (const auto& [id, c] : node.checks)
+    if (c.service_id == service.id) out.push_back(&c);
+  return out;
+}
+
+std::vector<std::pair<const Node*, const Check*>> Catalog::service_checks(std::string_view datacenter,
+                                                                          std::string_view name) const {
+  std::vector<std::pair<const Node*, const Check*>> out;
+  for (const Node* node : nodes(datacenter))
+    for (const auto& [id, c] : node->checks)
+      if (!c.service_id.empty() && iequals(c.service_name, name)) out.emplace_back(node, &c);
+  return out;
+}
+
+std::vector<std::pair<const Node*, const Check*>> Catalog::all_checks(std::string_view datacenter) const {
+  std::vector<std::pair<const Node*, const Check*>> out;
+  for (const Node* node : nodes(datacenter))
+    for (const auto& [id, c] : node->checks) out.emplace_back(node, &c);
+  return out;
+}
+
+}  // namespace fakes::consul

@@ -1,0 +1,111 @@
+#pragma once
+// The fake Consul's state: datacenters -> nodes -> services and checks, plus a KV store, all
+// behind one Raft-like index (X-Consul-Index). Pure and single-threaded: the server touches it
+// only from its io thread, so it needs no locks. Every write that changes something bumps the
+// index once and calls the change listener (blocking queries re-evaluate on it).
+
+#include "catalog_types.hpp"
+#include "clock.hpp"
+#include "kv_store.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fakes::consul {
+
+struct ServiceRegistration {
+  Service service;                      // raft indexes are ignored
+  std::vector<CheckDefinition> checks;  // Check first, then Checks[], as Consul orders them
+  bool replace_existing_checks = false;
+};
+
+enum class CheckUpdate { updated, unknown_check, not_ttl };
+
+class Catalog final : public IndexSource {
+ public:
+  Catalog(const Clock& clock, std::string local_datacenter);
+
+  // ---- index and change notification ----
+  std::uint64_t index() const { return index_; }
+  /// Index of the last write touching service `name` (case-insensitive); index() if none did.
+  std::uint64_t service_index(std::string_view name) const;
+  /// Called after every write that bumped the index.
+  void set_change_listener(std::function<void()> listener) { listener_ = std::move(listener); }
+  /// Bumps the index and notifies (used by the KV store).
+  std::uint64_t commit() override;
+
+  // ---- writes ----
+  /// Adds the node (with its serfHealth check) or updates its address; idempotent.
+  const Node& upsert_node(const std::string& datacenter, const std::string& name, const std::string& address,
+                          std::map<std::string, std::string> meta = {});
+  bool remove_node(const std::string& datacenter, const std::string& name);
+  /// Adds or replaces service `reg.service.id` on an existing node. Re-registering an identical
+  /// definition is not a write (Consul's anti-entropy syncs only differences). Returns false
+  /// when the node is unknown.
+  bool register_service(const std::string& datacenter, const std::string& node, ServiceRegistration reg);
+  /// Removes the service and its checks; false when the ID is unknown.
+  bool deregister_service(const std::string& datacenter, const std::string& node, const std::string& service_id);
+  /// Drops every service and service check of the node ("agent lost its state"); returns how many.
+  std::size_t deregister_all_services(const std::string& datacenter, const std::string& node);
+  /// /v1/agent/check/pass|warn|fail: only TTL checks accept it; re-arms the TTL.
+  CheckUpdate update_ttl_check(const std::string& datacenter, const std::string& node, const std::string& check_id,
+                               HealthStatus status, const std::string& output);
+  /// Control API: sets any check's status (how non-TTL checks change in the fake).
+  bool set_check_status(const std::string& datacenter, const std::string& node, const std::string& check_id,
+                        HealthStatus status, const std::string& output);
+  /// Turns TTL checks whose deadline passed critical; returns how many changed.
+  std::size_t expire_ttl_checks();
+  std::optional<Clock::time_point> next_ttl_deadline() const;
+
+  // ---- reads ----
+  const std::string& local_datacenter() const { return local_datacenter_; }
+  std::vector<std::string> datacenters() const;  // sorted, always includes the local one
+  bool has_datacenter(std::string_view datacenter) const;
+  const Node* find_node(std::string_view datacenter, std::string_view name) const;
+  std::vector<const Node*> nodes(std::string_view datacenter) const;
+  /// Instances of `name` (case-insensitive) carrying every tag in `tags` (case-insensitive),
+  /// ordered by node then service ID.
+  std::vector<ServiceInstanceRef> service_instances(std::string_view datacenter, std::string_view name,
+                                                    const std::vector<std::string>& tags = {}) const;
+  /// Service name -> union of its instances' tags (sorted, unique).
+  std::map<std::string, std::vector<std::string>> service_tags(std::string_view datacenter) const;
+  /// The node's own checks followed by the service's checks, as /v1/health/service lists them.
+  std::vector<const Check*> instance_checks(const Node& node, const Service& service) const;
+  /// Checks of every instance of `name` (service checks only), for /v1/health/checks.
+  std::vector<std::pair<const Node*, const Check*>> service_checks(std::string_view datacenter,
+                                                                   std::string_view name) const;
+  /// Every check in the datacenter, by node then check ID.
+  std::vector<std::pair<const Node*, const Check*>> all_checks(std::string_view datacenter) const;
+
+  KvStore& kv() { return kv_; }
+  const KvStore& kv() const { return kv_; }
+
+ private:
+  using NodeMap = std::map<std::string, Node>;
+  Node* mutable_node(const std::string& datacenter, const std::string& name);
+  void touch_service(std::string_view name, std::uint64_t index);
+  void touch_node_services(const Node& node, std::uint64_t index);
+  Check make_service_check(const Service& service, const CheckDefinition& def, std::size_t position,
+                           std::size_t count) const;
+
+  const Clock& clock_;
+  std::string local_datacenter_;
+  std::map<std::string, NodeMap> datacenters_;
+  std::map<std::string, std::uint64_t> service_index_;  // lower-cased name -> last write
+  std::uint64_t index_ = 1;
+  std::function<void()> listener_;
+  KvStore kv_;
+};
+
+/// Worst status among the checks (passing when there are none).
+HealthStatus worst_status(const std::vector<const Check*>& checks);
+/// ASCII case-insensitive equality (Consul matches service names and tags this way).
+bool iequals(std::string_view a, std::string_view b);
+std::string to_lower(std::string_view s);
+
+}  // namespace fakes::consul

@@ -1,0 +1,17 @@
+#pragma once
+// Go's time.ParseDuration format ("10s", "1m30s", "250ms", "1.5h"), which Consul uses for
+// ?wait= and check TTL/Interval/Timeout fields.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fakes::consul {
+
+/// nullopt when the text is not a Go duration. Negative durations are allowed, as in Go.
+std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view text);
+/// Formats like Go's Duration.String() for whole units: "10s", "1m30s", "250ms", "0s".
+std::string format_go_duration(std::chrono::nanoseconds d);
+
+}  // namespace fakes::consul

@@ -1,0 +1,109 @@
+#include "json_fields.hpp"
+
+#include "go_duration.hpp"
+
+#include <cmath>
+
+namespace fakes::consul {
+
+namespace {
+
+std::string normalized(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '_' || c == '-') continue;
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+std::string go_kind(const nlohmann::json& v) {
+  if (v.is_string()) return "string";
+  if (v.is_boolean()) return "bool";
+  if (v.is_number()) return "number";
+  if (v.is_array()) return "array";
+  if (v.is_object()) return "object";
+  return "null";
+}
+
+[[noreturn]] void mismatch(const nlohmann::json& v, std::string_view where, std::string_view go_type) {
+  std::string kind = go_kind(v);
+  if (v.is_number()) kind = "number " + v.dump();
+  throw DecodeError("json: cannot unmarshal " + kind + " into Go struct field " + std::string(where) + " of type " +
+                    std::string(go_type));
+}
+
+}  // namespace
+
+nlohmann::json parse_body(std::string_view body) {
+  bool blank = true;
+  for (char c : body) blank = blank && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
+  if (blank) throw DecodeError("EOF");
+  try {
+    return nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    // nlohmann's text is "[json.exception.parse_error.101] parse error at line 1, column 2: ...";
+    // keep the part after the tag.
+    std::string what = e.what();
+    if (auto pos = what.find("] "); pos != std::string::npos) what.erase(0, pos + 2);
+    throw DecodeError(what);
+  }
+}
+
+const nlohmann::json* find_field(const nlohmann::json& object, std::string_view field) {
+  if (!object.is_object()) return nullptr;
+  if (auto it = object.find(std::string(field)); it != object.end()) return it->is_null() ? nullptr : &*it;
+  const std::string want = normalized(field);
+  for (auto it = object.begin(); it != object.end(); ++it)
+    if (normalized(it.key()) == want) return it->is_null() ? nullptr : &*it;
+  return nullptr;
+}
+
+std::string read_string(const nlohmann::json& v, std::string_view where) {
+  if (!v.is_string()) mismatch(v, where, "string");
+  return v.get<std::string>();
+}
+
+std::int64_t read_int(const nlohmann::json& v, std::string_view where) {
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  if (v.is_number_float()) {
+    double d = v.get<double>();
+    if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.2e18) return static_cast<std::int64_t>(d);
+  }
+  mismatch(v, where, "int");
+}
+
+bool read_bool(const nlohmann::json& v, std::string_view where) {
+  if (!v.is_boolean()) mismatch(v, where, "bool");
+  return v.get<bool>();
+}
+
+std::vector<std::string> read_string_list(const nlohmann::json& v, std::string_view where) {
+  if (!v.is_array()) mismatch(v, where, "[]string");
+  std::vector<std::string> out;
+  for (const auto& item : v) out.push_back(read_string(item, where));
+  return out;
+}
+
+std::map<std::string, std::string> read_string_map(const nlohmann::json& v, std::string_view where) {
+  if (!v.is_object()) mismatch(v, where, "map[string]string");
+  std::map<std::string, std::string> out;
+  for (auto it = v.begin(); it != v.end(); ++it) out[it.key()] = it->is_null() ? "" : read_string(*it, where);
+  return out;
+}
+
+std::chrono::nanoseconds read_duration(const nlohmann::json& v, std::string_view where) {
+  if (v.is_number()) return std::chrono::nanoseconds(read_int(v, where));
+  if (!v.is_string()) mismatch(v, where, "time.Duration");
+  const std::string text = v.get<std::string>();
+  auto d = parse_go_duration(text);
+  if (!d) throw DecodeError("time: invalid duration \"" + text + "\"");
+  return *d;
+}
+
+const nlohmann::json& read_object(const nlohmann::json& v, std::string_view where, std::string_view go_type) {
+  if (!v.is_object()) mismatch(v, where, go_type);
+  return v;
+}
+
+}  // namespace fakes::consul

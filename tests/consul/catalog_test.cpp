@@ -1,0 +1,204 @@
+#include "consul/catalog.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace fakes::consul;
+using namespace std::chrono_literals;
+
+namespace {
+
+ServiceRegistration web(const std::string& id, int port, std::vector<std::string> tags = {}) {
+  ServiceRegistration reg;
+  reg.service.id = id;
+  reg.service.name = "web";
+  reg.service.address = "172.17.0.3";
+  reg.service.port = port;
+  reg.service.tags = std::move(tags);
+  return reg;
+}
+
+CheckDefinition ttl_check(std::chrono::milliseconds ttl) {
+  CheckDefinition def;
+  def.type = "ttl";
+  def.ttl = ttl;
+  return def;
+}
+
+class CatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    catalog.set_change_listener([this] { ++changes; });
+    catalog.upsert_node("dc1", "node1", "127.0.0.1");
+  }
+  std::vector<const Check*> checks_of(const std::string& service_id) {
+    const Node* node = catalog.find_node("dc1", "node1");
+    return catalog.instance_checks(*node, node->services.at(service_id));
+  }
+  ManualClock clock;
+  Catalog catalog{clock, "dc1"};
+  int changes = 0;
+};
+
+TEST_F(CatalogTest, NewNodeHasPassingSerfHealthCheck) {
+  const Node* node = catalog.find_node("dc1", "NODE1");
+  ASSERT_NE(node, nullptr);
+  const Check& serf = node->checks.at("serfHealth");
+  EXPECT_EQ(serf.name, "Serf Health Status");
+  EXPECT_EQ(serf.status, HealthStatus::passing);
+  EXPECT_EQ(changes, 1);
+}
+
+TEST_F(CatalogTest, RegisterBumpsIndexAndSetsRaftIndexes) {
+  const auto before = catalog.index();
+  ASSERT_TRUE(catalog.register_service("dc1", "node1", web("web-1", 80)));
+  EXPECT_EQ(catalog.index(), before + 1);
+  auto instances = catalog.service_instances("dc1", "WEB");
+  ASSERT_EQ(instances.size(), 1u);
+  EXPECT_EQ(instances[0].service->raft.create_index, before + 1);
+  EXPECT_EQ(instances[0].service->raft.modify_index, before + 1);
+  EXPECT_EQ(catalog.service_index("web"), before + 1);
+  EXPECT_EQ(instances[0].service->weights, (Weights{1, 1}));
+}
+
+TEST_F(CatalogTest, ReRegisterReplacesAndKeepsCreateIndex) {
+  catalog.register_service("dc1", "node1", web("web-1", 80));
+  const auto created = catalog.index();
+  catalog.register_service("dc1", "node1", web("web-1", 8080, {"v2"}));
+  auto instances = catalog.service_instances("dc1", "web");
+  ASSERT_EQ(instances.size(), 1u);
+  EXPECT_EQ(instances[0].service->port, 8080);
+  EXPECT_EQ(instances[0].service->raft.create_index, created);
+  EXPECT_EQ(instances[0].service->raft.modify_index, created + 1);
+}
+
+TEST_F(CatalogTest, IdenticalReRegisterIsNotAWrite) {
+  catalog.register_service("dc1", "node1", web("web-1", 80));
+  const auto index = catalog.index();
+  const int seen = changes;
+  catalog.register_service("dc1", "node1", web("web-1", 80));
+  EXPECT_EQ(catalog.index(), index);
+  EXPECT_EQ(changes, seen);
+}
+
+TEST_F(CatalogTest, DeregisterRemovesServiceAndChecks) {
+  auto reg = web("web-1", 80);
+  reg.checks.push_back(ttl_check(10s));
+  catalog.register_service("dc1", "node1", reg);
+  const auto index = catalog.index();
+  EXPECT_TRUE(catalog.deregister_service("dc1", "node1", "web-1"));
+  EXPECT_EQ(catalog.index(), index + 1);
+  EXPECT_TRUE(catalog.service_instances("dc1", "web").empty());
+  EXPECT_EQ(catalog.find_node("dc1", "node1")->checks.size(), 1u);  // serfHealth only
+  EXPECT_FALSE(catalog.deregister_service("dc1", "node1", "web-1"));
+  EXPECT_EQ(catalog.index(), index + 1);
+  EXPECT_GT(catalog.service_index("web"), index);
+}
+
+TEST_F(CatalogTest, CheckIdsAndNamesDefaultLikeConsul) {
+  auto reg = web("web-1", 80);
+  reg.checks.push_back(ttl_check(10s));
+  catalog.register_service("dc1", "node1", reg);
+  auto checks = checks_of("web-1");
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[1]->id, "service:web-1");
+  EXPECT_EQ(checks[1]->name, "Service 'web' check");
+  EXPECT_EQ(checks[1]->status, HealthStatus::critical);
+
+  reg.service.id = "web-2";
+  reg.checks.push_back(ttl_check(5s));
+  catalog.register_service("dc1", "node1", reg);
+  checks = checks_of("web-2");
+  ASSERT_EQ(checks.size(), 3u);
+  EXPECT_EQ(checks[1]->id, "service:web-2:1");
+  EXPECT_EQ(checks[2]->id, "service:web-2:2");
+}
+
+TEST_F(CatalogTest, TagFilterIsCaseInsensitiveAndRequiresAllTags) {
+  catalog.register_service("dc1", "node1", web("a", 80, {"Primary", "eu"}));
+  catalog.register_service("dc1", "node1", web("b", 81, {"secondary"}));
+  EXPECT_EQ(catalog.service_instances("dc1", "web", {"primary"}).size(), 1u);
+  EXPECT_EQ(catalog.service_instances("dc1", "web", {"primary", "eu"}).size(), 1u);
+  EXPECT_EQ(catalog.service_instances("dc1", "web", {"primary", "us"}).size(), 0u);
+  auto tags = catalog.service_tags("dc1");
+  EXPECT_EQ(tags.at("web"), (std::vector<std::string>{"Primary", "eu", "secondary"}));
+}
+
+TEST_F(CatalogTest, HealthFollowsWorstCheck) {
+  auto reg = web("web-1", 80);
+  reg.checks.push_back(ttl_check(10s));
+  catalog.register_service("dc1", "node1", reg);
+  EXPECT_EQ(worst_status(checks_of("web-1")), HealthStatus::critical);
+  EXPECT_EQ(catalog.update_ttl_check("dc1", "node1", "service:web-1", HealthStatus::passing, "ok"), CheckUpdate::updated);
+  EXPECT_EQ(worst_status(checks_of("web-1")), HealthStatus::passing);
+  EXPECT_EQ(catalog.update_ttl_check("dc1", "node1", "service:web-1", HealthStatus::warning, "meh"), CheckUpdate::updated);
+  EXPECT_EQ(worst_status(checks_of("web-1")), HealthStatus::warning);
+  EXPECT_EQ(catalog.update_ttl_check("dc1", "node1", "nope", HealthStatus::passing, ""), CheckUpdate::unknown_check);
+  EXPECT_EQ(catalog.update_ttl_check("dc1", "node1", "serfHealth", HealthStatus::passing, ""), CheckUpdate::not_ttl);
+  EXPECT_TRUE(catalog.set_check_status("dc1", "node1", "serfHealth", HealthStatus::critical, "gone"));
+  EXPECT_EQ(worst_status(checks_of("web-1")), HealthStatus::critical);
+}
+
+TEST_F(CatalogTest, TtlCheckExpiresToCriticalUnlessPassedAgain) {
+  auto reg = web("web-1", 80);
+  reg.checks.push_back(ttl_check(10s));
+  catalog.register_service("dc1", "node1", reg);
+  catalog.update_ttl_check("dc1", "node1", "service:web-1", HealthStatus::passing, "alive");
+  clock.advance(6s);
+  EXPECT_EQ(catalog.expire_ttl_checks(), 0u);
+  catalog.update_ttl_check("dc1", "node1", "service:web-1", HealthStatus::passing, "alive");  // re-arms
+  clock.advance(6s);
+  EXPECT_EQ(catalog.expire_ttl_checks(), 0u);
+  ASSERT_TRUE(catalog.next_ttl_deadline());
+  EXPECT_EQ(*catalog.next_ttl_deadline(), clock.now() + 4s);
+  const auto index = catalog.index();
+  clock.advance(5s);
+  EXPECT_EQ(catalog.expire_ttl_checks(), 1u);
+  EXPECT_EQ(catalog.index(), index + 1);
+  const Check* check = checks_of("web-1")[1];
+  EXPECT_EQ(check->status, HealthStatus::critical);
+  EXPECT_EQ(check->output, "TTL expired (last output before timeout follows): alive");
+  EXPECT_FALSE(catalog.next_ttl_deadline());
+}
+
+TEST_F(CatalogTest, ReRegisterKeepsCheckStatus) {
+  auto reg = web("web-1", 80);
+  reg.checks.push_back(ttl_check(10s));
+  catalog.register_service("dc1", "node1", reg);
+  catalog.update_ttl_check("dc1", "node1", "service:web-1", HealthStatus::passing, "ok");
+  reg.service.tags = {"new"};
+  catalog.register_service("dc1", "node1", reg);
+  EXPECT_EQ(checks_of("web-1")[1]->status, HealthStatus::passing);
+}
+
+TEST_F(CatalogTest, DeregisterAllDropsServicesButKeepsNode) {
+  catalog.register_service("dc1", "node1", web("a", 80));
+  catalog.register_service("dc1", "node1", web("b", 81));
+  EXPECT_EQ(catalog.deregister_all_services("dc1", "node1"), 2u);
+  EXPECT_TRUE(catalog.service_instances("dc1", "web").empty());
+  EXPECT_NE(catalog.find_node("dc1", "node1"), nullptr);
+  EXPECT_EQ(catalog.deregister_all_services("dc1", "node1"), 0u);
+}
+
+TEST_F(CatalogTest, KvPutGetListDeleteWithCas) {
+  auto& kv = catalog.kv();
+  EXPECT_TRUE(kv.put("app/a", "1", 0));
+  EXPECT_TRUE(kv.put("app/b/c", "2", 7));
+  EXPECT_FALSE(kv.put("app/a", "x", 0, 0u));  // cas=0: only if absent
+  const auto modify = kv.get("app/a")->modify_index;
+  EXPECT_TRUE(kv.put("app/a", "3", 0, modify));
+  EXPECT_EQ(kv.get("app/a")->value, "3");
+  EXPECT_EQ(kv.list("app/").size(), 2u);
+  EXPECT_EQ(kv.keys("app/", "/"), (std::vector<std::string>{"app/a", "app/b/"}));
+  EXPECT_TRUE(kv.erase("app/", true));
+  EXPECT_EQ(kv.size(), 0u);
+}
+
+TEST_F(CatalogTest, UnknownNodeAndDatacenter) {
+  EXPECT_FALSE(catalog.register_service("dc1", "ghost", web("a", 80)));
+  EXPECT_TRUE(catalog.has_datacenter("DC1"));
+  EXPECT_FALSE(catalog.has_datacenter("dc2"));
+  catalog.upsert_node("dc2", "n2", "127.0.0.2");
+  EXPECT_EQ(catalog.datacenters(), (std::vector<std::string>{"dc1", "dc2"}));
+}
+
+}  // namespace
