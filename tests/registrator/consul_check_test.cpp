@@ -1,1 +1,141 @@
+// Exact Check / registration JSON, mirroring upstream consul/consul.go buildCheck().
 #include <gtest/gtest.h>
+
+#include "registrator/consul.hpp"
+#include "registrator/registry.hpp"
+
+using nlohmann::ordered_json;
+using registrator::build_consul_check;
+using registrator::build_consul_registration;
+using registrator::Service;
+
+namespace {
+
+Service svc(std::map<std::string, std::string> attrs) {
+  Service s;
+  s.id = "host1:web:80";
+  s.name = "web";
+  s.ip = "10.0.0.5";
+  s.port = 8080;
+  s.attrs = std::move(attrs);
+  s.origin.container_id = "0123456789abcdef0123";
+  s.origin.exposed_port = "80";
+  return s;
+}
+
+std::string check(std::map<std::string, std::string> attrs) {
+  auto c = build_consul_check(svc(std::move(attrs)));
+  return c ? c->dump() : "null";
+}
+
+}  // namespace
+
+TEST(ConsulCheck, NoneWithoutCheckAttrs) {
+  EXPECT_EQ(check({}), "null");
+  EXPECT_EQ(check({{"region", "eu"}}), "null");
+  EXPECT_EQ(check({{"check_interval", "5s"}}), "null");
+}
+
+TEST(ConsulCheck, HttpDefaultInterval) {
+  EXPECT_EQ(check({{"check_http", "/health"}}), R"({"Interval":"10s","HTTP":"http://10.0.0.5:8080/health"})");
+}
+
+TEST(ConsulCheck, HttpWithIntervalTimeoutMethod) {
+  EXPECT_EQ(check({{"check_http", "/h"}, {"check_interval", "15s"}, {"check_timeout", "1s"},
+                   {"check_http_method", "HEAD"}}),
+            R"({"Interval":"15s","Timeout":"1s","HTTP":"http://10.0.0.5:8080/h","Method":"HEAD"})");
+}
+
+TEST(ConsulCheck, HttpsWithMethodAndTimeout) {
+  EXPECT_EQ(check({{"check_https", "/secure"}, {"check_timeout", "2s"}, {"check_https_method", "POST"}}),
+            R"({"Interval":"10s","Timeout":"2s","HTTP":"https://10.0.0.5:8080/secure","Method":"POST"})");
+  // check_http_method does not apply to https checks (upstream).
+  EXPECT_EQ(check({{"check_https", "/s"}, {"check_http_method", "HEAD"}}),
+            R"({"Interval":"10s","HTTP":"https://10.0.0.5:8080/s"})");
+}
+
+TEST(ConsulCheck, Tcp) {
+  EXPECT_EQ(check({{"check_tcp", "true"}, {"check_interval", "3s"}, {"check_timeout", "1s"}}),
+            R"({"Interval":"3s","Timeout":"1s","TCP":"10.0.0.5:8080"})");
+}
+
+TEST(ConsulCheck, TtlHasNoInterval) {
+  EXPECT_EQ(check({{"check_ttl", "30s"}, {"check_interval", "5s"}}), R"({"TTL":"30s"})");
+}
+
+TEST(ConsulCheck, ScriptInterpolatesIpAndPort) {
+  EXPECT_EQ(check({{"check_script", "nc $SERVICE_IP $SERVICE_PORT && echo $SERVICE_IP"}}),
+            R"({"ScriptArgs":["nc 10.0.0.5 8080 && echo 10.0.0.5"],"Interval":"10s"})");
+}
+
+TEST(ConsulCheck, Cmd) {
+  EXPECT_EQ(check({{"check_cmd", "/bin/check"}}),
+            R"({"ScriptArgs":["check-cmd","0123456789ab","80","/bin/check"],"Interval":"10s"})");
+}
+
+TEST(ConsulCheck, GrpcPlainTlsAndSkipVerify) {
+  EXPECT_EQ(check({{"check_grpc", "true"}}), R"({"Interval":"10s","GRPC":"10.0.0.5:8080"})");
+  EXPECT_EQ(check({{"check_grpc", "true"}, {"check_grpc_use_tls", "true"}, {"check_timeout", "3s"}}),
+            R"({"Interval":"10s","Timeout":"3s","GRPC":"10.0.0.5:8080","GRPCUseTLS":true})");
+  EXPECT_EQ(check({{"check_grpc", "true"}, {"check_grpc_use_tls", "true"}, {"check_tls_skip_verify", "true"}}),
+            R"({"Interval":"10s","TLSSkipVerify":true,"GRPC":"10.0.0.5:8080","GRPCUseTLS":true})");
+  // skip-verify only counts together with TLS (upstream).
+  EXPECT_EQ(check({{"check_grpc", "true"}, {"check_tls_skip_verify", "true"}}),
+            R"({"Interval":"10s","GRPC":"10.0.0.5:8080"})");
+}
+
+TEST(ConsulCheck, InitialStatusAndDeregisterAfter) {
+  EXPECT_EQ(check({{"check_http", "/h"}, {"check_initial_status", "passing"}, {"check_deregister_after", "90m"}}),
+            R"({"Interval":"10s","HTTP":"http://10.0.0.5:8080/h","Status":"passing",)"
+            R"("DeregisterCriticalServiceAfter":"90m"})");
+  EXPECT_EQ(check({{"check_ttl", "10s"}, {"check_initial_status", "critical"}}),
+            R"({"TTL":"10s","Status":"critical"})");
+}
+
+TEST(ConsulCheck, PrecedenceHttpBeforeOthers) {
+  EXPECT_EQ(check({{"check_tcp", "true"}, {"check_http", "/h"}, {"check_ttl", "5s"}}),
+            R"({"Interval":"10s","HTTP":"http://10.0.0.5:8080/h"})");
+  EXPECT_EQ(check({{"check_tcp", "true"}, {"check_ttl", "5s"}}), R"({"TTL":"5s"})");
+}
+
+TEST(ConsulRegistration, GoFieldOrderAndOmitEmpty) {
+  Service s = svc({{"check_http", "/h"}, {"region", "eu"}});
+  s.tags = {"a", "b"};
+  EXPECT_EQ(build_consul_registration(s).dump(),
+            R"({"ID":"host1:web:80","Name":"web","Tags":["a","b"],"Port":8080,"Address":"10.0.0.5",)"
+            R"("Meta":{"check_http":"/h","region":"eu"},"Check":{"Interval":"10s","HTTP":"http://10.0.0.5:8080/h"},)"
+            R"("Checks":null})");
+  Service bare;
+  bare.id = "x";
+  bare.name = "y";
+  EXPECT_EQ(build_consul_registration(bare).dump(), R"({"ID":"x","Name":"y","Check":null,"Checks":null})");
+}
+
+TEST(RegistryUri, ErrorsLikeUpstream) {
+  auto message = [](const std::string& uri) {
+    try {
+      registrator::make_registry(uri);
+      return std::string("ok");
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+  };
+  EXPECT_EQ(message("etcd://127.0.0.1:2379/x"), "unrecognized adapter: etcd://127.0.0.1:2379/x");
+  EXPECT_EQ(message("foo"), "unrecognized adapter: foo");
+  EXPECT_EQ(message(""), "unrecognized adapter: ");
+  EXPECT_EQ(message("consul://host:port"), "bad adapter uri: consul://host:port");
+  EXPECT_EQ(message("://x"), "bad adapter uri: ://x");
+  EXPECT_EQ(message("127.0.0.1:8500"), "bad adapter uri: 127.0.0.1:8500");
+  EXPECT_EQ(message("consul://a%zz"), "bad adapter uri: consul://a%zz");
+  EXPECT_EQ(message("consul://127.0.0.1:8500"), "ok");
+  EXPECT_EQ(message("CONSUL://127.0.0.1:8500"), "ok");
+  EXPECT_EQ(message("consul://"), "ok");
+  EXPECT_EQ(message("consul-unix:///tmp/consul.sock"), "ok");
+}
+
+TEST(RegistryUri, Parse) {
+  auto u = registrator::parse_adapter_uri("consul://user@localhost:8500/prefix?x=1");
+  EXPECT_EQ(u.scheme, "consul");
+  EXPECT_EQ(u.host, "localhost:8500");
+  EXPECT_EQ(u.path, "/prefix");
+}
