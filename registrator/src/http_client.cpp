@@ -1,6 +1,8 @@
 #include "registrator/http_client.hpp"
 
 #include <array>
+#include <cstdint>
+#include <limits>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -171,7 +173,7 @@ std::string stream_impl(Stream::State& state, const Endpoint& ep, const Request&
   beast::flat_buffer buffer;
   auto req = make_request(ep, r, true);
   bhttp::response_parser<bhttp::buffer_body> parser;
-  parser.body_limit(boost::none);
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   std::array<char, 8192> chunk{};
   std::string error_body;  // non-2xx body (bounded)
   std::string outcome;
