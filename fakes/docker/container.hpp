@@ -1,0 +1,77 @@
+#pragma once
+// A container as the fake engine keeps it: the parts of `docker inspect` that clients read.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace fakes::docker {
+
+struct PortBinding {
+  std::string host_ip;    // "" = all addresses
+  std::string host_port;  // "" = pick an ephemeral port
+};
+using PortMap = std::map<std::string, std::vector<PortBinding>>;  // key "80/tcp"
+
+struct ContainerConfig {
+  std::string hostname;  // 12-char id prefix unless given
+  std::string image;     // as the client named it
+  std::vector<std::string> env;
+  std::map<std::string, std::string> labels;
+  std::set<std::string> exposed_ports;
+  std::vector<std::string> cmd;
+  std::vector<std::string> entrypoint;
+};
+
+struct HostConfig {
+  std::string network_mode = "bridge";  // "default" from the CLI is stored as "bridge"
+  PortMap port_bindings;
+  bool publish_all_ports = false;
+};
+
+struct ContainerState {
+  std::string status = "created";  // created|running|paused|restarting|removing|exited|dead
+  bool running = false;
+  bool paused = false;
+  int exit_code = 0;
+  int pid = 0;
+  std::int64_t started_at = 0;   // ns; 0 = never
+  std::int64_t finished_at = 0;  // ns; 0 = never
+  std::string health;            // "" = no healthcheck; else starting|healthy|unhealthy
+};
+
+/// Where a container sits on a network. The IP is only set while the container runs.
+struct Endpoint {
+  std::string network;     // "bridge", "host", "none"
+  std::string network_id;
+  std::string endpoint_id;  // "" while not running
+  std::string ip;
+  std::string gateway;
+  int prefix_len = 0;
+  std::string mac;
+};
+
+/// How the fake "process" in the container reacts to SIGTERM (set through the control API).
+struct TermBehaviour {
+  bool ignores_term = false;
+  int exit_code = 143;  // 128 + SIGTERM, what a process killed by TERM reports
+};
+
+struct Container {
+  std::string id;
+  std::string name;  // without the leading '/'
+  std::string image_id;
+  std::int64_t created = 0;  // ns
+  ContainerConfig config;
+  HostConfig host_config;
+  ContainerState state;
+  Endpoint endpoint;
+  PortMap published;  // actual bindings while running (HostIp/HostPort filled in)
+  TermBehaviour term;
+  int restart_count = 0;
+};
+
+}  // namespace fakes::docker

@@ -1,0 +1,233 @@
+#include "clock.hpp"
+#include "json_views.hpp"
+
+namespace fakes::docker {
+
+namespace {
+
+Json string_list_or_null(const std::vector<std::string>& v) { return v.empty() ? Json(nullptr) : Json(v); }
+
+Json labels_json(const std::map<std::string, std::string>& labels) {
+  Json j = Json::object();
+  for (const auto& [k, v] : labels) j[k] = v;
+  return j;
+}
+
+Json port_bindings_json(const PortMap& map) {
+  Json j = Json::object();
+  for (const auto& [port, bindings] : map) {
+    Json list = Json::array();
+    for (const auto& b : bindings) list.push_back({{"HostIp", b.host_ip}, {"HostPort", b.host_port}});
+    j[port] = list;
+  }
+  return j;
+}
+
+/// Runtime port map: exposed-only ports are null, published ones list their bindings. Only
+/// while the container runs on the bridge (a stopped container has an empty map).
+Json runtime_ports_json(const Container& c) {
+  Json j = Json::object();
+  if (!c.state.running || c.endpoint.network != "bridge") return j;
+  for (const auto& port : c.config.exposed_ports) {
+    auto it = c.published.find(port);
+    j[port] = it == c.published.end() ? Json(nullptr) : port_bindings_json({{port, it->second}})[port];
+  }
+  return j;
+}
+
+Json endpoint_json(const Container& c) {
+  const Endpoint& e = c.endpoint;
+  return Json{{"IPAMConfig", nullptr},
+              {"Links", nullptr},
+              {"Aliases", nullptr},
+              {"MacAddress", e.mac},
+              {"DriverOpts", nullptr},
+              {"GwPriority", 0},
+              {"NetworkID", e.network_id},
+              {"EndpointID", e.endpoint_id},
+              {"Gateway", e.gateway},
+              {"IPAddress", e.ip},
+              {"IPPrefixLen", e.prefix_len},
+              {"IPv6Gateway", ""},
+              {"GlobalIPv6Address", ""},
+              {"GlobalIPv6PrefixLen", 0},
+              {"DNSNames", nullptr}};
+}
+
+Json networks_json(const Container& c) {
+  Json j = Json::object();
+  if (!c.endpoint.network.empty()) j[c.endpoint.network] = endpoint_json(c);
+  return j;
+}
+
+std::vector<std::string> command_line(const Container& c) {
+  std::vector<std::string> argv = c.config.entrypoint;
+  argv.insert(argv.end(), c.config.cmd.begin(), c.config.cmd.end());
+  return argv;
+}
+
+}  // namespace
+
+Json container_inspect_json(const Container& c, ApiVersion version) {
+  const auto argv = command_line(c);
+  Json state{{"Status", c.state.status},       {"Running", c.state.running},
+             {"Paused", c.state.paused},       {"Restarting", false},
+             {"OOMKilled", false},             {"Dead", false},
+             {"Pid", c.state.pid},             {"ExitCode", c.state.exit_code},
+             {"Error", ""},                    {"StartedAt", format_rfc3339_nano(c.state.started_at)},
+             {"FinishedAt", format_rfc3339_nano(c.state.finished_at)}};
+  if (!c.state.health.empty())
+    state["Health"] = Json{{"Status", c.state.health}, {"FailingStreak", 0}, {"Log", Json::array()}};
+
+  Json config{{"Hostname", c.config.hostname},
+              {"Domainname", ""},
+              {"User", ""},
+              {"AttachStdin", false},
+              {"AttachStdout", false},
+              {"AttachStderr", false}};
+  if (!c.config.exposed_ports.empty()) {  // omitempty in the engine
+    Json exposed = Json::object();
+    for (const auto& p : c.config.exposed_ports) exposed[p] = Json::object();
+    config["ExposedPorts"] = exposed;
+  }
+  config["Tty"] = false;
+  config["OpenStdin"] = false;
+  config["StdinOnce"] = false;
+  config["Env"] = string_list_or_null(c.config.env);
+  config["Cmd"] = string_list_or_null(c.config.cmd);
+  config["Image"] = c.config.image;
+  config["Volumes"] = nullptr;
+  config["WorkingDir"] = "";
+  config["Entrypoint"] = string_list_or_null(c.config.entrypoint);
+  config["OnBuild"] = nullptr;
+  config["Labels"] = labels_json(c.config.labels);
+
+  Json host_config{{"NetworkMode", c.host_config.network_mode},
+                   {"PortBindings", port_bindings_json(c.host_config.port_bindings)},
+                   {"RestartPolicy", {{"Name", "no"}, {"MaximumRetryCount", 0}}},
+                   {"AutoRemove", false},
+                   {"PublishAllPorts", c.host_config.publish_all_ports},
+                   {"Privileged", false}};
+
+  Json net{{"SandboxID", c.state.running ? c.endpoint.endpoint_id : std::string()},
+           {"SandboxKey", c.state.running ? "/var/run/docker/netns/" + c.id.substr(0, 12) : std::string()},
+           {"Ports", runtime_ports_json(c)}};
+  // API 1.52 dropped the deprecated top-level copies of the default bridge endpoint.
+  if (version < ApiVersion{1, 52}) {
+    const bool bridge = c.endpoint.network == "bridge";
+    net["Bridge"] = "";
+    net["HairpinMode"] = false;
+    net["LinkLocalIPv6Address"] = "";
+    net["LinkLocalIPv6PrefixLen"] = 0;
+    net["SecondaryIPAddresses"] = nullptr;
+    net["SecondaryIPv6Addresses"] = nullptr;
+    net["EndpointID"] = bridge ? c.endpoint.endpoint_id : "";
+    net["Gateway"] = bridge ? c.endpoint.gateway : "";
+    net["GlobalIPv6Address"] = "";
+    net["GlobalIPv6PrefixLen"] = 0;
+    net["IPAddress"] = bridge ? c.endpoint.ip : "";
+    net["IPPrefixLen"] = bridge ? c.endpoint.prefix_len : 0;
+    net["IPv6Gateway"] = "";
+    net["MacAddress"] = bridge ? c.endpoint.mac : "";
+  }
+  net["Networks"] = networks_json(c);
+
+  const std::string dir = "/var/lib/docker/containers/" + c.id;
+  return Json{{"Id", c.id},
+              {"Created", format_rfc3339_nano(c.created)},
+              {"Path", argv.empty() ? std::string() : argv[0]},
+              {"Args", argv.empty() ? Json::array() : Json(std::vector<std::string>(argv.begin() + 1, argv.end()))},
+              {"State", state},
+              {"Image", c.image_id},
+              {"ResolvConfPath", dir + "/resolv.conf"},
+              {"HostnamePath", dir + "/hostname"},
+              {"HostsPath", dir + "/hosts"},
+              {"LogPath", dir + "/" + c.id + "-json.log"},
+              {"Name", "/" + c.name},
+              {"RestartCount", c.restart_count},
+              {"Driver", "overlay2"},
+              {"Platform", "linux"},
+              {"MountLabel", ""},
+              {"ProcessLabel", ""},
+              {"AppArmorProfile", ""},
+              {"ExecIDs", nullptr},
+              {"HostConfig", host_config},
+              {"GraphDriver", {{"Data", nullptr}, {"Name", "overlay2"}}},
+              {"Mounts", Json::array()},
+              {"Config", config},
+              {"NetworkSettings", net}};
+}
+
+Json container_summary_json(const Container& c, std::int64_t now_nanos, bool with_size) {
+  Json ports = Json::array();
+  if (c.state.running && c.endpoint.network == "bridge") {
+    for (const auto& port : c.config.exposed_ports) {
+      const auto slash = port.find('/');
+      const int number = std::stoi(port.substr(0, slash));
+      const std::string proto = port.substr(slash + 1);
+      auto it = c.published.find(port);
+      if (it == c.published.end()) {
+        ports.push_back({{"PrivatePort", number}, {"Type", proto}});
+        continue;
+      }
+      for (const auto& b : it->second)
+        ports.push_back({{"IP", b.host_ip}, {"PrivatePort", number}, {"PublicPort", std::stoi(b.host_port)}, {"Type", proto}});
+    }
+  }
+  const auto argv = command_line(c);
+  std::string command;
+  for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
+  Json j{{"Id", c.id},
+         {"Names", {"/" + c.name}},
+         {"Image", c.config.image},
+         {"ImageID", c.image_id},
+         {"Command", command},
+         {"Created", c.created / 1'000'000'000},
+         {"Ports", ports}};
+  if (with_size) {
+    j["SizeRw"] = 0;
+    j["SizeRootFs"] = 0;
+  }
+  j["Labels"] = labels_json(c.config.labels);
+  j["State"] = c.state.status;
+  j["Status"] = status_text(c.state, now_nanos);
+  j["HostConfig"] = {{"NetworkMode", c.host_config.network_mode}};
+  j["NetworkSettings"] = {{"Networks", networks_json(c)}};
+  j["Mounts"] = Json::array();
+  return j;
+}
+
+std::string human_duration(std::int64_t nanos) {
+  const std::int64_t seconds = nanos / 1'000'000'000;
+  if (seconds < 1) return "Less than a second";
+  if (seconds == 1) return "1 second";
+  if (seconds < 60) return std::to_string(seconds) + " seconds";
+  const std::int64_t minutes = seconds / 60;
+  if (minutes == 1) return "About a minute";
+  if (minutes < 60) return std::to_string(minutes) + " minutes";
+  const std::int64_t hours = minutes / 60;
+  if (hours == 1) return "About an hour";
+  if (hours < 48) return std::to_string(hours) + " hours";
+  if (hours < 24 * 7 * 2) return std::to_string(hours / 24) + " days";
+  if (hours < 24 * 30 * 2) return std::to_string(hours / 24 / 7) + " weeks";
+  if (hours < 24 * 365 * 2) return std::to_string(hours / 24 / 30) + " months";
+  return std::to_string(hours / 24 / 365) + " years";
+}
+
+std::string status_text(const ContainerState& state, std::int64_t now_nanos) {
+  if (state.running) {
+    std::string s = "Up " + human_duration(now_nanos - state.started_at);
+    if (state.paused) return s + " (Paused)";
+    if (!state.health.empty()) {
+      if (state.health == "starting") return s + " (health: starting)";
+      return s + " (" + state.health + ")";
+    }
+    return s;
+  }
+  if (state.status == "created") return "Created";
+  if (state.status == "exited")
+    return "Exited (" + std::to_string(state.exit_code) + ") " + human_duration(now_nanos - state.finished_at) + " ago";
+  return state.status;
+}
+
+}  // namespace fakes::docker

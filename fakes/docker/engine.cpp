@@ -1,0 +1,377 @@
+#include "engine.hpp"
+
+#include "container_filter.hpp"
+#include "docker_error.hpp"
+
+#include <algorithm>
+
+namespace fakes::docker {
+
+namespace {
+
+bool valid_name(const std::string& name) {
+  // [a-zA-Z0-9][a-zA-Z0-9_.-]+ as the engine requires.
+  if (name.size() < 2) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  if (!alnum(name[0])) return false;
+  return std::all_of(name.begin() + 1, name.end(), [&](char c) { return alnum(c) || c == '_' || c == '.' || c == '-'; });
+}
+
+std::string strip_slash(const std::string& ref) { return !ref.empty() && ref[0] == '/' ? ref.substr(1) : ref; }
+
+std::string env_key(const std::string& kv) { return kv.substr(0, kv.find('=')); }
+
+// Image Env first, then the create request's; a later K=V replaces an earlier K.
+std::vector<std::string> merge_env(const std::vector<std::string>& image, const std::vector<std::string>& request) {
+  std::vector<std::string> out = image;
+  for (const auto& kv : request) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const std::string& e) { return env_key(e) == env_key(kv); });
+    if (it != out.end())
+      *it = kv;
+    else
+      out.push_back(kv);
+  }
+  return out;
+}
+
+bool signal_ends_process(int signal, const TermBehaviour& term) {
+  if (signal == 9) return true;
+  if (signal == 15) return !term.ignores_term;
+  return signal == 1 || signal == 2 || signal == 3 || signal == 6;
+}
+
+}  // namespace
+
+std::optional<int> parse_signal(const std::string& text) {
+  static const std::map<std::string, int> names = {
+      {"HUP", 1},   {"INT", 2},   {"QUIT", 3},  {"ILL", 4},   {"TRAP", 5},  {"ABRT", 6},   {"BUS", 7},
+      {"FPE", 8},   {"KILL", 9},  {"USR1", 10}, {"SEGV", 11}, {"USR2", 12}, {"PIPE", 13},  {"ALRM", 14},
+      {"TERM", 15}, {"CHLD", 17}, {"CONT", 18}, {"STOP", 19}, {"TSTP", 20}, {"WINCH", 28}};
+  if (text.empty() || text.size() > 12) return std::nullopt;
+  if (std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    int n = std::stoi(text);
+    if (n < 1 || n > 64) return std::nullopt;
+    return n;
+  }
+  std::string upper;
+  for (char c : text) upper += static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  if (upper.rfind("SIG", 0) == 0) upper = upper.substr(3);
+  auto it = names.find(upper);
+  if (it == names.end()) return std::nullopt;
+  return it->second;
+}
+
+Engine::Engine(EngineOptions options)
+    : options_(std::move(options)), ids_(options_.seed), events_(options_.event_history) {
+  bridge_id_ = ids_.next_id();
+  host_id_ = ids_.next_id();
+  none_id_ = ids_.next_id();
+}
+
+const Container* Engine::find(const std::string& ref) const {
+  if (ref.empty()) return nullptr;
+  const std::string name = strip_slash(ref);
+  for (const auto& c : containers_)
+    if (c->id == ref) return c.get();
+  for (const auto& c : containers_)
+    if (c->name == name) return c.get();
+  const Container* match = nullptr;
+  for (const auto& c : containers_) {
+    if (c->id.rfind(ref, 0) == 0) {
+      if (match) throw bad_parameter("multiple IDs found with provided prefix: " + ref);
+      match = c.get();
+    }
+  }
+  return match;
+}
+
+const Container& Engine::get(const std::string& ref) const {
+  if (auto c = find(ref)) return *c;
+  throw no_such_container(ref);
+}
+
+Container& Engine::mutable_get(const std::string& ref) { return const_cast<Container&>(get(ref)); }
+
+std::string Engine::checked_new_name(const std::string& wanted, const std::string& self_id) const {
+  std::string name = strip_slash(wanted);
+  if (!valid_name(name))
+    throw bad_parameter("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+  for (const auto& c : containers_)
+    if (c->name == name && c->id != self_id)
+      throw DockerError(409, "Conflict. The container name \"/" + name + "\" is already in use by container \"" +
+                                 c->id + "\". You have to remove (or rename) that container to be able to reuse that name.");
+  return name;
+}
+
+const Container& Engine::create(const CreateSpec& spec) {
+  if (spec.image.empty()) throw bad_parameter("No image specified");  // engine: "config cannot be empty..." variants
+  auto c = std::make_unique<Container>();
+  c->id = ids_.next_id();
+  if (!spec.name.empty()) {
+    c->name = checked_new_name(spec.name, c->id);
+  } else {
+    do c->name = ids_.next_name();
+    while (find(c->name));
+  }
+  const Image image = options_.images.resolve(spec.image);
+  c->image_id = image.id;
+  c->created = now();
+  auto& cfg = c->config;
+  cfg.image = spec.image;
+  cfg.hostname = spec.hostname.empty() ? c->id.substr(0, 12) : spec.hostname;
+  cfg.env = merge_env(image.config.env, spec.env);
+  cfg.labels = image.config.labels;
+  for (const auto& [k, v] : spec.labels) cfg.labels[k] = v;
+  cfg.exposed_ports = image.config.exposed_ports;
+  cfg.exposed_ports.insert(spec.exposed_ports.begin(), spec.exposed_ports.end());
+  // Published ports are exposed too, as the engine does for `-p 8080:80` without EXPOSE.
+  for (const auto& [port, _] : spec.host_config.port_bindings) cfg.exposed_ports.insert(port);
+  cfg.cmd = spec.cmd.value_or(image.config.cmd);
+  cfg.entrypoint = spec.entrypoint.value_or(image.config.entrypoint);
+  c->host_config = spec.host_config;
+  auto& mode = c->host_config.network_mode;
+  if (mode.empty() || mode == "default") mode = "bridge";
+  if (mode == "bridge") {
+    c->endpoint = Endpoint{"bridge", bridge_id_, "", "", "", 0, ""};
+  } else if (mode == "host") {
+    c->endpoint = Endpoint{"host", host_id_, "", "", "", 0, ""};
+  } else if (mode == "none") {
+    c->endpoint = Endpoint{"none", none_id_, "", "", "", 0, ""};
+  } else if (mode.rfind("container:", 0) == 0) {
+    get(mode.substr(10));  // 404 if the other container does not exist
+    c->endpoint = Endpoint{};
+  } else {
+    throw DockerError(404, "network " + mode + " not found");
+  }
+  const Container& ref = *c;
+  containers_.push_back(std::move(c));
+  emit_container(ref, "create");
+  return ref;
+}
+
+std::vector<const Container*> Engine::list(const ListQuery& query) const {
+  validate_container_filters(query.filters);
+  std::vector<const Container*> out;
+  for (auto it = containers_.rbegin(); it != containers_.rend(); ++it) {
+    const Container& c = **it;
+    // Without all=1 only running (and paused) containers are listed, unless a status filter
+    // asks for others explicitly.
+    bool status_filtered = query.filters.count("status") && !query.filters.at("status").empty();
+    if (!query.all && !status_filtered && !c.state.running) continue;
+    if (!container_matches(c, query.filters)) continue;
+    out.push_back(&c);
+    if (query.limit > 0 && static_cast<int>(out.size()) >= query.limit) break;
+  }
+  return out;
+}
+
+void Engine::connect_network(Container& c) {
+  if (c.endpoint.network != "bridge") return;
+  auto ip = ipam_.allocate();
+  if (!ip) throw DockerError(500, "no available IPv4 addresses on this network's address pools: bridge");
+  c.endpoint.ip = *ip;
+  c.endpoint.gateway = BridgeIpam::kGateway;
+  c.endpoint.prefix_len = BridgeIpam::kPrefixLen;
+  c.endpoint.mac = BridgeIpam::mac_for(*ip);
+  c.endpoint.endpoint_id = ids_.next_id();
+}
+
+void Engine::release_network(Container& c) {
+  for (const auto& [port, bindings] : c.published) {
+    auto slash = port.find('/');
+    std::string proto = port.substr(slash + 1);
+    for (const auto& b : bindings) {
+      // One host port may appear twice (0.0.0.0 and ::); releasing twice is harmless.
+      host_ports_.release(proto, std::stoi(b.host_port));
+    }
+  }
+  c.published.clear();
+  if (c.endpoint.network == "bridge" && !c.endpoint.ip.empty()) {
+    ipam_.release(c.endpoint.ip);
+    emit_network(c, "disconnect");
+  }
+  c.endpoint.ip.clear();
+  c.endpoint.gateway.clear();
+  c.endpoint.prefix_len = 0;
+  c.endpoint.mac.clear();
+  c.endpoint.endpoint_id.clear();
+}
+
+void Engine::start(const std::string& ref) {
+  Container& c = mutable_get(ref);
+  if (c.state.paused) throw DockerError(409, "cannot start a paused container, try unpause instead");
+  if (c.state.running) throw not_modified();
+  // Publish ports first so a conflict leaves the container untouched.
+  PortMap published;
+  std::vector<std::pair<std::string, int>> claimed;
+  auto fail = [&](const std::string& message) {
+    for (const auto& [proto, port] : claimed) host_ports_.release(proto, port);
+    throw DockerError(500, message);
+  };
+  if (c.endpoint.network == "bridge") {
+    PortMap wanted = c.host_config.port_bindings;
+    if (c.host_config.publish_all_ports)
+      for (const auto& port : c.config.exposed_ports)
+        if (!wanted.count(port)) wanted[port] = {PortBinding{}};
+    for (const auto& [port, bindings] : wanted) {
+      const std::string proto = port.substr(port.find('/') + 1);
+      for (const auto& b : bindings) {
+        int host_port = 0;
+        if (b.host_port.empty()) {
+          auto p = host_ports_.claim_ephemeral(proto);
+          if (!p) fail("no free host ports in the ephemeral range");
+          host_port = *p;
+        } else {
+          host_port = std::atoi(b.host_port.c_str());
+          if (!host_ports_.claim(proto, host_port))
+            fail("driver failed programming external connectivity on endpoint " + c.name + ": Bind for " +
+                 (b.host_ip.empty() ? "0.0.0.0" : b.host_ip) + ":" + b.host_port + " failed: port is already allocated");
+        }
+        claimed.emplace_back(proto, host_port);
+        auto& out = published[port];
+        if (b.host_ip.empty()) {
+          // An unqualified binding listens on IPv4 and IPv6, and the engine reports both.
+          out.push_back({"0.0.0.0", std::to_string(host_port)});
+          out.push_back({"::", std::to_string(host_port)});
+        } else {
+          out.push_back({b.host_ip, std::to_string(host_port)});
+        }
+      }
+    }
+  }
+  connect_network(c);
+  c.published = std::move(published);
+  if (c.endpoint.network == "bridge") emit_network(c, "connect");
+  c.state.status = "running";
+  c.state.running = true;
+  c.state.paused = false;
+  c.state.exit_code = 0;
+  c.state.pid = next_pid_++;
+  c.state.started_at = now();
+  if (!c.state.health.empty()) c.state.health = "starting";
+  emit_container(c, "start");
+}
+
+void Engine::end_process(Container& c, int exit_code) {
+  const std::int64_t finished = now();
+  const std::int64_t exec_seconds = (finished - c.state.started_at) / 1'000'000'000;
+  c.state.status = "exited";
+  c.state.running = false;
+  c.state.paused = false;
+  c.state.exit_code = exit_code;
+  c.state.pid = 0;
+  c.state.finished_at = finished;
+  if (!c.state.health.empty()) c.state.health = "unhealthy";
+  emit_container(c, "die", {{"exitCode", std::to_string(exit_code)}, {"execDuration", std::to_string(exec_seconds)}});
+  release_network(c);
+}
+
+bool Engine::stop_begin(const std::string& ref) {
+  Container& c = mutable_get(ref);
+  if (!c.state.running) throw not_modified();
+  emit_container(c, "kill", {{"signal", "15"}});
+  if (c.term.ignores_term) return false;
+  end_process(c, c.term.exit_code);
+  return true;
+}
+
+void Engine::stop_finish(const std::string& ref) { emit_container(get(ref), "stop"); }
+
+void Engine::kill(const std::string& ref, int signal) {
+  Container& c = mutable_get(ref);
+  if (!c.state.running)
+    throw DockerError(409, "Cannot kill container: " + ref + ": Container " + c.id + " is not running");
+  emit_container(c, "kill", {{"signal", std::to_string(signal)}});
+  if (signal_ends_process(signal, c.term)) end_process(c, signal == 15 ? c.term.exit_code : 128 + signal);
+}
+
+void Engine::exit(const std::string& ref, int exit_code) {
+  Container& c = mutable_get(ref);
+  if (!c.state.running) throw DockerError(409, "Container " + c.id + " is not running");
+  end_process(c, exit_code);
+}
+
+void Engine::pause(const std::string& ref) {
+  Container& c = mutable_get(ref);
+  if (!c.state.running) throw DockerError(409, "Container " + c.id + " is not running");
+  if (c.state.paused) throw DockerError(409, "Container " + c.id + " is already paused");
+  c.state.paused = true;
+  c.state.status = "paused";
+  emit_container(c, "pause");
+}
+
+void Engine::unpause(const std::string& ref) {
+  Container& c = mutable_get(ref);
+  if (!c.state.paused) throw DockerError(409, "Container " + c.id + " is not paused");
+  c.state.paused = false;
+  c.state.status = "running";
+  emit_container(c, "unpause");
+}
+
+void Engine::rename(const std::string& ref, const std::string& new_name) {
+  Container& c = mutable_get(ref);
+  if (new_name.empty()) throw bad_parameter("Neither old nor new names may be empty");
+  std::string name = checked_new_name(new_name, c.id);
+  if (name == c.name) throw DockerError(409, "Renaming a container with the same name as its current name");
+  const std::string old_name = "/" + c.name;
+  c.name = name;
+  emit_container(c, "rename", {{"oldName", old_name}});
+}
+
+void Engine::record_restart(const std::string& ref) { emit_container(get(ref), "restart"); }
+
+void Engine::remove(const std::string& ref, bool force) {
+  Container& c = mutable_get(ref);
+  if (c.state.running) {
+    if (!force)
+      throw DockerError(409, "cannot remove container \"/" + c.name + "\": container is " +
+                                 (c.state.paused ? std::string("paused") : std::string("running")) +
+                                 ": stop the container before removing or force remove");
+    emit_container(c, "kill", {{"signal", "9"}});
+    end_process(c, 137);
+  }
+  emit_container(c, "destroy");
+  auto it = std::find_if(containers_.begin(), containers_.end(), [&](const auto& p) { return p.get() == &c; });
+  containers_.erase(it);
+}
+
+void Engine::set_term_behaviour(const std::string& ref, TermBehaviour behaviour) { mutable_get(ref).term = behaviour; }
+
+void Engine::set_health(const std::string& ref, const std::string& status) {
+  if (status != "starting" && status != "healthy" && status != "unhealthy")
+    throw bad_parameter("health status must be starting, healthy or unhealthy, not \"" + status + "\"");
+  Container& c = mutable_get(ref);
+  c.state.health = status;
+  emit_container(c, "health_status: " + status);
+}
+
+void Engine::restart_daemon(bool live_restore) {
+  if (!live_restore) {
+    for (auto& c : containers_) {
+      if (!c->state.running) continue;
+      end_process(*c, c->term.ignores_term ? 137 : c->term.exit_code);
+    }
+  }
+  events_.clear();  // the new daemon remembers nothing
+}
+
+std::size_t Engine::running_count() const {
+  return static_cast<std::size_t>(
+      std::count_if(containers_.begin(), containers_.end(), [](const auto& c) { return c->state.running; }));
+}
+
+void Engine::emit_container(const Container& c, const std::string& action, std::map<std::string, std::string> extra) {
+  // Order of precedence as in the engine: extra attributes, then labels, then image and name.
+  for (const auto& [k, v] : c.config.labels) extra[k] = v;
+  if (!c.config.image.empty()) extra["image"] = c.config.image;
+  extra["name"] = c.name;
+  events_.append(Event{"container", action, c.id, std::move(extra), "local", now()});
+}
+
+void Engine::emit_network(const Container& c, const std::string& action) {
+  events_.append(Event{"network", action, c.endpoint.network_id,
+                       {{"container", c.id}, {"name", c.endpoint.network}, {"type", c.endpoint.network}},
+                       "local", now()});
+}
+
+}  // namespace fakes::docker

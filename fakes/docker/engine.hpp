@@ -1,0 +1,121 @@
+#pragma once
+// The fake engine's state: containers, their processes' fate, networking and the event log.
+// Pure (no I/O, no timers): the HTTP layer decides *when* things happen (e.g. the stop
+// timeout), this class decides *what* happens and which events a real dockerd would emit.
+// Errors are DockerError with the engine's status and text.
+
+#include "clock.hpp"
+#include "container.hpp"
+#include "bridge_ipam.hpp"
+#include "event_log.hpp"
+#include "filter_args.hpp"
+#include "host_ports.hpp"
+#include "id_source.hpp"
+#include "image_catalog.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fakes::docker {
+
+/// What `POST /containers/create` asks for, already merged with nothing (the engine merges the
+/// image config in create()).
+struct CreateSpec {
+  std::string name;  // "" = generate one
+  std::string image;
+  std::string hostname;
+  std::vector<std::string> env;
+  std::map<std::string, std::string> labels;
+  std::set<std::string> exposed_ports;
+  std::optional<std::vector<std::string>> cmd;         // unset = image's
+  std::optional<std::vector<std::string>> entrypoint;  // unset = image's
+  HostConfig host_config;
+};
+
+struct EngineOptions {
+  std::uint64_t seed = 1;
+  ImageCatalog images;
+  Clock clock = system_clock();
+  std::size_t event_history = 256;
+};
+
+struct ListQuery {
+  bool all = false;
+  int limit = -1;  // <= 0: no limit
+  FilterArgs filters;
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options);
+
+  const Container& create(const CreateSpec& spec);
+  /// By full id, exact name (with or without '/'), or unique id prefix; 404 otherwise.
+  const Container& get(const std::string& ref) const;
+  const Container* find(const std::string& ref) const;
+  /// Newest first, as the engine lists them.
+  std::vector<const Container*> list(const ListQuery& query) const;
+
+  /// 304 when already running; 409 when paused; 500 when a host port is taken.
+  void start(const std::string& ref);
+  /// First half of `docker stop`: sends TERM (kill event, signal 15). Returns true if the
+  /// process exited; false if it ignores TERM and the caller must escalate with kill(ref, 9)
+  /// after the stop timeout. 304 when not running.
+  bool stop_begin(const std::string& ref);
+  /// Second half of `docker stop`: the "stop" event.
+  void stop_finish(const std::string& ref);
+  /// Delivers a signal (kill event); KILL, and TERM/INT/HUP/QUIT unless ignored, end the process.
+  void kill(const std::string& ref, int signal);
+  /// The process ends by itself with this exit code (die event, no kill/stop).
+  void exit(const std::string& ref, int exit_code);
+  void pause(const std::string& ref);
+  void unpause(const std::string& ref);
+  void rename(const std::string& ref, const std::string& new_name);
+  /// The "restart" event that ends `docker restart` after its stop and start.
+  void record_restart(const std::string& ref);
+  /// 409 if running and not forced; forced removal kills first (kill 9, die), then destroy.
+  void remove(const std::string& ref, bool force);
+
+  void set_term_behaviour(const std::string& ref, TermBehaviour behaviour);
+  /// Sets State.Health.Status and emits "health_status: <status>".
+  void set_health(const std::string& ref, const std::string& status);
+
+  /// A daemon restart: history is lost; without live-restore running containers end up
+  /// exited (their TERM exit code), with it they keep running.
+  void restart_daemon(bool live_restore);
+
+  EventLog& events() { return events_; }
+  const EventLog& events() const { return events_; }
+  const ImageCatalog& images() const { return options_.images; }
+  const std::string& bridge_network_id() const { return bridge_id_; }
+  std::int64_t now() const { return options_.clock(); }
+  std::size_t running_count() const;
+  std::size_t container_count() const { return containers_.size(); }
+
+ private:
+  Container& mutable_get(const std::string& ref);
+  void emit_container(const Container& c, const std::string& action, std::map<std::string, std::string> extra = {});
+  void emit_network(const Container& c, const std::string& action);
+  void end_process(Container& c, int exit_code);
+  void connect_network(Container& c);
+  void release_network(Container& c);
+  std::string checked_new_name(const std::string& wanted, const std::string& self_id) const;
+
+  EngineOptions options_;
+  IdSource ids_;
+  BridgeIpam ipam_;
+  HostPorts host_ports_;
+  EventLog events_;
+  std::string bridge_id_, host_id_, none_id_;
+  std::vector<std::unique_ptr<Container>> containers_;  // creation order
+  int next_pid_ = 4000;
+};
+
+/// Signal names and numbers as `docker kill --signal` accepts them ("SIGTERM", "TERM", "15").
+std::optional<int> parse_signal(const std::string& text);
+
+}  // namespace fakes::docker

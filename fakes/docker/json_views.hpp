@@ -1,0 +1,39 @@
+#pragma once
+// How the engine prints things: inspect and list views of containers, events, images,
+// networks, /version and /info, with the field names, shapes and version differences that
+// clients (docker CLI, registrator) rely on.
+
+#include "api_version.hpp"
+#include "container.hpp"
+#include "engine.hpp"
+#include "event_log.hpp"
+#include "image_catalog.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace fakes::docker {
+
+using Json = nlohmann::ordered_json;
+
+struct ServerIdentity {
+  ApiVersion max_version;
+  ApiVersion min_version;
+  std::string release;  // "27.5.1"
+};
+
+Json container_inspect_json(const Container& c, ApiVersion version);
+Json container_summary_json(const Container& c, std::int64_t now_nanos, bool with_size);
+/// One /events line; API < 1.52 adds the legacy status/id/from fields.
+Json event_json(const Event& e, ApiVersion version);
+Json image_summary_json(const Image& image);
+Json image_inspect_json(const Image& image);
+Json network_json(const std::string& name, const std::string& id, const Engine& engine, bool with_containers);
+Json version_json(const ServerIdentity& server);
+Json info_json(const ServerIdentity& server, const Engine& engine);
+
+/// Go's units.HumanDuration: "Less than a second", "5 seconds", "About a minute", ...
+std::string human_duration(std::int64_t nanos);
+/// The list view's Status column: "Created", "Up 5 seconds (Paused)", "Exited (0) 3 minutes ago".
+std::string status_text(const ContainerState& state, std::int64_t now_nanos);
+
+}  // namespace fakes::docker

@@ -1,0 +1,159 @@
+#include "bridge_ipam.hpp"
+#include "clock.hpp"
+#include "json_views.hpp"
+
+namespace fakes::docker {
+
+Json event_json(const Event& e, ApiVersion version) {
+  Json j = Json::object();
+  // Below 1.52 the engine back-fills the pre-1.22 fields for container and image events.
+  if (version < ApiVersion{1, 52} && (e.type == "container" || e.type == "image")) {
+    j["status"] = e.action;
+    j["id"] = e.actor_id;
+    if (e.type == "container") {
+      auto it = e.attributes.find("image");
+      j["from"] = it == e.attributes.end() ? "" : it->second;
+    }
+  }
+  Json attributes = Json::object();
+  for (const auto& [k, v] : e.attributes) attributes[k] = v;
+  j["Type"] = e.type;
+  j["Action"] = e.action;
+  j["Actor"] = {{"ID", e.actor_id}, {"Attributes", attributes}};
+  j["scope"] = e.scope;
+  j["time"] = e.time_nano / 1'000'000'000;
+  j["timeNano"] = e.time_nano;
+  return j;
+}
+
+namespace {
+Json image_config_json(const ImageConfig& config) {
+  Json exposed = Json::object();
+  for (const auto& p : config.exposed_ports) exposed[p] = Json::object();
+  Json labels = Json::object();
+  for (const auto& [k, v] : config.labels) labels[k] = v;
+  Json j = Json::object();
+  if (!config.exposed_ports.empty()) j["ExposedPorts"] = exposed;
+  j["Env"] = config.env;
+  j["Cmd"] = config.cmd.empty() ? Json(nullptr) : Json(config.cmd);
+  j["Entrypoint"] = config.entrypoint.empty() ? Json(nullptr) : Json(config.entrypoint);
+  j["Labels"] = labels;
+  return j;
+}
+
+std::string repo_tag(const Image& image) { return normalize_image_reference(image.name); }
+}  // namespace
+
+Json image_summary_json(const Image& image) {
+  Json labels = Json::object();
+  for (const auto& [k, v] : image.config.labels) labels[k] = v;
+  return Json{{"Id", image.id},         {"ParentId", ""},       {"RepoTags", {repo_tag(image)}},
+              {"RepoDigests", Json::array()}, {"Created", image.created_unix}, {"Size", 0},
+              {"SharedSize", -1},      {"Labels", labels},     {"Containers", -1}};
+}
+
+Json image_inspect_json(const Image& image) {
+  return Json{{"Id", image.id},
+              {"RepoTags", {repo_tag(image)}},
+              {"RepoDigests", Json::array()},
+              {"Parent", ""},
+              {"Comment", ""},
+              {"Created", format_rfc3339_nano(image.created_unix * 1'000'000'000)},
+              {"Config", image_config_json(image.config)},
+              {"Architecture", "amd64"},
+              {"Os", "linux"},
+              {"Size", 0},
+              {"RootFS", {{"Type", "layers"}, {"Layers", Json::array()}}}};
+}
+
+Json network_json(const std::string& name, const std::string& id, const Engine& engine, bool with_containers) {
+  Json ipam_config = Json::array();
+  if (name == "bridge") ipam_config.push_back({{"Subnet", BridgeIpam::kSubnet}, {"Gateway", BridgeIpam::kGateway}});
+  Json containers = Json::object();
+  if (with_containers) {
+    for (const Container* c : engine.list({true, -1, {}})) {
+      if (c->endpoint.network != name || !c->state.running) continue;
+      containers[c->id] = {{"Name", c->name},
+                           {"EndpointID", c->endpoint.endpoint_id},
+                           {"MacAddress", c->endpoint.mac},
+                           {"IPv4Address", c->endpoint.ip.empty() ? "" : c->endpoint.ip + "/16"},
+                           {"IPv6Address", ""}};
+    }
+  }
+  return Json{{"Name", name},
+              {"Id", id},
+              {"Created", "2024-01-01T00:00:00Z"},
+              {"Scope", "local"},
+              {"Driver", name == "bridge" ? "bridge" : name == "host" ? "host" : "null"},
+              {"EnableIPv4", true},
+              {"EnableIPv6", false},
+              {"IPAM", {{"Driver", "default"}, {"Options", nullptr}, {"Config", ipam_config}}},
+              {"Internal", false},
+              {"Attachable", false},
+              {"Ingress", false},
+              {"ConfigFrom", {{"Network", ""}}},
+              {"ConfigOnly", false},
+              {"Containers", containers},
+              {"Options", Json::object()},
+              {"Labels", Json::object()}};
+}
+
+Json version_json(const ServerIdentity& server) {
+  const std::string api = server.max_version.to_string(), min = server.min_version.to_string();
+  return Json{{"Platform", {{"Name", "fake-docker"}}},
+              {"Components",
+               {{{"Name", "Engine"},
+                 {"Version", server.release},
+                 {"Details",
+                  {{"ApiVersion", api},
+                   {"Arch", "amd64"},
+                   {"BuildTime", "2024-01-01T00:00:00.000000000+00:00"},
+                   {"Experimental", "false"},
+                   {"GitCommit", "fake"},
+                   {"GoVersion", "go1.22.0"},
+                   {"KernelVersion", "6.1.0-fake"},
+                   {"MinAPIVersion", min},
+                   {"Os", "linux"}}}}}},
+              {"Version", server.release},
+              {"ApiVersion", api},
+              {"MinAPIVersion", min},
+              {"GitCommit", "fake"},
+              {"GoVersion", "go1.22.0"},
+              {"Os", "linux"},
+              {"Arch", "amd64"},
+              {"KernelVersion", "6.1.0-fake"},
+              {"BuildTime", "2024-01-01T00:00:00.000000000+00:00"}};
+}
+
+Json info_json(const ServerIdentity& server, const Engine& engine) {
+  std::size_t running = 0, paused = 0, stopped = 0;
+  for (const Container* c : engine.list({true, -1, {}})) {
+    if (c->state.paused)
+      ++paused;
+    else if (c->state.running)
+      ++running;
+    else
+      ++stopped;
+  }
+  return Json{{"ID", "FAKE:DOCKER:0000"},
+              {"Containers", engine.container_count()},
+              {"ContainersRunning", running},
+              {"ContainersPaused", paused},
+              {"ContainersStopped", stopped},
+              {"Images", engine.images().list().size()},
+              {"Driver", "overlay2"},
+              {"DockerRootDir", "/var/lib/docker"},
+              {"Name", "fake-docker"},
+              {"ServerVersion", server.release},
+              {"OperatingSystem", "fake-docker"},
+              {"OSType", "linux"},
+              {"Architecture", "x86_64"},
+              {"KernelVersion", "6.1.0-fake"},
+              {"NCPU", 2},
+              {"MemTotal", 4294967296LL},
+              {"ExperimentalBuild", false},
+              {"Labels", Json::array()},
+              {"Swarm", {{"NodeID", ""}, {"NodeAddr", ""}, {"LocalNodeState", "inactive"}, {"ControlAvailable", false}}}};
+}
+
+}  // namespace fakes::docker
