@@ -48,11 +48,11 @@ std::optional<ip::address> ip_of_hex(const std::string& hex) {
     bytes.push_back(static_cast<unsigned char>(hi << 4 | lo));
   }
   if (bytes.size() == 4) {
-    ip::address_v4::bytes_type b;
+    ip::address_v4::bytes_type b{};
     std::copy(bytes.begin(), bytes.end(), b.begin());
     return ip::address_v4(b);
   }
-  ip::address_v6::bytes_type b;
+  ip::address_v6::bytes_type b{};
   std::copy(bytes.begin(), bytes.end(), b.begin());
   return ip::address_v6(b);
 }
