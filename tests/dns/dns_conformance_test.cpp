@@ -50,7 +50,7 @@ std::size_t count_type(const std::vector<std::string>& lines, const std::string&
   }));
 }
 
-class ConformanceTest : public ::testing::Test {
+class dnsConformance : public ::testing::Test {
  protected:
   ProcessResult dig(std::vector<std::string> args) {
     std::vector<std::string> argv = {"/usr/bin/dig", "@127.0.0.1", "-p", std::to_string(server_.port()),
@@ -76,7 +76,7 @@ class ConformanceTest : public ::testing::Test {
 };
 
 // The users' seed transcript: `dig @localhost valami.service.dc1.consul`.
-TEST_F(ConformanceTest, DigServiceAMatchesSeedTranscript) {
+TEST_F(dnsConformance, DigServiceAMatchesSeedTranscript) {
   const ProcessResult r = dig({"valami.service.dc1.consul"});
   EXPECT_NE(r.out.find("status: NOERROR"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("flags: qr aa rd ra;"), std::string::npos) << r.out;
@@ -86,13 +86,13 @@ TEST_F(ConformanceTest, DigServiceAMatchesSeedTranscript) {
   EXPECT_EQ(r.out.find("WARNING"), std::string::npos) << r.out;
 }
 
-TEST_F(ConformanceTest, DigServiceWithoutDatacenter) {
+TEST_F(dnsConformance, DigServiceWithoutDatacenter) {
   const ProcessResult r = dig({"valami.service.consul"});
   EXPECT_NE(r.out.find("status: NOERROR"), std::string::npos) << r.out;
   EXPECT_EQ(count_line(record_lines(r.out), "valami.service.consul. 0 IN A 172.17.0.3"), 1u) << r.out;
 }
 
-TEST_F(ConformanceTest, DigSrvWithAdditional) {
+TEST_F(dnsConformance, DigSrvWithAdditional) {
   const ProcessResult r = dig({"valami.service.consul", "SRV"});
   const auto lines = record_lines(r.out);
   EXPECT_EQ(count_line(lines, "valami.service.consul. 0 IN SRV 1 1 80 ac110003.addr.dc1.consul."), 1u) << r.out;
@@ -101,12 +101,12 @@ TEST_F(ConformanceTest, DigSrvWithAdditional) {
   EXPECT_NE(r.out.find("ADDITIONAL: 2"), std::string::npos) << r.out;  // A + OPT
 }
 
-TEST_F(ConformanceTest, DigRfc2782Srv) {
+TEST_F(dnsConformance, DigRfc2782Srv) {
   const ProcessResult r = dig({"_valami._tcp.service.consul", "SRV"});
   EXPECT_EQ(count_type(record_lines(r.out), "SRV"), 2u) << r.out;
 }
 
-TEST_F(ConformanceTest, DigNxDomainHasSoa) {
+TEST_F(dnsConformance, DigNxDomainHasSoa) {
   const ProcessResult r = dig({"nosuch.service.consul"});
   EXPECT_NE(r.out.find("status: NXDOMAIN"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("flags: qr aa rd ra;"), std::string::npos) << r.out;
@@ -116,25 +116,25 @@ TEST_F(ConformanceTest, DigNxDomainHasSoa) {
       << r.out;
 }
 
-TEST_F(ConformanceTest, DigOutsideDomainRefused) {
+TEST_F(dnsConformance, DigOutsideDomainRefused) {
   const ProcessResult r = dig({"example.com"});
   EXPECT_NE(r.out.find("status: REFUSED"), std::string::npos) << r.out;
 }
 
-TEST_F(ConformanceTest, DigOverTcp) {
+TEST_F(dnsConformance, DigOverTcp) {
   const ProcessResult r = dig({"+tcp", "valami.service.dc1.consul"});
   EXPECT_NE(r.out.find("status: NOERROR"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("(TCP)"), std::string::npos) << r.out;
   EXPECT_EQ(count_line(record_lines(r.out), "valami.service.dc1.consul. 0 IN A 172.17.0.3"), 1u) << r.out;
 }
 
-TEST_F(ConformanceTest, DigMixedCaseIsLowerCasedInAnswer) {
+TEST_F(dnsConformance, DigMixedCaseIsLowerCasedInAnswer) {
   const ProcessResult r = dig({"VaLaMi.SeRvIcE.DC1.consul"});
   EXPECT_NE(r.out.find("status: NOERROR"), std::string::npos) << r.out;
   EXPECT_EQ(count_line(record_lines(r.out), "valami.service.dc1.consul. 0 IN A 172.17.0.3"), 1u) << r.out;
 }
 
-TEST_F(ConformanceTest, DigHidesCriticalAndCapsNonEdnsAtThree) {
+TEST_F(dnsConformance, DigHidesCriticalAndCapsNonEdnsAtThree) {
   const ProcessResult plain = dig({"+noedns", "web.service.consul"});
   const auto plain_lines = record_lines(plain.out);
   EXPECT_EQ(count_type(plain_lines, "A"), 3u) << plain.out;
@@ -149,12 +149,12 @@ TEST_F(ConformanceTest, DigHidesCriticalAndCapsNonEdnsAtThree) {
   }
 }
 
-TEST_F(ConformanceTest, DigNodeLookup) {
+TEST_F(dnsConformance, DigNodeLookup) {
   const ProcessResult r = dig({"node1.node.consul"});
   EXPECT_EQ(count_line(record_lines(r.out), "node1.node.consul. 0 IN A 127.0.0.1"), 1u) << r.out;
 }
 
-TEST_F(ConformanceTest, KdigServiceAAndTcp) {
+TEST_F(dnsConformance, KdigServiceAAndTcp) {
   for (const char* transport : {"+notcp", "+tcp"}) {
     const ProcessResult r = kdig({transport, "valami.service.dc1.consul"});
     EXPECT_NE(r.out.find("status: NOERROR"), std::string::npos) << r.out;
@@ -163,7 +163,7 @@ TEST_F(ConformanceTest, KdigServiceAAndTcp) {
   }
 }
 
-TEST_F(ConformanceTest, KdigNxDomain) {
+TEST_F(dnsConformance, KdigNxDomain) {
   const ProcessResult r = kdig({"nosuch.service.dc1.consul"});
   EXPECT_NE(r.out.find("status: NXDOMAIN"), std::string::npos) << r.out;
   EXPECT_EQ(count_type(record_lines(r.out), "SOA"), 1u) << r.out;
@@ -171,7 +171,7 @@ TEST_F(ConformanceTest, KdigNxDomain) {
 
 // ---- c-ares ----
 
-class CaresTest : public ConformanceTest {
+class dnsCares : public dnsConformance {
  protected:
   static std::set<std::string> a_addresses(const testing::CaresReply& reply) {
     hostent* host = nullptr;
@@ -194,7 +194,7 @@ class CaresTest : public ConformanceTest {
   testing::CaresLibrary library_;
 };
 
-TEST_F(CaresTest, ServiceA) {
+TEST_F(dnsCares, ServiceA) {
   for (bool tcp : {false, true}) {
     const auto reply = testing::cares_query(server_.port(), "valami.service.dc1.consul", 1, tcp);
     ASSERT_EQ(reply.status, ARES_SUCCESS) << ares_strerror(reply.status);
@@ -205,7 +205,7 @@ TEST_F(CaresTest, ServiceA) {
   }
 }
 
-TEST_F(CaresTest, ServiceSrv) {
+TEST_F(dnsCares, ServiceSrv) {
   const auto reply = testing::cares_query(server_.port(), "valami.service.consul", 33);
   ASSERT_EQ(reply.status, ARES_SUCCESS) << ares_strerror(reply.status);
   ares_srv_reply* srv = nullptr;
@@ -221,7 +221,7 @@ TEST_F(CaresTest, ServiceSrv) {
   EXPECT_EQ(ports, (std::set<std::uint16_t>{80, 443}));
 }
 
-TEST_F(CaresTest, NxDomainAndCap) {
+TEST_F(dnsCares, NxDomainAndCap) {
   const auto nx = testing::cares_query(server_.port(), "nosuch.service.consul", 1);
   EXPECT_EQ(nx.status, ARES_ENOTFOUND) << ares_strerror(nx.status);
   const auto web = testing::cares_query(server_.port(), "web.service.consul", 1);
@@ -249,7 +249,7 @@ std::vector<std::uint8_t> a_query(std::uint16_t id, const std::string& name) {
   return w.finish();
 }
 
-TEST_F(ConformanceTest, GarbageAndStalledClientsDoNotStallOthers) {
+TEST_F(dnsConformance, GarbageAndStalledClientsDoNotStallOthers) {
   asio::io_context io;
   // A TCP client that sends half a length prefix and then nothing.
   asio::ip::tcp::socket stalled(io);
@@ -267,7 +267,7 @@ TEST_F(ConformanceTest, GarbageAndStalledClientsDoNotStallOthers) {
   EXPECT_NE(r.out.find("status: NOERROR"), std::string::npos) << r.out;
 }
 
-TEST_F(ConformanceTest, TcpPipelinesSeveralQueries) {
+TEST_F(dnsConformance, TcpPipelinesSeveralQueries) {
   asio::io_context io;
   asio::ip::tcp::socket s(io);
   s.connect({asio::ip::make_address("127.0.0.1"), server_.port()});
@@ -291,7 +291,7 @@ TEST_F(ConformanceTest, TcpPipelinesSeveralQueries) {
   }
 }
 
-TEST(ConformanceLimits, OversizeAndIdleTcpAreDisconnected) {
+TEST(dnsServerLimits, OversizeAndIdleTcpAreDisconnected) {
   testing::StubDirectory directory = testing::make_catalog();
   DnsServerLimits limits;
   limits.tcp_idle_timeout = std::chrono::milliseconds(200);

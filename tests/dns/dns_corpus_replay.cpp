@@ -17,7 +17,7 @@ std::filesystem::path corpus_dir() {
   return DNS_CORPUS_DIR;
 }
 
-TEST(DnsCorpusReplay, EveryFileKeepsTheProperties) {
+TEST(dnsCorpusReplay, EveryFileKeepsTheProperties) {
   const auto dir = corpus_dir();
   ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
   std::size_t files = 0;
@@ -31,7 +31,7 @@ TEST(DnsCorpusReplay, EveryFileKeepsTheProperties) {
   EXPECT_GE(files, 20u);
 }
 
-TEST(DnsCorpusReplay, MalformedSeedsAreRejectedByTheReader) {
+TEST(dnsCorpusReplay, MalformedSeedsAreRejectedByTheReader) {
   for (const char* name : {"truncated_header", "counts_exceed", "pointer_loop", "pointer_cycle2", "forward_pointer",
                            "long_name", "bad_label", "bad_rdata", "trailing", "truncated_question"}) {
     std::ifstream in(corpus_dir() / (std::string(name) + ".bin"), std::ios::binary);

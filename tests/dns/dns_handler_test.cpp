@@ -44,7 +44,7 @@ DnsConfig pinned_config() {
   return c;
 }
 
-class HandlerTest : public ::testing::Test {
+class dnsHandler : public ::testing::Test {
  protected:
   Message ask(std::string_view name, std::uint16_t type, QueryOptions o = {}, Transport t = Transport::kUdp) {
     QueryHandler handler(directory_, config_);
@@ -69,7 +69,7 @@ class HandlerTest : public ::testing::Test {
   std::size_t last_size_ = 0;
 };
 
-TEST_F(HandlerTest, ServiceAIsDeduplicatedWithConsulFlags) {
+TEST_F(dnsHandler, ServiceAIsDeduplicatedWithConsulFlags) {
   const Message m = ask("valami.service.dc1.consul", rr_type::kA);
   EXPECT_EQ(m.header.id, 0x4242);
   EXPECT_TRUE(m.header.qr);
@@ -86,7 +86,7 @@ TEST_F(HandlerTest, ServiceAIsDeduplicatedWithConsulFlags) {
   EXPECT_TRUE(m.additional.empty());
 }
 
-TEST_F(HandlerTest, RdCopiedAndRaConfigurable) {
+TEST_F(dnsHandler, RdCopiedAndRaConfigurable) {
   config_.recursion_available = false;
   const Message m = ask("valami.service.consul", rr_type::kA, {.rd = false, .edns = std::nullopt});
   EXPECT_FALSE(m.header.rd);
@@ -94,14 +94,14 @@ TEST_F(HandlerTest, RdCopiedAndRaConfigurable) {
   EXPECT_EQ(m.answers.size(), 1u);
 }
 
-TEST_F(HandlerTest, MixedCaseQuestionIsEchoedLowerCase) {
+TEST_F(dnsHandler, MixedCaseQuestionIsEchoedLowerCase) {
   const Message m = ask("VaLaMi.SERVICE.Dc1.CONSUL", rr_type::kA);
   ASSERT_EQ(m.questions.size(), 1u);
   EXPECT_EQ(m.questions[0].name.to_text(), "valami.service.dc1.consul.");
   EXPECT_EQ(m.answers.at(0).name.to_text(), "valami.service.dc1.consul.");
 }
 
-TEST_F(HandlerTest, SrvUsesAddrTargetWhenServiceAddressDiffers) {
+TEST_F(dnsHandler, SrvUsesAddrTargetWhenServiceAddressDiffers) {
   const Message m = ask("valami.service.consul", rr_type::kSrv);
   ASSERT_EQ(m.answers.size(), 2u);
   std::set<std::uint16_t> ports;
@@ -118,7 +118,7 @@ TEST_F(HandlerTest, SrvUsesAddrTargetWhenServiceAddressDiffers) {
   EXPECT_EQ(std::get<ARecord>(m.additional[0].data).address, (std::array<std::uint8_t, 4>{172, 17, 0, 3}));
 }
 
-TEST_F(HandlerTest, SrvUsesNodeTargetWithoutServiceAddress) {
+TEST_F(dnsHandler, SrvUsesNodeTargetWithoutServiceAddress) {
   const Message m = ask("db.service.consul", rr_type::kSrv);
   ASSERT_EQ(m.answers.size(), 1u);
   const auto& srv = std::get<SrvRecord>(m.answers[0].data);
@@ -128,7 +128,7 @@ TEST_F(HandlerTest, SrvUsesNodeTargetWithoutServiceAddress) {
   EXPECT_EQ(m.additional[0].name.to_text(), "node2.node.dc1.consul.");
 }
 
-TEST_F(HandlerTest, WeightsFollowHealth) {
+TEST_F(dnsHandler, WeightsFollowHealth) {
   const Message m = ask("warn.service.consul", rr_type::kSrv);
   ASSERT_EQ(m.answers.size(), 1u);
   EXPECT_EQ(std::get<SrvRecord>(m.answers[0].data).weight, 2);
@@ -136,7 +136,7 @@ TEST_F(HandlerTest, WeightsFollowHealth) {
   EXPECT_EQ(ask("warn.service.consul", rr_type::kSrv).header.rcode, rcode::kNxDomain);
 }
 
-TEST_F(HandlerTest, TagFilters) {
+TEST_F(dnsHandler, TagFilters) {
   auto ports = [&](std::string_view name) {
     std::set<std::uint16_t> out;
     for (const auto& rr : ask(name, rr_type::kSrv).answers) out.insert(std::get<SrvRecord>(rr.data).port);
@@ -151,13 +151,13 @@ TEST_F(HandlerTest, TagFilters) {
   EXPECT_EQ(ask("nope.valami.service.consul", rr_type::kSrv).header.rcode, rcode::kNxDomain);
 }
 
-TEST_F(HandlerTest, UnhealthyInstancesAreHidden) {
+TEST_F(dnsHandler, UnhealthyInstancesAreHidden) {
   config_.udp_answer_limit = 8;
   const Message m = ask("web.service.consul", rr_type::kA);
   EXPECT_EQ(a_records(m), (std::set<std::string>{"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"}));
 }
 
-TEST_F(HandlerTest, NonEdnsUdpCapsAtThreeAnswers) {
+TEST_F(dnsHandler, NonEdnsUdpCapsAtThreeAnswers) {
   EXPECT_EQ(ask("web.service.consul", rr_type::kA).answers.size(), 3u);
   EXPECT_EQ(ask("web.service.consul", rr_type::kA, {.edns = 4096}).answers.size(), 4u);
   EXPECT_EQ(ask("web.service.consul", rr_type::kA, {}, Transport::kTcp).answers.size(), 4u);
@@ -165,7 +165,7 @@ TEST_F(HandlerTest, NonEdnsUdpCapsAtThreeAnswers) {
   EXPECT_EQ(ask("many.service.consul", rr_type::kA).answers.size(), 8u);
 }
 
-TEST_F(HandlerTest, SrvTrimmingTrimsAdditional) {
+TEST_F(dnsHandler, SrvTrimmingTrimsAdditional) {
   const Message m = ask("web.service.consul", rr_type::kSrv);
   ASSERT_EQ(m.answers.size(), 3u);
   std::set<std::string> targets, extras;
@@ -174,7 +174,7 @@ TEST_F(HandlerTest, SrvTrimmingTrimsAdditional) {
   EXPECT_EQ(targets, extras);
 }
 
-TEST_F(HandlerTest, EdnsSizeIsHonouredAndOptEchoed) {
+TEST_F(dnsHandler, EdnsSizeIsHonouredAndOptEchoed) {
   const Message m = ask("many.service.consul", rr_type::kA, {.edns = 600});
   EXPECT_LE(last_size_, 600u);
   EXPECT_GT(m.answers.size(), 8u);
@@ -187,14 +187,14 @@ TEST_F(HandlerTest, EdnsSizeIsHonouredAndOptEchoed) {
   EXPECT_EQ(ask("many.service.consul", rr_type::kA, {.edns = 4096}).answers.size(), 40u);
 }
 
-TEST_F(HandlerTest, EdnsBadVersion) {
+TEST_F(dnsHandler, EdnsBadVersion) {
   const Message m = ask("valami.service.consul", rr_type::kA, {.id = 1, .rd = true, .edns = 1232, .edns_version = 1});
   EXPECT_EQ(m.header.rcode, 0);
   ASSERT_EQ(m.additional.size(), 1u);
   EXPECT_EQ(m.additional[0].ttl >> 24, 1u);  // extended rcode 16 = BADVERS
 }
 
-TEST_F(HandlerTest, NxDomainCarriesSoa) {
+TEST_F(dnsHandler, NxDomainCarriesSoa) {
   for (const char* name : {"nosuch.service.consul", "valami.service.dc9.consul", "nosuch.node.consul",
                            "whatever.consul", "zz.addr.dc1.consul", "valami.query.consul"}) {
     const Message m = ask(name, rr_type::kA);
@@ -214,7 +214,7 @@ TEST_F(HandlerTest, NxDomainCarriesSoa) {
   }
 }
 
-TEST_F(HandlerTest, NoDataCarriesSoa) {
+TEST_F(dnsHandler, NoDataCarriesSoa) {
   const Message m = ask("valami.service.consul", rr_type::kAaaa);
   EXPECT_EQ(m.header.rcode, rcode::kNoError);
   EXPECT_TRUE(m.answers.empty());
@@ -223,7 +223,7 @@ TEST_F(HandlerTest, NoDataCarriesSoa) {
   EXPECT_EQ(ask("valami.service.consul", rr_type::kTxt).authority.size(), 1u);
 }
 
-TEST_F(HandlerTest, Ipv6ServiceGivesAaaa) {
+TEST_F(dnsHandler, Ipv6ServiceGivesAaaa) {
   const Message m = ask("v6.service.consul", rr_type::kAaaa);
   ASSERT_EQ(m.answers.size(), 1u);
   EXPECT_EQ(std::get<AaaaRecord>(m.answers[0].data).address[0], 0x20);
@@ -233,12 +233,12 @@ TEST_F(HandlerTest, Ipv6ServiceGivesAaaa) {
   EXPECT_EQ(srv.additional.at(0).type, rr_type::kAaaa);
 }
 
-TEST_F(HandlerTest, OtherDatacenter) {
+TEST_F(dnsHandler, OtherDatacenter) {
   EXPECT_EQ(a_records(ask("remote.service.dc2.consul", rr_type::kA)), (std::set<std::string>{"10.9.0.2"}));
   EXPECT_EQ(ask("remote.service.consul", rr_type::kA).header.rcode, rcode::kNxDomain);
 }
 
-TEST_F(HandlerTest, NodeAndAddrLookups) {
+TEST_F(dnsHandler, NodeAndAddrLookups) {
   EXPECT_EQ(a_records(ask("node1.node.consul", rr_type::kA)), (std::set<std::string>{"127.0.0.1"}));
   EXPECT_EQ(a_records(ask("NODE2.node.dc1.consul", rr_type::kA)), (std::set<std::string>{"192.168.0.2"}));
   std::set<std::string> txt;
@@ -248,7 +248,7 @@ TEST_F(HandlerTest, NodeAndAddrLookups) {
   EXPECT_EQ(ask("ac110003.addr.dc1.consul", rr_type::kAaaa).authority.size(), 1u);
 }
 
-TEST_F(HandlerTest, ApexSoaAndNs) {
+TEST_F(dnsHandler, ApexSoaAndNs) {
   const Message soa = ask("consul", rr_type::kSoa);
   ASSERT_EQ(soa.answers.size(), 1u);
   EXPECT_EQ(soa.answers[0].type, rr_type::kSoa);
@@ -257,26 +257,26 @@ TEST_F(HandlerTest, ApexSoaAndNs) {
   EXPECT_EQ(std::get<NsRecord>(ns.answers[0].data).host.to_text(), "ns.consul.");
 }
 
-TEST_F(HandlerTest, OutsideDomainIsRefused) {
+TEST_F(dnsHandler, OutsideDomainIsRefused) {
   const Message m = ask("example.com", rr_type::kA);
   EXPECT_EQ(m.header.rcode, rcode::kRefused);
   EXPECT_TRUE(m.answers.empty());
   EXPECT_EQ(m.questions.size(), 1u);
 }
 
-TEST_F(HandlerTest, CustomDomain) {
+TEST_F(dnsHandler, CustomDomain) {
   config_.domain = "Example.Test.";
   EXPECT_EQ(a_records(ask("valami.service.example.test", rr_type::kA)), (std::set<std::string>{"172.17.0.3"}));
   EXPECT_EQ(ask("valami.service.consul", rr_type::kA).header.rcode, rcode::kRefused);
   EXPECT_EQ(ask("nosuch.service.example.test", rr_type::kA).authority.at(0).name.to_text(), "example.test.");
 }
 
-TEST_F(HandlerTest, DirectoryFailureIsServFail) {
+TEST_F(dnsHandler, DirectoryFailureIsServFail) {
   directory_.throw_on("valami");
   EXPECT_EQ(ask("valami.service.consul", rr_type::kA).header.rcode, rcode::kServFail);
 }
 
-TEST_F(HandlerTest, ShuffleIsSeededAndVaries) {
+TEST_F(dnsHandler, ShuffleIsSeededAndVaries) {
   config_.udp_answer_limit = 8;
   auto order = [&](std::uint64_t seed) {
     config_.shuffle_seed = seed;
@@ -296,7 +296,7 @@ TEST_F(HandlerTest, ShuffleIsSeededAndVaries) {
 
 // ---- malformed and odd queries ----
 
-class HandlerRawTest : public HandlerTest {
+class dnsHandlerRaw : public dnsHandler {
  protected:
   std::optional<Bytes> raw(const Bytes& packet) {
     QueryHandler handler(directory_, config_);
@@ -304,18 +304,18 @@ class HandlerRawTest : public HandlerTest {
   }
 };
 
-TEST_F(HandlerRawTest, ShortPacketIsDropped) {
+TEST_F(dnsHandlerRaw, ShortPacketIsDropped) {
   EXPECT_FALSE(raw(Bytes{1, 2, 3}));
   EXPECT_FALSE(raw(Bytes{}));
 }
 
-TEST_F(HandlerRawTest, ResponsesAreDropped) {
+TEST_F(dnsHandlerRaw, ResponsesAreDropped) {
   Bytes q = query("valami.service.consul", rr_type::kA);
   q[2] |= 0x80;
   EXPECT_FALSE(raw(q));
 }
 
-TEST_F(HandlerRawTest, MalformedBodyIsFormErr) {
+TEST_F(dnsHandlerRaw, MalformedBodyIsFormErr) {
   Bytes q = query("valami.service.consul", rr_type::kA);
   q.resize(q.size() - 3);  // cut into the question
   const auto out = raw(q);
@@ -330,7 +330,7 @@ TEST_F(HandlerRawTest, MalformedBodyIsFormErr) {
   EXPECT_EQ(parse_message(*raw(loop)).header.rcode, rcode::kFormErr);
 }
 
-TEST_F(HandlerRawTest, NoQuestionIsRefusedAndTwoAreFormErr) {
+TEST_F(dnsHandlerRaw, NoQuestionIsRefusedAndTwoAreFormErr) {
   Bytes none = {0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
   EXPECT_EQ(parse_message(*raw(none)).header.rcode, rcode::kRefused);
   Header h;
@@ -340,7 +340,7 @@ TEST_F(HandlerRawTest, NoQuestionIsRefusedAndTwoAreFormErr) {
   EXPECT_EQ(parse_message(*raw(w.finish())).header.rcode, rcode::kFormErr);
 }
 
-TEST_F(HandlerRawTest, OtherOpcodeIsNotImp) {
+TEST_F(dnsHandlerRaw, OtherOpcodeIsNotImp) {
   Bytes q = query("valami.service.consul", rr_type::kA);
   q[2] = static_cast<std::uint8_t>((q[2] & 0x87) | (2 << 3));  // STATUS
   EXPECT_EQ(parse_message(*raw(q)).header.rcode, rcode::kNotImp);

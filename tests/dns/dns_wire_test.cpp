@@ -48,7 +48,7 @@ void expect_reason(const Bytes& packet, WireErrorReason reason) {
 
 // ---- names ----
 
-TEST(DnsName, TextRoundTripAndCase) {
+TEST(dnsName, TextRoundTripAndCase) {
   const DnsName n = N("Valami.Service.dc1.consul.");
   EXPECT_EQ(n.labels().size(), 4u);
   EXPECT_EQ(n.to_text(), "Valami.Service.dc1.consul.");
@@ -61,12 +61,12 @@ TEST(DnsName, TextRoundTripAndCase) {
   EXPECT_TRUE(N("").is_root());
 }
 
-TEST(DnsName, EscapesAmbiguousOctets) {
+TEST(dnsName, EscapesAmbiguousOctets) {
   const DnsName n(std::vector<std::string>{"a.b", std::string("c\0", 2)});
   EXPECT_EQ(n.to_text(), "a\\046b.c\\000.");
 }
 
-TEST(DnsName, RejectsBadText) {
+TEST(dnsName, RejectsBadText) {
   EXPECT_THROW(N("a..b"), std::invalid_argument);
   EXPECT_THROW(N(std::string(64, 'x')), std::invalid_argument);
   std::string long_name;
@@ -76,7 +76,7 @@ TEST(DnsName, RejectsBadText) {
 
 // ---- writer: exact sizes and compression ----
 
-TEST(PacketWriter, HeaderFlagsAndCounts) {
+TEST(dnsPacketWriter, HeaderFlagsAndCounts) {
   Header h;
   h.id = 0xbeef;
   h.qr = h.aa = h.rd = h.ra = true;
@@ -97,7 +97,7 @@ TEST(PacketWriter, HeaderFlagsAndCounts) {
   EXPECT_EQ(back.rcode, rcode::kNxDomain);
 }
 
-TEST(PacketWriter, CompressesRepeatedOwnerExactly) {
+TEST(dnsPacketWriter, CompressesRepeatedOwnerExactly) {
   PacketWriter w(Header{});
   w.add_question({N("valami.service.dc1.consul"), rr_type::kA, kClassIn});
   EXPECT_EQ(w.size(), 12u + 27 + 4);
@@ -108,7 +108,7 @@ TEST(PacketWriter, CompressesRepeatedOwnerExactly) {
   EXPECT_EQ(out[44], 12);  // points at the question name
 }
 
-TEST(PacketWriter, CompressionIsCaseInsensitiveAndBySuffix) {
+TEST(dnsPacketWriter, CompressionIsCaseInsensitiveAndBySuffix) {
   PacketWriter w(Header{});
   w.add_question({N("valami.service.dc1.consul"), rr_type::kSoa, kClassIn});
   // "CONSUL." matches the suffix at offset 12+7+8+4 = 31.
@@ -126,7 +126,7 @@ TEST(PacketWriter, CompressionIsCaseInsensitiveAndBySuffix) {
   EXPECT_EQ(soa.minimum, 5u);
 }
 
-TEST(PacketWriter, SrvTargetIsNotCompressed) {
+TEST(dnsPacketWriter, SrvTargetIsNotCompressed) {
   PacketWriter w(Header{});
   w.add_question({N("node1.node.dc1.consul"), rr_type::kSrv, kClassIn});
   w.add_record(Section::kAnswer, rr("node1.node.dc1.consul", rr_type::kSrv, SrvRecord{1, 1, 80, N("node1.node.dc1.consul")}));
@@ -134,7 +134,7 @@ TEST(PacketWriter, SrvTargetIsNotCompressed) {
   EXPECT_EQ(w.size(), 12u + 23 + 4 + 2 + 10 + 6 + 23);
 }
 
-TEST(PacketWriter, RejectsInvalidNamesAndOrder) {
+TEST(dnsPacketWriter, RejectsInvalidNamesAndOrder) {
   PacketWriter w(Header{});
   EXPECT_THROW(w.add_question({DnsName(std::vector<std::string>{std::string(64, 'a')}), 1, 1}),
                std::invalid_argument);
@@ -146,7 +146,7 @@ TEST(PacketWriter, RejectsInvalidNamesAndOrder) {
 
 // ---- round trip of every type ----
 
-TEST(Wire, RoundTripsAllTypes) {
+TEST(dnsWire, RoundTripsAllTypes) {
   Message m;
   m.header.id = 7;
   m.header.qr = true;
@@ -200,22 +200,22 @@ TEST(Wire, RoundTripsAllTypes) {
 
 // ---- malformed input ----
 
-TEST(PacketReaderMalformed, TruncatedHeader) {
+TEST(dnsReaderMalformed, TruncatedHeader) {
   expect_reason(Bytes{0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0}, WireErrorReason::kTruncated);
   expect_reason(Bytes{}, WireErrorReason::kTruncated);
 }
 
-TEST(PacketReaderMalformed, CountsLargerThanPacket) {
+TEST(dnsReaderMalformed, CountsLargerThanPacket) {
   expect_reason(cat(header_bytes(1000), {0, 0, 1, 0, 1}), WireErrorReason::kCountsExceedPacket);
   expect_reason(cat(header_bytes(1, 0, 0, 0xffff), {0, 0, 1, 0, 1}), WireErrorReason::kCountsExceedPacket);
   expect_reason(header_bytes(1), WireErrorReason::kCountsExceedPacket);
 }
 
-TEST(PacketReaderMalformed, PointerToItselfLoops) {
+TEST(dnsReaderMalformed, PointerToItselfLoops) {
   expect_reason(cat(header_bytes(1), {0xc0, 12, 0, 1, 0, 1}), WireErrorReason::kBadPointer);
 }
 
-TEST(PacketReaderMalformed, PointerLoopBetweenTwoNames) {
+TEST(dnsReaderMalformed, PointerLoopBetweenTwoNames) {
   // name at 12: "a" then pointer to 17; at 17: "b" then pointer back to 12.
   const Bytes p = cat(header_bytes(1), {1, 'a', 0xc0, 17, 0, 1, 'b', 0xc0, 12, 0, 1, 0, 1});
   PacketReader r(p);
@@ -228,12 +228,12 @@ TEST(PacketReaderMalformed, PointerLoopBetweenTwoNames) {
   }
 }
 
-TEST(PacketReaderMalformed, ForwardPointer) {
+TEST(dnsReaderMalformed, ForwardPointer) {
   // The question name points forward at a valid name placed after it.
   expect_reason(cat(header_bytes(1), {0xc0, 18, 0, 1, 0, 1, 1, 'a', 0}), WireErrorReason::kBadPointer);
 }
 
-TEST(PacketReaderMalformed, TruncatedPointerAndLabel) {
+TEST(dnsReaderMalformed, TruncatedPointerAndLabel) {
   expect_reason(cat(header_bytes(1), {0xc0}), WireErrorReason::kCountsExceedPacket);
   const Bytes short_ptr = cat(header_bytes(0), {0xc0});
   PacketReader r(short_ptr);
@@ -243,7 +243,7 @@ TEST(PacketReaderMalformed, TruncatedPointerAndLabel) {
   expect_reason(cat(header_bytes(1), {1, 'a', 0, 0, 1, 0}), WireErrorReason::kTruncated);  // no class
 }
 
-TEST(PacketReaderMalformed, NameLongerThan255) {
+TEST(dnsReaderMalformed, NameLongerThan255) {
   Bytes p = header_bytes(1);
   for (int i = 0; i < 5; ++i) {  // 5 * 51 = 255 label octets + root = 256
     p.push_back(50);
@@ -253,7 +253,7 @@ TEST(PacketReaderMalformed, NameLongerThan255) {
   expect_reason(p, WireErrorReason::kNameTooLong);
 }
 
-TEST(PacketReaderMalformed, NameOf255IsAccepted) {
+TEST(dnsReaderMalformed, NameOf255IsAccepted) {
   Bytes p = header_bytes(1);
   for (int i = 0; i < 4; ++i) {
     p.push_back(62);
@@ -265,13 +265,13 @@ TEST(PacketReaderMalformed, NameOf255IsAccepted) {
   EXPECT_EQ(parse_message(p).questions.at(0).name.wire_length(), 255u);
 }
 
-TEST(PacketReaderMalformed, ReservedLabelTypes) {
+TEST(dnsReaderMalformed, ReservedLabelTypes) {
   // 0x40 and 0x80 prefixes would be "labels" of 64..191 octets: never valid.
   expect_reason(cat(header_bytes(1), {0x40, 'a', 0, 0, 1, 0, 1}), WireErrorReason::kBadLabel);
   expect_reason(cat(header_bytes(1), {0x80, 'a', 0, 0, 1, 0, 1}), WireErrorReason::kBadLabel);
 }
 
-TEST(PacketReaderMalformed, RdataLengthMismatch) {
+TEST(dnsReaderMalformed, RdataLengthMismatch) {
   // A record with RDLENGTH 5.
   expect_reason(cat(header_bytes(0, 1), {0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4, 5}),
                 WireErrorReason::kBadRdata);
@@ -285,7 +285,7 @@ TEST(PacketReaderMalformed, RdataLengthMismatch) {
   expect_reason(cat(header_bytes(0, 1), {0, 0, 16, 0, 1, 0, 0, 0, 0, 0, 2, 5, 'a'}), WireErrorReason::kBadRdata);
 }
 
-TEST(PacketReaderMalformed, TrailingBytes) {
+TEST(dnsReaderMalformed, TrailingBytes) {
   expect_reason(cat(header_bytes(1), {0, 0, 1, 0, 1, 0xff}), WireErrorReason::kTrailingBytes);
 }
 
