@@ -1,0 +1,37 @@
+#pragma once
+// regsim's command line:
+//   regsim run FILE... [--bin-dir DIR] [--registrator PATH] [--keep-logs] [-v]
+//   regsim validate FILE...
+// Exit status: 0 every check held; 1 some check failed; 2 bad usage, invalid scenario or
+// missing programs (nothing was started); 130 interrupted.
+
+#include "regsim/run_options.hpp"
+
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace regsim {
+
+struct CliCommand {
+  enum class Kind { run, validate, help };
+  Kind kind = Kind::help;
+  std::vector<std::string> files;
+  RunOptions options;
+};
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+extern const char* const usage_text;
+
+/// `args` excludes the program name. Throws UsageError with a one-line reason.
+CliCommand parse_command_line(const std::vector<std::string>& args);
+
+/// Everything main() does; returns the exit status.
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace regsim

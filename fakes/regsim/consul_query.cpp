@@ -1,0 +1,22 @@
+#include "regsim/consul_query.hpp"
+
+#include "common/url.hpp"
+
+namespace regsim {
+
+nlohmann::json fetch_catalog_service(const fakes::http::Endpoint& consul, const std::string& service) {
+  const std::string target = "/v1/catalog/service/" + fakes::http::percent_encode(service);
+  fakes::http::ClientResponse r;
+  try {
+    r = fakes::http::fetch(consul, boost::beast::http::verb::get, target, {}, {}, std::chrono::seconds(5));
+  } catch (const fakes::http::ClientError& e) {
+    throw ConsulError(std::string("consul unreachable: ") + e.what());
+  }
+  if (r.status != 200)
+    throw ConsulError("GET " + target + " answered " + std::to_string(r.status) + ": " + r.body.substr(0, 200));
+  auto doc = nlohmann::json::parse(r.body, nullptr, false);
+  if (doc.is_discarded()) throw ConsulError("GET " + target + " answered invalid JSON: " + r.body.substr(0, 200));
+  return doc;
+}
+
+}  // namespace regsim

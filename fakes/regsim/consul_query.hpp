@@ -1,0 +1,22 @@
+#pragma once
+// Reads the fake Consul's catalog over HTTP, as `curl http://HOST:8500/v1/catalog/service/NAME`.
+
+#include "common/http_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+#include <string>
+
+namespace regsim {
+
+class ConsulError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The JSON array of catalog entries; throws ConsulError when Consul is unreachable or
+/// answers anything but 200 with JSON.
+nlohmann::json fetch_catalog_service(const fakes::http::Endpoint& consul, const std::string& service);
+
+}  // namespace regsim

@@ -1,0 +1,61 @@
+#pragma once
+// The docker CLI operations a scenario performs, as plain Engine API calls to one fake-docker
+// (over its unix socket), plus the fake's control API for "the container's process exited".
+
+#include "regsim/scenario.hpp"
+
+#include "common/http_client.hpp"
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace regsim {
+
+class DockerError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// What `docker inspect` says about a container, as far as scenarios need it.
+struct ContainerFacts {
+  std::string id;
+  std::string state;  // "running", "exited", ...
+  int exit_code = 0;
+  std::string ip;     // on the container's network ("" when it has none, e.g. stopped)
+  std::map<std::string, std::string> host_ports;  // "80/tcp" -> "7679"
+};
+
+/// Extracts ContainerFacts from a GET /containers/NAME/json body; throws DockerError when the
+/// body is not an inspect document.
+ContainerFacts facts_from_inspect(const nlohmann::json& inspect);
+
+class DockerControl {
+ public:
+  explicit DockerControl(std::string socket_path);
+
+  /// docker run -d: create (with the values already expanded) and start. Returns the ID.
+  std::string run(const RunAction& run);
+  void start(const std::string& container);
+  void stop(const std::string& container);
+  void kill(const std::string& container, const std::string& signal);
+  void remove(const std::string& container);
+  /// The container's main process exits by itself with `code` (fake-docker control API).
+  void exit(const std::string& container, int code);
+  /// nullopt when fake-docker has no such container.
+  std::optional<ContainerFacts> inspect(const std::string& container);
+
+ private:
+  fakes::http::ClientResponse call(boost::beast::http::verb verb, const std::string& target,
+                                   const std::string& body = {});
+  void expect_status(const fakes::http::ClientResponse& r, std::initializer_list<unsigned> ok,
+                     const std::string& what);
+
+  fakes::http::Endpoint endpoint_;
+};
+
+/// The Engine API body of POST /containers/create for a run step (what the docker CLI sends).
+nlohmann::json create_body(const RunAction& run);
+
+}  // namespace regsim

@@ -1,0 +1,36 @@
+#pragma once
+// Answers template references ("{{ip host1/web5}}") from the running fakes. A container that
+// has been removed keeps the facts last seen, so "expect its address is gone" stays writable.
+
+#include "regsim/docker_control.hpp"
+#include "regsim/scenario.hpp"
+#include "regsim/template_text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace regsim {
+
+class RuntimeFacts : public FactSource {
+ public:
+  using DockerFor = std::function<DockerControl&(const std::string& host)>;
+  RuntimeFacts(const Scenario& scenario, DockerFor docker) : scenario_(scenario), docker_(std::move(docker)) {}
+
+  std::string resolve(const TemplateRef& ref) const override;
+
+ private:
+  ContainerFacts container(const TemplateRef& ref) const;
+
+  const Scenario& scenario_;
+  DockerFor docker_;
+  mutable std::map<std::string, ContainerFacts> last_seen_;  // "host/name"
+};
+
+/// Expands templates in every string of `value`. A string that is exactly one reference and
+/// expands to digits becomes a number, so "ServicePort": "{{host_port h/c 80}}" compares with 7679.
+nlohmann::json expand_json(const nlohmann::json& value, const FactSource& facts);
+
+}  // namespace regsim

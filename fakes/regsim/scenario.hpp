@@ -1,0 +1,133 @@
+#pragma once
+// The scenario model: what scenarios/README.md documents, after parsing and validation.
+// Strings that may hold templates ("{{ip host1/web5}}") are kept as written and expanded when
+// their step runs.
+
+#include "regsim/duration.hpp"
+#include "regsim/publish_spec.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace regsim {
+
+struct ConsulSpec {
+  std::string datacenter = "dc1";
+  std::string node = "node1";
+};
+
+struct RegistratorSpec {
+  std::string binary;             // empty = registrator next to regsim (or --registrator)
+  std::vector<std::string> args;  // passed verbatim, before the consul:// URI
+};
+
+struct HostSpec {
+  std::string name;
+  std::string ip;  // external IP; when set, registrator gets -ip=IP unless args name -ip
+  RegistratorSpec registrator;
+};
+
+/// docker run -d --name NAME [-e K=V]... [--label K=V]... [-p PUBLISH]... [--network NET] IMAGE
+struct RunAction {
+  std::string host;
+  std::string name;
+  std::string image;
+  std::vector<std::pair<std::string, std::string>> env;  // values may hold templates
+  std::map<std::string, std::string> labels;             // values may hold templates
+  std::vector<PortPublish> publish;
+  std::string network = "default";
+};
+
+enum class ContainerOp { start, stop, kill, rm, exit };
+
+/// docker start/stop/kill/rm, or a container process exiting on its own with a code.
+struct ContainerAction {
+  ContainerOp op = ContainerOp::stop;
+  std::string host;
+  std::string container;
+  int exit_code = 0;   // exit only
+  std::string signal;  // kill only; empty = Docker's default (SIGKILL)
+};
+
+/// A plain pause on the timeline (e.g. "nothing changes for 2s").
+struct PauseAction {
+  Duration duration{0};
+};
+
+enum class MatchMode { exactly, contains };
+
+/// GET /v1/catalog/service/NAME holds these entries (each entry: fields that must be equal).
+struct CatalogCondition {
+  std::string service;
+  std::vector<nlohmann::json> entries;  // objects; string values may hold templates
+  MatchMode match = MatchMode::exactly;
+};
+
+enum class DnsType { A, SRV };
+
+struct SrvAnswer {
+  std::optional<int> port;
+  std::optional<std::string> target;  // may hold templates
+  std::optional<int> priority;
+  std::optional<int> weight;
+};
+
+/// A DNS question to the fake Consul's DNS port and the answers it must get.
+struct DnsCondition {
+  std::string name;
+  DnsType type = DnsType::A;
+  std::vector<std::string> addresses;  // A; may hold templates
+  std::vector<SrvAnswer> srv;          // SRV
+  MatchMode match = MatchMode::exactly;
+  std::optional<unsigned> ttl;         // every answer's TTL (A only)
+  std::optional<std::string> rcode;    // "NOERROR" or "NXDOMAIN"; unset = either when no answers
+  bool tcp = false;
+};
+
+/// The container's state as fake-docker reports it ("absent" = no such container).
+struct ContainerCondition {
+  std::string host;
+  std::string container;
+  std::string state;
+  std::optional<int> exit_code;
+};
+
+using Condition = std::variant<CatalogCondition, DnsCondition, ContainerCondition>;
+
+/// "expect" records a check and carries on; "wait_for" records a check and, when it does not
+/// hold in time, skips the rest of the scenario (later steps would only repeat the failure).
+struct CheckAction {
+  bool wait_for = false;
+  Condition condition;
+  Duration within{5000};
+};
+
+struct Step {
+  std::string path;         // "steps[3]", for messages
+  std::optional<int> line;  // in the scenario file
+  std::variant<RunAction, ContainerAction, PauseAction, CheckAction> action;
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::string description;
+  ConsulSpec consul;
+  nlohmann::json images = nlohmann::json::object();
+  std::vector<HostSpec> hosts;
+  std::vector<Step> steps;
+
+  const HostSpec* find_host(const std::string& name) const {
+    for (const auto& h : hosts)
+      if (h.name == name) return &h;
+    return nullptr;
+  }
+};
+
+}  // namespace regsim

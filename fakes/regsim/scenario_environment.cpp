@@ -1,0 +1,161 @@
+#include "regsim/scenario_environment.hpp"
+
+#include "regsim/ready_file.hpp"
+#include "regsim/reporter.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+
+namespace regsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// "-ip", "-ip=1.2.3.4", "--ip" ... : Go's flag package accepts one or two dashes.
+bool names_flag(const std::vector<std::string>& args, const std::string& flag) {
+  for (const auto& a : args)
+    for (const std::string dashes : {"-", "--"})
+      if (a == dashes + flag || a.rfind(dashes + flag + "=", 0) == 0) return true;
+  return false;
+}
+
+// "127.0.0.1:8500" from a ready file -> host and port; throws LaunchError when malformed.
+std::pair<std::string, std::uint16_t> host_port(const nlohmann::json& ready, const std::string& key,
+                                                const std::string& who) {
+  const auto it = ready.find(key);
+  if (it == ready.end() || !it->is_string())
+    throw LaunchError(who + " ready file has no \"" + key + "\": " + ready.dump());
+  const auto text = it->get<std::string>();
+  const auto colon = text.rfind(':');
+  int port = 0;
+  try {
+    port = colon == std::string::npos ? 0 : std::stoi(text.substr(colon + 1));
+  } catch (const std::exception&) {
+    port = 0;
+  }
+  if (port <= 0 || port > 65535) throw LaunchError(who + " ready file has a bad \"" + key + "\": " + text);
+  return {text.substr(0, colon), static_cast<std::uint16_t>(port)};
+}
+
+std::string program_problem(const std::string& path, const std::string& what) {
+  if (!fs::exists(path)) return what + " not found: " + path;
+  if (::access(path.c_str(), X_OK) != 0) return what + " is not executable: " + path;
+  return {};
+}
+
+}  // namespace
+
+std::string registrator_binary(const HostSpec& host, const RunOptions& options) {
+  if (!options.registrator_override.empty()) return options.registrator_override;
+  if (!host.registrator.binary.empty()) return host.registrator.binary;
+  return (options.bin_dir / "registrator").string();
+}
+
+std::vector<std::string> registrator_args(const HostSpec& host, const std::string& consul_http) {
+  std::vector<std::string> args;
+  if (!names_flag(host.registrator.args, "hostname")) args.push_back("-hostname=" + host.name);
+  if (!host.ip.empty() && !names_flag(host.registrator.args, "ip")) args.push_back("-ip=" + host.ip);
+  args.insert(args.end(), host.registrator.args.begin(), host.registrator.args.end());
+  args.push_back("consul://" + consul_http);
+  return args;
+}
+
+std::vector<std::string> missing_programs(const Scenario& scenario, const RunOptions& options) {
+  std::vector<std::string> problems;
+  for (const char* fake : {"fake-consul", "fake-docker"}) {
+    auto p = program_problem((options.bin_dir / fake).string(), fake);
+    if (!p.empty()) problems.push_back(p + " (use --bin-dir DIR)");
+  }
+  for (const auto& host : scenario.hosts) {
+    auto p = program_problem(registrator_binary(host, options), "registrator for " + host.name);
+    if (!p.empty() && std::find(problems.begin(), problems.end(), p) == problems.end()) problems.push_back(p);
+  }
+  return problems;
+}
+
+ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOptions& options,
+                                         const fs::path& log_dir, Reporter& reporter) {
+  // fake-consul first: every registrator needs its address.
+  const auto consul_ready = log_dir / "fake-consul.ready";
+  consul_ = std::make_unique<ChildProcess>(LaunchSpec{
+      (options.bin_dir / "fake-consul").string(),
+      {"--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--node", scenario.consul.node, "--datacenter",
+       scenario.consul.datacenter, "--ready-file", consul_ready.string()},
+      {},
+      log_dir / "fake-consul.log",
+      "fake-consul"});
+  const auto ready = wait_for_ready_file(consul_ready, *consul_, options.startup_timeout);
+  const auto [http_host, http_port] = host_port(ready, "http", "fake-consul");
+  const auto [dns_host, dns_port] = host_port(ready, "dns", "fake-consul");
+  consul_http_ = fakes::http::Endpoint::tcp(http_host, http_port);
+  dns_ = std::make_unique<DnsClient>(dns_host, dns_port);
+  const std::string consul_address = http_host + ":" + std::to_string(http_port);
+  reporter.progress("fake-consul: http " + consul_address + ", dns " + dns_host + ":" + std::to_string(dns_port));
+
+  const auto images_file = log_dir / "images.json";
+  std::ofstream(images_file) << scenario.images.dump(2) << "\n";
+
+  int seed = 1;
+  for (const auto& host : scenario.hosts) {
+    const auto host_dir = log_dir / host.name;
+    fs::create_directories(host_dir);
+    const auto socket = host_dir / "docker.sock";
+    const auto docker_ready = host_dir / "fake-docker.ready";
+    // Distinct seeds so two hosts do not hand out the same container IDs.
+    fake_dockers_.push_back(std::make_unique<ChildProcess>(LaunchSpec{
+        (options.bin_dir / "fake-docker").string(),
+        {"--socket", socket.string(), "--images", images_file.string(), "--seed", std::to_string(seed++),
+         "--ready-file", docker_ready.string()},
+        {},
+        host_dir / "fake-docker.log",
+        "fake-docker (" + host.name + ")"}));
+    wait_for_ready_file(docker_ready, *fake_dockers_.back(), options.startup_timeout);
+    dockers_.emplace(host.name, DockerControl(socket.string()));
+    reporter.progress("fake-docker (" + host.name + "): " + socket.string());
+  }
+
+  for (const auto& host : scenario.hosts) {
+    const auto host_dir = log_dir / host.name;
+    LaunchSpec spec{registrator_binary(host, options), registrator_args(host, consul_address),
+                    {{"DOCKER_HOST", "unix://" + (host_dir / "docker.sock").string()}},
+                    host_dir / "registrator.log",
+                    "registrator (" + host.name + ")"};
+    std::string command = spec.program;
+    for (const auto& a : spec.args) command += " " + a;
+    std::ofstream(host_dir / "registrator.cmd") << "DOCKER_HOST=unix://" << (host_dir / "docker.sock").string() << " "
+                                                 << command << "\n";
+    registrators_.push_back(std::make_unique<ChildProcess>(spec));
+    reporter.progress("registrator (" + host.name + "): " + command);
+  }
+}
+
+ScenarioEnvironment::~ScenarioEnvironment() { stop_all(); }
+
+std::vector<std::string> ScenarioEnvironment::ended_processes() {
+  std::vector<std::string> out;
+  auto check = [&](ChildProcess& p) {
+    if (auto ended = p.exit_description()) out.push_back(p.label() + " " + *ended);
+  };
+  for (auto& p : registrators_) check(*p);
+  for (auto& p : fake_dockers_) check(*p);
+  if (consul_) check(*consul_);
+  return out;
+}
+
+std::vector<fs::path> ScenarioEnvironment::log_files() const {
+  std::vector<fs::path> out;
+  if (consul_) out.push_back(consul_->log_file());
+  for (const auto& p : fake_dockers_) out.push_back(p->log_file());
+  for (const auto& p : registrators_) out.push_back(p->log_file());
+  return out;
+}
+
+void ScenarioEnvironment::stop_all() {
+  for (auto& p : registrators_) p->stop();
+  for (auto& p : fake_dockers_) p->stop();
+  if (consul_) consul_->stop();
+}
+
+}  // namespace regsim

@@ -1,0 +1,64 @@
+#pragma once
+// The processes one scenario needs, started in order and stopped in reverse: one fake-consul,
+// and per host one fake-docker and one registrator pointed at both. Everything they write goes
+// to log files in the scenario's log directory.
+
+#include "regsim/child_process.hpp"
+#include "regsim/dns_client.hpp"
+#include "regsim/docker_control.hpp"
+#include "regsim/run_options.hpp"
+#include "regsim/scenario.hpp"
+
+#include "common/http_client.hpp"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace regsim {
+
+class Reporter;
+
+/// The binary each host's registrator runs: --registrator, else the host's "binary", else
+/// registrator in the bin dir.
+std::string registrator_binary(const HostSpec& host, const RunOptions& options);
+
+/// registrator's command line for a host (without the program): -hostname and -ip unless the
+/// scenario passes them itself, the scenario's args, then the consul:// URI last.
+std::vector<std::string> registrator_args(const HostSpec& host, const std::string& consul_http);
+
+/// Every program the scenario will execute that is missing or not executable, one message each.
+std::vector<std::string> missing_programs(const Scenario& scenario, const RunOptions& options);
+
+class ScenarioEnvironment {
+ public:
+  /// Starts everything and waits for the fakes to be ready; throws LaunchError (after stopping
+  /// whatever had started) when something cannot start, Interrupted on Ctrl-C.
+  ScenarioEnvironment(const Scenario& scenario, const RunOptions& options, const std::filesystem::path& log_dir,
+                      Reporter& reporter);
+  ~ScenarioEnvironment();
+  ScenarioEnvironment(const ScenarioEnvironment&) = delete;
+  ScenarioEnvironment& operator=(const ScenarioEnvironment&) = delete;
+
+  const fakes::http::Endpoint& consul_http() const { return consul_http_; }
+  const DnsClient& dns() const { return *dns_; }
+  DockerControl& docker(const std::string& host) { return dockers_.at(host); }
+
+  /// "registrator (host1) exited with status 1" for each process that has ended on its own.
+  std::vector<std::string> ended_processes();
+  std::vector<std::filesystem::path> log_files() const;
+  /// Stops registrators, then fake-dockers, then fake-consul. Idempotent.
+  void stop_all();
+
+ private:
+  std::unique_ptr<ChildProcess> consul_;
+  std::vector<std::unique_ptr<ChildProcess>> fake_dockers_;
+  std::vector<std::unique_ptr<ChildProcess>> registrators_;
+  fakes::http::Endpoint consul_http_;
+  std::unique_ptr<DnsClient> dns_;
+  std::map<std::string, DockerControl> dockers_;
+};
+
+}  // namespace regsim

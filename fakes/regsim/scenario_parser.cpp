@@ -1,0 +1,349 @@
+#include "regsim/scenario_parser.hpp"
+
+#include "regsim/json_line_index.hpp"
+#include "regsim/template_text.hpp"
+
+#include <arpa/inet.h>
+
+#include <cctype>
+
+#include <functional>
+
+namespace regsim {
+namespace {
+
+using nlohmann::json;
+
+bool is_ipv4(const std::string& text) {
+  in_addr addr{};
+  return inet_pton(AF_INET, text.c_str(), &addr) == 1;
+}
+
+bool is_simple_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  return std::isalnum(static_cast<unsigned char>(name[0]));
+}
+
+// Parses every template in `text` and checks that the hosts and containers it names exist.
+void check_templates(const std::string& text, const std::string& path, const TemplateScope& scope) {
+  try {
+    check_template_scope(parse_template(text), scope);
+  } catch (const TemplateError& e) {
+    throw ScenarioError(path, e.what());
+  }
+}
+
+void check_templates_in_json(const json& value, const std::string& path, const TemplateScope& scope) {
+  if (value.is_string()) {
+    check_templates(value.get<std::string>(), path, scope);
+  } else if (value.is_object()) {
+    for (const auto& [k, v] : value.items()) check_templates_in_json(v, path_key(path, k), scope);
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) check_templates_in_json(value[i], path_index(path, i), scope);
+  }
+}
+
+class Parser {
+ public:
+  Parser(const std::filesystem::path& base_dir) : base_dir_(base_dir) {}
+
+  Scenario parse(const json& doc, const std::string& default_name) {
+    FieldReader top(doc, "");
+    Scenario s;
+    s.name = top.optional_string("name").value_or(default_name);
+    s.description = top.optional_string("description").value_or("");
+    if (const auto* consul = top.object("consul", false)) {
+      FieldReader r(*consul, "consul");
+      s.consul.datacenter = r.optional_string("datacenter").value_or("dc1");
+      s.consul.node = r.optional_string("node").value_or("node1");
+      if (!is_simple_name(s.consul.datacenter))
+        throw ScenarioError("consul.datacenter", "expected letters, digits, '-', '_' or '.', got \"" +
+                                                     s.consul.datacenter + "\"");
+      if (!is_simple_name(s.consul.node))
+        throw ScenarioError("consul.node", "expected letters, digits, '-', '_' or '.', got \"" + s.consul.node + "\"");
+      r.reject_unknown();
+    }
+    if (const auto* images = top.object("images", false)) {
+      for (const auto& [name, config] : images->items())
+        if (!config.is_object())
+          throw ScenarioError(path_key("images", name),
+                              "expected an image config object like {\"ExposedPorts\": {\"80/tcp\": {}}}, got " +
+                                  describe_json(config));
+      s.images = *images;
+    }
+    if (auto within = top.get("default_within")) default_within_ = duration_at(*within, "default_within");
+
+    const auto* hosts = top.array("hosts", true);
+    if (hosts->empty()) throw ScenarioError("hosts", "at least one host is required");
+    for (std::size_t i = 0; i < hosts->size(); ++i) s.hosts.push_back(parse_host((*hosts)[i], path_index("hosts", i), s));
+    for (const auto& h : s.hosts) scope_.hosts.insert(h.name);
+
+    const auto* steps = top.array("steps", true);
+    for (std::size_t i = 0; i < steps->size(); ++i) {
+      Step step;
+      step.path = path_index("steps", i);
+      step.action = parse_step((*steps)[i], step.path, s);
+      s.steps.push_back(std::move(step));
+    }
+    top.get("comment");
+    top.reject_unknown();
+    return s;
+  }
+
+ private:
+  Duration duration_at(const json& value, const std::string& path) {
+    const std::string example = "expected a duration like \"5s\", \"500ms\" or \"1m\", got ";
+    if (!value.is_string()) throw ScenarioError(path, example + describe_json(value));
+    auto d = parse_duration(value.get<std::string>());
+    if (!d) throw ScenarioError(path, example + describe_json(value));
+    return *d;
+  }
+
+  HostSpec parse_host(const json& value, const std::string& path, const Scenario& s) {
+    FieldReader r(value, path);
+    HostSpec h;
+    h.name = r.required_string("name");
+    if (!is_simple_name(h.name))
+      throw ScenarioError(r.path_of("name"), "expected letters, digits, '-', '_' or '.', got \"" + h.name + "\"");
+    if (s.find_host(h.name)) throw ScenarioError(r.path_of("name"), "duplicate host name \"" + h.name + "\"");
+    if (auto ip = r.optional_string("ip")) {
+      if (!is_ipv4(*ip)) throw ScenarioError(r.path_of("ip"), "expected an IPv4 address, got \"" + *ip + "\"");
+      h.ip = *ip;
+    }
+    if (const auto* reg = r.object("registrator", false)) {
+      FieldReader rr(*reg, r.path_of("registrator"));
+      if (auto binary = rr.optional_string("binary")) {
+        std::filesystem::path p(*binary);
+        h.registrator.binary = (p.is_relative() ? base_dir_ / p : p).lexically_normal().string();
+      }
+      if (const auto* args = rr.array("args", false)) {
+        for (std::size_t i = 0; i < args->size(); ++i) {
+          const auto& a = (*args)[i];
+          if (!a.is_string())
+            throw ScenarioError(path_index(rr.path_of("args"), i), "expected a string, got " + describe_json(a));
+          h.registrator.args.push_back(a.get<std::string>());
+        }
+      }
+      rr.reject_unknown();
+    }
+    r.get("comment");
+    r.reject_unknown();
+    return h;
+  }
+
+  // "host" may be left out when the scenario has one host.
+  std::string host_of(FieldReader& r, const Scenario& s) {
+    auto host = r.optional_string("host");
+    if (!host) {
+      if (s.hosts.size() == 1) return s.hosts[0].name;
+      throw ScenarioError(r.path_of("host"), "required when the scenario has more than one host");
+    }
+    if (!s.find_host(*host)) throw ScenarioError(r.path_of("host"), "no host named \"" + *host + "\"");
+    return *host;
+  }
+
+  std::string known_container(FieldReader& r, const std::string& key, const std::string& host) {
+    const auto name = r.required_string(key);
+    if (!scope_.containers.count(host + "/" + name))
+      throw ScenarioError(r.path_of(key), "no earlier step runs a container \"" + name + "\" on " + host);
+    return name;
+  }
+
+  std::variant<RunAction, ContainerAction, PauseAction, CheckAction> parse_step(const json& value,
+                                                                               const std::string& path,
+                                                                               const Scenario& s) {
+    FieldReader r(value, path);
+    r.get("comment");
+    const auto action = r.optional_choice(
+        "action", {"run", "start", "stop", "kill", "rm", "exit", "wait", "expect", "wait_for"});
+    if (!action) throw ScenarioError(r.path_of("action"), "required string is missing");
+    std::variant<RunAction, ContainerAction, PauseAction, CheckAction> out;
+    if (*action == "run") out = parse_run(r, s);
+    else if (*action == "wait") out = PauseAction{duration_at(required(r, "duration"), r.path_of("duration"))};
+    else if (*action == "expect" || *action == "wait_for") out = parse_check(r, s, *action == "wait_for");
+    else out = parse_container_op(r, s, *action);
+    r.reject_unknown();
+    return out;
+  }
+
+  const json& required(FieldReader& r, const std::string& key) {
+    const auto* v = r.get(key);
+    if (!v) throw ScenarioError(r.path_of(key), "required value is missing");
+    return *v;
+  }
+
+  std::string templated_string(const json& value, const std::string& path) {
+    if (!value.is_string()) throw ScenarioError(path, "expected a string, got " + describe_json(value));
+    check_templates(value.get<std::string>(), path, scope_);
+    return value.get<std::string>();
+  }
+
+  RunAction parse_run(FieldReader& r, const Scenario& s) {
+    RunAction run;
+    run.host = host_of(r, s);
+    run.name = r.required_string("name");
+    if (!is_simple_name(run.name))
+      throw ScenarioError(r.path_of("name"), "expected a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*), got \"" +
+                                                 run.name + "\"");
+    run.image = r.required_string("image");
+    if (const auto* env = r.get("env")) {
+      const auto env_path = r.path_of("env");
+      if (env->is_object()) {
+        for (const auto& [k, v] : env->items()) run.env.emplace_back(k, templated_string(v, path_key(env_path, k)));
+      } else if (env->is_array()) {
+        for (std::size_t i = 0; i < env->size(); ++i) {
+          const auto item_path = path_index(env_path, i);
+          const auto item = templated_string((*env)[i], item_path);
+          const auto eq = item.find('=');
+          if (eq == std::string::npos || eq == 0)
+            throw ScenarioError(item_path, "expected \"KEY=VALUE\", got \"" + item + "\"");
+          run.env.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+        }
+      } else {
+        throw ScenarioError(env_path, "expected an object {\"KEY\": \"VALUE\"} or an array [\"KEY=VALUE\"], got " +
+                                          describe_json(*env));
+      }
+    }
+    if (const auto* labels = r.object("labels", false))
+      for (const auto& [k, v] : labels->items())
+        run.labels[k] = templated_string(v, path_key(r.path_of("labels"), k));
+    if (const auto* publish = r.array("publish", false)) {
+      for (std::size_t i = 0; i < publish->size(); ++i) {
+        const auto& p = (*publish)[i];
+        const auto item_path = path_index(r.path_of("publish"), i);
+        const std::string shape = "expected \"HOSTPORT:CONTAINERPORT\" (or \"[IP:]HOSTPORT:CONTAINERPORT[/udp]\"), got ";
+        if (!p.is_string()) throw ScenarioError(item_path, shape + describe_json(p));
+        auto spec = parse_publish(p.get<std::string>());
+        if (!spec) throw ScenarioError(item_path, shape + describe_json(p));
+        run.publish.push_back(*spec);
+      }
+    }
+    if (auto network = r.optional_string("network")) run.network = *network;
+    // Later steps and templates may now refer to this container.
+    scope_.containers.insert(run.host + "/" + run.name);
+    return run;
+  }
+
+  ContainerAction parse_container_op(FieldReader& r, const Scenario& s, const std::string& action) {
+    ContainerAction op;
+    if (action == "start") op.op = ContainerOp::start;
+    else if (action == "stop") op.op = ContainerOp::stop;
+    else if (action == "kill") op.op = ContainerOp::kill;
+    else if (action == "rm") op.op = ContainerOp::rm;
+    else op.op = ContainerOp::exit;
+    op.host = host_of(r, s);
+    op.container = known_container(r, "container", op.host);
+    if (op.op == ContainerOp::kill) op.signal = r.optional_string("signal").value_or("");
+    if (op.op == ContainerOp::exit) {
+      auto code = r.optional_int("code", 0, 255);
+      if (!code) throw ScenarioError(r.path_of("code"), "required exit code (0..255) is missing");
+      op.exit_code = *code;
+    }
+    return op;
+  }
+
+  CheckAction parse_check(FieldReader& r, const Scenario& s, bool wait_for) {
+    CheckAction check;
+    check.wait_for = wait_for;
+    check.within = default_within_;
+    if (const auto* within = r.get("within")) check.within = duration_at(*within, r.path_of("within"));
+    const int subjects = r.has("catalog") + r.has("dns") + r.has("container");
+    if (subjects != 1)
+      throw ScenarioError(r.path(), "expected exactly one of \"catalog\", \"dns\" or \"container\" (what to check)");
+    if (r.has("catalog")) check.condition = parse_catalog(r);
+    else if (r.has("dns")) check.condition = parse_dns(r);
+    else check.condition = parse_container_state(r, s);
+    return check;
+  }
+
+  MatchMode match_mode(FieldReader& r) {
+    return r.optional_choice("match", {"exactly", "contains"}).value_or("exactly") == "contains" ? MatchMode::contains
+                                                                                                : MatchMode::exactly;
+  }
+
+  CatalogCondition parse_catalog(FieldReader& r) {
+    CatalogCondition c;
+    c.service = templated_string(*r.get("catalog"), r.path_of("catalog"));
+    if (c.service.empty()) throw ScenarioError(r.path_of("catalog"), "must name a service");
+    c.match = match_mode(r);
+    const auto* entries = r.array("entries", true);
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+      const auto& e = (*entries)[i];
+      const auto item_path = path_index(r.path_of("entries"), i);
+      if (!e.is_object() || e.empty())
+        throw ScenarioError(item_path, "expected an object of catalog fields, e.g. {\"ServicePort\": 80}, got " +
+                                           describe_json(e));
+      check_templates_in_json(e, item_path, scope_);
+      c.entries.push_back(e);
+    }
+    return c;
+  }
+
+  DnsCondition parse_dns(FieldReader& r) {
+    DnsCondition d;
+    d.name = templated_string(*r.get("dns"), r.path_of("dns"));
+    if (d.name.empty()) throw ScenarioError(r.path_of("dns"), "must name a DNS name to query");
+    d.type = r.optional_choice("type", {"A", "SRV"}).value_or("A") == "SRV" ? DnsType::SRV : DnsType::A;
+    d.match = match_mode(r);
+    if (auto ttl = r.optional_int("ttl", 0, 1 << 30)) {
+      if (d.type != DnsType::A) throw ScenarioError(r.path_of("ttl"), "only supported for type A");
+      d.ttl = static_cast<unsigned>(*ttl);
+    }
+    d.rcode = r.optional_choice("rcode", {"NOERROR", "NXDOMAIN"});
+    d.tcp = r.optional_choice("transport", {"udp", "tcp"}).value_or("udp") == "tcp";
+    const auto* answers = r.array("answers", true);
+    const auto answers_path = r.path_of("answers");
+    for (std::size_t i = 0; i < answers->size(); ++i) {
+      const auto& a = (*answers)[i];
+      const auto item_path = path_index(answers_path, i);
+      if (d.type == DnsType::A) {
+        const auto text = templated_string(a, item_path);
+        if (!parse_template(text).has_references() && !is_ipv4(text))
+          throw ScenarioError(item_path, "expected an IPv4 address or a template like \"{{ip host1/web5}}\", got \"" +
+                                             text + "\"");
+        d.addresses.push_back(text);
+      } else {
+        FieldReader sr(a, item_path);
+        SrvAnswer srv;
+        srv.port = sr.optional_int("port", 0, 65535);
+        if (const auto* target = sr.get("target")) srv.target = templated_string(*target, sr.path_of("target"));
+        srv.priority = sr.optional_int("priority", 0, 65535);
+        srv.weight = sr.optional_int("weight", 0, 65535);
+        sr.reject_unknown();
+        if (!srv.port && !srv.target)
+          throw ScenarioError(item_path, "an SRV answer needs at least \"port\" or \"target\"");
+        d.srv.push_back(srv);
+      }
+    }
+    if (d.rcode == "NXDOMAIN" && !answers->empty())
+      throw ScenarioError(r.path_of("rcode"), "NXDOMAIN has no answers, but \"answers\" lists some");
+    return d;
+  }
+
+  ContainerCondition parse_container_state(FieldReader& r, const Scenario& s) {
+    ContainerCondition c;
+    c.host = host_of(r, s);
+    c.container = known_container(r, "container", c.host);
+    auto state = r.optional_choice(
+        "state", {"created", "running", "paused", "restarting", "exited", "dead", "absent"});
+    if (!state) throw ScenarioError(r.path_of("state"), "required state (running, exited, absent, ...) is missing");
+    c.state = *state;
+    c.exit_code = r.optional_int("exit_code", 0, 255);
+    return c;
+  }
+
+  std::filesystem::path base_dir_;
+  Duration default_within_{5000};
+  TemplateScope scope_;
+};
+
+}  // namespace
+
+Scenario parse_scenario(const nlohmann::json& document, const std::filesystem::path& base_dir,
+                        const std::string& default_name) {
+  return Parser(base_dir).parse(document, default_name);
+}
+
+}  // namespace regsim

@@ -1,0 +1,64 @@
+#include "regsim/scenario_runner.hpp"
+
+#include "regsim/interrupt.hpp"
+#include "regsim/scenario_environment.hpp"
+#include "regsim/step_runner.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+
+namespace regsim {
+
+namespace fs = std::filesystem;
+
+fs::path make_log_dir(const std::string& scenario_name) {
+  // Unix socket paths are limited to 108 bytes, so keep the directory name short.
+  std::string safe;
+  for (char c : scenario_name.substr(0, 24)) safe += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+  std::string pattern = (fs::temp_directory_path() / ("regsim-" + safe + "-XXXXXX")).string();
+  if (!::mkdtemp(pattern.data()))
+    throw std::runtime_error("cannot create a log directory " + pattern + ": " + std::strerror(errno));
+  return pattern;
+}
+
+ScenarioOutcome run_scenario(const Scenario& scenario, const RunOptions& options, Reporter& reporter) {
+  const auto started = std::chrono::steady_clock::now();
+  reporter.scenario_start(scenario.name, scenario.file, scenario.description);
+  ScenarioOutcome outcome;
+  outcome.log_dir = make_log_dir(scenario.name);
+
+  std::unique_ptr<ScenarioEnvironment> env;
+  try {
+    const auto missing = missing_programs(scenario, options);
+    if (!missing.empty()) throw LaunchError(missing.front());
+    env = std::make_unique<ScenarioEnvironment>(scenario, options, outcome.log_dir, reporter);
+    StepRunner(scenario, *env, reporter).run_all();
+    // Nothing should have ended on its own: a crashed registrator is a failure even when the
+    // checks happened to pass before it died.
+    for (const auto& ended : env->ended_processes()) reporter.fail("processes", ended + " during the scenario");
+  } catch (const LaunchError& e) {
+    reporter.fail("setup", e.what());
+  } catch (const Interrupted&) {
+    env.reset();
+    reporter.note("interrupted; logs kept in " + outcome.log_dir.string());
+    throw;
+  }
+  env.reset();  // stops registrators, fake-dockers, fake-consul, in that order
+
+  outcome.passed = reporter.scenario_failed() == 0;
+  outcome.logs_kept = !outcome.passed || options.keep_logs;
+  if (outcome.logs_kept) {
+    reporter.note("logs: " + outcome.log_dir.string() + " (fake-consul.log, HOST/fake-docker.log, HOST/registrator.log)");
+  } else {
+    std::error_code ec;
+    fs::remove_all(outcome.log_dir, ec);
+  }
+  reporter.scenario_end(scenario.name,
+                        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started));
+  return outcome;
+}
+
+}  // namespace regsim

@@ -1,0 +1,187 @@
+#include "regsim/step_runner.hpp"
+
+#include "regsim/catalog_check.hpp"
+#include "regsim/consul_query.hpp"
+#include "regsim/dns_check.hpp"
+#include "regsim/interrupt.hpp"
+
+#include <thread>
+
+namespace regsim {
+namespace {
+
+constexpr auto poll_interval = std::chrono::milliseconds(50);
+
+const char* op_name(ContainerOp op) {
+  switch (op) {
+    case ContainerOp::start: return "start";
+    case ContainerOp::stop: return "stop";
+    case ContainerOp::kill: return "kill";
+    case ContainerOp::rm: return "rm";
+    case ContainerOp::exit: return "exit";
+  }
+  return "?";
+}
+
+std::string step_name(const Step& step) {
+  return step.path + (step.line ? " (line " + std::to_string(*step.line) + ")" : std::string{});
+}
+
+// Sleeps in short slices so Ctrl-C is noticed promptly.
+void pause_for(Duration d) {
+  const auto until = std::chrono::steady_clock::now() + d;
+  while (std::chrono::steady_clock::now() < until) {
+    throw_if_interrupted();
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(poll_interval,
+                                                                              until - std::chrono::steady_clock::now()));
+  }
+}
+
+}  // namespace
+
+std::string check_label(const CheckAction& check) {
+  std::string label;
+  if (const auto* c = std::get_if<CatalogCondition>(&check.condition)) {
+    label = "catalog " + c->service;
+    if (c->match == MatchMode::contains) label += " (contains)";
+  } else if (const auto* d = std::get_if<DnsCondition>(&check.condition)) {
+    label = std::string("dns ") + (d->type == DnsType::A ? "A " : "SRV ") + d->name + (d->tcp ? " (tcp)" : "");
+  } else {
+    const auto& k = std::get<ContainerCondition>(check.condition);
+    label = "container " + k.host + "/" + k.container + " " + k.state;
+  }
+  return (check.wait_for ? "wait for " : "") + label;
+}
+
+StepRunner::StepRunner(const Scenario& scenario, ScenarioEnvironment& environment, Reporter& reporter)
+    : scenario_(scenario),
+      env_(environment),
+      reporter_(reporter),
+      facts_(scenario, [this](const std::string& host) -> DockerControl& { return env_.docker(host); }) {}
+
+void StepRunner::run_all() {
+  for (std::size_t i = 0; i < scenario_.steps.size(); ++i) {
+    throw_if_interrupted();
+    if (!run_step(scenario_.steps[i])) {
+      const auto left = scenario_.steps.size() - i - 1;
+      if (left) reporter_.note("skipped the remaining " + std::to_string(left) + " step(s)");
+      return;
+    }
+  }
+}
+
+bool StepRunner::run_step(const Step& step) {
+  if (const auto* c = std::get_if<CheckAction>(&step.action)) return check(*c);
+  if (const auto* p = std::get_if<PauseAction>(&step.action)) {
+    reporter_.progress("wait " + format_duration(p->duration));
+    pause_for(p->duration);
+    return true;
+  }
+  std::string what;
+  try {
+    if (const auto* r = std::get_if<RunAction>(&step.action)) {
+      what = "run " + r->host + "/" + r->name;
+      run_action(*r);
+    } else {
+      const auto& a = std::get<ContainerAction>(step.action);
+      what = std::string(op_name(a.op)) + " " + a.host + "/" + a.container;
+      container_action(a);
+    }
+    return true;
+  } catch (const DockerError& e) {
+    reporter_.fail(step_name(step) + " " + what, e.what());
+  } catch (const TemplateError& e) {
+    reporter_.fail(step_name(step) + " " + what, e.what());
+  }
+  return false;
+}
+
+void StepRunner::run_action(const RunAction& run) {
+  RunAction expanded = run;
+  for (auto& [k, v] : expanded.env) v = expand_text(v, facts_);
+  for (auto& [k, v] : expanded.labels) v = expand_text(v, facts_);
+  auto& docker = env_.docker(run.host);
+  const auto id = docker.run(expanded);
+  const auto facts = docker.inspect(id);
+  reporter_.progress("run " + run.host + "/" + run.name + ": id " + id.substr(0, 12) +
+                     (facts && !facts->ip.empty() ? ", ip " + facts->ip : std::string{}));
+}
+
+void StepRunner::container_action(const ContainerAction& a) {
+  auto& docker = env_.docker(a.host);
+  switch (a.op) {
+    case ContainerOp::start: docker.start(a.container); break;
+    case ContainerOp::stop: docker.stop(a.container); break;
+    case ContainerOp::kill: docker.kill(a.container, a.signal); break;
+    case ContainerOp::rm: docker.remove(a.container); break;
+    case ContainerOp::exit: docker.exit(a.container, a.exit_code); break;
+  }
+  reporter_.progress(std::string(op_name(a.op)) + " " + a.host + "/" + a.container +
+                     (a.op == ContainerOp::exit ? " with code " + std::to_string(a.exit_code) : std::string{}));
+}
+
+bool StepRunner::check(const CheckAction& check) {
+  const auto label = check_label(check);
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + check.within;
+  CheckResult result;
+  for (;;) {
+    throw_if_interrupted();
+    result = evaluate(check.condition);
+    if (result.held || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(poll_interval);
+  }
+  if (result.held) {
+    const auto took = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
+    reporter_.pass(label, result.detail);
+    reporter_.progress("held after " + format_duration(took));
+    return true;
+  }
+  std::string detail = result.detail;
+  // A dead registrator explains most failures; say so next to the failure.
+  for (const auto& ended : env_.ended_processes()) detail += " [" + ended + "]";
+  reporter_.fail(label + " within " + format_duration(check.within), detail);
+  return !check.wait_for;
+}
+
+CheckResult StepRunner::evaluate(const Condition& condition) {
+  try {
+    if (const auto* c = std::get_if<CatalogCondition>(&condition)) return evaluate_catalog(*c);
+    if (const auto* d = std::get_if<DnsCondition>(&condition)) return evaluate_dns(*d);
+    return evaluate_container(std::get<ContainerCondition>(condition));
+  } catch (const TemplateError& e) {
+    return {false, std::string("cannot expand ") + e.what()};
+  } catch (const ConsulError& e) {
+    return {false, e.what()};
+  } catch (const DockerError& e) {
+    return {false, e.what()};
+  }
+}
+
+CheckResult StepRunner::evaluate_catalog(const CatalogCondition& c) {
+  std::vector<nlohmann::json> expected;
+  for (const auto& e : c.entries) expected.push_back(expand_json(e, facts_));
+  const auto actual = fetch_catalog_service(env_.consul_http(), expand_text(c.service, facts_));
+  return compare_catalog(expected, c.match, actual);
+}
+
+CheckResult StepRunner::evaluate_dns(const DnsCondition& c) {
+  DnsCondition expected = c;
+  expected.name = expand_text(c.name, facts_);
+  for (auto& a : expected.addresses) a = expand_text(a, facts_);
+  for (auto& s : expected.srv)
+    if (s.target) s.target = expand_text(*s.target, facts_);
+  const auto reply = env_.dns().query(expected.name, expected.type, expected.tcp);
+  return compare_dns(expected, reply);
+}
+
+CheckResult StepRunner::evaluate_container(const ContainerCondition& c) {
+  const auto facts = env_.docker(c.host).inspect(c.container);
+  const std::string state = facts ? facts->state : "absent";
+  if (state != c.state) return {false, "state is " + state};
+  if (c.exit_code && facts && facts->exit_code != *c.exit_code)
+    return {false, "exit code expected " + std::to_string(*c.exit_code) + ", got " + std::to_string(facts->exit_code)};
+  return {true, "state " + state + (c.exit_code ? ", exit code " + std::to_string(*c.exit_code) : std::string{})};
+}
+
+}  // namespace regsim

@@ -1,0 +1,42 @@
+#pragma once
+// Replays a scenario's steps against a running environment: docker operations go to the host's
+// fake-docker, and each check polls its condition until it holds or its deadline passes.
+
+#include "regsim/check_result.hpp"
+#include "regsim/reporter.hpp"
+#include "regsim/runtime_facts.hpp"
+#include "regsim/scenario.hpp"
+#include "regsim/scenario_environment.hpp"
+
+namespace regsim {
+
+/// "catalog valami", "dns A valami.service.dc1.consul", "container host1/web5 exited": how
+/// output lines name a check (templates in names are shown as written).
+std::string check_label(const CheckAction& check);
+
+class StepRunner {
+ public:
+  StepRunner(const Scenario& scenario, ScenarioEnvironment& environment, Reporter& reporter);
+
+  /// Runs every step in order. After a failed docker operation or wait_for the remaining steps
+  /// are skipped (and a note says so). Throws Interrupted on Ctrl-C.
+  void run_all();
+
+ private:
+  /// False when the scenario cannot meaningfully continue.
+  bool run_step(const Step& step);
+  void run_action(const RunAction& run);
+  void container_action(const ContainerAction& action);
+  bool check(const CheckAction& check);
+  CheckResult evaluate(const Condition& condition);
+  CheckResult evaluate_catalog(const CatalogCondition& c);
+  CheckResult evaluate_dns(const DnsCondition& c);
+  CheckResult evaluate_container(const ContainerCondition& c);
+
+  const Scenario& scenario_;
+  ScenarioEnvironment& env_;
+  Reporter& reporter_;
+  RuntimeFacts facts_;
+};
+
+}  // namespace regsim
