@@ -76,7 +76,7 @@ void EventPump::run() {
     bool connected = connections() > before;
     {
       std::unique_lock lock(mu_);
-      if (stopping_) return;
+      if (stopping_ || reason == "cancelled") return;
       if (first && !connected) {
         start_error_ = reason;
         start_done_ = true;

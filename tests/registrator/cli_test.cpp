@@ -1,0 +1,80 @@
+// The registrator binary's command line behaviour (no network needed).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+Run run(const std::string& args, const std::string& env = "") {
+  const char* dir = std::getenv("REG_BIN_DIR");
+  std::string bin = std::string(dir ? dir : ".") + "/registrator";
+  std::string base = "/tmp/reg-cli-test-" + std::to_string(::getpid());
+  std::string cmd = env + " " + bin + " " + args + " >" + base + ".out 2>" + base + ".err </dev/null";
+  int status = std::system(cmd.c_str());
+  Run r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(base + ".out");
+  r.err = slurp(base + ".err");
+  std::remove((base + ".out").c_str());
+  std::remove((base + ".err").c_str());
+  return r;
+}
+
+}  // namespace
+
+TEST(Cli, VersionPrintsAndExitsZero) {
+  auto r = run("--version");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "v7.4.0-cpp\n");
+}
+
+TEST(Cli, MissingUriExitsTwoWithUsage) {
+  auto r = run("");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("Missing required argument for registry URI.\n\nUsage of "), std::string::npos) << r.err;
+}
+
+TEST(Cli, UnknownFlagExitsTwo) {
+  auto r = run("-nope consul://");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("flag provided but not defined: -nope\n"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ValidationErrorsExitOne) {
+  auto r = run("-ttl=10 consul://");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("-ttl and -ttl-refresh must be specified together or not at all"), std::string::npos);
+}
+
+TEST(Cli, BadRegistryUriExitsOne) {
+  auto r = run("etcd://127.0.0.1:1", "DOCKER_HOST=unix:///nonexistent.sock");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("unrecognized adapter: etcd://127.0.0.1:1"), std::string::npos) << r.err;
+  auto b = run("consul://h:p", "DOCKER_HOST=unix:///nonexistent.sock");
+  EXPECT_EQ(b.code, 1);
+  EXPECT_NE(b.err.find("bad adapter uri: consul://h:p"), std::string::npos) << b.err;
+}
+
+TEST(Cli, UnreachableConsulFailsAfterRetries) {
+  // Port 1 on loopback: refused immediately.
+  auto r = run("-retry-attempts=1 -retry-interval=10 consul://127.0.0.1:1", "DOCKER_HOST=unix:///nonexistent.sock");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("Connecting to backend (1/1)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("127.0.0.1:1: connect:"), std::string::npos) << r.err;
+}
