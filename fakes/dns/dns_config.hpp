@@ -25,6 +25,7 @@ struct DnsConfig {
   std::uint32_t service_ttl = 0;  ///< TTL of service lookups (Consul default 0)
 
   /// Non-EDNS (512-byte) UDP answers carry at most min(8, udp_answer_limit) records.
+  /// Consul rejects 0 at config load; here 0 really means "no answers" on that path.
   std::size_t udp_answer_limit = 3;
   bool only_passing = false;    ///< also hide instances whose worst check is warning
   bool enable_truncate = false; ///< set TC when UDP answers were trimmed (Consul default off)

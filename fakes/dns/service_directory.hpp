@@ -46,7 +46,8 @@ class ServiceDirectory {
                                                          std::string_view service) const = 0;
   virtual std::optional<NodeInfo> node(std::string_view datacenter,
                                        std::string_view node) const = 0;
-  /// Unknown datacenters answer NXDOMAIN.
+  /// Unknown datacenters answer NXDOMAIN. Also asked for queries without a datacenter
+  /// label (with DnsConfig::datacenter), so it must return true for the agent's own one.
   virtual bool has_datacenter(std::string_view datacenter) const = 0;
 };
 
