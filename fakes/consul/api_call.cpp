@@ -1,0 +1,74 @@
+#include "api_call.hpp"
+
+namespace fakes::consul {
+
+std::optional<std::string> ApiCall::rest_after(std::string_view prefix) const {
+  if (!std::string_view(target_.path).starts_with(prefix)) return std::nullopt;
+  return target_.path.substr(prefix.size());
+}
+
+bool ApiCall::require_method(std::initializer_list<fakes::http::bhttp::verb> allowed) {
+  const auto method = request().method();
+  std::string allow;
+  for (auto v : allowed) {
+    if (v == method) return true;
+    if (!allow.empty()) allow += ",";
+    allow += std::string(fakes::http::bhttp::to_string(v));
+  }
+  auto res = text_error(Status::method_not_allowed, "method " + std::string(request().method_string()) + " not allowed");
+  res.set(fakes::http::bhttp::field::allow, allow);
+  reply(std::move(res));
+  return false;
+}
+
+std::optional<std::string> ApiCall::datacenter() {
+  std::string dc = target_.get("dc");
+  if (dc.empty()) return ctx_.config.datacenter;
+  if (!ctx_.catalog.has_datacenter(dc)) {
+    fail(Status::internal_server_error, "No path to datacenter");
+    return std::nullopt;
+  }
+  for (const auto& known : ctx_.catalog.datacenters())
+    if (iequals(known, dc)) return known;
+  return dc;
+}
+
+bool ApiCall::authorize_write(std::string_view permission, std::string_view resource) {
+  if (auto why = acl_denies(ctx_.config, request_token(request(), target_), true, permission, resource)) {
+    fail(Status::forbidden, *why);
+    return false;
+  }
+  return true;
+}
+
+bool ApiCall::authorize_read() {
+  if (auto why = acl_denies(ctx_.config, request_token(request(), target_), false, "", "")) {
+    fail(Status::forbidden, *why);
+    return false;
+  }
+  return true;
+}
+
+void ApiCall::serve_read(std::function<std::uint64_t()> index, std::function<nlohmann::json()> body) {
+  auto params = parse_blocking_params(target_);
+  if (auto* error = std::get_if<std::string>(&params)) return fail(Status::bad_request, *error);
+  ctx_.blocking.serve(exchange_, std::get<BlockingParams>(params),
+                      [index = std::move(index), body = std::move(body)] { return make_view(index(), json_ok(body())); });
+}
+
+void ApiCall::serve_view(RenderView render) {
+  auto params = parse_blocking_params(target_);
+  if (auto* error = std::get_if<std::string>(&params)) return fail(Status::bad_request, *error);
+  ctx_.blocking.serve(exchange_, std::get<BlockingParams>(params), std::move(render));
+}
+
+std::optional<bool> ApiCall::bool_param(const std::string& name) {
+  if (!target_.has(name)) return false;
+  const std::string v = target_.get(name);
+  if (v.empty() || v == "true" || v == "1" || v == "True" || v == "TRUE" || v == "t" || v == "T") return true;
+  if (v == "false" || v == "0" || v == "False" || v == "FALSE" || v == "f" || v == "F") return false;
+  fail(Status::bad_request, "Invalid value for ?" + name);
+  return std::nullopt;
+}
+
+}  // namespace fakes::consul

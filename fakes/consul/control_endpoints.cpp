@@ -1,0 +1,102 @@
+#include "control_endpoints.hpp"
+
+#include "consul_response.hpp"
+#include "json_fields.hpp"
+
+namespace fakes::consul {
+
+namespace {
+
+using fakes::http::bhttp::verb;
+using nlohmann::json;
+
+FaultRule decode_fault(std::string_view body) {
+  const json doc = parse_body(body);
+  if (!doc.is_object()) throw DecodeError("fault must be a JSON object");
+  FaultRule rule;
+  if (const json* v = find_field(doc, "method")) rule.method = read_string(*v, "fault.method");
+  if (const json* v = find_field(doc, "path")) rule.path_prefix = read_string(*v, "fault.path");
+  if (const json* v = find_field(doc, "body")) rule.body = read_string(*v, "fault.body");
+  if (const json* v = find_field(doc, "status")) {
+    auto status = read_int(*v, "fault.status");
+    if (status < 100 || status > 599) throw DecodeError("fault.status must be 100..599");
+    rule.status = static_cast<unsigned>(status);
+  }
+  if (const json* v = find_field(doc, "count")) {
+    auto count = read_int(*v, "fault.count");
+    if (count < 1) throw DecodeError("fault.count must be >= 1 (omit it for forever)");
+    rule.remaining = static_cast<int>(std::min<std::int64_t>(count, 1 << 30));
+  }
+  if (const json* v = find_field(doc, "action")) {
+    const std::string action = read_string(*v, "fault.action");
+    if (action == "respond") rule.action = FaultRule::Action::respond;
+    else if (action == "drop") rule.action = FaultRule::Action::drop;
+    else if (action == "hang") rule.action = FaultRule::Action::hang;
+    else throw DecodeError("fault.action must be respond, drop or hang, not \"" + action + "\"");
+  }
+  return rule;
+}
+
+}  // namespace
+
+void handle_control(FakeConsul& fake, const fakes::http::ExchangePtr& exchange, const fakes::http::Target& target) {
+  const auto method = exchange->request().method();
+  const std::string& path = target.path;
+  auto reply = [&](Response r) { exchange->respond(std::move(r)); };
+  auto bad_method = [&] { reply(text_error(Status::method_not_allowed, "method not allowed on " + path)); };
+
+  if (path == "/_fake/state") {
+    if (method != verb::get) return bad_method();
+    return reply(json_ok(fake.state()));
+  }
+  if (path == "/_fake/requests") {
+    if (method == verb::delete_) {
+      fake.clear_request_log();
+      return reply(empty_ok());
+    }
+    if (method != verb::get) return bad_method();
+    json out = json::array();
+    for (const auto& r : fake.request_log())
+      out.push_back({{"Seq", r.sequence}, {"Method", r.method}, {"Target", r.target}, {"Body", r.body}, {"Status", r.status}});
+    return reply(json_ok(out));
+  }
+  if (path == "/_fake/faults") {
+    if (method == verb::delete_) {
+      fake.clear_faults();
+      return reply(empty_ok());
+    }
+    if (method != verb::post && method != verb::put) return bad_method();
+    try {
+      fake.add_fault(decode_fault(exchange->request().body()));
+    } catch (const std::exception& e) {
+      return reply(text_error(Status::bad_request, std::string("bad fault: ") + e.what()));
+    }
+    return reply(empty_ok());
+  }
+  if (path == "/_fake/lose-state") {
+    if (method != verb::post && method != verb::put) return bad_method();
+    return reply(json_ok({{"Deregistered", fake.deregister_all()}}));
+  }
+  if (path == "/_fake/close-connections") {
+    if (method != verb::post && method != verb::put) return bad_method();
+    // Answer first, then cut: the caller's own connection is one of them.
+    reply(empty_ok());
+    return fake.close_connections();
+  }
+  if (path == "/_fake/expire-ttl") {
+    if (method != verb::post && method != verb::put) return bad_method();
+    return reply(json_ok({{"Expired", fake.expire_ttl_checks()}}));
+  }
+  if (path.starts_with("/_fake/check/")) {
+    if (method != verb::put && method != verb::post) return bad_method();
+    const std::string id = path.substr(std::string_view("/_fake/check/").size());
+    auto status = parse_health_status(target.get("status"));
+    if (!status) return reply(text_error(Status::bad_request, "status must be passing, warning or critical"));
+    if (!fake.set_check_status(id, *status, target.get("output")))
+      return reply(text_error(Status::not_found, "unknown check ID \"" + id + "\""));
+    return reply(empty_ok());
+  }
+  reply(text_error(Status::not_found, "unknown control endpoint " + path));
+}
+
+}  // namespace fakes::consul

@@ -1,0 +1,220 @@
+#include "fake_consul.hpp"
+
+#include "api_call.hpp"
+#include "catalog_directory.hpp"
+#include "control_endpoints.hpp"
+#include "json_views.hpp"
+
+#include "common/http_server.hpp"
+#include "common/url.hpp"
+#include "fakes/dns/dns_server.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <future>
+
+namespace fakes::consul {
+
+struct FakeConsul::Impl {
+  Impl(boost::asio::io_context& io_, FakeConsulOptions options_)
+      : io(io_),
+        options(std::move(options_)),
+        clock(options.clock ? options.clock : &steady_clock),
+        catalog(*clock, options.agent.datacenter),
+        blocking(io),
+        context{catalog, options.agent, blocking},
+        directory(catalog),
+        ttl_timer(io) {}
+
+  void handle(FakeConsul& owner, const fakes::http::ExchangePtr& exchange) {
+    try {
+      auto target = fakes::http::parse_target(exchange->request().target());
+      if (!target) {
+        exchange->respond(text_error(Status::bad_request, "invalid URL escape in request target"));
+        return;
+      }
+      if (target->path.starts_with("/_fake/")) return handle_control(owner, exchange, *target);
+      auto logged = request_log.record(exchange);
+      if (faults.intercept(logged, target->path)) return;
+      ApiCall call(logged, std::move(*target), context);
+      if (route_status(call) || route_agent(call) || route_catalog(call) || route_health(call) || route_kv(call))
+        return;
+      call.fail(Status::not_found, "404 page not found");
+    } catch (const std::exception& e) {
+      // A bug must cost one request, not the fake.
+      exchange->respond(text_error(Status::internal_server_error, std::string("internal error: ") + e.what()));
+    }
+  }
+
+  void catalog_changed() {
+    blocking.notify_change();
+    arm_ttl_timer();
+  }
+
+  // With the steady clock, wake exactly when the earliest TTL runs out.
+  void arm_ttl_timer() {
+    if (options.clock || stopped) return;
+    auto next = catalog.next_ttl_deadline();
+    if (!next) {
+      ttl_timer.cancel();
+      return;
+    }
+    if (armed_for == next) return;
+    armed_for = next;
+    ttl_timer.expires_at(*next);
+    ttl_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopped) return;
+      armed_for.reset();
+      catalog.expire_ttl_checks();
+      arm_ttl_timer();
+    });
+  }
+
+  boost::asio::io_context& io;
+  FakeConsulOptions options;
+  SteadyClock steady_clock;
+  const Clock* clock;
+  Catalog catalog;
+  BlockingQueries blocking;
+  ApiContext context;
+  CatalogDirectory directory;
+  FaultInjector faults;
+  RequestLog request_log;
+  std::unique_ptr<fakes::http::Server> http;
+  std::unique_ptr<fakes::dns::DnsServer> dns;
+  std::uint16_t http_port = 0;
+  boost::asio::steady_timer ttl_timer;
+  std::optional<Clock::time_point> armed_for;
+  bool stopped = false;
+};
+
+FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
+    : impl_(std::make_unique<Impl>(io, std::move(options))) {
+  Impl& m = *impl_;
+  const AgentConfig& agent = m.options.agent;
+  m.catalog.upsert_node(agent.datacenter, agent.node_name, agent.node_address);
+  m.catalog.set_change_listener([&m] { m.catalog_changed(); });
+
+  fakes::http::ServerOptions server_options;
+  server_options.body_limit = m.options.body_limit;
+  server_options.make_error = [](Status status, std::string_view message) {
+    // Consul reads bodies through its JSON decoder, so an oversized body is a decode failure.
+    if (status == Status::payload_too_large)
+      return text_error(Status::bad_request, "Request decode failed: http: request body too large");
+    return text_error(status, std::string(message));
+  };
+  m.http = std::make_unique<fakes::http::Server>(
+      io, [this](const fakes::http::ExchangePtr& ex) { impl_->handle(*this, ex); }, std::move(server_options));
+  m.http_port = m.http->listen_tcp(m.options.http_address, m.options.http_port);
+  if (m.options.http_unix_socket) m.http->listen_unix(*m.options.http_unix_socket);
+
+  if (m.options.dns_address) {
+    fakes::dns::DnsConfig dns_config = m.options.dns;
+    dns_config.datacenter = agent.datacenter;
+    m.dns = std::make_unique<fakes::dns::DnsServer>(io, m.directory, dns_config,
+                                                   boost::asio::ip::make_address(*m.options.dns_address),
+                                                   m.options.dns_port);
+  }
+}
+
+FakeConsul::~FakeConsul() { stop(); }
+
+std::uint16_t FakeConsul::http_port() const { return impl_->http_port; }
+
+std::optional<std::uint16_t> FakeConsul::dns_port() const {
+  if (!impl_->dns) return std::nullopt;
+  return impl_->dns->port();
+}
+
+const FakeConsulOptions& FakeConsul::options() const { return impl_->options; }
+
+Catalog& FakeConsul::catalog() { return impl_->catalog; }
+
+void FakeConsul::stop() {
+  Impl& m = *impl_;
+  if (m.stopped) return;
+  m.stopped = true;
+  m.ttl_timer.cancel();
+  m.faults.clear();
+  m.blocking.release_all();
+  if (m.http) m.http->stop();
+  if (m.dns) m.dns->stop();
+}
+
+void FakeConsul::run_on_io(const std::function<void()>& f) {
+  if (impl_->io.get_executor().running_in_this_thread() || impl_->io.stopped()) return f();
+  std::promise<void> done;
+  boost::asio::post(impl_->io, [&] {
+    try {
+      f();
+      done.set_value();
+    } catch (...) {
+      done.set_exception(std::current_exception());
+    }
+  });
+  done.get_future().get();
+}
+
+bool FakeConsul::set_check_status(const std::string& check_id, HealthStatus status, const std::string& output) {
+  bool ok = false;
+  run_on_io([&] {
+    const AgentConfig& a = impl_->options.agent;
+    ok = impl_->catalog.set_check_status(a.datacenter, a.node_name, check_id, status, output);
+  });
+  return ok;
+}
+
+std::size_t FakeConsul::deregister_all() {
+  std::size_t n = 0;
+  run_on_io([&] {
+    const AgentConfig& a = impl_->options.agent;
+    n = impl_->catalog.deregister_all_services(a.datacenter, a.node_name);
+  });
+  return n;
+}
+
+void FakeConsul::add_fault(FaultRule rule) { run_on_io([&] { impl_->faults.add(std::move(rule)); }); }
+
+void FakeConsul::clear_faults() { run_on_io([&] { impl_->faults.clear(); }); }
+
+std::vector<RequestRecord> FakeConsul::request_log() {
+  std::vector<RequestRecord> out;
+  run_on_io([&] { out = impl_->request_log.entries(); });
+  return out;
+}
+
+void FakeConsul::clear_request_log() { run_on_io([&] { impl_->request_log.clear(); }); }
+
+void FakeConsul::close_connections() {
+  run_on_io([&] {
+    if (impl_->http) impl_->http->close_connections();
+  });
+}
+
+std::size_t FakeConsul::expire_ttl_checks() {
+  std::size_t n = 0;
+  run_on_io([&] { n = impl_->catalog.expire_ttl_checks(); });
+  return n;
+}
+
+nlohmann::json FakeConsul::state() {
+  nlohmann::json out;
+  run_on_io([&] {
+    const AgentConfig& a = impl_->options.agent;
+    nlohmann::json services = nlohmann::json::object(), checks = nlohmann::json::object();
+    if (const Node* node = impl_->catalog.find_node(a.datacenter, a.node_name)) {
+      for (const auto& [id, s] : node->services) services[id] = agent_service_json(s, a.datacenter);
+      for (const auto& [id, c] : node->checks) checks[id] = check_json(*node, c);
+    }
+    out = {{"Index", impl_->catalog.index()},
+           {"Services", services},
+           {"Checks", checks},
+           {"KVEntries", impl_->catalog.kv().size()},
+           {"ParkedQueries", impl_->blocking.parked_count()}};
+  });
+  return out;
+}
+
+}  // namespace fakes::consul

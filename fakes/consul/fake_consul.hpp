@@ -1,0 +1,95 @@
+#pragma once
+// FakeConsul: one agent's worth of Consul — HTTP API, optional DNS, TTL expiry — on a single
+// io_context thread, plus a control API for scenarios (check states, losing state, injected
+// faults, request log). Control methods may be called from any thread: they run on the io
+// thread and wait, so that thread must be running (or be the caller).
+
+#include "agent_config.hpp"
+#include "catalog.hpp"
+#include "clock.hpp"
+#include "fault_injector.hpp"
+
+#include "fakes/dns/dns_config.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fakes::consul {
+
+struct FakeConsulOptions {
+  AgentConfig agent;
+  std::string http_address = "127.0.0.1";
+  std::uint16_t http_port = 0;  // 0 = any free port
+  std::optional<std::string> http_unix_socket;
+  std::optional<std::string> dns_address;  // no DNS listener when unset
+  std::uint16_t dns_port = 0;
+  fakes::dns::DnsConfig dns;  // domain/datacenter are filled from `agent`
+  std::size_t body_limit = 1 << 20;
+  /// Time source for TTL checks; nullptr = the steady clock, with expiry driven by a timer.
+  /// With another clock, call expire_ttl_checks() after moving it.
+  const Clock* clock = nullptr;
+};
+
+class FakeConsul {
+ public:
+  /// Binds the listeners (throws boost::system::system_error when it cannot) and registers
+  /// the agent's node. Construct on the io thread or before it runs.
+  FakeConsul(boost::asio::io_context& io, FakeConsulOptions options);
+  ~FakeConsul();
+  FakeConsul(const FakeConsul&) = delete;
+  FakeConsul& operator=(const FakeConsul&) = delete;
+
+  std::uint16_t http_port() const;
+  std::optional<std::uint16_t> dns_port() const;
+  const FakeConsulOptions& options() const;
+
+  /// Closes listeners, answers parked blocking queries, stops timers. Idempotent; io thread.
+  void stop();
+
+  // ---- control API (any thread) ----
+  /// Sets any check of the agent's node; false when the check ID is unknown.
+  bool set_check_status(const std::string& check_id, HealthStatus status, const std::string& output = "");
+  /// "The agent lost its state": drops every service and check it registered (for -resync).
+  std::size_t deregister_all();
+  void add_fault(FaultRule rule);
+  void clear_faults();
+  std::vector<RequestRecord> request_log();
+  void clear_request_log();
+  /// Cuts every open HTTP connection (blocking queries included); listeners stay.
+  void close_connections();
+  /// Expires TTL checks against the configured clock now; returns how many turned critical.
+  std::size_t expire_ttl_checks();
+  /// Agent services and checks plus the catalog index, for debugging and assertions.
+  nlohmann::json state();
+  /// Runs f(catalog) on the io thread and returns its result.
+  template <class F>
+  auto with_catalog(F f) -> decltype(f(std::declval<Catalog&>())) {
+    using R = decltype(f(std::declval<Catalog&>()));
+    if constexpr (std::is_void_v<R>) {
+      run_on_io([&] { f(catalog()); });
+    } else {
+      std::optional<R> result;
+      run_on_io([&] { result.emplace(f(catalog())); });
+      return std::move(*result);
+    }
+  }
+
+  /// io thread only.
+  Catalog& catalog();
+
+  struct Impl;
+
+ private:
+  void run_on_io(const std::function<void()>& f);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fakes::consul

@@ -1,0 +1,91 @@
+#include "fault_injector.hpp"
+
+#include "consul_response.hpp"
+
+#include <memory>
+
+namespace fakes::consul {
+
+void FaultInjector::clear() {
+  rules_.clear();
+  for (auto& ex : hung_) ex->abort();  // end held exchanges instead of leaving clients stuck
+  hung_.clear();
+}
+
+bool FaultInjector::intercept(const fakes::http::ExchangePtr& exchange, const std::string& path) {
+  const std::string method(exchange->request().method_string());
+  for (auto it = rules_.begin(); it != rules_.end(); ++it) {
+    if (!it->method.empty() && it->method != method) continue;
+    if (!path.starts_with(it->path_prefix)) continue;
+    const FaultRule rule = *it;
+    if (it->remaining > 0 && --it->remaining == 0) rules_.erase(it);
+    switch (rule.action) {
+      case FaultRule::Action::respond:
+        exchange->respond(text_error(static_cast<Status>(rule.status), rule.body));
+        break;
+      case FaultRule::Action::drop:
+        exchange->abort();
+        break;
+      case FaultRule::Action::hang:
+        std::erase_if(hung_, [](const auto& ex) { return !ex->is_open(); });
+        hung_.push_back(exchange);
+        break;
+    }
+    return true;
+  }
+  return false;
+}
+
+// Forwards everything to the real exchange and notes the status it was answered with.
+class LoggedExchange final : public fakes::http::Exchange {
+ public:
+  LoggedExchange(fakes::http::ExchangePtr inner, RequestLog& log, std::uint64_t sequence,
+                 std::weak_ptr<bool> log_alive)
+      : inner_(std::move(inner)), log_(log), sequence_(sequence), log_alive_(std::move(log_alive)) {}
+  const fakes::http::Request& request() const override { return inner_->request(); }
+  void respond(fakes::http::Response r) override {
+    note(r.result_int());
+    inner_->respond(std::move(r));
+  }
+  void begin_stream(fakes::http::Response h) override {
+    note(h.result_int());
+    inner_->begin_stream(std::move(h));
+  }
+  void send_chunk(std::string_view d) override { inner_->send_chunk(d); }
+  void end_stream() override { inner_->end_stream(); }
+  bool is_open() const override { return inner_->is_open(); }
+  void on_close(std::function<void()> cb) override { inner_->on_close(std::move(cb)); }
+  void abort() override { inner_->abort(); }
+  std::string_view transport() const override { return inner_->transport(); }
+
+ private:
+  void note(unsigned status) {
+    if (auto alive = log_alive_.lock(); alive && *alive) log_.set_status(sequence_, status);
+  }
+  fakes::http::ExchangePtr inner_;
+  RequestLog& log_;
+  std::uint64_t sequence_;
+  std::weak_ptr<bool> log_alive_;
+};
+
+
+fakes::http::ExchangePtr RequestLog::record(const fakes::http::ExchangePtr& exchange) {
+  RequestRecord rec;
+  rec.sequence = next_sequence_++;
+  rec.method = std::string(exchange->request().method_string());
+  rec.target = std::string(exchange->request().target());
+  rec.body = exchange->request().body().substr(0, 4096);
+  entries_.push_back(std::move(rec));
+  if (entries_.size() > kMaxEntries) entries_.pop_front();
+  return std::make_shared<LoggedExchange>(exchange, *this, entries_.back().sequence, alive_);
+}
+
+void RequestLog::set_status(std::uint64_t sequence, unsigned status) {
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it)
+    if (it->sequence == sequence) {
+      it->status = status;
+      return;
+    }
+}
+
+}  // namespace fakes::consul

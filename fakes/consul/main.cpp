@@ -1,0 +1,54 @@
+// fake-consul: a single-agent Consul (HTTP API + DNS) for the registrator harness.
+// SIGTERM/SIGINT exit 0; a bad flag exits 2 with usage; a listener that cannot bind exits 1.
+
+#include "cli_options.hpp"
+#include "fake_consul.hpp"
+#include "ready_file.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+  using namespace fakes::consul;
+  auto parsed = parse_cli(std::vector<std::string>(argv + 1, argv + argc));
+  if (auto* error = std::get_if<std::string>(&parsed)) {
+    std::cerr << "fake-consul: " << *error << "\n" << cli_usage();
+    return 2;
+  }
+  auto& cli = std::get<CliOptions>(parsed);
+  if (cli.help) {
+    std::cout << cli_usage();
+    return 0;
+  }
+
+  boost::asio::io_context io;
+  std::unique_ptr<FakeConsul> fake;
+  try {
+    fake = std::make_unique<FakeConsul>(io, cli.fake);
+  } catch (const std::exception& e) {
+    std::cerr << "fake-consul: cannot start listeners: " << e.what() << "\n";
+    return 1;
+  }
+  const std::string http = listen_address(cli.fake.http_address, fake->http_port());
+  std::optional<std::string> dns;
+  if (auto port = fake->dns_port()) dns = listen_address(*cli.fake.dns_address, *port);
+  if (cli.ready_file) {
+    if (auto error = write_ready_file(*cli.ready_file, http, dns)) {
+      std::cerr << "fake-consul: " << *error << "\n";
+      return 1;
+    }
+  }
+  std::cerr << "fake-consul: HTTP on " << http << (dns ? ", DNS on " + *dns : std::string()) << ", node "
+            << cli.fake.agent.node_name << " in " << cli.fake.agent.datacenter << "\n";
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    fake->stop();
+    io.stop();
+  });
+  io.run();
+  return 0;
+}
