@@ -148,7 +148,7 @@ DockerEvent event(const std::string& action, const std::string& id, std::map<std
 
 }  // namespace
 
-TEST(Bridge, SyncRegistersRunningContainers) {
+TEST(RegistratorBridge, SyncRegistersRunningContainers) {
   LogCapture logs;
   FakeDocker docker;
   RecordingRegistry reg;
@@ -166,7 +166,7 @@ TEST(Bridge, SyncRegistersRunningContainers) {
   EXPECT_EQ(reg.calls.size(), 2u);
 }
 
-TEST(Bridge, SyncListFailure) {
+TEST(RegistratorBridge, SyncListFailure) {
   LogCapture logs;
   FakeDocker docker;
   RecordingRegistry reg;
@@ -177,7 +177,7 @@ TEST(Bridge, SyncListFailure) {
   EXPECT_TRUE(logs.contains("error listing containers, skipping sync"));
 }
 
-TEST(Bridge, StartAddsDieRemoves) {
+TEST(RegistratorBridge, StartAddsDieRemoves) {
   LogCapture logs;
   FakeDocker docker;
   RecordingRegistry reg;
@@ -193,7 +193,7 @@ TEST(Bridge, StartAddsDieRemoves) {
   EXPECT_TRUE(logs.contains("already exists, ignoring"));
 }
 
-TEST(Bridge, OtherActionsAreIgnored) {
+TEST(RegistratorBridge, OtherActionsAreIgnored) {
   FakeDocker docker;
   RecordingRegistry reg;
   docker.containers[cid('a')] = container(cid('a'), "web", 8080);
@@ -203,7 +203,7 @@ TEST(Bridge, OtherActionsAreIgnored) {
   EXPECT_TRUE(reg.calls.empty());
 }
 
-TEST(Bridge, OnSuccessSemanticsByExitCode) {
+TEST(RegistratorBridge, OnSuccessSemanticsByExitCode) {
   struct Case {
     std::string code;
     bool removed;
@@ -224,7 +224,7 @@ TEST(Bridge, OnSuccessSemanticsByExitCode) {
   }
 }
 
-TEST(Bridge, AlwaysDeregistersWhateverTheExitCode) {
+TEST(RegistratorBridge, AlwaysDeregistersWhateverTheExitCode) {
   FakeDocker docker;
   RecordingRegistry reg;
   docker.containers[cid('a')] = container(cid('a'), "web", 8080);
@@ -234,7 +234,7 @@ TEST(Bridge, AlwaysDeregistersWhateverTheExitCode) {
   EXPECT_EQ(reg.calls.back(), "deregister node1:web:80");
 }
 
-TEST(Bridge, OnSuccessWithoutExitCodeInspects) {
+TEST(RegistratorBridge, OnSuccessWithoutExitCodeInspects) {
   LogCapture logs;
   FakeDocker docker;
   RecordingRegistry reg;
@@ -251,7 +251,7 @@ TEST(Bridge, OnSuccessWithoutExitCodeInspects) {
   EXPECT_TRUE(logs.contains("could not fetch exit code"));
 }
 
-TEST(Bridge, EventsForOneContainerApplyInOrder) {
+TEST(RegistratorBridge, EventsForOneContainerApplyInOrder) {
   FakeDocker docker;
   RecordingRegistry reg;
   docker.containers[cid('a')] = container(cid('a'), "web", 8080);
@@ -271,7 +271,7 @@ TEST(Bridge, EventsForOneContainerApplyInOrder) {
                                                  "deregister node1:api:80", "deregister node1:web:80"}));
 }
 
-TEST(Bridge, InspectFailureAndRegisterFailureAreLoggedNotFatal) {
+TEST(RegistratorBridge, InspectFailureAndRegisterFailureAreLoggedNotFatal) {
   LogCapture logs;
   FakeDocker docker;
   RecordingRegistry reg;
@@ -285,7 +285,7 @@ TEST(Bridge, InspectFailureAndRegisterFailureAreLoggedNotFatal) {
   EXPECT_TRUE(bridge.services().empty());
 }
 
-TEST(Bridge, ReconcileRemovesContainersThatStoppedWhileDisconnected) {
+TEST(RegistratorBridge, ReconcileRemovesContainersThatStoppedWhileDisconnected) {
   FakeDocker docker;
   RecordingRegistry reg;
   docker.containers[cid('a')] = container(cid('a'), "web", 8080);
@@ -299,7 +299,7 @@ TEST(Bridge, ReconcileRemovesContainersThatStoppedWhileDisconnected) {
   EXPECT_EQ(reg.calls, (std::vector<std::string>{"deregister node1:web:80", "register node1:api:80"}));
 }
 
-TEST(Bridge, CleanupRemovesDanglingServicesOfThisHostOnly) {
+TEST(RegistratorBridge, CleanupRemovesDanglingServicesOfThisHostOnly) {
   FakeDocker docker;
   RecordingRegistry reg;
   docker.containers[cid('a')] = container(cid('a'), "web", 8080);
@@ -333,7 +333,7 @@ bool wait_for(Pred pred, std::chrono::milliseconds timeout = std::chrono::second
 }
 }  // namespace
 
-TEST(EventPump, FirstConnectFailureIsReported) {
+TEST(RegistratorEventPump, FirstConnectFailureIsReported) {
   LogCapture logs;
   FakeDocker docker;
   docker.scripts.push_back({{}, false, false});
@@ -344,7 +344,7 @@ TEST(EventPump, FirstConnectFailureIsReported) {
   EXPECT_NE(err->find("Connection refused"), std::string::npos);
 }
 
-TEST(EventPump, ReconnectsWithSinceDropsReplayedDuplicatesAndAsksForResync) {
+TEST(RegistratorEventPump, ReconnectsWithSinceDropsReplayedDuplicatesAndAsksForResync) {
   LogCapture logs;
   FakeDocker docker;
   docker.scripts.push_back({{event("start", cid('a'), {}, 100), event("die", cid('a'), {}, 101)}, true, false});
@@ -371,7 +371,7 @@ TEST(EventPump, ReconnectsWithSinceDropsReplayedDuplicatesAndAsksForResync) {
   EXPECT_EQ(queue.size(), 0u);
 }
 
-TEST(EventPump, StopEndsAnIdleStream) {
+TEST(RegistratorEventPump, StopEndsAnIdleStream) {
   FakeDocker docker;
   EventQueue<PumpItem> queue;
   EventPump pump(docker, queue);

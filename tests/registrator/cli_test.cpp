@@ -38,31 +38,31 @@ Run run(const std::string& args, const std::string& env = "") {
 
 }  // namespace
 
-TEST(Cli, VersionPrintsAndExitsZero) {
+TEST(RegistratorCli, VersionPrintsAndExitsZero) {
   auto r = run("--version");
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out, "v7.4.0-cpp\n");
 }
 
-TEST(Cli, MissingUriExitsTwoWithUsage) {
+TEST(RegistratorCli, MissingUriExitsTwoWithUsage) {
   auto r = run("");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("Missing required argument for registry URI.\n\nUsage of "), std::string::npos) << r.err;
 }
 
-TEST(Cli, UnknownFlagExitsTwo) {
+TEST(RegistratorCli, UnknownFlagExitsTwo) {
   auto r = run("-nope consul://");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("flag provided but not defined: -nope\n"), std::string::npos) << r.err;
 }
 
-TEST(Cli, ValidationErrorsExitOne) {
+TEST(RegistratorCli, ValidationErrorsExitOne) {
   auto r = run("-ttl=10 consul://");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("-ttl and -ttl-refresh must be specified together or not at all"), std::string::npos);
 }
 
-TEST(Cli, BadRegistryUriExitsOne) {
+TEST(RegistratorCli, BadRegistryUriExitsOne) {
   auto r = run("etcd://127.0.0.1:1", "DOCKER_HOST=unix:///nonexistent.sock");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("unrecognized adapter: etcd://127.0.0.1:1"), std::string::npos) << r.err;
@@ -71,7 +71,7 @@ TEST(Cli, BadRegistryUriExitsOne) {
   EXPECT_NE(b.err.find("bad adapter uri: consul://h:p"), std::string::npos) << b.err;
 }
 
-TEST(Cli, UnreachableConsulFailsAfterRetries) {
+TEST(RegistratorCli, UnreachableConsulFailsAfterRetries) {
   // Port 1 on loopback: refused immediately.
   auto r = run("-retry-attempts=1 -retry-interval=10 consul://127.0.0.1:1", "DOCKER_HOST=unix:///nonexistent.sock");
   EXPECT_EQ(r.code, 1);

@@ -30,23 +30,23 @@ std::string check(std::map<std::string, std::string> attrs) {
 
 }  // namespace
 
-TEST(ConsulCheck, NoneWithoutCheckAttrs) {
+TEST(RegistratorConsulCheck, NoneWithoutCheckAttrs) {
   EXPECT_EQ(check({}), "null");
   EXPECT_EQ(check({{"region", "eu"}}), "null");
   EXPECT_EQ(check({{"check_interval", "5s"}}), "null");
 }
 
-TEST(ConsulCheck, HttpDefaultInterval) {
+TEST(RegistratorConsulCheck, HttpDefaultInterval) {
   EXPECT_EQ(check({{"check_http", "/health"}}), R"({"Interval":"10s","HTTP":"http://10.0.0.5:8080/health"})");
 }
 
-TEST(ConsulCheck, HttpWithIntervalTimeoutMethod) {
+TEST(RegistratorConsulCheck, HttpWithIntervalTimeoutMethod) {
   EXPECT_EQ(check({{"check_http", "/h"}, {"check_interval", "15s"}, {"check_timeout", "1s"},
                    {"check_http_method", "HEAD"}}),
             R"({"Interval":"15s","Timeout":"1s","HTTP":"http://10.0.0.5:8080/h","Method":"HEAD"})");
 }
 
-TEST(ConsulCheck, HttpsWithMethodAndTimeout) {
+TEST(RegistratorConsulCheck, HttpsWithMethodAndTimeout) {
   EXPECT_EQ(check({{"check_https", "/secure"}, {"check_timeout", "2s"}, {"check_https_method", "POST"}}),
             R"({"Interval":"10s","Timeout":"2s","HTTP":"https://10.0.0.5:8080/secure","Method":"POST"})");
   // check_http_method does not apply to https checks (upstream).
@@ -54,26 +54,26 @@ TEST(ConsulCheck, HttpsWithMethodAndTimeout) {
             R"({"Interval":"10s","HTTP":"https://10.0.0.5:8080/s"})");
 }
 
-TEST(ConsulCheck, Tcp) {
+TEST(RegistratorConsulCheck, Tcp) {
   EXPECT_EQ(check({{"check_tcp", "true"}, {"check_interval", "3s"}, {"check_timeout", "1s"}}),
             R"({"Interval":"3s","Timeout":"1s","TCP":"10.0.0.5:8080"})");
 }
 
-TEST(ConsulCheck, TtlHasNoInterval) {
+TEST(RegistratorConsulCheck, TtlHasNoInterval) {
   EXPECT_EQ(check({{"check_ttl", "30s"}, {"check_interval", "5s"}}), R"({"TTL":"30s"})");
 }
 
-TEST(ConsulCheck, ScriptInterpolatesIpAndPort) {
+TEST(RegistratorConsulCheck, ScriptInterpolatesIpAndPort) {
   EXPECT_EQ(check({{"check_script", "nc $SERVICE_IP $SERVICE_PORT && echo $SERVICE_IP"}}),
             R"({"ScriptArgs":["nc 10.0.0.5 8080 && echo 10.0.0.5"],"Interval":"10s"})");
 }
 
-TEST(ConsulCheck, Cmd) {
+TEST(RegistratorConsulCheck, Cmd) {
   EXPECT_EQ(check({{"check_cmd", "/bin/check"}}),
             R"({"ScriptArgs":["check-cmd","0123456789ab","80","/bin/check"],"Interval":"10s"})");
 }
 
-TEST(ConsulCheck, GrpcPlainTlsAndSkipVerify) {
+TEST(RegistratorConsulCheck, GrpcPlainTlsAndSkipVerify) {
   EXPECT_EQ(check({{"check_grpc", "true"}}), R"({"Interval":"10s","GRPC":"10.0.0.5:8080"})");
   EXPECT_EQ(check({{"check_grpc", "true"}, {"check_grpc_use_tls", "true"}, {"check_timeout", "3s"}}),
             R"({"Interval":"10s","Timeout":"3s","GRPC":"10.0.0.5:8080","GRPCUseTLS":true})");
@@ -84,7 +84,7 @@ TEST(ConsulCheck, GrpcPlainTlsAndSkipVerify) {
             R"({"Interval":"10s","GRPC":"10.0.0.5:8080"})");
 }
 
-TEST(ConsulCheck, InitialStatusAndDeregisterAfter) {
+TEST(RegistratorConsulCheck, InitialStatusAndDeregisterAfter) {
   EXPECT_EQ(check({{"check_http", "/h"}, {"check_initial_status", "passing"}, {"check_deregister_after", "90m"}}),
             R"({"Interval":"10s","HTTP":"http://10.0.0.5:8080/h","Status":"passing",)"
             R"("DeregisterCriticalServiceAfter":"90m"})");
@@ -92,13 +92,13 @@ TEST(ConsulCheck, InitialStatusAndDeregisterAfter) {
             R"({"TTL":"10s","Status":"critical"})");
 }
 
-TEST(ConsulCheck, PrecedenceHttpBeforeOthers) {
+TEST(RegistratorConsulCheck, PrecedenceHttpBeforeOthers) {
   EXPECT_EQ(check({{"check_tcp", "true"}, {"check_http", "/h"}, {"check_ttl", "5s"}}),
             R"({"Interval":"10s","HTTP":"http://10.0.0.5:8080/h"})");
   EXPECT_EQ(check({{"check_tcp", "true"}, {"check_ttl", "5s"}}), R"({"TTL":"5s"})");
 }
 
-TEST(ConsulRegistration, GoFieldOrderAndOmitEmpty) {
+TEST(RegistratorConsulRegistration, GoFieldOrderAndOmitEmpty) {
   Service s = svc({{"check_http", "/h"}, {"region", "eu"}});
   s.tags = {"a", "b"};
   EXPECT_EQ(build_consul_registration(s).dump(),
@@ -111,7 +111,7 @@ TEST(ConsulRegistration, GoFieldOrderAndOmitEmpty) {
   EXPECT_EQ(build_consul_registration(bare).dump(), R"({"ID":"x","Name":"y","Check":null,"Checks":null})");
 }
 
-TEST(RegistryUri, ErrorsLikeUpstream) {
+TEST(RegistratorRegistryUri, ErrorsLikeUpstream) {
   auto message = [](const std::string& uri) {
     try {
       registrator::make_registry(uri);
@@ -133,7 +133,7 @@ TEST(RegistryUri, ErrorsLikeUpstream) {
   EXPECT_EQ(message("consul-unix:///tmp/consul.sock"), "ok");
 }
 
-TEST(RegistryUri, Parse) {
+TEST(RegistratorRegistryUri, Parse) {
   auto u = registrator::parse_adapter_uri("consul://user@localhost:8500/prefix?x=1");
   EXPECT_EQ(u.scheme, "consul");
   EXPECT_EQ(u.host, "localhost:8500");

@@ -15,7 +15,7 @@ void expect_run(const FlagsOutcome& o) {
 
 }  // namespace
 
-TEST(Flags, DefaultsMatchUpstream) {
+TEST(RegistratorFlags, DefaultsMatchUpstream) {
   auto o = parse({"consul://localhost:8500"});
   expect_run(o);
   const auto& c = o.config;
@@ -36,7 +36,7 @@ TEST(Flags, DefaultsMatchUpstream) {
   EXPECT_FALSE(c.v6_naming);
 }
 
-TEST(Flags, EveryFlagSingleDashWithSpaceAndEquals) {
+TEST(RegistratorFlags, EveryFlagSingleDashWithSpaceAndEquals) {
   auto o = parse({"-ip", "10.0.0.1", "-internal", "-explicit=true", "-useIpFromLabel=ip.label", "-ttl", "30",
                   "-ttl-refresh=10", "-tags", "a,b", "-resync=60", "-deregister", "on-success",
                   "-retry-attempts=-1", "-retry-interval", "500", "-cleanup", "-hostname", "node1", "-v6-naming",
@@ -60,7 +60,7 @@ TEST(Flags, EveryFlagSingleDashWithSpaceAndEquals) {
   EXPECT_EQ(c.registry_uri, "consul://c:1");
 }
 
-TEST(Flags, DoubleDashAndBoolValues) {
+TEST(RegistratorFlags, DoubleDashAndBoolValues) {
   auto o = parse({"--internal=false", "--ip=1.2.3.4", "--cleanup=1", "--explicit=F", "consul://"});
   expect_run(o);
   EXPECT_FALSE(o.config.internal);
@@ -69,7 +69,7 @@ TEST(Flags, DoubleDashAndBoolValues) {
   EXPECT_EQ(o.config.host_ip, "1.2.3.4");
 }
 
-TEST(Flags, BoolFlagDoesNotConsumeNextArgument) {
+TEST(RegistratorFlags, BoolFlagDoesNotConsumeNextArgument) {
   // Go: "-internal false" leaves "false" as the first positional argument.
   auto o = parse({"-internal", "false", "consul://"});
   EXPECT_EQ(o.kind, FlagsOutcome::Kind::Exit);
@@ -77,7 +77,7 @@ TEST(Flags, BoolFlagDoesNotConsumeNextArgument) {
   EXPECT_NE(o.err.find("Extra unparsed arguments:\n  consul://\n"), std::string::npos) << o.err;
 }
 
-TEST(Flags, LastOccurrenceWinsAndIntBases) {
+TEST(RegistratorFlags, LastOccurrenceWinsAndIntBases) {
   auto o = parse({"-ttl=5", "-ttl=0x10", "-ttl-refresh=010", "consul://"});
   expect_run(o);
   EXPECT_EQ(o.config.ttl, 16);
@@ -87,13 +87,13 @@ TEST(Flags, LastOccurrenceWinsAndIntBases) {
   EXPECT_EQ(u.config.resync, 1000);
 }
 
-TEST(Flags, DoubleDashTerminatesFlags) {
+TEST(RegistratorFlags, DoubleDashTerminatesFlags) {
   auto o = parse({"-internal", "--", "-weird-uri"});
   expect_run(o);
   EXPECT_EQ(o.config.registry_uri, "-weird-uri");
 }
 
-TEST(Flags, VersionPrintsAndExitsZero) {
+TEST(RegistratorFlags, VersionPrintsAndExitsZero) {
   auto o = parse({"--version"});
   EXPECT_EQ(o.kind, FlagsOutcome::Kind::Exit);
   EXPECT_EQ(o.exit_code, 0);
@@ -104,21 +104,21 @@ TEST(Flags, VersionPrintsAndExitsZero) {
   EXPECT_NE(u.err.find("flag provided but not defined: -version"), std::string::npos);
 }
 
-TEST(Flags, HelpExitsZeroWithUsage) {
+TEST(RegistratorFlags, HelpExitsZeroWithUsage) {
   auto o = parse({"-h"});
   EXPECT_EQ(o.kind, FlagsOutcome::Kind::Exit);
   EXPECT_EQ(o.exit_code, 0);
   EXPECT_EQ(o.err.rfind("Usage of registrator:\n  registrator [options] <registry URI>\n\n", 0), 0u) << o.err;
 }
 
-TEST(Flags, MissingUri) {
+TEST(RegistratorFlags, MissingUri) {
   auto o = parse({"-internal"});
   EXPECT_EQ(o.kind, FlagsOutcome::Kind::Exit);
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_EQ(o.err.rfind("Missing required argument for registry URI.\n\nUsage of registrator:", 0), 0u) << o.err;
 }
 
-TEST(Flags, ExtraArguments) {
+TEST(RegistratorFlags, ExtraArguments) {
   auto o = parse({"consul://", "a", "b"});
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_EQ(o.err.rfind("Extra unparsed arguments:\n  a b\nOptions should come before the registry URI argument.\n\n"
@@ -128,13 +128,13 @@ TEST(Flags, ExtraArguments) {
       << o.err;
 }
 
-TEST(Flags, UnknownFlagNamesItThenUsage) {
+TEST(RegistratorFlags, UnknownFlagNamesItThenUsage) {
   auto o = parse({"-bogus", "consul://"});
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_EQ(o.err.rfind("flag provided but not defined: -bogus\nUsage of registrator:", 0), 0u) << o.err;
 }
 
-TEST(Flags, SyntaxErrors) {
+TEST(RegistratorFlags, SyntaxErrors) {
   EXPECT_EQ(parse({"---x", "consul://"}).err.rfind("bad flag syntax: ---x\n", 0), 0u);
   EXPECT_EQ(parse({"-=x", "consul://"}).exit_code, 2);
   auto need = parse({"-ip"});
@@ -150,7 +150,7 @@ TEST(Flags, SyntaxErrors) {
   EXPECT_EQ(badbool.err.rfind("invalid boolean value \"yes\" for -internal: parse error\n", 0), 0u) << badbool.err;
 }
 
-TEST(Flags, ValidationMessagesExitOne) {
+TEST(RegistratorFlags, ValidationMessagesExitOne) {
   struct Case {
     std::vector<std::string> args;
     std::string message;
@@ -170,7 +170,7 @@ TEST(Flags, ValidationMessagesExitOne) {
   expect_run(parse({"-ttl=30", "-ttl-refresh=10", "consul://"}));
 }
 
-TEST(Flags, UsageListsFlagsSortedGoStyle) {
+TEST(RegistratorFlags, UsageListsFlagsSortedGoStyle) {
   std::string u = registrator::usage_text("registrator");
   EXPECT_NE(u.find("  -cleanup\n    \tRemove dangling services\n"), std::string::npos) << u;
   EXPECT_NE(u.find("  -deregister string\n    \tDeregister exited services \"always\" or \"on-success\" "

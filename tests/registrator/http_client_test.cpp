@@ -118,7 +118,7 @@ class Sink : public EventSink {
 
 }  // namespace
 
-TEST(DockerHttp, ListInspectAndErrorsOverUnixSocket) {
+TEST(RegistratorDockerHttp, ListInspectAndErrorsOverUnixSocket) {
   SocketFile sock;
   MiniServer<net::local::stream_protocol> server(
       net::local::stream_protocol::endpoint(sock.path), [](const Recorded& r) -> std::vector<std::string> {
@@ -143,7 +143,7 @@ TEST(DockerHttp, ListInspectAndErrorsOverUnixSocket) {
   EXPECT_THROW(docker.inspect("garbage"), DockerError);
 }
 
-TEST(DockerHttp, RefusedConnectionNamesThePeer) {
+TEST(RegistratorDockerHttp, RefusedConnectionNamesThePeer) {
   SocketFile sock;  // nothing listening
   DockerHttpClient docker(http::Endpoint::unix_socket(sock.path), std::chrono::seconds(5));
   try {
@@ -158,7 +158,7 @@ TEST(DockerHttp, RefusedConnectionNamesThePeer) {
   EXPECT_EQ(sink.connected, 0);
 }
 
-TEST(DockerHttp, EventStreamSplitAcrossChunksThenEnds) {
+TEST(RegistratorDockerHttp, EventStreamSplitAcrossChunksThenEnds) {
   SocketFile sock;
   const std::string e1 =
       R"({"Type":"container","Action":"start","Actor":{"ID":"abc","Attributes":{"name":"web"}},"time":100,"timeNano":100000000001})";
@@ -194,7 +194,7 @@ TEST(DockerHttp, EventStreamSplitAcrossChunksThenEnds) {
       << reqs[0].head;
 }
 
-TEST(DockerHttp, EventStreamErrorStatusIsReported) {
+TEST(RegistratorDockerHttp, EventStreamErrorStatusIsReported) {
   SocketFile sock;
   MiniServer<net::local::stream_protocol> server(
       net::local::stream_protocol::endpoint(sock.path),
@@ -207,7 +207,7 @@ TEST(DockerHttp, EventStreamErrorStatusIsReported) {
   EXPECT_EQ(sink.connected, 0);
 }
 
-TEST(DockerHttp, DockerHostParsing) {
+TEST(RegistratorDockerHttp, DockerHostParsing) {
   auto u = DockerHttpClient::endpoint_from_docker_host("");
   EXPECT_EQ(u.describe(), "unix:///tmp/docker.sock");
   auto t = DockerHttpClient::endpoint_from_docker_host("tcp://127.0.0.1:2375");
@@ -215,7 +215,7 @@ TEST(DockerHttp, DockerHostParsing) {
   EXPECT_THROW(DockerHttpClient::endpoint_from_docker_host("npipe:////./pipe/docker_engine"), std::invalid_argument);
 }
 
-TEST(ConsulHttp, RegisterDeregisterPingServicesOverTcp) {
+TEST(RegistratorConsulHttp, RegisterDeregisterPingServicesOverTcp) {
   MiniServer<net::ip::tcp> server(
       net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), 0), [](const Recorded& r) -> std::vector<std::string> {
         if (r.head.rfind("GET /v1/status/leader ", 0) == 0) return {response(200, "\"127.0.0.1:8300\"")};
@@ -260,7 +260,7 @@ TEST(ConsulHttp, RegisterDeregisterPingServicesOverTcp) {
   EXPECT_EQ(reqs[2].head.rfind("PUT /v1/agent/service/deregister/node1:web%201%2Fx:80 HTTP/1.1", 0), 0u) << reqs[2].head;
 }
 
-TEST(ConsulHttp, RefusedAndGarbage) {
+TEST(RegistratorConsulHttp, RefusedAndGarbage) {
   // Grab a free port, then close it so nothing listens there.
   net::io_context ioc;
   net::ip::tcp::acceptor a(ioc, net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
@@ -280,7 +280,7 @@ TEST(ConsulHttp, RefusedAndGarbage) {
   EXPECT_THROW(garbage.services(), RegistryError);
 }
 
-TEST(JsonSplitter, HandlesSeparatorsStringsAndPartialInput) {
+TEST(RegistratorJsonSplitter, HandlesSeparatorsStringsAndPartialInput) {
   JsonStreamSplitter s;
   EXPECT_TRUE(s.feed("\x1e{\"a\":\"}{\\\"\"").empty());
   auto out = s.feed(",\"b\":[1,{}]}\n{\"c\":1}{");

@@ -93,14 +93,14 @@ ContainerSpec seed() {
 
 // ---- the seed story ----
 
-TEST(ServiceBuilderSeed, InternalRegistersBothExposedPortsWithPortSuffix) {
+TEST(RegistratorServiceBuilderSeed, InternalRegistersBothExposedPortsWithPortSuffix) {
   Config cfg;
   cfg.internal = true;
   expect_services(build(seed(), cfg), {{"host1:web5:80", "valami-80", "172.17.0.3", 80},
                                        {"host1:web5:443", "valami-443", "172.17.0.3", 443}});
 }
 
-TEST(ServiceBuilderSeed, InternalWithV6NamingKeepsServiceName) {
+TEST(RegistratorServiceBuilderSeed, InternalWithV6NamingKeepsServiceName) {
   Config cfg;
   cfg.internal = true;
   cfg.v6_naming = true;
@@ -108,7 +108,7 @@ TEST(ServiceBuilderSeed, InternalWithV6NamingKeepsServiceName) {
                                        {"host1:web5:443", "valami", "172.17.0.3", 443}});
 }
 
-TEST(ServiceBuilderSeed, PublishedWithForcedIp) {
+TEST(RegistratorServiceBuilderSeed, PublishedWithForcedIp) {
   Config cfg;
   cfg.host_ip = "10.186.150.172";
   ContainerSpec s = seed();
@@ -116,7 +116,7 @@ TEST(ServiceBuilderSeed, PublishedWithForcedIp) {
   expect_services(build(s, cfg), {{"host1:web5:80", "valami", "10.186.150.172", 7680}});
 }
 
-TEST(ServiceBuilderSeed, Api152ShapeWithoutTopLevelIPAddress) {
+TEST(RegistratorServiceBuilderSeed, Api152ShapeWithoutTopLevelIPAddress) {
   Config cfg;
   cfg.internal = true;
   ContainerSpec s = seed();
@@ -127,7 +127,7 @@ TEST(ServiceBuilderSeed, Api152ShapeWithoutTopLevelIPAddress) {
 
 // ---- docs/user/services.md examples ----
 
-TEST(ServiceBuilderDocs, SingleServiceWithDefaults) {
+TEST(RegistratorServiceBuilderDocs, SingleServiceWithDefaults) {
   Config cfg;
   cfg.host_ip = "192.168.1.102";
   ContainerSpec s;
@@ -138,7 +138,7 @@ TEST(ServiceBuilderDocs, SingleServiceWithDefaults) {
   expect_services(build(s, cfg, "hostname"), {{"hostname:redis.0:6379", "redis", "192.168.1.102", 10000}});
 }
 
-TEST(ServiceBuilderDocs, SingleServiceWithMetadata) {
+TEST(RegistratorServiceBuilderDocs, SingleServiceWithMetadata) {
   Config cfg;
   cfg.host_ip = "192.168.1.102";
   ContainerSpec s;
@@ -151,7 +151,7 @@ TEST(ServiceBuilderDocs, SingleServiceWithMetadata) {
                                                {"master", "backups"}, {{"region", "us2"}}}});
 }
 
-TEST(ServiceBuilderDocs, EscapedCommaInTags) {
+TEST(RegistratorServiceBuilderDocs, EscapedCommaInTags) {
   Config cfg;
   cfg.host_ip = "192.168.1.102";
   ContainerSpec s;
@@ -165,7 +165,7 @@ TEST(ServiceBuilderDocs, EscapedCommaInTags) {
   EXPECT_EQ(got[0].tags, std::vector<std::string>{"/(;,:-_)/"});
 }
 
-TEST(ServiceBuilderDocs, MultipleServicesWithDefaults) {
+TEST(RegistratorServiceBuilderDocs, MultipleServicesWithDefaults) {
   Config cfg;
   cfg.host_ip = "192.168.1.102";
   ContainerSpec s;
@@ -177,7 +177,7 @@ TEST(ServiceBuilderDocs, MultipleServicesWithDefaults) {
                                               {"hostname:nginx.0:443", "nginx-443", "192.168.1.102", 4443}});
 }
 
-TEST(ServiceBuilderDocs, MultipleServicesWithPerPortMetadata) {
+TEST(RegistratorServiceBuilderDocs, MultipleServicesWithPerPortMetadata) {
   Config cfg;
   cfg.host_ip = "192.168.1.102";
   ContainerSpec s;
@@ -192,7 +192,7 @@ TEST(ServiceBuilderDocs, MultipleServicesWithPerPortMetadata) {
                    {"https.12345", "https", "192.168.1.102", 4443, {"www"}, {{"sni", "enabled"}}}});
 }
 
-TEST(ServiceBuilderDocs, LabelsDefineMetadata) {
+TEST(RegistratorServiceBuilderDocs, LabelsDefineMetadata) {
   Config cfg;
   cfg.host_ip = "192.168.1.102";
   ContainerSpec s;
@@ -207,7 +207,7 @@ TEST(ServiceBuilderDocs, LabelsDefineMetadata) {
 
 // ---- naming, ports, metadata rules ----
 
-TEST(ServiceBuilder, DefaultNameFromImage) {
+TEST(RegistratorServiceBuilder, DefaultNameFromImage) {
   EXPECT_EQ(registrator::default_service_name("progrium/foobar:latest"), "foobar");
   EXPECT_EQ(registrator::default_service_name("redis"), "redis");
   EXPECT_EQ(registrator::default_service_name("localhost:5000/team/api:1.2"), "api");
@@ -221,7 +221,7 @@ TEST(ServiceBuilder, DefaultNameFromImage) {
   expect_services(build(s, cfg), {{"host1:web5:80", "foobar", "10.0.0.1", 8080}});
 }
 
-TEST(ServiceBuilder, ServiceNameOnMultiPortGetsSuffixUnlessPerPort) {
+TEST(RegistratorServiceBuilder, ServiceNameOnMultiPortGetsSuffixUnlessPerPort) {
   Config cfg;
   cfg.host_ip = "10.0.0.1";
   ContainerSpec s;
@@ -233,7 +233,7 @@ TEST(ServiceBuilder, ServiceNameOnMultiPortGetsSuffixUnlessPerPort) {
                                   {"host1:web5:8080", "admin", "10.0.0.1", 18080}});
 }
 
-TEST(ServiceBuilder, PerPortKeyWinsRegardlessOfOrder) {
+TEST(RegistratorServiceBuilder, PerPortKeyWinsRegardlessOfOrder) {
   Config cfg;
   cfg.host_ip = "10.0.0.1";
   ContainerSpec s;
@@ -244,7 +244,7 @@ TEST(ServiceBuilder, PerPortKeyWinsRegardlessOfOrder) {
   EXPECT_EQ(got[0].name, "first");
 }
 
-TEST(ServiceBuilder, UdpPortGetsTagAndIdSuffix) {
+TEST(RegistratorServiceBuilder, UdpPortGetsTagAndIdSuffix) {
   Config cfg;
   cfg.host_ip = "10.0.0.1";
   cfg.force_tags = "forced";
@@ -256,7 +256,7 @@ TEST(ServiceBuilder, UdpPortGetsTagAndIdSuffix) {
   expect_services(build(s, cfg), {{"host1:web5:53:udp", "dns", "10.0.0.1", 5353, {"a", "b", "forced", "udp"}}});
 }
 
-TEST(ServiceBuilder, SameNumberTcpAndUdpAreTwoServices) {
+TEST(RegistratorServiceBuilder, SameNumberTcpAndUdpAreTwoServices) {
   Config cfg;
   cfg.host_ip = "10.0.0.1";
   ContainerSpec s;
@@ -267,7 +267,7 @@ TEST(ServiceBuilder, SameNumberTcpAndUdpAreTwoServices) {
                                   {"host1:web5:53:udp", "dns-53", "10.0.0.1", 53, {"udp"}}});
 }
 
-TEST(ServiceBuilder, IgnoreWholeContainerAndSinglePort) {
+TEST(RegistratorServiceBuilder, IgnoreWholeContainerAndSinglePort) {
   Config cfg;
   cfg.host_ip = "10.0.0.1";
   ContainerSpec s;
@@ -281,7 +281,7 @@ TEST(ServiceBuilder, IgnoreWholeContainerAndSinglePort) {
   EXPECT_EQ(got[0].name, "test-80");  // still a group of two ports for naming, as upstream
 }
 
-TEST(ServiceBuilder, ExplicitRequiresServiceName) {
+TEST(RegistratorServiceBuilder, ExplicitRequiresServiceName) {
   Config cfg;
   cfg.host_ip = "10.0.0.1";
   cfg.explicit_only = true;
@@ -292,7 +292,7 @@ TEST(ServiceBuilder, ExplicitRequiresServiceName) {
   expect_services(build(s, cfg), {{"host1:web5:80", "named", "10.0.0.1", 8080}});
 }
 
-TEST(ServiceBuilder, AttrsAreLowerCasedRemainingMetadata) {
+TEST(RegistratorServiceBuilder, AttrsAreLowerCasedRemainingMetadata) {
   Config cfg;
   cfg.host_ip = "10.0.0.1";
   ContainerSpec s;
@@ -306,7 +306,7 @@ TEST(ServiceBuilder, AttrsAreLowerCasedRemainingMetadata) {
                               {"check_http", "/health"}, {"check_interval", "5s"}, {"region", "EU"}}));
 }
 
-TEST(ServiceBuilder, UnpublishedPortsIgnoredWithoutInternal) {
+TEST(RegistratorServiceBuilder, UnpublishedPortsIgnoredWithoutInternal) {
   Config cfg;
   ContainerSpec s;
   s.exposed = {"80/tcp"};
@@ -317,7 +317,7 @@ TEST(ServiceBuilder, UnpublishedPortsIgnoredWithoutInternal) {
   EXPECT_EQ(r.notes[0], "ignored: 0123456789ab port 80 not published on host");
 }
 
-TEST(ServiceBuilder, NoPortsAtAll) {
+TEST(RegistratorServiceBuilder, NoPortsAtAll) {
   Config cfg;
   ContainerSpec s;
   s.exposed = {};
@@ -327,7 +327,7 @@ TEST(ServiceBuilder, NoPortsAtAll) {
   EXPECT_EQ(r.notes, std::vector<std::string>{"ignored: 0123456789ab no published ports"});
 }
 
-TEST(ServiceBuilder, HostNetworkExposedPortsCountAsPublished) {
+TEST(RegistratorServiceBuilder, HostNetworkExposedPortsCountAsPublished) {
   Config cfg;
   ContainerSpec s;
   s.network_mode = "host";
@@ -342,21 +342,21 @@ TEST(ServiceBuilder, HostNetworkExposedPortsCountAsPublished) {
   expect_services(got, {{"host1:web5:8080", "test", "192.0.2.7", 8080}});
 }
 
-TEST(ServiceBuilder, ZeroHostIpStaysWhenHostnameDoesNotResolve) {
+TEST(RegistratorServiceBuilder, ZeroHostIpStaysWhenHostnameDoesNotResolve) {
   Config cfg;
   ContainerSpec s;
   s.ports = {{"80/tcp", bind("8080")}};
   expect_services(build(s, cfg), {{"host1:web5:80", "test", "0.0.0.0", 8080}});
 }
 
-TEST(ServiceBuilder, PublishedHostIpIsUsed) {
+TEST(RegistratorServiceBuilder, PublishedHostIpIsUsed) {
   Config cfg;
   ContainerSpec s;
   s.ports = {{"80/tcp", bind("8080", "127.0.0.1")}};
   expect_services(build(s, cfg), {{"host1:web5:80", "test", "127.0.0.1", 8080}});
 }
 
-TEST(ServiceBuilder, UseIpFromLabelStripsPrefix) {
+TEST(RegistratorServiceBuilder, UseIpFromLabelStripsPrefix) {
   Config cfg;
   cfg.use_ip_from_label = "com.example.ip";
   ContainerSpec s;
@@ -365,7 +365,7 @@ TEST(ServiceBuilder, UseIpFromLabelStripsPrefix) {
   expect_services(build(s, cfg), {{"host1:web5:80", "test", "10.9.8.7", 8080}});
 }
 
-TEST(ServiceBuilder, MultipleNetworksPickDeterministically) {
+TEST(RegistratorServiceBuilder, MultipleNetworksPickDeterministically) {
   Config cfg;
   cfg.internal = true;
   ContainerSpec s;
@@ -384,7 +384,7 @@ TEST(ServiceBuilder, MultipleNetworksPickDeterministically) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(build(s, cfg).at(0).ip, "10.3.0.2");
 }
 
-TEST(ServiceBuilder, UserDefinedNetworkModeUsesNetworkIpForHostIp) {
+TEST(RegistratorServiceBuilder, UserDefinedNetworkModeUsesNetworkIpForHostIp) {
   Config cfg;
   ContainerSpec s;
   s.legacy_ip = false;
@@ -394,7 +394,7 @@ TEST(ServiceBuilder, UserDefinedNetworkModeUsesNetworkIpForHostIp) {
   expect_services(build(s, cfg), {{"host1:web5:80", "test", "10.0.9.4", 8080}});
 }
 
-TEST(ServiceBuilder, ContainerNetworkModeUsesPeerIp) {
+TEST(RegistratorServiceBuilder, ContainerNetworkModeUsesPeerIp) {
   Config cfg;
   cfg.internal = true;
   ContainerSpec s;
@@ -413,7 +413,7 @@ TEST(ServiceBuilder, ContainerNetworkModeUsesPeerIp) {
   EXPECT_EQ(got[0].ip, "172.18.0.5");
 }
 
-TEST(ServiceBuilder, OriginAndTtlAreFilled) {
+TEST(RegistratorServiceBuilder, OriginAndTtlAreFilled) {
   Config cfg;
   cfg.internal = true;
   cfg.ttl = 30;
@@ -428,7 +428,7 @@ TEST(ServiceBuilder, OriginAndTtlAreFilled) {
   EXPECT_EQ(got[1].origin.host_port, "");
 }
 
-TEST(ServiceBuilder, GarbageInputNeverThrows) {
+TEST(RegistratorServiceBuilder, GarbageInputNeverThrows) {
   Config cfg;
   BuildContext ctx{cfg, "h", {}, {}};
   for (const json& j : {json(nullptr), json(42), json::array(), json{{"Config", "x"}, {"NetworkSettings", 3}},
@@ -440,7 +440,7 @@ TEST(ServiceBuilder, GarbageInputNeverThrows) {
 
 // ---- tags (upstream util_test.go TestEscapedComma, plus order) ----
 
-TEST(Tags, EscapedCommaCases) {
+TEST(RegistratorTags, EscapedCommaCases) {
   using V = std::vector<std::string>;
   struct Case {
     std::string in;
