@@ -56,6 +56,7 @@ class Parser {
     s.description = top.optional_string("description").value_or("");
     if (const auto* consul = top.object("consul", false)) {
       FieldReader r(*consul, "consul");
+      r.get("comment");
       s.consul.datacenter = r.optional_string("datacenter").value_or("dc1");
       s.consul.node = r.optional_string("node").value_or("node1");
       if (!is_simple_name(s.consul.datacenter))
@@ -114,6 +115,7 @@ class Parser {
     }
     if (const auto* reg = r.object("registrator", false)) {
       FieldReader rr(*reg, r.path_of("registrator"));
+      rr.get("comment");
       if (auto binary = rr.optional_string("binary")) {
         std::filesystem::path p(*binary);
         h.registrator.binary = (p.is_relative() ? base_dir_ / p : p).lexically_normal().string();
@@ -306,6 +308,7 @@ class Parser {
         d.addresses.push_back(text);
       } else {
         FieldReader sr(a, item_path);
+        sr.get("comment");
         SrvAnswer srv;
         srv.port = sr.optional_int("port", 0, 65535);
         if (const auto* target = sr.get("target")) srv.target = templated_string(*target, sr.path_of("target"));

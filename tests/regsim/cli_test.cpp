@@ -1,0 +1,110 @@
+// The command line: usage errors, validate, and refusing to start without the programs.
+#include "regsim/cli.hpp"
+#include "regsim/scenario_environment.hpp"
+
+#include "test_paths.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace regsim {
+namespace {
+
+using ::testing::HasSubstr;
+namespace fs = std::filesystem;
+
+struct CliResult {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+CliResult cli(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  const int status = run_cli(args, out, err);
+  return {status, out.str(), err.str()};
+}
+
+fs::path seed(const char* name) {
+  return test::source_dir() / "scenarios" / name;
+}
+
+TEST(Cli, ParsesRunOptions) {
+  const auto cmd = parse_command_line({"run", "a.json", "--bin-dir", "/opt/bin", "b.json", "--registrator=/x/reg",
+                                       "--keep-logs", "-v"});
+  EXPECT_EQ(cmd.kind, CliCommand::Kind::run);
+  EXPECT_EQ(cmd.files, (std::vector<std::string>{"a.json", "b.json"}));
+  EXPECT_EQ(cmd.options.bin_dir, "/opt/bin");
+  EXPECT_EQ(cmd.options.registrator_override, "/x/reg");
+  EXPECT_TRUE(cmd.options.keep_logs);
+  EXPECT_TRUE(cmd.options.verbose);
+}
+
+TEST(Cli, BadUsageIsOneLineAndUsageWithStatus2) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {}, {"frobnicate"}, {"run"}, {"run", "a.json", "--bin-dir"}, {"run", "a.json", "--colour"},
+           {"validate", "a.json", "--keep-logs"}}) {
+    const auto r = cli(args);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_THAT(r.err, HasSubstr("regsim: "));
+    EXPECT_THAT(r.err, HasSubstr("usage: regsim run FILE..."));
+  }
+  EXPECT_THAT(cli({"run", "a.json", "--colour"}).err, HasSubstr("unknown option --colour"));
+}
+
+TEST(Cli, HelpGoesToStdout) {
+  const auto r = cli({"--help"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_THAT(r.out, HasSubstr("usage:"));
+}
+
+TEST(Cli, ValidateAcceptsTheSeedScenarios) {
+  const auto r = cli({"validate", seed("seed-single-host.json").string(), seed("seed-multi-host.json").string()});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("ok    "));
+}
+
+TEST(Cli, InvalidScenarioStopsEverythingWithStatus2) {
+  const auto bad = fs::temp_directory_path() / "regsim-cli-test-bad.json";
+  std::ofstream(bad) << R"({"hosts": [{"name": "h"}], "steps": [{"action": "wait", "duration": "x"}]})";
+  const auto r = cli({"run", bad.string(), "--bin-dir", "/nonexistent"});
+  fs::remove(bad);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("steps[0].duration: expected a duration"));
+  EXPECT_EQ(r.out, "") << "nothing ran";
+}
+
+TEST(Cli, MissingProgramsAreNamedBeforeAnythingStarts) {
+  const auto r = cli({"run", seed("seed-single-host.json").string(), "--bin-dir", "/nonexistent"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("fake-consul not found: /nonexistent/fake-consul (use --bin-dir DIR)"));
+  EXPECT_THAT(r.err, HasSubstr("registrator for host1 not found: /nonexistent/registrator"));
+}
+
+TEST(RegistratorCommandLine, AddsHostnameAndIpUnlessGiven) {
+  HostSpec host{"host1", "10.186.150.172", {"", {"-internal"}}};
+  EXPECT_EQ(registrator_args(host, "127.0.0.1:8500"),
+            (std::vector<std::string>{"-hostname=host1", "-ip=10.186.150.172", "-internal", "consul://127.0.0.1:8500"}));
+  host.registrator.args = {"-ip", "1.2.3.4", "--hostname=other"};
+  EXPECT_EQ(registrator_args(host, "127.0.0.1:1"),
+            (std::vector<std::string>{"-ip", "1.2.3.4", "--hostname=other", "consul://127.0.0.1:1"}));
+}
+
+TEST(RegistratorCommandLine, OverrideBeatsHostBinaryBeatsDefault) {
+  HostSpec host{"host1", "", {"/custom/registrator", {}}};
+  RunOptions options;
+  options.bin_dir = "/build/bin";
+  EXPECT_EQ(registrator_binary(host, options), "/custom/registrator");
+  options.registrator_override = "/other/reg";
+  EXPECT_EQ(registrator_binary(host, options), "/other/reg");
+  host.registrator.binary.clear();
+  options.registrator_override.clear();
+  EXPECT_EQ(registrator_binary(host, options), "/build/bin/registrator");
+}
+
+}  // namespace
+}  // namespace regsim

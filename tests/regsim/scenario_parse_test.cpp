@@ -1,0 +1,204 @@
+// The scenario parser: valid files give the model; every schema error names the JSON path (and
+// the line) of what was wrong.
+#include "regsim/scenario_loader.hpp"
+
+#include "test_paths.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace regsim {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A minimal valid scenario; tests splice in the part they are about.
+std::string scenario_with_steps(const std::string& steps, const std::string& hosts = R"([{"name": "host1"}])") {
+  return R"({"name": "t", "hosts": )" + hosts + R"(, "steps": )" + steps + "}";
+}
+
+std::string load_error(const std::string& text) {
+  try {
+    load_scenario_text(text, "test.json");
+  } catch (const LoadError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+const std::string run_web5 =
+    R"({"action": "run", "name": "web5", "image": "test", "env": {"SERVICE_NAME": "valami"}, "publish": ["7679:80"]})";
+
+TEST(ScenarioParse, ShippedSeedScenariosAreValid) {
+  for (const char* file : {"seed-single-host.json", "seed-multi-host.json"}) {
+    const auto s = load_scenario(test::source_dir() / "scenarios" / file);
+    EXPECT_FALSE(s.steps.empty()) << file;
+  }
+}
+
+TEST(ScenarioParse, ReadsTheWholeModel) {
+  const auto s = load_scenario_text(R"({
+    "name": "demo", "description": "d",
+    "consul": {"datacenter": "dc2", "node": "n9"},
+    "images": {"test": {"ExposedPorts": {"80/tcp": {}}}},
+    "hosts": [{"name": "host1", "ip": "10.0.0.1", "registrator": {"binary": "bin/reg", "args": ["-internal"]}}],
+    "steps": [
+      {"action": "run", "name": "web5", "image": "test", "env": ["A=1", "B=x=y"], "labels": {"type": "frontend"},
+       "publish": ["7679:80", "127.0.0.1::53/udp"], "network": "bridge"},
+      {"action": "expect", "catalog": "valami", "match": "contains", "within": "2.5s",
+       "entries": [{"ServiceAddress": "{{ip host1/web5}}", "ServicePort": 80}]},
+      {"action": "wait_for", "dns": "valami.service.dc2.consul", "type": "SRV", "answers": [{"port": 80}]},
+      {"action": "exit", "container": "web5", "code": 3},
+      {"action": "expect", "container": "web5", "state": "exited", "exit_code": 3},
+      {"action": "wait", "duration": "100ms"}
+    ]})", "/some/dir/demo.json");
+  EXPECT_EQ(s.name, "demo");
+  EXPECT_EQ(s.consul.datacenter, "dc2");
+  EXPECT_EQ(s.consul.node, "n9");
+  ASSERT_EQ(s.hosts.size(), 1u);
+  EXPECT_EQ(s.hosts[0].ip, "10.0.0.1");
+  EXPECT_EQ(s.hosts[0].registrator.binary, "/some/dir/bin/reg") << "relative to the scenario file";
+  ASSERT_EQ(s.steps.size(), 6u);
+  const auto& run = std::get<RunAction>(s.steps[0].action);
+  EXPECT_EQ(run.host, "host1") << "the only host is the default";
+  ASSERT_EQ(run.env.size(), 2u);
+  EXPECT_EQ(run.env[1].first, "B");
+  EXPECT_EQ(run.env[1].second, "x=y");
+  ASSERT_EQ(run.publish.size(), 2u);
+  EXPECT_EQ(run.publish[1].host_ip, "127.0.0.1");
+  EXPECT_EQ(run.publish[1].host_port, "");
+  EXPECT_EQ(run.publish[1].port_key(), "53/udp");
+  const auto& catalog = std::get<CheckAction>(s.steps[1].action);
+  EXPECT_FALSE(catalog.wait_for);
+  EXPECT_EQ(catalog.within, std::chrono::milliseconds(2500));
+  EXPECT_EQ(std::get<CatalogCondition>(catalog.condition).match, MatchMode::contains);
+  const auto& dns = std::get<CheckAction>(s.steps[2].action);
+  EXPECT_TRUE(dns.wait_for);
+  EXPECT_EQ(dns.within, std::chrono::milliseconds(5000)) << "default deadline";
+  EXPECT_EQ(std::get<ContainerAction>(s.steps[3].action).exit_code, 3);
+  EXPECT_EQ(std::get<PauseAction>(s.steps[5].action).duration, std::chrono::milliseconds(100));
+  EXPECT_EQ(s.steps[1].line, 9);
+}
+
+TEST(ScenarioParse, NameDefaultsToTheFileStem) {
+  EXPECT_EQ(load_scenario_text(R"({"hosts": [{"name": "h"}], "steps": []})", "dir/my-case.json").name, "my-case");
+}
+
+TEST(ScenarioParse, PublishErrorNamesPathLineAndValue) {
+  const auto text = "{\n\"hosts\": [{\"name\": \"host1\"}],\n\"steps\": [\n" + run_web5 + ",\n" + run_web5 + ",\n" +
+                    R"({"action": "run", "name": "web6", "image": "test",
+                        "publish": ["x"]})" + "\n]}";
+  const auto error = load_error(text);
+  EXPECT_THAT(error, HasSubstr("test.json:7: steps[2].publish[0]: expected \"HOSTPORT:CONTAINERPORT\""));
+  EXPECT_THAT(error, HasSubstr("got \"x\""));
+}
+
+TEST(ScenarioParse, EveryErrorNamesItsJsonPath) {
+  struct Case {
+    std::string text;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {R"([1, 2])", "(top level): expected an object, got an array"},
+      {R"({"steps": []})", "hosts: required array is missing"},
+      {R"({"hosts": [], "steps": []})", "hosts: at least one host is required"},
+      {R"({"hosts": [{"name": "host1"}]})", "steps: required array is missing"},
+      {R"({"hosts": [{"name": "host1"}], "steps": [], "colour": 1})", "colour: unknown key"},
+      {R"({"hosts": [{"name": "a b"}], "steps": []})", "hosts[0].name: expected letters"},
+      {R"({"hosts": [{"name": "h"}, {"name": "h"}], "steps": []})", "hosts[1].name: duplicate host name \"h\""},
+      {R"({"hosts": [{"name": "h", "ip": "10.0.0"}], "steps": []})", "hosts[0].ip: expected an IPv4 address, got \"10.0.0\""},
+      {R"({"hosts": [{"name": "h", "registrator": {"args": ["-x", 5]}}], "steps": []})",
+       "hosts[0].registrator.args[1]: expected a string, got the number 5"},
+      {R"({"hosts": [{"name": "h"}], "steps": [], "images": {"test": []}})", "images.test: expected an image config object"},
+      {R"({"hosts": [{"name": "h"}], "steps": [], "consul": {"node": 7}})", "consul.node: expected a string, got the number 7"},
+      {R"({"hosts": [{"name": "h"}], "steps": [], "default_within": 5})", "default_within: expected a duration like \"5s\""},
+      {scenario_with_steps(R"([{"name": "web5"}])"), "steps[0].action: required string is missing"},
+      {scenario_with_steps(R"([{"action": "launch"}])"), "steps[0].action: expected one of run, start, stop"},
+      {scenario_with_steps(R"([{"action": "run", "image": "test"}])"), "steps[0].name: required string is missing"},
+      {scenario_with_steps(R"([{"action": "run", "name": "web5", "image": "test", "env": "A=1"}])"),
+       "steps[0].env: expected an object {\"KEY\": \"VALUE\"} or an array"},
+      {scenario_with_steps(R"([{"action": "run", "name": "web5", "image": "test", "env": ["A"]}])"),
+       "steps[0].env[0]: expected \"KEY=VALUE\", got \"A\""},
+      {scenario_with_steps(R"([{"action": "run", "name": "web5", "image": "test", "labels": {"a": 1}}])"),
+       "steps[0].labels.a: expected a string, got the number 1"},
+      {scenario_with_steps(R"([{"action": "run", "name": "web5", "image": "test", "publish": ["70000:80"]}])"),
+       "steps[0].publish[0]: expected \"HOSTPORT:CONTAINERPORT\""},
+      {scenario_with_steps(R"([{"action": "run", "name": "web5", "image": "test", "pubish": []}])"),
+       "steps[0].pubish: unknown key"},
+      {scenario_with_steps(R"([{"action": "stop", "container": "web5"}])"),
+       "steps[0].container: no earlier step runs a container \"web5\" on host1"},
+      {scenario_with_steps("[" + run_web5 + R"(, {"action": "exit", "container": "web5"}])"),
+       "steps[1].code: required exit code (0..255) is missing"},
+      {scenario_with_steps("[" + run_web5 + R"(, {"action": "exit", "container": "web5", "code": 300}])"),
+       "steps[1].code: expected an integer in 0..255, got 300"},
+      {scenario_with_steps(R"([{"action": "wait"}])"), "steps[0].duration: required value is missing"},
+      {scenario_with_steps(R"([{"action": "wait", "duration": "5"}])"), "steps[0].duration: expected a duration"},
+      {scenario_with_steps(R"([{"action": "expect", "entries": []}])"),
+       "steps[0]: expected exactly one of \"catalog\", \"dns\" or \"container\""},
+      {scenario_with_steps(R"([{"action": "expect", "catalog": "valami"}])"), "steps[0].entries: required array is missing"},
+      {scenario_with_steps(R"([{"action": "expect", "catalog": "valami", "entries": [5]}])"),
+       "steps[0].entries[0]: expected an object of catalog fields"},
+      {scenario_with_steps(R"([{"action": "expect", "catalog": "valami", "entries": [], "within": "soon"}])"),
+       "steps[0].within: expected a duration like \"5s\", \"500ms\" or \"1m\", got \"soon\""},
+      {scenario_with_steps(R"([{"action": "expect", "catalog": "valami", "entries": [], "match": "roughly"}])"),
+       "steps[0].match: expected one of exactly, contains, got \"roughly\""},
+      {scenario_with_steps(R"([{"action": "expect", "catalog": "valami", "entries": [{"ServiceAddress": "{{ip host1/web9}}"}]}])"),
+       "steps[0].entries[0].ServiceAddress: {{ip host1/web9}}: no earlier step runs a container \"web9\" on host1"},
+      {scenario_with_steps(R"([{"action": "expect", "dns": "x.service.consul", "type": "MX", "answers": []}])"),
+       "steps[0].type: expected one of A, SRV, got \"MX\""},
+      {scenario_with_steps(R"([{"action": "expect", "dns": "x.service.consul", "answers": ["not-an-ip"]}])"),
+       "steps[0].answers[0]: expected an IPv4 address or a template"},
+      {scenario_with_steps(R"([{"action": "expect", "dns": "x.service.consul", "type": "SRV", "answers": [{}]}])"),
+       "steps[0].answers[0]: an SRV answer needs at least \"port\" or \"target\""},
+      {scenario_with_steps(R"([{"action": "expect", "dns": "x.service.consul", "answers": ["1.2.3.4"], "rcode": "NXDOMAIN"}])"),
+       "steps[0].rcode: NXDOMAIN has no answers"},
+      {scenario_with_steps(R"([{"action": "expect", "dns": "x", "type": "SRV", "ttl": 0, "answers": []}])"),
+       "steps[0].ttl: only supported for type A"},
+      {scenario_with_steps("[" + run_web5 + R"(, {"action": "expect", "container": "web5", "state": "sleeping"}])"),
+       "steps[1].state: expected one of created, running"},
+      {scenario_with_steps(R"([{"action": "run", "name": "web5", "image": "test"}])",
+                           R"([{"name": "host1"}, {"name": "host2"}])"),
+       "steps[0].host: required when the scenario has more than one host"},
+      {scenario_with_steps(R"([{"action": "run", "host": "host3", "name": "web5", "image": "test"}])"),
+       "steps[0].host: no host named \"host3\""},
+  };
+  for (const auto& c : cases) EXPECT_THAT(load_error(c.text), HasSubstr(c.expected)) << c.text;
+}
+
+TEST(ScenarioParse, ErrorsCarryTheLineOfTheOffendingValue) {
+  const std::string text = "{\n  \"hosts\": [{\"name\": \"host1\"}],\n  \"steps\": [\n    {\"action\": \"wait\",\n"
+                           "     \"duration\": \"forever\"}\n  ]\n}";
+  EXPECT_THAT(load_error(text), HasSubstr("test.json:5: steps[0].duration:"));
+}
+
+TEST(ScenarioParse, SyntaxErrorsGiveLineAndColumn) {
+  const auto error = load_error("{\n  \"hosts\": [\n    {\"name\": \"host1\",}\n  ]\n}");
+  EXPECT_THAT(error, HasSubstr("test.json:3:"));
+  EXPECT_THAT(error, HasSubstr("invalid JSON"));
+}
+
+TEST(ScenarioParse, UnreadableFileIsAClearError) {
+  try {
+    load_scenario("/nonexistent/scenario.json");
+    FAIL() << "expected LoadError";
+  } catch (const LoadError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("/nonexistent/scenario.json: cannot read"));
+  }
+}
+
+TEST(ScenarioParse, TemplatesMayOnlyNameKnownHostsAndEarlierContainers) {
+  const auto later = scenario_with_steps(
+      R"([{"action": "expect", "dns": "x", "answers": ["{{ip host1/web5}}"]}, )" + run_web5 + "]");
+  EXPECT_THAT(load_error(later), HasSubstr("steps[0].answers[0]: {{ip host1/web5}}: no earlier step runs"));
+  const auto unknown_host = scenario_with_steps(R"([{"action": "expect", "catalog": "{{hostname nohost}}", "entries": []}])");
+  EXPECT_THAT(load_error(unknown_host), HasSubstr("steps[0].catalog: {{hostname nohost}}: no host named \"nohost\""));
+  const auto ok = scenario_with_steps("[" + run_web5 +
+                                      R"(, {"action": "expect", "dns": "x", "answers": ["{{ip host1/web5}}"]}])");
+  EXPECT_NO_THROW(load_scenario_text(ok, "ok.json"));
+}
+
+}  // namespace
+}  // namespace regsim
