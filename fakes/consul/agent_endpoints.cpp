@@ -174,8 +174,9 @@ bool route_agent(ApiCall& call) {
     if (call.require_method({verb::get})) list_checks(call);
     return true;
   }
-  if (auto id = call.rest_after("/v1/agent/service/"); id && !id->empty() && id->find('/') == std::string::npos &&
-                                                         *id != "register" && *id != "deregister") {
+  // Service IDs may contain '/' once decoded (Consul strips the prefix from the decoded path);
+  // register and deregister/ were routed above.
+  if (auto id = call.rest_after("/v1/agent/service/"); id && !id->empty() && !id->starts_with("maintenance/")) {
     if (call.require_method({verb::get})) get_service(call, *id);
     return true;
   }
