@@ -92,6 +92,8 @@ class Engine {
   const EventLog& events() const { return events_; }
   const ImageCatalog& images() const { return options_.images; }
   const std::string& bridge_network_id() const { return bridge_id_; }
+  const std::string& host_network_id() const { return host_id_; }
+  const std::string& none_network_id() const { return none_id_; }
   std::int64_t now() const { return options_.clock(); }
   std::size_t running_count() const;
   std::size_t container_count() const { return containers_.size(); }

@@ -1,0 +1,98 @@
+#include "cli_options.hpp"
+
+namespace fakes::docker {
+
+std::string usage_text() {
+  return "usage: fake-docker --socket PATH [--tcp ADDR:PORT] [--images FILE] [--api-version V]\n"
+         "                   [--min-api-version V] [--seed N] [--event-history N] [--ready-file PATH]\n"
+         "  --socket PATH        serve the Docker API on this unix socket\n"
+         "  --tcp ADDR:PORT      also serve it on TCP (port 0 = any free port)\n"
+         "  --images FILE        JSON: image name -> config as in `docker image inspect` .Config\n"
+         "                       (ExposedPorts, Env, Labels, Cmd, Entrypoint); unlisted images\n"
+         "                       behave as pulled images with an empty config\n"
+         "  --api-version V      highest API version served and advertised (default 1.47)\n"
+         "  --min-api-version V  lowest API version accepted (default 1.24)\n"
+         "  --seed N             seed for container/network ids (default 1)\n"
+         "  --event-history N    events kept for since/until replay (default 256)\n"
+         "  --ready-file PATH    once listening, write {\"socket\":...,\"tcp\":\"ADDR:PORT\"} here\n";
+}
+
+namespace {
+
+std::uint64_t parse_unsigned(const std::string& flag, const std::string& value) {
+  if (value.empty() || value.size() > 19 || value.find_first_not_of("0123456789") != std::string::npos)
+    throw UsageError("invalid value for " + flag + ": \"" + value + "\" is not a non-negative integer");
+  return std::stoull(value);
+}
+
+ApiVersion parse_version(const std::string& flag, const std::string& value) {
+  auto v = ApiVersion::parse(value);
+  if (!v) throw UsageError("invalid value for " + flag + ": \"" + value + "\" is not a version like 1.47");
+  return *v;
+}
+
+}  // namespace
+
+CliOptions parse_cli(const std::vector<std::string>& args) {
+  CliOptions out;
+  bool have_socket = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i], value;
+    bool inline_value = false;
+    if (auto eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+      inline_value = true;
+    }
+    if (flag == "--help" || flag == "-h") {
+      out.help = true;
+      continue;
+    }
+    static const char* const with_value[] = {"--socket", "--tcp",  "--images",      "--api-version",
+                                             "--min-api-version", "--seed", "--event-history", "--ready-file"};
+    bool known = false;
+    for (const char* f : with_value) known = known || flag == f;
+    if (!known) throw UsageError("unknown flag: " + flag);
+    if (!inline_value) {
+      if (i + 1 >= args.size()) throw UsageError("flag " + flag + " needs a value");
+      value = args[++i];
+    }
+    if (flag == "--socket") {
+      if (value.empty()) throw UsageError("invalid value for --socket: empty path");
+      out.fake.socket_path = value;
+      have_socket = true;
+    } else if (flag == "--tcp") {
+      auto colon = value.rfind(':');
+      if (colon == std::string::npos || colon == 0)
+        throw UsageError("invalid value for --tcp: \"" + value + "\" is not ADDR:PORT");
+      auto port = parse_unsigned("--tcp", value.substr(colon + 1));
+      if (port > 65535) throw UsageError("invalid value for --tcp: port " + std::to_string(port) + " is out of range");
+      out.fake.tcp_host = value.substr(0, colon);
+      out.fake.tcp_port = static_cast<std::uint16_t>(port);
+    } else if (flag == "--images") {
+      try {
+        out.fake.images = ImageCatalog::from_file(value);
+      } catch (const ImageCatalogError& e) {
+        throw UsageError(e.what());
+      }
+    } else if (flag == "--api-version") {
+      out.fake.api_version = parse_version(flag, value);
+    } else if (flag == "--min-api-version") {
+      out.fake.min_api_version = parse_version(flag, value);
+    } else if (flag == "--seed") {
+      out.fake.seed = parse_unsigned(flag, value);
+    } else if (flag == "--event-history") {
+      out.fake.event_history = parse_unsigned(flag, value);
+    } else if (flag == "--ready-file") {
+      out.ready_file = value;
+    }
+  }
+  if (out.help) return out;
+  if (!have_socket) throw UsageError("missing required flag --socket");
+  if (out.fake.min_api_version > out.fake.api_version)
+    throw UsageError("--min-api-version " + out.fake.min_api_version.to_string() + " is above --api-version " +
+                     out.fake.api_version.to_string());
+  return out;
+}
+
+}  // namespace fakes::docker

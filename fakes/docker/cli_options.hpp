@@ -1,0 +1,27 @@
+#pragma once
+// Command line of the fake-docker executable.
+
+#include "fake_docker.hpp"
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fakes::docker {
+
+struct CliOptions {
+  FakeDockerOptions fake;
+  std::string ready_file;
+  bool help = false;
+};
+
+/// A bad flag or value; the message names it. (An --images problem names the file.)
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+CliOptions parse_cli(const std::vector<std::string>& args);
+std::string usage_text();
+
+}  // namespace fakes::docker

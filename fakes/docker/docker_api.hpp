@@ -1,0 +1,76 @@
+#pragma once
+// The Docker Engine API over HTTP: version prefix checks, routing, and the request journal.
+// Runs on the server's io thread; the engine it drives is not locked.
+
+#include "api_version.hpp"
+#include "engine.hpp"
+#include "event_streams.hpp"
+#include "exit_waiters.hpp"
+#include "json_views.hpp"
+#include "stop_sequences.hpp"
+
+#include "common/http_server.hpp"
+#include "common/url.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace fakes::docker {
+
+struct RequestRecord {
+  std::int64_t time_nano = 0;
+  std::string method;
+  std::string target;
+  std::string transport;  // "unix" | "tcp"
+  std::string user_agent;
+};
+
+class DockerApi {
+ public:
+  /// Handles /_fake/... requests; set by FakeDocker.
+  using ControlHandler = std::function<void(const fakes::http::ExchangePtr&, const fakes::http::Target&)>;
+
+  DockerApi(boost::asio::io_context& io, Engine& engine, ServerIdentity server);
+
+  void handle(const fakes::http::ExchangePtr& ex);
+  void set_control_handler(ControlHandler handler) { control_ = std::move(handler); }
+
+  EventStreams& event_streams() { return streams_; }
+  StopSequences& stops() { return stops_; }
+  const std::vector<RequestRecord>& request_log() const { return log_; }
+  void clear_request_log() { log_.clear(); }
+  const ServerIdentity& server() const { return server_; }
+
+ private:
+  struct Call {
+    const fakes::http::ExchangePtr& ex;
+    fakes::http::bhttp::verb method;
+    std::vector<std::string> segments;  // path after the version prefix, split on '/'
+    const fakes::http::Target& target;
+    ApiVersion version;
+  };
+
+  void route(const Call& call);
+  bool route_system(const Call& call);
+  bool route_containers(const Call& call);
+  bool route_images(const Call& call);
+  bool route_networks(const Call& call);
+  void container_action(const Call& call, const std::string& ref, const std::string& action);
+
+  void respond_json(const Call& call, fakes::http::Status status, const Json& body);
+  void respond_empty(const Call& call, fakes::http::Status status);
+
+  boost::asio::io_context& io_;
+  Engine& engine_;
+  ServerIdentity server_;
+  EventStreams streams_;
+  ExitWaiters waiters_;
+  StopSequences stops_;
+  ControlHandler control_;
+  std::vector<RequestRecord> log_;
+};
+
+}  // namespace fakes::docker

@@ -1,0 +1,121 @@
+#include "event_streams.hpp"
+
+#include "docker_error.hpp"
+#include "event_filter.hpp"
+#include "responses.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+
+namespace fakes::docker {
+
+struct EventStreams::Stream {
+  explicit Stream(boost::asio::io_context& io) : until_timer(io) {}
+  http::ExchangePtr ex;
+  FilterArgs filters;
+  ApiVersion version;
+  bool json_seq = false;
+  std::uint64_t subscription = 0;
+  boost::asio::steady_timer until_timer;
+
+  void send(const Event& e) {
+    if (!ex->is_open() || !event_matches(e, filters)) return;
+    // RFC 7464 json-seq prefixes each record with RS (0x1E).
+    ex->send_chunk((json_seq ? "\x1e" : "") + event_json(e, version).dump() + "\n");
+  }
+};
+
+namespace {
+
+std::int64_t parse_time_param(const http::Target& target, const std::string& key) {
+  std::int64_t nanos = 0;
+  const std::string value = target.get(key);
+  if (!parse_unix_seconds(value, nanos))
+    throw bad_parameter("invalid value for " + key + ": \"" + value + "\" is not a Unix timestamp in seconds");
+  return nanos;
+}
+
+std::string content_type_for(ApiVersion version, const std::string& accept) {
+  // Before 1.52 the engine always said application/json although the body is a JSON stream.
+  if (version < ApiVersion{1, 52}) return "application/json";
+  if (accept.find("application/json-seq") != std::string::npos) return "application/json-seq";
+  if (accept.find("application/x-ndjson") != std::string::npos) return "application/x-ndjson";
+  return "application/jsonl";
+}
+
+}  // namespace
+
+EventStreams::~EventStreams() {
+  for (auto& [id, s] : streams_) engine_.events().unsubscribe(s->subscription);
+}
+
+void EventStreams::open(const http::ExchangePtr& ex, ApiVersion version, const http::Target& target,
+                        const ServerIdentity& server) {
+  const bool has_since = target.has("since") && !target.get("since").empty();
+  const bool has_until = target.has("until") && !target.get("until").empty();
+  const std::int64_t since = has_since ? parse_time_param(target, "since") : 0;
+  const std::int64_t until = has_until ? parse_time_param(target, "until") : 0;
+  if (has_since && has_until && until < since)
+    throw bad_parameter("`since` time (" + target.get("since") + ") cannot be after `until` time (" +
+                        target.get("until") + ")");
+  FilterArgs filters = parse_filter_args(target.get("filters"));
+  validate_event_filters(filters);
+
+  auto stream = std::make_shared<Stream>(io_);
+  stream->ex = ex;
+  stream->filters = std::move(filters);
+  stream->version = version;
+  const std::string accept(ex->request()[http::bhttp::field::accept]);
+  const std::string type = content_type_for(version, accept);
+  stream->json_seq = type == "application/json-seq";
+
+  auto header = http::make_response(http::Status::ok, "", type);
+  add_engine_headers(header, server);
+  ex->begin_stream(std::move(header));
+
+  const std::int64_t now = engine_.now();
+  if (has_since) {
+    for (const auto& e : engine_.events().between(since, has_until ? until : now)) stream->send(e);
+  }
+  if (has_until && until <= now) {
+    ex->end_stream();
+    return;
+  }
+
+  const std::uint64_t id = next_id_++;
+  streams_[id] = stream;
+  std::weak_ptr<Stream> weak = stream;
+  stream->subscription = engine_.events().subscribe([weak](const Event& e) {
+    if (auto s = weak.lock()) s->send(e);
+  });
+  ex->on_close([this, id] { finish(id, false); });
+  if (has_until) {
+    stream->until_timer.expires_after(std::chrono::nanoseconds(until - now));
+    stream->until_timer.async_wait([this, id](const boost::system::error_code& ec) {
+      if (!ec) finish(id, false);
+    });
+  }
+}
+
+void EventStreams::finish(std::uint64_t id, bool abort) {
+  auto it = streams_.find(id);
+  if (it == streams_.end()) return;
+  auto stream = it->second;
+  streams_.erase(it);
+  engine_.events().unsubscribe(stream->subscription);
+  stream->until_timer.cancel();
+  if (!stream->ex->is_open()) return;
+  if (abort)
+    stream->ex->abort();
+  else
+    stream->ex->end_stream();
+}
+
+void EventStreams::drop_all() {
+  std::vector<std::uint64_t> ids;
+  for (const auto& [id, _] : streams_) ids.push_back(id);
+  for (auto id : ids) finish(id, true);
+}
+
+}  // namespace fakes::docker

@@ -1,0 +1,36 @@
+#pragma once
+// POST /containers/{id}/wait: the header goes out at once (the CLI relies on that), the body
+// {"StatusCode":N,"Error":null} when the condition is met: not-running (default), next-exit,
+// removed.
+
+#include "engine.hpp"
+#include "json_views.hpp"
+
+#include "common/http_server.hpp"
+
+#include <map>
+
+namespace fakes::docker {
+
+class ExitWaiters {
+ public:
+  explicit ExitWaiters(Engine& engine) : engine_(engine) {}
+  ~ExitWaiters();
+
+  /// Throws DockerError (404, 400 for an unknown condition) before the stream starts.
+  void wait(const fakes::http::ExchangePtr& ex, const std::string& ref, const std::string& condition,
+            const ServerIdentity& server);
+  std::size_t waiting_count() const { return subscriptions_.size(); }
+
+ private:
+  void release(std::uint64_t key);
+  Engine& engine_;
+  struct Waiter {
+    fakes::http::ExchangePtr ex;  // held here: the server ends an exchange nobody holds
+    std::uint64_t subscription = 0;
+  };
+  std::map<std::uint64_t, Waiter> subscriptions_;
+  std::uint64_t next_key_ = 1;
+};
+
+}  // namespace fakes::docker

@@ -1,0 +1,132 @@
+#include "fake_docker.hpp"
+
+#include "docker_error.hpp"
+#include "responses.hpp"
+
+#include "common/http_server.hpp"
+
+#include <stdexcept>
+
+namespace fakes::docker {
+
+FakeDocker::FakeDocker(FakeDockerOptions options) : options_(std::move(options)) {
+  engine_ = std::make_unique<Engine>(
+      EngineOptions{options_.seed, options_.images, options_.clock, options_.event_history});
+  ServerIdentity identity{options_.api_version, options_.min_api_version, engine_release_for(options_.api_version)};
+  api_ = std::make_unique<DockerApi>(io_, *engine_, identity);
+  api_->set_control_handler([this](const http::ExchangePtr& ex, const http::Target& t) { handle_control(ex, t); });
+}
+
+FakeDocker::~FakeDocker() { stop(); }
+
+void FakeDocker::listen() {
+  http::ServerOptions server_options;
+  server_options.body_limit = options_.body_limit;
+  server_options.make_error = [identity = api_->server()](http::Status status, std::string_view message) {
+    return error_response(static_cast<int>(status), message, identity);
+  };
+  server_ = std::make_unique<http::Server>(io_, [this](const http::ExchangePtr& ex) { api_->handle(ex); },
+                                           server_options);
+  if (!options_.socket_path.empty()) server_->listen_unix(options_.socket_path);
+  if (!options_.tcp_host.empty())
+    // After a daemon restart, come back on the port the first start resolved.
+    tcp_port_ = server_->listen_tcp(options_.tcp_host, tcp_port_ ? tcp_port_ : options_.tcp_port);
+}
+
+void FakeDocker::start() {
+  if (options_.socket_path.empty() && options_.tcp_host.empty())
+    throw std::runtime_error("fake-docker needs a unix socket path or a TCP address to listen on");
+  try {
+    listen();
+  } catch (const std::exception& e) {
+    server_.reset();
+    throw std::runtime_error(std::string("cannot listen: ") + e.what());
+  }
+  work_.emplace(io_.get_executor());
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void FakeDocker::stop() {
+  if (thread_.joinable()) {
+    boost::asio::post(io_, [this] {
+      if (restart_timer_) restart_timer_->cancel();
+      api_->event_streams().drop_all();
+      api_->stops().cancel_all();
+      if (server_) server_->stop();
+    });
+    work_.reset();
+    // Sessions finish their cancelled operations and the loop runs dry.
+    thread_.join();
+  } else if (server_) {
+    server_->stop();
+  }
+  server_.reset();
+}
+
+void FakeDocker::exit_container(const std::string& ref, int exit_code) {
+  on_io([&] { engine_->exit(ref, exit_code); });
+}
+
+void FakeDocker::set_term_behaviour(const std::string& ref, TermBehaviour behaviour) {
+  on_io([&] { engine_->set_term_behaviour(ref, behaviour); });
+}
+
+void FakeDocker::set_health(const std::string& ref, const std::string& status) {
+  on_io([&] { engine_->set_health(ref, status); });
+}
+
+void FakeDocker::drop_event_streams() {
+  on_io([&] { api_->event_streams().drop_all(); });
+}
+
+void FakeDocker::restart_on_io(RestartOptions options, std::function<void()> done) {
+  api_->event_streams().drop_all();
+  api_->stops().cancel_all();
+  if (server_) server_->stop();  // closes connections and removes the socket file
+  engine_->restart_daemon(options.live_restore);
+  restart_timer_ = std::make_unique<boost::asio::steady_timer>(io_, options.downtime);
+  restart_timer_->async_wait([this, done](const boost::system::error_code& ec) {
+    if (ec) return;
+    // The old server object must outlive this turn: its sessions still reference it.
+    auto old = std::shared_ptr<http::Server>(std::move(server_));
+    boost::asio::post(io_, [old] {});
+    listen();
+    done();
+  });
+}
+
+void FakeDocker::restart_daemon(RestartOptions options) {
+  std::promise<void> relistened;
+  auto ready = relistened.get_future();
+  const bool inline_call = io_.get_executor().running_in_this_thread();
+  on_io([&] { restart_on_io(options, [&relistened, inline_call] { if (!inline_call) relistened.set_value(); }); });
+  if (!inline_call) ready.get();
+}
+
+std::vector<RequestRecord> FakeDocker::request_log() const {
+  return on_io([&] { return api_->request_log(); });
+}
+
+void FakeDocker::clear_request_log() {
+  on_io([&] { api_->clear_request_log(); });
+}
+
+std::optional<Container> FakeDocker::container(const std::string& ref) const {
+  return on_io([&]() -> std::optional<Container> {
+    if (auto c = engine_->find(ref)) return *c;
+    return std::nullopt;
+  });
+}
+
+std::vector<Event> FakeDocker::events() const {
+  return on_io([&] {
+    const auto& h = engine_->events().history();
+    return std::vector<Event>(h.begin(), h.end());
+  });
+}
+
+std::size_t FakeDocker::event_stream_count() const {
+  return on_io([&] { return api_->event_streams().open_count(); });
+}
+
+}  // namespace fakes::docker

@@ -1,0 +1,116 @@
+#pragma once
+// FakeDocker: the whole fake engine in one object — listeners (unix socket and/or TCP), the
+// Docker API, and a control surface for tests that is kept apart from the Docker API: these
+// C++ methods, and the same operations under /_fake/... over HTTP.
+//
+// Threading: everything runs on one io thread owned by this object. The public methods may be
+// called from any thread; they post onto the io thread and wait for the result (errors are
+// rethrown as DockerError). Calling them from the io thread itself runs them inline.
+
+#include "api_version.hpp"
+#include "container.hpp"
+#include "docker_api.hpp"
+#include "engine.hpp"
+#include "event_log.hpp"
+#include "image_catalog.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace fakes::http {
+class Server;
+}
+
+namespace fakes::docker {
+
+struct FakeDockerOptions {
+  std::string socket_path;   // "" = no unix listener
+  std::string tcp_host;      // "" = no TCP listener
+  std::uint16_t tcp_port = 0;  // 0 = any free port
+  ApiVersion api_version{1, 47};
+  ApiVersion min_api_version{1, 24};
+  std::uint64_t seed = 1;
+  ImageCatalog images;
+  std::size_t event_history = 256;
+  Clock clock = system_clock();
+  std::size_t body_limit = 1 << 20;
+};
+
+struct RestartOptions {
+  bool live_restore = false;                  // keep running containers running
+  std::chrono::milliseconds downtime{0};      // how long the socket stays gone
+};
+
+class FakeDocker {
+ public:
+  explicit FakeDocker(FakeDockerOptions options);
+  ~FakeDocker();
+  FakeDocker(const FakeDocker&) = delete;
+  FakeDocker& operator=(const FakeDocker&) = delete;
+
+  /// Binds the listeners and starts the io thread; throws std::runtime_error if binding fails.
+  void start();
+  /// Closes listeners and connections, removes the socket file, joins the io thread.
+  void stop();
+
+  const std::string& socket_path() const { return options_.socket_path; }
+  /// The bound TCP port (after start), 0 without a TCP listener.
+  std::uint16_t tcp_port() const { return tcp_port_; }
+
+  // ---- control API (thread-safe) ----
+  /// The container's process ends by itself with this exit code (die event; no kill/stop).
+  void exit_container(const std::string& ref, int exit_code);
+  /// How the process reacts to SIGTERM: exit with this code, or ignore it (stop then needs
+  /// the timeout's SIGKILL, exit code 137).
+  void set_term_behaviour(const std::string& ref, TermBehaviour behaviour);
+  /// "starting" | "healthy" | "unhealthy"; emits health_status events.
+  void set_health(const std::string& ref, const std::string& status);
+  /// Cuts every open /events stream mid-way.
+  void drop_event_streams();
+  /// Simulates a dockerd restart: connections drop, the socket disappears for `downtime`,
+  /// the event history is lost; containers survive only with live_restore. Returns once the
+  /// new "daemon" listens again.
+  void restart_daemon(RestartOptions options = {});
+  std::vector<RequestRecord> request_log() const;
+  void clear_request_log();
+  std::optional<Container> container(const std::string& ref) const;
+  std::vector<Event> events() const;
+  std::size_t event_stream_count() const;
+
+  /// Runs f on the io thread and returns its result (rethrowing its exception).
+  template <class F>
+  auto on_io(F f) const -> decltype(f()) {
+    if (io_.get_executor().running_in_this_thread()) return f();
+    std::packaged_task<decltype(f())()> task(std::move(f));
+    auto result = task.get_future();
+    boost::asio::post(io_, [&task] { task(); });
+    return result.get();
+  }
+
+ private:
+  void listen();
+  void handle_control(const fakes::http::ExchangePtr& ex, const fakes::http::Target& target);
+  void restart_on_io(RestartOptions options, std::function<void()> done);
+
+  FakeDockerOptions options_;
+  mutable boost::asio::io_context io_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<DockerApi> api_;
+  std::unique_ptr<fakes::http::Server> server_;
+  std::uint16_t tcp_port_ = 0;
+  std::thread thread_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::unique_ptr<boost::asio::steady_timer> restart_timer_;
+};
+
+}  // namespace fakes::docker
