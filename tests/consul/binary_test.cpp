@@ -1,0 +1,197 @@
+// End to end: the fake-consul executable as a launcher uses it (--ready-file, port 0), with
+// registrations over HTTP and answers checked with the real dig.
+#include "common/http_client.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using boost::beast::http::verb;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+std::string bin_dir() {
+  const char* dir = std::getenv("REG_BIN_DIR");
+  return dir ? dir : "";
+}
+
+// A child process that is killed (and reaped) when the handle goes away.
+class Child {
+ public:
+  explicit Child(const std::vector<std::string>& argv, const std::string& stderr_path = "/dev/null") {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+  }
+  ~Child() {
+    if (pid_ > 0 && !exited_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  pid_t pid() const { return pid_; }
+  /// Exit code, or -1 when it did not exit (by itself) within the deadline.
+  int wait_exit(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(5ms);  // polling a child's state; there is no fd to wait on
+    }
+    return -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  bool exited_ = false;
+};
+
+std::string run_capture(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return out;
+  std::array<char, 4096> buf;
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
+  ::pclose(pipe);
+  return out;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+fakes::http::Endpoint endpoint_of(const std::string& host_port) {
+  auto colon = host_port.rfind(':');
+  return fakes::http::Endpoint::tcp(host_port.substr(0, colon),
+                                    static_cast<std::uint16_t>(std::stoi(host_port.substr(colon + 1))));
+}
+
+class BinaryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("fake-consul-e2e-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    binary_ = bin_dir() + "/fake-consul";
+    ASSERT_TRUE(fs::exists(binary_)) << binary_ << " (is REG_BIN_DIR set?)";
+  }
+  void TearDown() override {
+    child_.reset();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  /// Starts the binary and waits for its ready file; returns the file's JSON.
+  json launch(std::vector<std::string> extra = {}) {
+    const fs::path ready = dir_ / "ready.json";
+    std::vector<std::string> argv = {binary_, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--ready-file", ready.string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    child_ = std::make_unique<Child>(argv, (dir_ / "stderr.log").string());
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (!fs::exists(ready) && std::chrono::steady_clock::now() < deadline) {
+      if (child_->wait_exit(0ms) >= 0) break;  // died instead of getting ready
+      std::this_thread::sleep_for(5ms);
+    }
+    if (!fs::exists(ready)) {
+      ADD_FAILURE() << "fake-consul never became ready; stderr: " << read_file(dir_ / "stderr.log");
+      return {};
+    }
+    return json::parse(read_file(ready));
+  }
+
+  fs::path dir_;
+  std::string binary_;
+  std::unique_ptr<Child> child_;
+};
+
+TEST_F(BinaryTest, RegistersOverHttpAndDigSeesOneARecord) {
+  json ready = launch();
+  ASSERT_TRUE(ready.contains("http") && ready.contains("dns")) << ready.dump();
+  auto http = endpoint_of(ready["http"]);
+  const std::string dns_port = ready["dns"].get<std::string>().substr(ready["dns"].get<std::string>().rfind(':') + 1);
+  EXPECT_EQ(http.host, "127.0.0.1");
+
+  for (int port : {80, 443}) {
+    const std::string body = R"({"ID":"host:web5:)" + std::to_string(port) + R"(","Name":"valami","Tags":[],"Port":)" +
+                             std::to_string(port) + R"(,"Address":"172.17.0.3","Meta":{}})";
+    auto res = fakes::http::fetch(http, verb::put, "/v1/agent/service/register", body);
+    ASSERT_EQ(res.status, 200u) << res.body;
+    EXPECT_EQ(res.body, "");
+  }
+  auto catalog = json::parse(fakes::http::fetch(http, verb::get, "/v1/catalog/service/valami").body);
+  EXPECT_EQ(catalog.size(), 2u);
+  EXPECT_EQ(fakes::http::fetch(http, verb::get, "/v1/status/leader").body, "\"127.0.0.1:8300\"");
+
+  const std::string out = run_capture("/usr/bin/dig @127.0.0.1 -p " + dns_port +
+                                      " valami.service.dc1.consul +time=5 +tries=1 2>&1");
+  EXPECT_NE(out.find("status: NOERROR"), std::string::npos) << out;
+  EXPECT_NE(out.find("flags: qr aa rd ra;"), std::string::npos) << out;
+  std::regex a_line(R"(\nvalami\.service\.dc1\.consul\.\s+0\s+IN\s+A\s+172\.17\.0\.3\n)");
+  auto begin = std::sregex_iterator(out.begin(), out.end(), a_line);
+  EXPECT_EQ(std::distance(begin, std::sregex_iterator()), 1) << out;
+  std::regex any_a(R"(\n[^;\n][^\n]*\sIN\s+A\s)");  // answer lines, not the ";question"
+  EXPECT_EQ(std::distance(std::sregex_iterator(out.begin(), out.end(), any_a), std::sregex_iterator()), 1) << out;
+
+  // Deregistering both makes the name vanish from DNS.
+  for (const char* id : {"host:web5:80", "host:web5:443"})
+    EXPECT_EQ(fakes::http::fetch(http, verb::put, std::string("/v1/agent/service/deregister/") + id).status, 200u);
+  const std::string gone = run_capture("/usr/bin/dig @127.0.0.1 -p " + dns_port +
+                                       " valami.service.dc1.consul +time=5 +tries=1 2>&1");
+  EXPECT_NE(gone.find("status: NXDOMAIN"), std::string::npos) << gone;
+
+  ::kill(child_->pid(), SIGTERM);
+  EXPECT_EQ(child_->wait_exit(10s), 0);
+}
+
+TEST_F(BinaryTest, SigintExitsZeroAndFlagsAreHonoured) {
+  json ready = launch({"--node", "agent-7", "--datacenter", "eu1", "--node-address", "127.0.0.9"});
+  ASSERT_TRUE(ready.contains("http"));
+  auto http = endpoint_of(ready["http"]);
+  auto self = json::parse(fakes::http::fetch(http, verb::get, "/v1/agent/self").body);
+  EXPECT_EQ(self["Config"]["NodeName"], "agent-7");
+  EXPECT_EQ(self["Config"]["Datacenter"], "eu1");
+  EXPECT_EQ(fakes::http::fetch(http, verb::get, "/v1/status/leader").body, "\"127.0.0.9:8300\"");
+  ::kill(child_->pid(), SIGINT);
+  EXPECT_EQ(child_->wait_exit(10s), 0);
+}
+
+TEST_F(BinaryTest, BadFlagExitsTwoNamingIt) {
+  const fs::path err = dir_ / "bad.log";
+  child_ = std::make_unique<Child>(std::vector<std::string>{binary_, "--http", "127.0.0.1:0", "--bogus", "1"}, err.string());
+  EXPECT_EQ(child_->wait_exit(10s), 2);
+  const std::string text = read_file(err);
+  EXPECT_TRUE(text.starts_with("fake-consul: unknown flag --bogus\n")) << text;
+  EXPECT_NE(text.find("usage: fake-consul"), std::string::npos);
+
+  child_ = std::make_unique<Child>(std::vector<std::string>{binary_, "--http", "localhost:x"}, err.string());
+  EXPECT_EQ(child_->wait_exit(10s), 2);
+  EXPECT_TRUE(read_file(err).starts_with("fake-consul: bad value for --http")) << read_file(err);
+}
+
+}  // namespace
