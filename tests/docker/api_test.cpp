@@ -1,0 +1,394 @@
+// fake-docker's HTTP API, in process on a temporary unix socket: the shapes, texts and
+// behaviours clients (docker CLI, registrator) depend on.
+#include "common/http_client.hpp"
+#include "docker/fake_docker.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+namespace fd = fakes::docker;
+namespace http = fakes::http;
+using boost::beast::http::verb;
+using nlohmann::json;
+
+namespace {
+
+std::string now_seconds_text(double offset = 0) {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  ns += static_cast<long long>(offset * 1e9);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%lld.%09lld", ns / 1'000'000'000LL, ns % 1'000'000'000LL);
+  return buf;
+}
+
+template <class Pred>
+bool poll_until(Pred pred, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::yield();
+  }
+  return pred();
+}
+
+std::vector<json> json_lines(const std::string& body) {
+  std::vector<json> out;
+  std::size_t pos = 0;
+  while (pos < body.size()) {
+    auto nl = body.find('\n', pos);
+    if (nl == std::string::npos) nl = body.size();
+    if (nl > pos) out.push_back(json::parse(body.substr(pos, nl - pos)));
+    pos = nl + 1;
+  }
+  return out;
+}
+
+class FakeDockerApi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("fake-docker-api-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    fd::FakeDockerOptions options;
+    options.socket_path = (dir_ / "docker.sock").string();
+    options.seed = 42;
+    options.body_limit = 64 * 1024;
+    options.images = fd::ImageCatalog::from_json(R"({"test": {"ExposedPorts": {"80/tcp": {}, "443/tcp": {}}}})");
+    fake_ = std::make_unique<fd::FakeDocker>(std::move(options));
+    fake_->start();
+  }
+  void TearDown() override {
+    fake_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  http::Endpoint endpoint() const { return http::Endpoint::unix_path(fake_->socket_path()); }
+  http::ClientResponse call(verb method, const std::string& target, const std::string& body = {},
+                            std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    return http::fetch(endpoint(), method, target, body, {{"Content-Type", "application/json"}}, timeout);
+  }
+  std::string run_web(const std::string& name = "web5", const std::string& host_port = "7679") {
+    json body = {{"Image", "test"},
+                 {"Env", {"SERVICE_NAME=valami"}},
+                 {"Labels", {{"type", "frontend"}}},
+                 {"ExposedPorts", {{"80/tcp", json::object()}}},
+                 {"HostConfig", {{"NetworkMode", "default"}, {"PortBindings", {{"80/tcp", {{{"HostIp", ""}, {"HostPort", host_port}}}}}}}}};
+    auto created = call(verb::post, "/v1.47/containers/create?name=" + name, body.dump());
+    EXPECT_EQ(created.status, 201u) << created.body;
+    const std::string id = json::parse(created.body).at("Id");
+    auto started = call(verb::post, "/v1.47/containers/" + id + "/start");
+    EXPECT_EQ(started.status, 204u) << started.body;
+    return id;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<fd::FakeDocker> fake_;
+};
+
+TEST_F(FakeDockerApi, PingAdvertisesVersionAndHeadHasNoBody) {
+  auto get = call(verb::get, "/_ping");
+  EXPECT_EQ(get.status, 200u);
+  EXPECT_EQ(get.body, "OK");
+  EXPECT_EQ(get.header("api-version"), "1.47");
+  EXPECT_EQ(get.header("ostype"), "linux");
+  EXPECT_EQ(get.header("docker-experimental"), "false");
+  EXPECT_EQ(get.header("cache-control"), "no-cache, no-store, must-revalidate");
+  EXPECT_EQ(get.header("pragma"), "no-cache");
+  EXPECT_EQ(get.header("server").rfind("Docker/", 0), 0u);
+  auto head = call(verb::head, "/_ping");
+  EXPECT_EQ(head.status, 200u);
+  EXPECT_EQ(head.header("content-length"), "0");
+}
+
+TEST_F(FakeDockerApi, VersionBoundsUseTheEngineTexts) {
+  auto old = call(verb::get, "/v1.12/version");
+  EXPECT_EQ(old.status, 400u);
+  EXPECT_EQ(json::parse(old.body).at("message"),
+            "client version 1.12 is too old. Minimum supported API version is 1.24, please upgrade your client to a "
+            "newer version");
+  auto fresh = call(verb::get, "/v1.99/version");
+  EXPECT_EQ(fresh.status, 400u);
+  EXPECT_EQ(json::parse(fresh.body).at("message"),
+            "client version 1.99 is too new. Maximum supported API version is 1.47");
+  auto plain = call(verb::get, "/version");
+  EXPECT_EQ(plain.status, 200u);
+  auto v = json::parse(plain.body);
+  EXPECT_EQ(v.at("ApiVersion"), "1.47");
+  EXPECT_EQ(v.at("MinAPIVersion"), "1.24");
+  EXPECT_EQ(call(verb::get, "/v1.24/info").status, 200u);
+  auto missing = call(verb::get, "/v1.47/nothing/here");
+  EXPECT_EQ(missing.status, 404u);
+  EXPECT_EQ(json::parse(missing.body).at("message"), "page not found");
+}
+
+TEST_F(FakeDockerApi, InspectHasTheEngineShapes) {
+  const std::string id = run_web();
+  for (const std::string& ref : {id, id.substr(0, 12), std::string("web5")}) {
+    auto res = call(verb::get, "/v1.47/containers/" + ref + "/json");
+    ASSERT_EQ(res.status, 200u) << ref << ": " << res.body;
+    auto c = json::parse(res.body);
+    EXPECT_EQ(c.at("Id"), id);
+    EXPECT_EQ(c.at("Name"), "/web5");
+  }
+  auto c = json::parse(call(verb::get, "/v1.47/containers/web5/json").body);
+  EXPECT_EQ(c["State"]["Status"], "running");
+  EXPECT_EQ(c["State"]["Running"], true);
+  EXPECT_EQ(c["Config"]["Hostname"], id.substr(0, 12));
+  EXPECT_EQ(c["Config"]["Image"], "test");
+  EXPECT_EQ(c["Config"]["Env"], json({"SERVICE_NAME=valami"}));
+  EXPECT_EQ(c["Config"]["Labels"], json({{"type", "frontend"}}));
+  EXPECT_EQ(c["Config"]["ExposedPorts"], json({{"443/tcp", json::object()}, {"80/tcp", json::object()}}));
+  EXPECT_EQ(c["HostConfig"]["NetworkMode"], "bridge");
+  const auto& net = c["NetworkSettings"];
+  EXPECT_EQ(net["IPAddress"], "172.17.0.2");
+  EXPECT_EQ(net["Gateway"], "172.17.0.1");
+  EXPECT_TRUE(net["Ports"]["443/tcp"].is_null());
+  EXPECT_EQ(net["Ports"]["80/tcp"],
+            json::parse(R"([{"HostIp":"0.0.0.0","HostPort":"7679"},{"HostIp":"::","HostPort":"7679"}])"));
+  const auto& bridge = net["Networks"]["bridge"];
+  EXPECT_EQ(bridge["IPAddress"], "172.17.0.2");
+  EXPECT_EQ(bridge["Gateway"], "172.17.0.1");
+  EXPECT_EQ(bridge["IPPrefixLen"], 16);
+  EXPECT_EQ(bridge["MacAddress"], "02:42:ac:11:00:02");
+  EXPECT_EQ(bridge["NetworkID"].get<std::string>().size(), 64u);
+  EXPECT_EQ(bridge["EndpointID"].get<std::string>().size(), 64u);
+}
+
+TEST_F(FakeDockerApi, ErrorsUseEngineStatusesAndTexts) {
+  auto missing = call(verb::get, "/v1.47/containers/c2ada9df5af8/json");
+  EXPECT_EQ(missing.status, 404u);
+  EXPECT_EQ(missing.header("content-type"), "application/json");
+  EXPECT_EQ(json::parse(missing.body).at("message"), "No such container: c2ada9df5af8");
+  const std::string id = run_web();
+  auto conflict = call(verb::post, "/v1.47/containers/create?name=web5", R"({"Image":"test"})");
+  EXPECT_EQ(conflict.status, 409u);
+  EXPECT_EQ(json::parse(conflict.body).at("message"),
+            "Conflict. The container name \"/web5\" is already in use by container \"" + id +
+                "\". You have to remove (or rename) that container to be able to reuse that name.");
+  EXPECT_EQ(call(verb::post, "/v1.47/containers/web5/start").status, 304u);
+  auto rm = call(verb::delete_, "/v1.47/containers/web5");
+  EXPECT_EQ(rm.status, 409u);
+  EXPECT_EQ(call(verb::delete_, "/v1.47/containers/web5?force=1").status, 204u);
+  EXPECT_EQ(call(verb::get, "/v1.47/containers/web5/json").status, 404u);
+}
+
+TEST_F(FakeDockerApi, MalformedAndOversizedBodiesChangeNothing) {
+  auto bad = call(verb::post, "/v1.47/containers/create?name=x1", "{\"Image\": ");
+  EXPECT_EQ(bad.status, 400u);
+  EXPECT_NE(json::parse(bad.body).at("message").get<std::string>().find("invalid JSON"), std::string::npos);
+  auto wrong_type = call(verb::post, "/v1.47/containers/create?name=x1", R"({"Image":"test","Env":"A=1"})");
+  EXPECT_EQ(wrong_type.status, 400u);
+  EXPECT_NE(json::parse(wrong_type.body).at("message").get<std::string>().find("Env"), std::string::npos);
+  auto huge = call(verb::post, "/v1.47/containers/create?name=x1", std::string(100 * 1024, ' '));
+  EXPECT_EQ(huge.status, 413u);
+  EXPECT_TRUE(json::parse(huge.body).contains("message"));
+  auto list = call(verb::get, "/v1.47/containers/json?all=1");
+  EXPECT_EQ(json::parse(list.body).size(), 0u);
+  auto bad_filter = call(verb::get, "/v1.47/containers/json?filters=%7Bnope");
+  EXPECT_EQ(bad_filter.status, 400u);
+}
+
+TEST_F(FakeDockerApi, ListFiltersAcceptBothForms) {
+  run_web("web5", "7679");
+  auto created = call(verb::post, "/containers/create?name=idle", R"({"Image":"test","Labels":{"type":"backend"}})");
+  ASSERT_EQ(created.status, 201u);
+  auto names = [&](const std::string& query) {
+    auto res = call(verb::get, "/v1.47/containers/json?" + query);
+    EXPECT_EQ(res.status, 200u) << res.body;
+    std::vector<std::string> out;
+    for (const auto& c : json::parse(res.body)) out.push_back(c["Names"][0]);
+    return out;
+  };
+  EXPECT_EQ(names(""), std::vector<std::string>{"/web5"});
+  EXPECT_EQ(names("all=1"), (std::vector<std::string>{"/idle", "/web5"}));
+  EXPECT_EQ(names("all=1&filters=" + http::percent_encode(R"({"status":{"created":true}})")),
+            std::vector<std::string>{"/idle"});
+  EXPECT_EQ(names("filters=" + http::percent_encode(R"({"status":["created","restarting","running","paused"]})")),
+            (std::vector<std::string>{"/idle", "/web5"}));
+  EXPECT_EQ(names("all=1&filters=" + http::percent_encode(R"({"label":{"type=frontend":true}})")),
+            std::vector<std::string>{"/web5"});
+  auto summary = json::parse(call(verb::get, "/containers/json").body).at(0);
+  EXPECT_EQ(summary["State"], "running");
+  EXPECT_EQ(summary["Ports"],
+            json::parse(R"([{"PrivatePort":443,"Type":"tcp"},{"IP":"0.0.0.0","PrivatePort":80,"PublicPort":7679,"Type":"tcp"},
+                            {"IP":"::","PrivatePort":80,"PublicPort":7679,"Type":"tcp"}])"));
+}
+
+TEST_F(FakeDockerApi, EventsReplayWithLegacyFieldsAndClose) {
+  const std::string since = now_seconds_text(-1);
+  const std::string id = run_web();
+  EXPECT_EQ(call(verb::post, "/v1.47/containers/web5/stop").status, 204u);
+  EXPECT_EQ(call(verb::delete_, "/v1.47/containers/web5").status, 204u);
+  const std::string until = now_seconds_text();
+
+  auto res = call(verb::get, "/v1.47/events?since=" + since + "&until=" + until);
+  EXPECT_EQ(res.status, 200u);
+  EXPECT_EQ(res.header("content-type"), "application/json");
+  EXPECT_EQ(res.header("transfer-encoding"), "chunked");
+  std::vector<std::string> actions;
+  for (const auto& e : json_lines(res.body)) {
+    if (e["Type"] != "container") continue;
+    actions.push_back(e["Action"]);
+    EXPECT_EQ(e["status"], e["Action"]);  // legacy fields below 1.52
+    EXPECT_EQ(e["id"], id);
+    EXPECT_EQ(e["from"], "test");
+    EXPECT_EQ(e["Actor"]["ID"], id);
+    EXPECT_EQ(e["Actor"]["Attributes"]["name"], "web5");
+    EXPECT_EQ(e["Actor"]["Attributes"]["type"], "frontend");
+    EXPECT_EQ(e["scope"], "local");
+    EXPECT_EQ(e["time"].get<long long>(), e["timeNano"].get<long long>() / 1'000'000'000LL);
+    if (e["Action"] == "kill") {
+      EXPECT_EQ(e["Actor"]["Attributes"]["signal"], "15");
+    }
+    if (e["Action"] == "die") {
+      EXPECT_EQ(e["Actor"]["Attributes"]["exitCode"], "143");
+    }
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{"create", "start", "kill", "die", "stop", "destroy"}));
+
+  auto filtered = call(verb::get, "/v1.47/events?since=" + since + "&until=" + until + "&filters=" +
+                                      http::percent_encode(R"({"type":{"container":true},"event":{"start":true}})"));
+  EXPECT_EQ(json_lines(filtered.body).size(), 1u);
+
+  auto backwards = call(verb::get, "/v1.47/events?since=" + until + "&until=" + since);
+  EXPECT_EQ(backwards.status, 400u);
+  EXPECT_NE(json::parse(backwards.body).at("message").get<std::string>().find("cannot be after `until` time"),
+            std::string::npos);
+}
+
+TEST_F(FakeDockerApi, EventsStreamLiveUntilTheDeadline) {
+  auto stream = std::async(std::launch::async, [&] {
+    return call(verb::get, "/v1.47/events?until=" + now_seconds_text(1.5), {}, std::chrono::seconds(10));
+  });
+  ASSERT_TRUE(poll_until([&] { return fake_->event_stream_count() == 1; }));
+  run_web();
+  auto res = stream.get();
+  std::vector<std::string> actions;
+  for (const auto& e : json_lines(res.body))
+    if (e["Type"] == "container") actions.push_back(e["Action"]);
+  EXPECT_EQ(actions, (std::vector<std::string>{"create", "start"}));
+}
+
+TEST_F(FakeDockerApi, StopEscalatesToKillWhenTermIsIgnored) {
+  const std::string id = run_web();
+  fake_->set_term_behaviour(id, fd::TermBehaviour{true, 0});
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(call(verb::post, "/v1.47/containers/web5/stop?t=1").status, 204u);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(900));
+  auto c = fake_->container("web5");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->state.exit_code, 137);
+  std::vector<std::string> seen;
+  for (const auto& e : fake_->events())
+    if (e.type == "container" && (e.action == "kill" || e.action == "die" || e.action == "stop"))
+      seen.push_back(e.action + (e.attributes.count("signal") ? ":" + e.attributes.at("signal") : ""));
+  EXPECT_EQ(seen, (std::vector<std::string>{"kill:15", "kill:9", "die", "stop"}));
+}
+
+TEST_F(FakeDockerApi, WaitAnswersWhenTheContainerExits) {
+  const std::string id = run_web();
+  auto waiting = std::async(std::launch::async, [&] { return call(verb::post, "/v1.47/containers/web5/wait"); });
+  // The control API over HTTP, as a launcher in another process would use it.
+  ASSERT_TRUE(poll_until([&] {
+    auto res = call(verb::get, "/_fake/requests");
+    return res.body.find("/wait") != std::string::npos;
+  }));
+  auto exited = call(verb::post, "/_fake/containers/web5/exit?code=3");
+  EXPECT_EQ(exited.status, 204u);
+  auto res = waiting.get();
+  EXPECT_EQ(res.status, 200u);
+  EXPECT_EQ(json::parse(res.body), json::parse(R"({"StatusCode":3,"Error":null})"));
+  auto c = json::parse(call(verb::get, "/containers/web5/json").body);
+  EXPECT_EQ(c["State"]["Status"], "exited");
+  EXPECT_EQ(c["State"]["ExitCode"], 3);
+  EXPECT_EQ(c["NetworkSettings"]["Networks"]["bridge"]["IPAddress"], "");
+  EXPECT_EQ(call(verb::post, "/_fake/containers/nope/exit?code=1").status, 404u);
+}
+
+TEST_F(FakeDockerApi, PauseRenameRestartKill) {
+  run_web();
+  EXPECT_EQ(call(verb::post, "/containers/web5/pause").status, 204u);
+  EXPECT_EQ(json::parse(call(verb::get, "/containers/web5/json").body)["State"]["Status"], "paused");
+  EXPECT_EQ(call(verb::post, "/containers/web5/unpause").status, 204u);
+  EXPECT_EQ(call(verb::post, "/containers/web5/rename?name=web6").status, 204u);
+  EXPECT_EQ(call(verb::post, "/containers/web6/restart?t=1").status, 204u);
+  EXPECT_EQ(call(verb::post, "/containers/web6/kill?signal=SIGKILL").status, 204u);
+  auto c = json::parse(call(verb::get, "/containers/web6/json").body);
+  EXPECT_EQ(c["State"]["ExitCode"], 137);
+  std::vector<std::string> actions;
+  for (const auto& e : fake_->events())
+    if (e.type == "container") actions.push_back(e.action);
+  EXPECT_EQ(actions, (std::vector<std::string>{"create", "start", "pause", "unpause", "rename", "kill", "die", "stop",
+                                               "start", "restart", "kill", "die"}));
+  EXPECT_EQ(call(verb::post, "/containers/web6/kill?signal=NOPE").status, 400u);
+}
+
+TEST_F(FakeDockerApi, DroppedStreamsAndDaemonRestart) {
+  run_web();
+  auto stream = std::async(std::launch::async, [&] {
+    try {
+      return call(verb::get, "/v1.47/events", {}, std::chrono::seconds(10)).status;
+    } catch (const http::ClientError&) {
+      return 0u;  // the connection was cut mid-stream, as intended
+    }
+  });
+  ASSERT_TRUE(poll_until([&] { return fake_->event_stream_count() == 1; }));
+  fake_->drop_event_streams();
+  EXPECT_EQ(stream.get(), 0u);
+
+  fake_->restart_daemon({});
+  EXPECT_TRUE(std::filesystem::exists(fake_->socket_path()));
+  EXPECT_EQ(call(verb::get, "/_ping").status, 200u);
+  auto c = json::parse(call(verb::get, "/containers/web5/json").body);
+  EXPECT_EQ(c["State"]["Status"], "exited");  // no live-restore
+  auto replay = call(verb::get, "/v1.47/events?since=0&until=" + now_seconds_text());
+  EXPECT_EQ(replay.body, "");  // the new daemon has no history
+}
+
+TEST_F(FakeDockerApi, ImagesAndNetworks) {
+  auto images = json::parse(call(verb::get, "/images/json").body);
+  ASSERT_EQ(images.size(), 1u);
+  EXPECT_EQ(images[0]["RepoTags"], json({"test:latest"}));
+  auto image = json::parse(call(verb::get, "/images/test/json").body);
+  EXPECT_EQ(image["Config"]["ExposedPorts"], json({{"443/tcp", json::object()}, {"80/tcp", json::object()}}));
+  EXPECT_EQ(call(verb::get, "/images/unknown/json").status, 404u);
+  auto networks = json::parse(call(verb::get, "/networks").body);
+  ASSERT_EQ(networks.size(), 3u);
+  EXPECT_EQ(networks[0]["Name"], "bridge");
+  EXPECT_EQ(networks[0]["IPAM"]["Config"][0]["Subnet"], "172.17.0.0/16");
+}
+
+}  // namespace
+
+// A second server advertising 1.52, to check what changed there.
+TEST(FakeDockerApi152, DropsLegacyFieldsAndUsesJsonLines) {
+  auto dir = std::filesystem::temp_directory_path() / ("fake-docker-152-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  fd::FakeDockerOptions options;
+  options.socket_path = (dir / "d.sock").string();
+  options.api_version = {1, 52};
+  fd::FakeDocker fake(std::move(options));
+  fake.start();
+  auto ep = http::Endpoint::unix_path(fake.socket_path());
+  auto created = http::fetch(ep, verb::post, "/v1.52/containers/create?name=web", R"({"Image":"test"})");
+  ASSERT_EQ(created.status, 201u);
+  ASSERT_EQ(http::fetch(ep, verb::post, "/v1.52/containers/web/start").status, 204u);
+  auto c = json::parse(http::fetch(ep, verb::get, "/v1.52/containers/web/json").body);
+  EXPECT_FALSE(c["NetworkSettings"].contains("IPAddress"));
+  EXPECT_EQ(c["NetworkSettings"]["Networks"]["bridge"]["IPAddress"], "172.17.0.2");
+  auto old = json::parse(http::fetch(ep, verb::get, "/v1.51/containers/web/json").body);
+  EXPECT_EQ(old["NetworkSettings"]["IPAddress"], "172.17.0.2");
+  auto events = http::fetch(ep, verb::get, "/v1.52/events?since=0&until=" + now_seconds_text());
+  EXPECT_EQ(events.header("content-type"), "application/jsonl");
+  auto first = json_lines(events.body).at(0);
+  EXPECT_FALSE(first.contains("status"));
+  EXPECT_EQ(first["Action"], "create");
+  fake.stop();
+  std::filesystem::remove_all(dir);
+}
