@@ -19,18 +19,18 @@ std::set<std::string> keys_of(const json& object) {
   return out;
 }
 
-class ApiTest : public ConsulFixture {
+class ConsulApiTest : public ConsulFixture {
  protected:
   void SetUp() override { start(); }
 };
 
-TEST_F(ApiTest, RegistratorRegisterGets200WithEmptyBody) {
+TEST_F(ConsulApiTest, RegistratorRegisterGets200WithEmptyBody) {
   auto res = put("/v1/agent/service/register", kRegistratorBody);
   EXPECT_EQ(res.status, 200u);
   EXPECT_EQ(res.body, "");
 }
 
-TEST_F(ApiTest, CatalogServiceHasConsulShapeAndQueryHeaders) {
+TEST_F(ConsulApiTest, CatalogServiceHasConsulShapeAndQueryHeaders) {
   ASSERT_EQ(put("/v1/agent/service/register", kRegistratorBody).status, 200u);
   auto res = get("/v1/catalog/service/valami-80");
   ASSERT_EQ(res.status, 200u);
@@ -59,7 +59,7 @@ TEST_F(ApiTest, CatalogServiceHasConsulShapeAndQueryHeaders) {
   EXPECT_EQ(std::to_string(e["ModifyIndex"].get<std::uint64_t>()), res.header("x-consul-index"));
 }
 
-TEST_F(ApiTest, AgentServicesIsAMapKeyedById) {
+TEST_F(ConsulApiTest, AgentServicesIsAMapKeyedById) {
   ASSERT_EQ(put("/v1/agent/service/register", kRegistratorBody).status, 200u);
   auto services = get_json("/v1/agent/services");
   ASSERT_EQ(keys_of(services), (std::set<std::string>{"host:web5:80"}));
@@ -76,7 +76,7 @@ TEST_F(ApiTest, AgentServicesIsAMapKeyedById) {
   EXPECT_EQ(missing.body, "unknown service ID: nope");
 }
 
-TEST_F(ApiTest, ReRegisterSameIdReplaces) {
+TEST_F(ConsulApiTest, ReRegisterSameIdReplaces) {
   ASSERT_EQ(put("/v1/agent/service/register", kRegistratorBody).status, 200u);
   ASSERT_EQ(put("/v1/agent/service/register",
                 R"({"ID":"host:web5:80","Name":"valami-80","Tags":["v2"],"Port":8080,"Address":"172.17.0.3"})")
@@ -88,7 +88,7 @@ TEST_F(ApiTest, ReRegisterSameIdReplaces) {
   EXPECT_EQ(body[0]["ServiceTags"], json::array({"v2"}));
 }
 
-TEST_F(ApiTest, DeregisterIsPutAndUnknownIdIs404WithConsulText) {
+TEST_F(ConsulApiTest, DeregisterIsPutAndUnknownIdIs404WithConsulText) {
   ASSERT_EQ(put("/v1/agent/service/register", kRegistratorBody).status, 200u);
   auto wrong_method = del("/v1/agent/service/deregister/host:web5:80");
   EXPECT_EQ(wrong_method.status, 405u);
@@ -104,7 +104,7 @@ TEST_F(ApiTest, DeregisterIsPutAndUnknownIdIs404WithConsulText) {
             "Unknown service ID \"host:web5:80\". Ensure that the service ID is passed, not the service name.");
 }
 
-TEST_F(ApiTest, PercentEncodedIdsAreDecoded) {
+TEST_F(ConsulApiTest, PercentEncodedIdsAreDecoded) {
   ASSERT_EQ(put("/v1/agent/service/register", R"({"ID":"host:my web/1:80","Name":"web","Port":80})").status, 200u);
   EXPECT_EQ(get_json("/v1/agent/service/host%3Amy%20web%2F1%3A80")["ID"], "host:my web/1:80");
   EXPECT_EQ(put("/v1/agent/service/deregister/host%3Amy%20web%2F1%3A80").status, 200u);
@@ -112,7 +112,7 @@ TEST_F(ApiTest, PercentEncodedIdsAreDecoded) {
   EXPECT_EQ(put("/v1/agent/service/deregister/bad%zzescape").status, 400u);
 }
 
-TEST_F(ApiTest, ValidationErrorsInConsulOrderAndTextsLeaveCatalogUnchanged) {
+TEST_F(ConsulApiTest, ValidationErrorsInConsulOrderAndTextsLeaveCatalogUnchanged) {
   struct Case {
     std::string body;
     std::string reason;
@@ -161,7 +161,7 @@ TEST_F(ApiTest, ValidationErrorsInConsulOrderAndTextsLeaveCatalogUnchanged) {
   EXPECT_EQ(get("/v1/catalog/services").header("x-consul-index"), index_before);
 }
 
-TEST_F(ApiTest, SnakeCaseAndCheckDefaults) {
+TEST_F(ConsulApiTest, SnakeCaseAndCheckDefaults) {
   ASSERT_EQ(put("/v1/agent/service/register",
                 R"({"id":"api-1","name":"api","port":9000,"enable_tag_override":true,
                     "tagged_addresses":{"lan":{"address":"10.0.0.1","port":9000}},
@@ -181,7 +181,7 @@ TEST_F(ApiTest, SnakeCaseAndCheckDefaults) {
   EXPECT_FALSE(checks.contains("serfHealth"));  // the agent's own checks only
 }
 
-TEST_F(ApiTest, TtlPassMakesInstancePassingAndHealthIncludesSerfHealth) {
+TEST_F(ConsulApiTest, TtlPassMakesInstancePassingAndHealthIncludesSerfHealth) {
   ASSERT_EQ(put("/v1/agent/service/register", R"({"ID":"a","Name":"web","Port":80,"Check":{"TTL":"30s"}})").status, 200u);
   ASSERT_EQ(put("/v1/agent/service/register", R"({"ID":"b","Name":"web","Port":81})").status, 200u);
   auto all = get_json("/v1/health/service/web");
@@ -209,7 +209,7 @@ TEST_F(ApiTest, TtlPassMakesInstancePassingAndHealthIncludesSerfHealth) {
   EXPECT_EQ(get("/v1/health/state/sad").status, 400u);
 }
 
-TEST_F(ApiTest, TagFilterOnCatalogAndHealth) {
+TEST_F(ConsulApiTest, TagFilterOnCatalogAndHealth) {
   ASSERT_EQ(put("/v1/agent/service/register", R"({"ID":"a","Name":"web","Tags":["primary"],"Port":80})").status, 200u);
   ASSERT_EQ(put("/v1/agent/service/register", R"({"ID":"b","Name":"web","Tags":["backup"],"Port":81})").status, 200u);
   auto primary = get_json("/v1/catalog/service/web?tag=primary");
@@ -219,7 +219,7 @@ TEST_F(ApiTest, TagFilterOnCatalogAndHealth) {
   EXPECT_EQ(get_json("/v1/catalog/services")["web"], json::array({"backup", "primary"}));
 }
 
-TEST_F(ApiTest, EmptyResultsAreEmptyListsNeverNull) {
+TEST_F(ConsulApiTest, EmptyResultsAreEmptyListsNeverNull) {
   EXPECT_EQ(get("/v1/catalog/service/nope").body, "[]");
   EXPECT_EQ(get("/v1/health/service/nope").body, "[]");
   EXPECT_EQ(get("/v1/health/checks/nope").body, "[]");
@@ -228,7 +228,7 @@ TEST_F(ApiTest, EmptyResultsAreEmptyListsNeverNull) {
   EXPECT_EQ(get("/v1/catalog/services").body, "{}");
 }
 
-TEST_F(ApiTest, CatalogNodesDatacentersAndStatus) {
+TEST_F(ConsulApiTest, CatalogNodesDatacentersAndStatus) {
   EXPECT_EQ(get_json("/v1/catalog/datacenters"), json::array({"dc1"}));
   auto nodes = get_json("/v1/catalog/nodes");
   ASSERT_EQ(nodes.size(), 1u);
@@ -248,7 +248,7 @@ TEST_F(ApiTest, CatalogNodesDatacentersAndStatus) {
   EXPECT_EQ(other_dc.body, "No path to datacenter");
 }
 
-TEST_F(ApiTest, UnknownEndpointIs404TextAndWrongMethodIs405) {
+TEST_F(ConsulApiTest, UnknownEndpointIs404TextAndWrongMethodIs405) {
   auto res = get("/v1/agent/nonsense");
   EXPECT_EQ(res.status, 404u);
   EXPECT_EQ(res.header("content-type"), "text/plain; charset=utf-8");
@@ -259,7 +259,7 @@ TEST_F(ApiTest, UnknownEndpointIs404TextAndWrongMethodIs405) {
   EXPECT_EQ(method.header("allow"), "PUT");
 }
 
-TEST_F(ApiTest, BlockingQueryReturnsOnChangeWithNewIndex) {
+TEST_F(ConsulApiTest, BlockingQueryReturnsOnChangeWithNewIndex) {
   auto first = get("/v1/catalog/service/valami");
   const std::string index = first.header("x-consul-index");
   ASSERT_FALSE(index.empty());
@@ -280,7 +280,7 @@ TEST_F(ApiTest, BlockingQueryReturnsOnChangeWithNewIndex) {
   EXPECT_EQ(json::parse(res.body).size(), 1u);
 }
 
-TEST_F(ApiTest, BlockingQueryReturnsAfterWaitWithSameIndex) {
+TEST_F(ConsulApiTest, BlockingQueryReturnsAfterWaitWithSameIndex) {
   const std::string index = get("/v1/health/service/web").header("x-consul-index");
   const auto started = std::chrono::steady_clock::now();
   auto res = get("/v1/health/service/web?index=" + index + "&wait=300ms");
@@ -294,7 +294,7 @@ TEST_F(ApiTest, BlockingQueryReturnsAfterWaitWithSameIndex) {
   EXPECT_EQ(get("/v1/health/service/web?index=1&wait=soon").body, "Invalid wait time");
 }
 
-TEST_F(ApiTest, TtlCheckExpiresToCriticalOnItsOwn) {
+TEST_F(ConsulApiTest, TtlCheckExpiresToCriticalOnItsOwn) {
   ASSERT_EQ(put("/v1/agent/service/register", R"({"ID":"t","Name":"ttl","Port":1,"Check":{"TTL":"300ms"}})").status, 200u);
   ASSERT_EQ(put("/v1/agent/check/pass/service:t").status, 200u);
   auto checks = get("/v1/health/checks/ttl");
@@ -306,7 +306,7 @@ TEST_F(ApiTest, TtlCheckExpiresToCriticalOnItsOwn) {
   EXPECT_EQ(body[0]["Output"], "TTL expired");
 }
 
-TEST_F(ApiTest, KvBasics) {
+TEST_F(ConsulApiTest, KvBasics) {
   EXPECT_EQ(get("/v1/kv/app/config").status, 404u);
   auto put_res = put("/v1/kv/app/config?flags=42", "hello");
   EXPECT_EQ(put_res.status, 200u);
@@ -326,7 +326,7 @@ TEST_F(ApiTest, KvBasics) {
   EXPECT_EQ(get("/v1/kv/app/?recurse").status, 404u);
 }
 
-TEST_F(ApiTest, FaultsRequestLogAndLoseState) {
+TEST_F(ConsulApiTest, FaultsRequestLogAndLoseState) {
   fakes::consul::FaultRule rule;
   rule.method = "PUT";
   rule.path_prefix = "/v1/agent/service/register";
@@ -359,7 +359,7 @@ TEST_F(ApiTest, FaultsRequestLogAndLoseState) {
   EXPECT_GE(requests.size(), 4u);
 }
 
-TEST_F(ApiTest, ControlSetsCheckStatus) {
+TEST_F(ConsulApiTest, ControlSetsCheckStatus) {
   ASSERT_EQ(put("/v1/agent/service/register",
                 R"({"ID":"h","Name":"web","Port":80,"Check":{"HTTP":"http://172.17.0.3/","Interval":"10s"}})")
                 .status,
@@ -374,7 +374,7 @@ TEST_F(ApiTest, ControlSetsCheckStatus) {
   EXPECT_EQ(put("/v1/agent/check/pass/service:h").status, 500u);
 }
 
-class AclTest : public ConsulFixture {
+class ConsulAclTest : public ConsulFixture {
  protected:
   void SetUp() override {
     fakes::consul::FakeConsulOptions options;
@@ -383,7 +383,7 @@ class AclTest : public ConsulFixture {
   }
 };
 
-TEST_F(AclTest, WritesNeedTheTokenReadsDoNot) {
+TEST_F(ConsulAclTest, WritesNeedTheTokenReadsDoNot) {
   auto denied = put("/v1/agent/service/register", kRegistratorBody);
   EXPECT_EQ(denied.status, 403u);
   EXPECT_EQ(denied.body,
@@ -401,7 +401,7 @@ TEST_F(AclTest, WritesNeedTheTokenReadsDoNot) {
   EXPECT_EQ(put("/v1/kv/k", "v").status, 403u);
 }
 
-class SmallBodyTest : public ConsulFixture {
+class ConsulBodyLimitTest : public ConsulFixture {
  protected:
   void SetUp() override {
     fakes::consul::FakeConsulOptions options;
@@ -410,7 +410,7 @@ class SmallBodyTest : public ConsulFixture {
   }
 };
 
-TEST_F(SmallBodyTest, OversizedBodyIsADecodeFailureAndChangesNothing) {
+TEST_F(ConsulBodyLimitTest, OversizedBodyIsADecodeFailureAndChangesNothing) {
   std::string body = R"({"Name":"web","Meta":{"k":")" + std::string(4000, 'x') + "\"}}";
   auto res = put("/v1/agent/service/register", body);
   EXPECT_EQ(res.status, 400u);
@@ -418,7 +418,7 @@ TEST_F(SmallBodyTest, OversizedBodyIsADecodeFailureAndChangesNothing) {
   EXPECT_EQ(get_json("/v1/agent/services"), json::object());
 }
 
-class LegacyDeregisterTest : public ConsulFixture {
+class ConsulLegacyDeregisterTest : public ConsulFixture {
  protected:
   void SetUp() override {
     fakes::consul::FakeConsulOptions options;
@@ -427,7 +427,7 @@ class LegacyDeregisterTest : public ConsulFixture {
   }
 };
 
-TEST_F(LegacyDeregisterTest, UnknownIdIs500InOldStyle) {
+TEST_F(ConsulLegacyDeregisterTest, UnknownIdIs500InOldStyle) {
   auto res = put("/v1/agent/service/deregister/x");
   EXPECT_EQ(res.status, 500u);
   EXPECT_EQ(res.body, "Unknown service \"x\"");

@@ -93,7 +93,7 @@ fakes::http::Endpoint endpoint_of(const std::string& host_port) {
                                     static_cast<std::uint16_t>(std::stoi(host_port.substr(colon + 1))));
 }
 
-class BinaryTest : public ::testing::Test {
+class ConsulBinaryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("fake-consul-e2e-" + std::to_string(::getpid()) + "-" +
@@ -130,7 +130,7 @@ class BinaryTest : public ::testing::Test {
   std::unique_ptr<Child> child_;
 };
 
-TEST_F(BinaryTest, RegistersOverHttpAndDigSeesOneARecord) {
+TEST_F(ConsulBinaryTest, RegistersOverHttpAndDigSeesOneARecord) {
   json ready = launch();
   ASSERT_TRUE(ready.contains("http") && ready.contains("dns")) << ready.dump();
   auto http = endpoint_of(ready["http"]);
@@ -169,7 +169,7 @@ TEST_F(BinaryTest, RegistersOverHttpAndDigSeesOneARecord) {
   EXPECT_EQ(child_->wait_exit(10s), 0);
 }
 
-TEST_F(BinaryTest, SigintExitsZeroAndFlagsAreHonoured) {
+TEST_F(ConsulBinaryTest, SigintExitsZeroAndFlagsAreHonoured) {
   json ready = launch({"--node", "agent-7", "--datacenter", "eu1", "--node-address", "127.0.0.9"});
   ASSERT_TRUE(ready.contains("http"));
   auto http = endpoint_of(ready["http"]);
@@ -181,7 +181,7 @@ TEST_F(BinaryTest, SigintExitsZeroAndFlagsAreHonoured) {
   EXPECT_EQ(child_->wait_exit(10s), 0);
 }
 
-TEST_F(BinaryTest, BadFlagExitsTwoNamingIt) {
+TEST_F(ConsulBinaryTest, BadFlagExitsTwoNamingIt) {
   const fs::path err = dir_ / "bad.log";
   child_ = std::make_unique<Child>(std::vector<std::string>{binary_, "--http", "127.0.0.1:0", "--bogus", "1"}, err.string());
   EXPECT_EQ(child_->wait_exit(10s), 2);

@@ -24,7 +24,7 @@ CheckDefinition ttl_check(std::chrono::milliseconds ttl) {
   return def;
 }
 
-class CatalogTest : public ::testing::Test {
+class ConsulCatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {
     catalog.set_change_listener([this] { ++changes; });
@@ -39,7 +39,7 @@ class CatalogTest : public ::testing::Test {
   int changes = 0;
 };
 
-TEST_F(CatalogTest, NewNodeHasPassingSerfHealthCheck) {
+TEST_F(ConsulCatalogTest, NewNodeHasPassingSerfHealthCheck) {
   const Node* node = catalog.find_node("dc1", "NODE1");
   ASSERT_NE(node, nullptr);
   const Check& serf = node->checks.at("serfHealth");
@@ -48,7 +48,7 @@ TEST_F(CatalogTest, NewNodeHasPassingSerfHealthCheck) {
   EXPECT_EQ(changes, 1);
 }
 
-TEST_F(CatalogTest, RegisterBumpsIndexAndSetsRaftIndexes) {
+TEST_F(ConsulCatalogTest, RegisterBumpsIndexAndSetsRaftIndexes) {
   const auto before = catalog.index();
   ASSERT_TRUE(catalog.register_service("dc1", "node1", web("web-1", 80)));
   EXPECT_EQ(catalog.index(), before + 1);
@@ -60,7 +60,7 @@ TEST_F(CatalogTest, RegisterBumpsIndexAndSetsRaftIndexes) {
   EXPECT_EQ(instances[0].service->weights, (Weights{1, 1}));
 }
 
-TEST_F(CatalogTest, ReRegisterReplacesAndKeepsCreateIndex) {
+TEST_F(ConsulCatalogTest, ReRegisterReplacesAndKeepsCreateIndex) {
   catalog.register_service("dc1", "node1", web("web-1", 80));
   const auto created = catalog.index();
   catalog.register_service("dc1", "node1", web("web-1", 8080, {"v2"}));
@@ -71,7 +71,7 @@ TEST_F(CatalogTest, ReRegisterReplacesAndKeepsCreateIndex) {
   EXPECT_EQ(instances[0].service->raft.modify_index, created + 1);
 }
 
-TEST_F(CatalogTest, IdenticalReRegisterIsNotAWrite) {
+TEST_F(ConsulCatalogTest, IdenticalReRegisterIsNotAWrite) {
   catalog.register_service("dc1", "node1", web("web-1", 80));
   const auto index = catalog.index();
   const int seen = changes;
@@ -80,7 +80,7 @@ TEST_F(CatalogTest, IdenticalReRegisterIsNotAWrite) {
   EXPECT_EQ(changes, seen);
 }
 
-TEST_F(CatalogTest, DeregisterRemovesServiceAndChecks) {
+TEST_F(ConsulCatalogTest, DeregisterRemovesServiceAndChecks) {
   auto reg = web("web-1", 80);
   reg.checks.push_back(ttl_check(10s));
   catalog.register_service("dc1", "node1", reg);
@@ -94,7 +94,7 @@ TEST_F(CatalogTest, DeregisterRemovesServiceAndChecks) {
   EXPECT_GT(catalog.service_index("web"), index);
 }
 
-TEST_F(CatalogTest, CheckIdsAndNamesDefaultLikeConsul) {
+TEST_F(ConsulCatalogTest, CheckIdsAndNamesDefaultLikeConsul) {
   auto reg = web("web-1", 80);
   reg.checks.push_back(ttl_check(10s));
   catalog.register_service("dc1", "node1", reg);
@@ -113,7 +113,7 @@ TEST_F(CatalogTest, CheckIdsAndNamesDefaultLikeConsul) {
   EXPECT_EQ(checks[2]->id, "service:web-2:2");
 }
 
-TEST_F(CatalogTest, TagFilterIsCaseInsensitiveAndRequiresAllTags) {
+TEST_F(ConsulCatalogTest, TagFilterIsCaseInsensitiveAndRequiresAllTags) {
   catalog.register_service("dc1", "node1", web("a", 80, {"Primary", "eu"}));
   catalog.register_service("dc1", "node1", web("b", 81, {"secondary"}));
   EXPECT_EQ(catalog.service_instances("dc1", "web", {"primary"}).size(), 1u);
@@ -123,7 +123,7 @@ TEST_F(CatalogTest, TagFilterIsCaseInsensitiveAndRequiresAllTags) {
   EXPECT_EQ(tags.at("web"), (std::vector<std::string>{"Primary", "eu", "secondary"}));
 }
 
-TEST_F(CatalogTest, HealthFollowsWorstCheck) {
+TEST_F(ConsulCatalogTest, HealthFollowsWorstCheck) {
   auto reg = web("web-1", 80);
   reg.checks.push_back(ttl_check(10s));
   catalog.register_service("dc1", "node1", reg);
@@ -138,7 +138,7 @@ TEST_F(CatalogTest, HealthFollowsWorstCheck) {
   EXPECT_EQ(worst_status(checks_of("web-1")), HealthStatus::critical);
 }
 
-TEST_F(CatalogTest, TtlCheckExpiresToCriticalUnlessPassedAgain) {
+TEST_F(ConsulCatalogTest, TtlCheckExpiresToCriticalUnlessPassedAgain) {
   auto reg = web("web-1", 80);
   reg.checks.push_back(ttl_check(10s));
   catalog.register_service("dc1", "node1", reg);
@@ -160,7 +160,7 @@ TEST_F(CatalogTest, TtlCheckExpiresToCriticalUnlessPassedAgain) {
   EXPECT_FALSE(catalog.next_ttl_deadline());
 }
 
-TEST_F(CatalogTest, ReRegisterKeepsCheckStatus) {
+TEST_F(ConsulCatalogTest, ReRegisterKeepsCheckStatus) {
   auto reg = web("web-1", 80);
   reg.checks.push_back(ttl_check(10s));
   catalog.register_service("dc1", "node1", reg);
@@ -170,7 +170,7 @@ TEST_F(CatalogTest, ReRegisterKeepsCheckStatus) {
   EXPECT_EQ(checks_of("web-1")[1]->status, HealthStatus::passing);
 }
 
-TEST_F(CatalogTest, DeregisterAllDropsServicesButKeepsNode) {
+TEST_F(ConsulCatalogTest, DeregisterAllDropsServicesButKeepsNode) {
   catalog.register_service("dc1", "node1", web("a", 80));
   catalog.register_service("dc1", "node1", web("b", 81));
   EXPECT_EQ(catalog.deregister_all_services("dc1", "node1"), 2u);
@@ -179,7 +179,7 @@ TEST_F(CatalogTest, DeregisterAllDropsServicesButKeepsNode) {
   EXPECT_EQ(catalog.deregister_all_services("dc1", "node1"), 0u);
 }
 
-TEST_F(CatalogTest, KvPutGetListDeleteWithCas) {
+TEST_F(ConsulCatalogTest, KvPutGetListDeleteWithCas) {
   auto& kv = catalog.kv();
   EXPECT_TRUE(kv.put("app/a", "1", 0));
   EXPECT_TRUE(kv.put("app/b/c", "2", 7));
@@ -193,7 +193,7 @@ TEST_F(CatalogTest, KvPutGetListDeleteWithCas) {
   EXPECT_EQ(kv.size(), 0u);
 }
 
-TEST_F(CatalogTest, UnknownNodeAndDatacenter) {
+TEST_F(ConsulCatalogTest, UnknownNodeAndDatacenter) {
   EXPECT_FALSE(catalog.register_service("dc1", "ghost", web("a", 80)));
   EXPECT_TRUE(catalog.has_datacenter("DC1"));
   EXPECT_FALSE(catalog.has_datacenter("dc2"));
