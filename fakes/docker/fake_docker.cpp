@@ -44,6 +44,7 @@ void FakeDocker::start() {
   }
   work_.emplace(io_.get_executor());
   thread_ = std::thread([this] { io_.run(); });
+  running_ = true;
 }
 
 void FakeDocker::stop() {
@@ -57,6 +58,7 @@ void FakeDocker::stop() {
     work_.reset();
     // Sessions finish their cancelled operations and the loop runs dry.
     thread_.join();
+    running_ = false;
   } else if (server_) {
     server_->stop();
   }

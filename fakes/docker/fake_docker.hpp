@@ -18,6 +18,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <future>
@@ -90,7 +91,8 @@ class FakeDocker {
   /// Runs f on the io thread and returns its result (rethrowing its exception).
   template <class F>
   auto on_io(F f) const -> decltype(f()) {
-    if (io_.get_executor().running_in_this_thread()) return f();
+    // Inline on the io thread, and when no io thread runs (before start / after stop).
+    if (io_.get_executor().running_in_this_thread() || !running_) return f();
     std::packaged_task<decltype(f())()> task(std::move(f));
     auto result = task.get_future();
     boost::asio::post(io_, [&task] { task(); });
@@ -109,6 +111,7 @@ class FakeDocker {
   std::unique_ptr<fakes::http::Server> server_;
   std::uint16_t tcp_port_ = 0;
   std::thread thread_;
+  std::atomic<bool> running_{false};
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::unique_ptr<boost::asio::steady_timer> restart_timer_;
 };

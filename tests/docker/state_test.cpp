@@ -23,7 +23,7 @@ fd::ImageCatalog test_images() {
                    "Labels": {"maintainer": "img", "tier": "base"}, "Cmd": ["nginx"]}})");
 }
 
-class EngineTest : public ::testing::Test {
+class FakeDockerEngine : public ::testing::Test {
  protected:
   fd::Engine make(std::uint64_t seed = 7) { return fd::Engine({seed, test_images(), clock.clock(), 256}); }
   static fd::CreateSpec web(std::string name = "web") {
@@ -45,7 +45,7 @@ class EngineTest : public ::testing::Test {
   ManualClock clock;
 };
 
-TEST_F(EngineTest, CreateMergesImageConfigAndNamesHostAfterId) {
+TEST_F(FakeDockerEngine, CreateMergesImageConfigAndNamesHostAfterId) {
   auto engine = make();
   const auto& c = engine.create(web());
   ASSERT_EQ(c.id.size(), 64u);
@@ -61,7 +61,7 @@ TEST_F(EngineTest, CreateMergesImageConfigAndNamesHostAfterId) {
   EXPECT_TRUE(c.endpoint.ip.empty());
 }
 
-TEST_F(EngineTest, UnknownImageIsAPulledImageWithEmptyConfig) {
+TEST_F(FakeDockerEngine, UnknownImageIsAPulledImageWithEmptyConfig) {
   auto engine = make();
   fd::CreateSpec spec;
   spec.image = "somewhere/unknown:1.0";
@@ -72,13 +72,13 @@ TEST_F(EngineTest, UnknownImageIsAPulledImageWithEmptyConfig) {
   EXPECT_EQ(c.image_id.rfind("sha256:", 0), 0u);
 }
 
-TEST_F(EngineTest, SameSeedGivesSameIds) {
+TEST_F(FakeDockerEngine, SameSeedGivesSameIds) {
   auto a = make(42), b = make(42), c = make(43);
   EXPECT_EQ(a.create(web()).id, b.create(web()).id);
   EXPECT_NE(a.bridge_network_id(), c.bridge_network_id());
 }
 
-TEST_F(EngineTest, NameConflictIs409WithEngineText) {
+TEST_F(FakeDockerEngine, NameConflictIs409WithEngineText) {
   auto engine = make();
   const auto& first = engine.create(web());
   try {
@@ -93,7 +93,7 @@ TEST_F(EngineTest, NameConflictIs409WithEngineText) {
   EXPECT_EQ(engine.container_count(), 1u);
 }
 
-TEST_F(EngineTest, StartAssignsBridgeIpAndPublishesBothFamilies) {
+TEST_F(FakeDockerEngine, StartAssignsBridgeIpAndPublishesBothFamilies) {
   auto engine = make();
   const auto& c = engine.create(web());
   engine.start("web");
@@ -115,7 +115,7 @@ TEST_F(EngineTest, StartAssignsBridgeIpAndPublishesBothFamilies) {
       fd::DockerError);
 }
 
-TEST_F(EngineTest, IpIsFreedOnStopAndReusedLowestFirst) {
+TEST_F(FakeDockerEngine, IpIsFreedOnStopAndReusedLowestFirst) {
   auto engine = make();
   auto spec_a = web("aa"), spec_b = web("bb"), spec_c = web("cc");
   spec_a.host_config.port_bindings.clear();
@@ -135,7 +135,7 @@ TEST_F(EngineTest, IpIsFreedOnStopAndReusedLowestFirst) {
   EXPECT_EQ(c.endpoint.ip, "172.17.0.2");
 }
 
-TEST_F(EngineTest, PublishAllUsesEphemeralPortsAndConflictsFailStart) {
+TEST_F(FakeDockerEngine, PublishAllUsesEphemeralPortsAndConflictsFailStart) {
   auto engine = make();
   fd::CreateSpec spec;
   spec.name = "all";
@@ -159,7 +159,7 @@ TEST_F(EngineTest, PublishAllUsesEphemeralPortsAndConflictsFailStart) {
   EXPECT_EQ(engine.get("two").state.status, "created");
 }
 
-TEST_F(EngineTest, StopEmitsKillDieStopWithEngineAttributes) {
+TEST_F(FakeDockerEngine, StopEmitsKillDieStopWithEngineAttributes) {
   auto engine = make();
   const auto& c = engine.create(web());
   engine.start(c.id);
@@ -188,7 +188,7 @@ TEST_F(EngineTest, StopEmitsKillDieStopWithEngineAttributes) {
   EXPECT_EQ(c.state.status, "exited");
 }
 
-TEST_F(EngineTest, ProcessIgnoringTermNeedsKill9) {
+TEST_F(FakeDockerEngine, ProcessIgnoringTermNeedsKill9) {
   auto engine = make();
   engine.create(web());
   engine.start("web");
@@ -201,7 +201,7 @@ TEST_F(EngineTest, ProcessIgnoringTermNeedsKill9) {
   EXPECT_EQ(engine.get("web").state.exit_code, 137);
 }
 
-TEST_F(EngineTest, CustomTermExitCodeAndSelfExit) {
+TEST_F(FakeDockerEngine, CustomTermExitCodeAndSelfExit) {
   auto engine = make();
   engine.create(web());
   engine.start("web");
@@ -214,7 +214,7 @@ TEST_F(EngineTest, CustomTermExitCodeAndSelfExit) {
   EXPECT_EQ(actions(engine).back(), "die");
 }
 
-TEST_F(EngineTest, RemoveRunningNeedsForceAndForceKills) {
+TEST_F(FakeDockerEngine, RemoveRunningNeedsForceAndForceKills) {
   auto engine = make();
   engine.create(web());
   engine.start("web");
@@ -238,7 +238,7 @@ TEST_F(EngineTest, RemoveRunningNeedsForceAndForceKills) {
   }
 }
 
-TEST_F(EngineTest, PauseRenameAndHealthEvents) {
+TEST_F(FakeDockerEngine, PauseRenameAndHealthEvents) {
   auto engine = make();
   engine.create(web());
   engine.start("web");
@@ -256,7 +256,7 @@ TEST_F(EngineTest, PauseRenameAndHealthEvents) {
   EXPECT_TRUE(fd::event_matches(history.back(), {{"event", {"health_status"}}}));
 }
 
-TEST_F(EngineTest, ListFiltersInBothForms) {
+TEST_F(FakeDockerEngine, ListFiltersInBothForms) {
   auto engine = make();
   auto a = web("aa"), b = web("bb");
   a.host_config.port_bindings.clear();
@@ -293,7 +293,7 @@ TEST_F(EngineTest, ListFiltersInBothForms) {
   EXPECT_THROW(engine.list({true, -1, fd::parse_filter_args(R"({"status":["sleeping"]})")}), fd::DockerError);
 }
 
-TEST_F(EngineTest, EventFiltersAndTimeWindow) {
+TEST_F(FakeDockerEngine, EventFiltersAndTimeWindow) {
   auto engine = make();
   engine.create(web());
   clock.now += 1'000'000'000;
@@ -309,7 +309,7 @@ TEST_F(EngineTest, EventFiltersAndTimeWindow) {
   EXPECT_EQ(engine.events().between(clock.now, clock.now).size(), 2u);  // network connect + start
 }
 
-TEST_F(EngineTest, ImageCatalogErrorsNameTheProblem) {
+TEST_F(FakeDockerEngine, ImageCatalogErrorsNameTheProblem) {
   try {
     fd::ImageCatalog::from_json(R"({"x": {"ExposedPorts": {"eighty/tcp": {}}}})");
     FAIL();
@@ -320,7 +320,7 @@ TEST_F(EngineTest, ImageCatalogErrorsNameTheProblem) {
   EXPECT_THROW(fd::ImageCatalog::from_json("{"), fd::ImageCatalogError);
 }
 
-TEST(Clock, FormatsAndParsesLikeTheEngine) {
+TEST(FakeDockerClock, FormatsAndParsesLikeTheEngine) {
   EXPECT_EQ(fd::format_rfc3339_nano(1'700'000'000'500'000'000), "2023-11-14T22:13:20.5Z");
   EXPECT_EQ(fd::format_rfc3339_nano(0), "0001-01-01T00:00:00Z");
   std::int64_t ns = 0;
@@ -330,7 +330,7 @@ TEST(Clock, FormatsAndParsesLikeTheEngine) {
   EXPECT_FALSE(fd::parse_unix_seconds("", ns));
 }
 
-TEST(Signals, ParseNamesAndNumbers) {
+TEST(FakeDockerSignals, ParseNamesAndNumbers) {
   EXPECT_EQ(fd::parse_signal("SIGKILL"), 9);
   EXPECT_EQ(fd::parse_signal("term"), 15);
   EXPECT_EQ(fd::parse_signal("1"), 1);
