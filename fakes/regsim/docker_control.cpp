@@ -1,6 +1,12 @@
 #include "regsim/docker_control.hpp"
 
+#include "regsim/interrupt.hpp"
+
 #include "common/url.hpp"
+
+#include <sys/stat.h>
+
+#include <thread>
 
 namespace regsim {
 namespace {
@@ -124,6 +130,52 @@ void DockerControl::exit(const std::string& container, int code) {
   if (!facts) throw DockerError("no container " + container + " to exit");
   const auto target = "/_fake/containers/" + facts->id + "/exit?code=" + std::to_string(code);
   expect_status(call(verb::post, target), {200, 204}, "POST " + target);
+}
+
+void DockerControl::drop_events() {
+  expect_status(call(verb::post, "/_fake/events/drop"), {200, 204}, "POST /_fake/events/drop");
+}
+
+namespace {
+
+// The socket file's identity: a restarted fake-docker removes it and listens on a new one.
+std::optional<std::pair<ino_t, std::int64_t>> socket_identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return std::pair{st.st_ino, static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec};
+}
+
+}  // namespace
+
+void DockerControl::restart_daemon(std::chrono::milliseconds downtime, bool live_restore) {
+  const auto target = "/_fake/restart?downtime_ms=" + std::to_string(downtime.count()) +
+                      (live_restore ? "&live_restore=1" : "");
+  const auto before = socket_identity(endpoint_.path);
+  expect_status(call(verb::post, target), {200, 204}, "POST " + target);
+  // fake-docker answers first and restarts a moment later; wait until the old socket is gone
+  // (or replaced), then until the new daemon answers.
+  const auto went_away_by = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (socket_identity(endpoint_.path) == before) {
+    throw_if_interrupted();
+    if (std::chrono::steady_clock::now() > went_away_by)
+      throw DockerError("fake-docker did not restart within 5s of POST " + target);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const auto back_by = std::chrono::steady_clock::now() + downtime + std::chrono::seconds(10);
+  for (;;) {
+    throw_if_interrupted();
+    if (socket_identity(endpoint_.path)) {
+      try {
+        if (fakes::http::fetch(endpoint_, verb::get, "/_ping", {}, {}, std::chrono::seconds(1)).status == 200) return;
+      } catch (const fakes::http::ClientError&) {
+        // still coming up
+      }
+    }
+    if (std::chrono::steady_clock::now() > back_by)
+      throw DockerError("fake-docker did not come back within " + std::to_string((downtime.count() + 10000) / 1000) +
+                        "s of its restart");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 std::optional<ContainerFacts> DockerControl::inspect(const std::string& container) {

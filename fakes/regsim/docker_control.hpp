@@ -43,6 +43,11 @@ class DockerControl {
   void remove(const std::string& container);
   /// The container's main process exits by itself with `code` (fake-docker control API).
   void exit(const std::string& container, int code);
+  /// fake-docker cuts every /events stream (registrator has to reconnect).
+  void drop_events();
+  /// fake-docker restarts: connections drop, the API is away for `downtime`. Returns once the
+  /// restarted daemon answers /_ping, so the next step talks to the new daemon.
+  void restart_daemon(std::chrono::milliseconds downtime, bool live_restore);
   /// nullopt when fake-docker has no such container.
   std::optional<ContainerFacts> inspect(const std::string& container);
 

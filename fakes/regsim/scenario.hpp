@@ -55,6 +55,17 @@ struct ContainerAction {
   std::string signal;  // kill only; empty = Docker's default (SIGKILL)
 };
 
+/// Something happens to a host's daemons rather than to a container: fake-docker cuts its event
+/// streams or restarts, or registrator is stopped / started / restarted.
+enum class DaemonOp { drop_events, restart_docker, stop_registrator, start_registrator, restart_registrator };
+
+struct DaemonAction {
+  DaemonOp op = DaemonOp::drop_events;
+  std::string host;
+  Duration downtime{0};       // restart_docker: how long the daemon stays away
+  bool live_restore = false;  // restart_docker: containers keep running across the restart
+};
+
 /// A plain pause on the timeline (e.g. "nothing changes for 2s").
 struct PauseAction {
   Duration duration{0};
@@ -111,7 +122,7 @@ struct CheckAction {
 struct Step {
   std::string path;         // "steps[3]", for messages
   std::optional<int> line;  // in the scenario file
-  std::variant<RunAction, ContainerAction, PauseAction, CheckAction> action;
+  std::variant<RunAction, ContainerAction, DaemonAction, PauseAction, CheckAction> action;
 };
 
 struct Scenario {

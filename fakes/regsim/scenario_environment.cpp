@@ -126,9 +126,27 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
     for (const auto& a : spec.args) command += " " + a;
     std::ofstream(host_dir / "registrator.cmd") << "DOCKER_HOST=unix://" << (host_dir / "docker.sock").string() << " "
                                                  << command << "\n";
-    registrators_.push_back(std::make_unique<ChildProcess>(spec));
+    registrators_.push_back({host.name, spec, std::make_unique<ChildProcess>(spec)});
     reporter.progress("registrator (" + host.name + "): " + command);
   }
+}
+
+ScenarioEnvironment::Registrator& ScenarioEnvironment::registrator(const std::string& host) {
+  for (auto& r : registrators_)
+    if (r.host == host) return r;
+  throw LaunchError("no registrator for host " + host);
+}
+
+void ScenarioEnvironment::stop_registrator(const std::string& host) {
+  auto& r = registrator(host);
+  if (r.process) r.process->stop();
+  r.process.reset();
+}
+
+void ScenarioEnvironment::start_registrator(const std::string& host) {
+  auto& r = registrator(host);
+  if (r.process && r.process->running()) throw LaunchError(r.spec.label + " is already running");
+  r.process = std::make_unique<ChildProcess>(r.spec);
 }
 
 ScenarioEnvironment::~ScenarioEnvironment() { stop_all(); }
@@ -138,7 +156,8 @@ std::vector<std::string> ScenarioEnvironment::ended_processes() {
   auto check = [&](ChildProcess& p) {
     if (auto ended = p.exit_description()) out.push_back(p.label() + " " + *ended);
   };
-  for (auto& p : registrators_) check(*p);
+  for (auto& r : registrators_)
+    if (r.process) check(*r.process);
   for (auto& p : fake_dockers_) check(*p);
   if (consul_) check(*consul_);
   return out;
@@ -148,12 +167,13 @@ std::vector<fs::path> ScenarioEnvironment::log_files() const {
   std::vector<fs::path> out;
   if (consul_) out.push_back(consul_->log_file());
   for (const auto& p : fake_dockers_) out.push_back(p->log_file());
-  for (const auto& p : registrators_) out.push_back(p->log_file());
+  for (const auto& r : registrators_) out.push_back(r.spec.log_file);
   return out;
 }
 
 void ScenarioEnvironment::stop_all() {
-  for (auto& p : registrators_) p->stop();
+  for (auto& r : registrators_)
+    if (r.process) r.process->stop();
   for (auto& p : fake_dockers_) p->stop();
   if (consul_) consul_->stop();
 }

@@ -46,7 +46,13 @@ class ScenarioEnvironment {
   const DnsClient& dns() const { return *dns_; }
   DockerControl& docker(const std::string& host) { return dockers_.at(host); }
 
-  /// "registrator (host1) exited with status 1" for each process that has ended on its own.
+  /// Stops (SIGTERM) or starts the host's registrator with its original command line; the log
+  /// continues in the same file. Throws LaunchError when starting fails or it already runs.
+  void stop_registrator(const std::string& host);
+  void start_registrator(const std::string& host);
+
+  /// "registrator (host1) exited with status 1" for each process that has ended on its own
+  /// (a registrator stopped by a step does not count).
   std::vector<std::string> ended_processes();
   std::vector<std::filesystem::path> log_files() const;
   /// Stops registrators, then fake-dockers, then fake-consul. Idempotent.
@@ -55,7 +61,14 @@ class ScenarioEnvironment {
  private:
   std::unique_ptr<ChildProcess> consul_;
   std::vector<std::unique_ptr<ChildProcess>> fake_dockers_;
-  std::vector<std::unique_ptr<ChildProcess>> registrators_;
+  struct Registrator {
+    std::string host;
+    LaunchSpec spec;
+    std::unique_ptr<ChildProcess> process;  // null while stopped by a step
+  };
+  Registrator& registrator(const std::string& host);
+
+  std::vector<Registrator> registrators_;
   fakes::http::Endpoint consul_http_;
   std::unique_ptr<DnsClient> dns_;
   std::map<std::string, DockerControl> dockers_;

@@ -153,18 +153,21 @@ class Parser {
     return name;
   }
 
-  std::variant<RunAction, ContainerAction, PauseAction, CheckAction> parse_step(const json& value,
+  std::variant<RunAction, ContainerAction, DaemonAction, PauseAction, CheckAction> parse_step(const json& value,
                                                                                const std::string& path,
                                                                                const Scenario& s) {
     FieldReader r(value, path);
     r.get("comment");
     const auto action = r.optional_choice(
-        "action", {"run", "start", "stop", "kill", "rm", "exit", "wait", "expect", "wait_for"});
+        "action", {"run", "start", "stop", "kill", "rm", "exit", "drop_events", "restart_docker", "stop_registrator",
+                   "start_registrator", "restart_registrator", "wait", "expect", "wait_for"});
     if (!action) throw ScenarioError(r.path_of("action"), "required string is missing");
-    std::variant<RunAction, ContainerAction, PauseAction, CheckAction> out;
+    std::variant<RunAction, ContainerAction, DaemonAction, PauseAction, CheckAction> out;
     if (*action == "run") out = parse_run(r, s);
     else if (*action == "wait") out = PauseAction{duration_at(required(r, "duration"), r.path_of("duration"))};
     else if (*action == "expect" || *action == "wait_for") out = parse_check(r, s, *action == "wait_for");
+    else if (*action == "drop_events" || *action == "restart_docker" || action->ends_with("_registrator"))
+      out = parse_daemon_op(r, s, *action);
     else out = parse_container_op(r, s, *action);
     r.reject_unknown();
     return out;
@@ -244,6 +247,21 @@ class Parser {
       op.exit_code = *code;
     }
     return op;
+  }
+
+  DaemonAction parse_daemon_op(FieldReader& r, const Scenario& s, const std::string& action) {
+    DaemonAction d;
+    if (action == "drop_events") d.op = DaemonOp::drop_events;
+    else if (action == "restart_docker") d.op = DaemonOp::restart_docker;
+    else if (action == "stop_registrator") d.op = DaemonOp::stop_registrator;
+    else if (action == "start_registrator") d.op = DaemonOp::start_registrator;
+    else d.op = DaemonOp::restart_registrator;
+    d.host = host_of(r, s);
+    if (d.op == DaemonOp::restart_docker) {
+      if (const auto* downtime = r.get("downtime")) d.downtime = duration_at(*downtime, r.path_of("downtime"));
+      d.live_restore = r.optional_bool("live_restore").value_or(false);
+    }
+    return d;
   }
 
   CheckAction parse_check(FieldReader& r, const Scenario& s, bool wait_for) {

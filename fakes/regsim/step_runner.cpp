@@ -23,6 +23,17 @@ const char* op_name(ContainerOp op) {
   return "?";
 }
 
+const char* op_name(DaemonOp op) {
+  switch (op) {
+    case DaemonOp::drop_events: return "drop_events";
+    case DaemonOp::restart_docker: return "restart_docker";
+    case DaemonOp::stop_registrator: return "stop_registrator";
+    case DaemonOp::start_registrator: return "start_registrator";
+    case DaemonOp::restart_registrator: return "restart_registrator";
+  }
+  return "?";
+}
+
 std::string step_name(const Step& step) {
   return step.path + (step.line ? " (line " + std::to_string(*step.line) + ")" : std::string{});
 }
@@ -82,6 +93,9 @@ bool StepRunner::run_step(const Step& step) {
     if (const auto* r = std::get_if<RunAction>(&step.action)) {
       what = "run " + r->host + "/" + r->name;
       run_action(*r);
+    } else if (const auto* d = std::get_if<DaemonAction>(&step.action)) {
+      what = std::string(op_name(d->op)) + " " + d->host;
+      daemon_action(*d);
     } else {
       const auto& a = std::get<ContainerAction>(step.action);
       what = std::string(op_name(a.op)) + " " + a.host + "/" + a.container;
@@ -91,6 +105,8 @@ bool StepRunner::run_step(const Step& step) {
   } catch (const DockerError& e) {
     reporter_.fail(step_name(step) + " " + what, e.what());
   } catch (const TemplateError& e) {
+    reporter_.fail(step_name(step) + " " + what, e.what());
+  } catch (const LaunchError& e) {
     reporter_.fail(step_name(step) + " " + what, e.what());
   }
   return false;
@@ -118,6 +134,20 @@ void StepRunner::container_action(const ContainerAction& a) {
   }
   reporter_.progress(std::string(op_name(a.op)) + " " + a.host + "/" + a.container +
                      (a.op == ContainerOp::exit ? " with code " + std::to_string(a.exit_code) : std::string{}));
+}
+
+void StepRunner::daemon_action(const DaemonAction& d) {
+  switch (d.op) {
+    case DaemonOp::drop_events: env_.docker(d.host).drop_events(); break;
+    case DaemonOp::restart_docker: env_.docker(d.host).restart_daemon(d.downtime, d.live_restore); break;
+    case DaemonOp::stop_registrator: env_.stop_registrator(d.host); break;
+    case DaemonOp::start_registrator: env_.start_registrator(d.host); break;
+    case DaemonOp::restart_registrator:
+      env_.stop_registrator(d.host);
+      env_.start_registrator(d.host);
+      break;
+  }
+  reporter_.progress(std::string(op_name(d.op)) + " " + d.host);
 }
 
 bool StepRunner::check(const CheckAction& check) {

@@ -27,6 +27,7 @@ class StepRunner {
   bool run_step(const Step& step);
   void run_action(const RunAction& run);
   void container_action(const ContainerAction& action);
+  void daemon_action(const DaemonAction& action);
   bool check(const CheckAction& check);
   CheckResult evaluate(const Condition& condition);
   CheckResult evaluate_catalog(const CatalogCondition& c);

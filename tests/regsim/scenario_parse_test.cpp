@@ -83,6 +83,23 @@ TEST(ScenarioParse, ReadsTheWholeModel) {
   EXPECT_EQ(s.steps[1].line, 9);
 }
 
+TEST(ScenarioParse, DaemonActions) {
+  const auto s = load_scenario_text(scenario_with_steps(R"([
+      {"action": "restart_docker", "downtime": "300ms", "live_restore": true},
+      {"action": "drop_events"}, {"action": "stop_registrator"}, {"action": "start_registrator"},
+      {"action": "restart_registrator", "host": "host1"}])"), "d.json");
+  ASSERT_EQ(s.steps.size(), 5u);
+  const auto& restart = std::get<DaemonAction>(s.steps[0].action);
+  EXPECT_EQ(restart.op, DaemonOp::restart_docker);
+  EXPECT_EQ(restart.downtime, std::chrono::milliseconds(300));
+  EXPECT_TRUE(restart.live_restore);
+  EXPECT_EQ(std::get<DaemonAction>(s.steps[4].action).op, DaemonOp::restart_registrator);
+  EXPECT_THAT(load_error(scenario_with_steps(R"([{"action": "drop_events", "downtime": "1s"}])")),
+              HasSubstr("steps[0].downtime: unknown key"));
+  EXPECT_THAT(load_error(scenario_with_steps(R"([{"action": "restart_docker", "live_restore": "yes"}])")),
+              HasSubstr("steps[0].live_restore: expected true or false, got \"yes\""));
+}
+
 TEST(ScenarioParse, NameDefaultsToTheFileStem) {
   EXPECT_EQ(load_scenario_text(R"({"hosts": [{"name": "h"}], "steps": []})", "dir/my-case.json").name, "my-case");
 }

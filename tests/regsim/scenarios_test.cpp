@@ -1,11 +1,16 @@
 // Runs the regsim binary on every shipped scenario, as CI does, and once on a deliberately wrong
 // copy of the seed scenario to show that a mismatch fails loudly with both values.
+#include "regsim/child_process.hpp"
+
 #include "test_paths.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
+
+#include <csignal>
+#include <thread>
 
 #include <array>
 #include <cstdio>
@@ -42,6 +47,29 @@ Run run_command(const std::string& command) {
 
 std::string regsim() { return (bin_dir() / "regsim").string(); }
 
+struct TempDir {
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "regsim-scenario-test-XXXXXX").string();
+    if (::mkdtemp(pattern.data())) path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  fs::path path;
+};
+
+// How many processes have `needle` in their command line (the fakes get paths in the log dir).
+int processes_mentioning(const std::string& needle) {
+  int count = 0;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::ifstream in(e.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(needle) != std::string::npos) ++count;
+  }
+  return count;
+}
+
 class ScenarioRun : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -59,11 +87,26 @@ TEST_F(ScenarioRun, EveryShippedScenarioPasses) {
   for (const auto& file : files) {
     const auto r = run_command(regsim() + " run " + file.string());
     EXPECT_EQ(r.status, 0) << file << "\n" << r.output;
-    EXPECT_THAT(r.output, HasSubstr("PASS  catalog valami:")) << file;
-    EXPECT_THAT(r.output, HasSubstr("PASS  dns A valami.service.dc1.consul:")) << file;
+    EXPECT_THAT(r.output, HasSubstr("PASS  ")) << file;
     EXPECT_THAT(r.output, ::testing::Not(HasSubstr("FAIL  "))) << file << "\n" << r.output;
-    EXPECT_THAT(r.output, ::testing::EndsWith("PASS\n")) << r.output;
+    EXPECT_THAT(r.output, ::testing::EndsWith("0 failed\nPASS\n")) << r.output;
   }
+}
+
+TEST_F(ScenarioRun, SeedSingleHostReproducesTheTranscript) {
+  const auto r = run_command(regsim() + " run " + (source_dir() / "scenarios" / "seed-single-host.json").string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("PASS  catalog valami: 2 entries as expected"));
+  EXPECT_THAT(r.output, ::testing::ContainsRegex(R"(PASS  dns A valami\.service\.dc1\.consul: \[172\.17\.[0-9.]+\], TTL 0)"));
+  EXPECT_THAT(r.output, HasSubstr("PASS  catalog valami: no entries, as expected"));
+}
+
+TEST_F(ScenarioRun, SeedMultiHostAnswersBothExternalAddresses) {
+  const auto r = run_command(regsim() + " run " + (source_dir() / "scenarios" / "seed-multi-host.json").string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("PASS  dns A valami.service.dc1.consul: [10.186.150.172], as expected"));
+  EXPECT_THAT(r.output,
+              HasSubstr("PASS  dns A valami.service.dc1.consul: [10.186.150.172, 10.186.150.173], as expected"));
 }
 
 TEST_F(ScenarioRun, WrongExpectedPortFailsNamingServicePortAndBothValues) {
@@ -96,6 +139,64 @@ TEST_F(ScenarioRun, WrongExpectedPortFailsNamingServicePortAndBothValues) {
     EXPECT_TRUE(fs::exists(fs::path(where[1].str()) / "host1" / "registrator.log"));
     fs::remove_all(where[1].str());
   }
+}
+
+// A registrator that dies at once: the checks fail, and the output says why and where the logs are.
+TEST_F(ScenarioRun, DeadRegistratorIsReportedWithItsExitStatus) {
+  TempDir dir;
+  const auto fake = dir.path / "broken-registrator";
+  std::ofstream(fake) << "#!/bin/sh\necho 'broken on purpose' >&2\nexit 7\n";
+  fs::permissions(fake, fs::perms::owner_all);
+  const auto scenario = dir.path / "short.json";
+  std::ofstream(scenario) << R"({"hosts": [{"name": "host1"}], "steps": [
+      {"action": "run", "name": "web5", "image": "test", "env": {"SERVICE_NAME": "valami"}, "publish": ["7679:80"]},
+      {"action": "expect", "catalog": "valami", "within": "500ms", "entries": [{"ServicePort": 7679}]}],
+      "images": {"test": {"ExposedPorts": {"80/tcp": {}}}}})";
+  const auto r = run_command("TMPDIR=" + dir.path.string() + " " + regsim() + " run " + scenario.string() +
+                             " --registrator " + fake.string());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAIL  catalog valami within 500ms: expected 1 entry, got 0: missing entry "
+                                  "{ServicePort=7679} [registrator (host1) exited with status 7]"))
+      << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAIL  processes: registrator (host1) exited with status 7 during the scenario"));
+  std::smatch where;
+  ASSERT_TRUE(std::regex_search(r.output, where, std::regex(R"(logs: (\S+))"))) << r.output;
+  std::ifstream log(fs::path(where[1].str()) / "host1" / "registrator.log");
+  std::string line;
+  std::getline(log, line);
+  EXPECT_EQ(line, "broken on purpose");
+}
+
+// Ctrl-C in the middle of a scenario: regsim stops, says so, exits 130 and leaves no process behind.
+TEST_F(ScenarioRun, InterruptStopsEveryChildProcess) {
+  TempDir dir;
+  const auto scenario = dir.path / "long.json";
+  std::ofstream(scenario) << R"({"hosts": [{"name": "host1"}, {"name": "host2"}], "steps": [
+      {"action": "wait", "duration": "2m"}]})";
+  const auto output = dir.path / "out.txt";
+  regsim::LaunchSpec spec{regsim(), {"run", scenario.string()}, {{"TMPDIR", dir.path.string()}}, output, "regsim"};
+  regsim::ChildProcess child(spec);
+  // Ready when both registrators have been started (their command files are written just before).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto started = [&] {
+    int found = 0;
+    for (const auto& e : fs::recursive_directory_iterator(dir.path))
+      if (e.path().filename() == "registrator.cmd") ++found;
+    return found == 2;
+  };
+  while (!started() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(started()) << "regsim did not start the registrators";
+  ASSERT_EQ(::kill(child.pid(), SIGINT), 0);
+  const auto stop_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (child.running() && std::chrono::steady_clock::now() < stop_deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(child.exit_description(), "exited with status 130");
+  std::ifstream in(output);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_THAT(text.str(), HasSubstr("interrupted"));
+  EXPECT_EQ(processes_mentioning(dir.path.string()), 0) << "every fake and registrator was stopped";
 }
 
 }  // namespace
