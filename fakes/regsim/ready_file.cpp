@@ -7,6 +7,14 @@
 #include <thread>
 
 namespace regsim {
+namespace {
+
+std::string without_trailing_newline(std::string text) {
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+}  // namespace
 
 nlohmann::json wait_for_ready_file(const std::filesystem::path& file, ChildProcess& process,
                                    std::chrono::milliseconds timeout) {
@@ -22,11 +30,11 @@ nlohmann::json wait_for_ready_file(const std::filesystem::path& file, ChildProce
     }
     if (auto ended = process.exit_description())
       throw LaunchError(process.label() + " " + *ended + " before it was ready; log " +
-                        process.log_file().string() + ":\n" + process.log_tail());
+                        process.log_file().string() + ":\n" + without_trailing_newline(process.log_tail()));
     if (std::chrono::steady_clock::now() >= deadline)
       throw LaunchError(process.label() + " did not write " + file.string() + " within " +
                         std::to_string(timeout.count()) + "ms; log " + process.log_file().string() + ":\n" +
-                        process.log_tail());
+                        without_trailing_newline(process.log_tail()));
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
