@@ -149,6 +149,20 @@ void update_check_from_body(ApiCall& call, const std::string& id) {
   update_check(call, id, *status, std::move(output));
 }
 
+// PUT /v1/agent/service/maintenance/<id>?enable=true|false&reason=...
+void service_maintenance(ApiCall& call, const std::string& id) {
+  if (!call.target().has("enable")) return call.fail(Status::bad_request, "Missing value for enable");
+  const std::string enable_text = call.target().get("enable");
+  if (enable_text != "true" && enable_text != "false")
+    return call.fail(Status::bad_request, "Invalid value for enable: \"" + enable_text + "\"");
+  const Node* node = local_node(call);
+  if (!node || !node->services.count(id)) return call.fail(Status::not_found, "Unknown service ID \"" + id + "\"");
+  if (!call.authorize_write("service:write", node->services.at(id).name)) return;
+  call.catalog().set_service_maintenance(call.config().datacenter, call.config().node_name, id, enable_text == "true",
+                                         call.target().get("reason"));
+  call.reply(empty_ok());
+}
+
 }  // namespace
 
 bool route_agent(ApiCall& call) {
@@ -174,9 +188,13 @@ bool route_agent(ApiCall& call) {
     if (call.require_method({verb::get})) list_checks(call);
     return true;
   }
+  if (auto id = call.rest_after("/v1/agent/service/maintenance/")) {
+    if (call.require_method({verb::put})) service_maintenance(call, *id);
+    return true;
+  }
   // Service IDs may contain '/' once decoded (Consul strips the prefix from the decoded path);
   // register and deregister/ were routed above.
-  if (auto id = call.rest_after("/v1/agent/service/"); id && !id->empty() && !id->starts_with("maintenance/")) {
+  if (auto id = call.rest_after("/v1/agent/service/"); id && !id->empty()) {
     if (call.require_method({verb::get})) get_service(call, *id);
     return true;
   }

@@ -265,6 +265,38 @@ bool Catalog::set_check_status(const std::string& datacenter, const std::string&
   return true;
 }
 
+bool Catalog::set_service_maintenance(const std::string& datacenter, const std::string& node_name,
+                                      const std::string& service_id, bool enable, const std::string& reason) {
+  Node* node = mutable_node(datacenter, node_name);
+  if (!node) return false;
+  auto service = node->services.find(service_id);
+  if (service == node->services.end()) return false;
+  const std::string check_id = "_service_maintenance:" + service_id;
+  const bool present = node->checks.count(check_id) != 0;
+  if (enable == present) return true;
+  const std::uint64_t index = index_ + 1;
+  if (enable) {
+    Check c;
+    c.id = check_id;
+    c.name = "Service Maintenance Mode";
+    c.status = HealthStatus::critical;
+    c.notes = reason.empty() ? "Maintenance mode is enabled for this service, but no reason was provided. This is a "
+                               "default message."
+                             : reason;
+    c.service_id = service_id;
+    c.service_name = service->second.name;
+    c.service_tags = service->second.tags;
+    c.type = "maintenance";
+    c.raft = {index, index};
+    node->checks.emplace(check_id, std::move(c));
+  } else {
+    node->checks.erase(check_id);
+  }
+  touch_service(service->second.name, index);
+  commit();
+  return true;
+}
+
 std::size_t Catalog::expire_ttl_checks() {
   const auto now = clock_.now();
   std::size_t changed = 0;

@@ -58,6 +58,10 @@ class Catalog final : public IndexSource {
   /// Control API: sets any check's status (how non-TTL checks change in the fake).
   bool set_check_status(const std::string& datacenter, const std::string& node, const std::string& check_id,
                         HealthStatus status, const std::string& output);
+  /// Service maintenance mode: adds (or removes) the critical "_service_maintenance:<id>"
+  /// check Consul uses, which hides the instance from DNS and ?passing. False for unknown IDs.
+  bool set_service_maintenance(const std::string& datacenter, const std::string& node, const std::string& service_id,
+                               bool enable, const std::string& reason);
   /// Turns TTL checks whose deadline passed critical; returns how many changed.
   std::size_t expire_ttl_checks();
   std::optional<Clock::time_point> next_ttl_deadline() const;

@@ -15,6 +15,8 @@ std::vector<fakes::dns::ServiceInstance> CatalogDirectory::service_instances(std
     inst.tags = ref.service->tags;
     inst.critical = worst == HealthStatus::critical;
     inst.warning = worst == HealthStatus::warning;
+    inst.maintenance = ref.node->checks.count("_service_maintenance:" + ref.service->id) != 0 ||
+                       ref.node->checks.count("_node_maintenance") != 0;
     inst.weight_passing = ref.service->weights.passing;
     inst.weight_warning = ref.service->weights.warning;
     out.push_back(std::move(inst));

@@ -209,6 +209,21 @@ TEST_F(ConsulApiTest, TtlPassMakesInstancePassingAndHealthIncludesSerfHealth) {
   EXPECT_EQ(get("/v1/health/state/sad").status, 400u);
 }
 
+TEST_F(ConsulApiTest, MaintenanceModeAddsCriticalCheckAndHidesFromPassing) {
+  ASSERT_EQ(put("/v1/agent/service/register", R"({"ID":"m","Name":"web","Port":80})").status, 200u);
+  EXPECT_EQ(get_json("/v1/health/service/web?passing").size(), 1u);
+  EXPECT_EQ(put("/v1/agent/service/maintenance/m").body, "Missing value for enable");
+  EXPECT_EQ(put("/v1/agent/service/maintenance/m?enable=yes").body, "Invalid value for enable: \"yes\"");
+  EXPECT_EQ(put("/v1/agent/service/maintenance/ghost?enable=true").status, 404u);
+  ASSERT_EQ(put("/v1/agent/service/maintenance/m?enable=true&reason=deploy").status, 200u);
+  auto check = get_json("/v1/agent/checks")["_service_maintenance:m"];
+  EXPECT_EQ(check["Status"], "critical");
+  EXPECT_EQ(check["Notes"], "deploy");
+  EXPECT_EQ(get_json("/v1/health/service/web?passing"), json::array());
+  ASSERT_EQ(put("/v1/agent/service/maintenance/m?enable=false").status, 200u);
+  EXPECT_EQ(get_json("/v1/health/service/web?passing").size(), 1u);
+}
+
 TEST_F(ConsulApiTest, TagFilterOnCatalogAndHealth) {
   ASSERT_EQ(put("/v1/agent/service/register", R"({"ID":"a","Name":"web","Tags":["primary"],"Port":80})").status, 200u);
   ASSERT_EQ(put("/v1/agent/service/register", R"({"ID":"b","Name":"web","Tags":["backup"],"Port":81})").status, 200u);
