@@ -5,16 +5,25 @@
 
 namespace regsim {
 
+std::optional<ContainerFacts> RuntimeFacts::observe(const std::string& host, const std::string& container) const {
+  auto facts = docker_(host).inspect(container);
+  if (!facts) return std::nullopt;
+  const std::string key = host + "/" + container;
+  // A stopped container has no IP any more; the last one seen is what expectations mean.
+  if (facts->ip.empty())
+    if (auto it = last_seen_.find(key); it != last_seen_.end()) facts->ip = it->second.ip;
+  return last_seen_[key] = *facts;
+}
+
 ContainerFacts RuntimeFacts::container(const TemplateRef& ref) const {
-  const std::string key = ref.host + "/" + ref.container;
   std::optional<ContainerFacts> facts;
   try {
-    facts = docker_(ref.host).inspect(ref.container);
+    facts = observe(ref.host, ref.container);
   } catch (const DockerError& e) {
     throw TemplateError(ref.text + ": " + e.what());
   }
-  if (facts) return last_seen_[key] = *facts;
-  if (auto it = last_seen_.find(key); it != last_seen_.end()) return it->second;
+  if (facts) return *facts;
+  if (auto it = last_seen_.find(ref.host + "/" + ref.container); it != last_seen_.end()) return it->second;
   throw TemplateError(ref.text + ": fake-docker on " + ref.host + " has no container " + ref.container);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Answers template references ("{{ip host1/web5}}") from the running fakes. A container that
-// has been removed keeps the facts last seen, so "expect its address is gone" stays writable.
+// has been stopped keeps the IP last seen, and one that has been removed keeps all facts last
+// seen, so expectations written after `stop` or `rm` can still name them.
 
 #include "regsim/docker_control.hpp"
 #include "regsim/scenario.hpp"
@@ -20,6 +21,9 @@ class RuntimeFacts : public FactSource {
   RuntimeFacts(const Scenario& scenario, DockerFor docker) : scenario_(scenario), docker_(std::move(docker)) {}
 
   std::string resolve(const TemplateRef& ref) const override;
+  /// Inspects the container now and remembers what it saw (before a stop or rm takes it away).
+  /// Returns nullopt when fake-docker has no such container.
+  std::optional<ContainerFacts> observe(const std::string& host, const std::string& container) const;
 
  private:
   ContainerFacts container(const TemplateRef& ref) const;

@@ -118,13 +118,14 @@ void StepRunner::run_action(const RunAction& run) {
   for (auto& [k, v] : expanded.labels) v = expand_text(v, facts_);
   auto& docker = env_.docker(run.host);
   const auto id = docker.run(expanded);
-  const auto facts = docker.inspect(id);
+  const auto facts = facts_.observe(run.host, run.name);
   reporter_.progress("run " + run.host + "/" + run.name + ": id " + id.substr(0, 12) +
                      (facts && !facts->ip.empty() ? ", ip " + facts->ip : std::string{}));
 }
 
 void StepRunner::container_action(const ContainerAction& a) {
   auto& docker = env_.docker(a.host);
+  if (a.op != ContainerOp::start) facts_.observe(a.host, a.container);  // remember its IP before it goes
   switch (a.op) {
     case ContainerOp::start: docker.start(a.container); break;
     case ContainerOp::stop: docker.stop(a.container); break;
