@@ -73,8 +73,9 @@ int processes_mentioning(const std::string& needle) {
 class ScenarioRun : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* program : {"regsim", "fake-docker", "fake-consul", "registrator"})
-      if (!fs::exists(bin_dir() / program)) GTEST_SKIP() << program << " is not built in " << bin_dir();
+    // A missing program is a broken build, not a reason to skip.
+    for (const char* program : {"regsim", "fake-docker", "fake-consul", "registrator", "registrator-broken"})
+      ASSERT_TRUE(fs::exists(bin_dir() / program)) << program << " is not built in " << bin_dir();
   }
 };
 
@@ -139,6 +140,36 @@ TEST_F(ScenarioRun, WrongExpectedPortFailsNamingServicePortAndBothValues) {
     EXPECT_TRUE(fs::exists(fs::path(where[1].str()) / "host1" / "registrator.log"));
     fs::remove_all(where[1].str());
   }
+}
+
+// Every shipped scenario must catch a registrator that registers wrong ports: registrator-broken
+// (tests/support) registers each service on port + 1. The failure names the field and both values.
+TEST_F(ScenarioRun, EveryShippedScenarioFailsWithABrokenRegistrator) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(source_dir() / "scenarios"))
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  ASSERT_GE(files.size(), 2u);
+  for (const auto& file : files) {
+    const auto r =
+        run_command(regsim() + " run " + file.string() + " --registrator " + (bin_dir() / "registrator-broken").string());
+    EXPECT_EQ(r.status, 1) << file << "\n" << r.output;
+    EXPECT_THAT(r.output, ::testing::ContainsRegex(R"(FAIL  catalog \S+ within \S+: entry ServiceID=\S+: ServicePort expected ([0-9]+), got [0-9]+)"))
+        << file << "\n" << r.output;
+    EXPECT_THAT(r.output, ::testing::EndsWith("FAIL\n")) << r.output;
+    std::smatch where;
+    if (std::regex_search(r.output, where, std::regex(R"(logs: (\S+))"))) fs::remove_all(where[1].str());
+  }
+}
+
+TEST_F(ScenarioRun, SeedSingleHostNamesTheWrongPortsOfABrokenRegistrator) {
+  const auto r = run_command(regsim() + " run " + (source_dir() / "scenarios" / "seed-single-host.json").string() +
+                             " --registrator " + (bin_dir() / "registrator-broken").string());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAIL  catalog valami within 5s: entry ServiceID=host1:web5:80: ServicePort expected "
+                                  "80, got 81; entry ServiceID=host1:web5:443: ServicePort expected 443, got 444"))
+      << r.output;
+  std::smatch where;
+  if (std::regex_search(r.output, where, std::regex(R"(logs: (\S+))"))) fs::remove_all(where[1].str());
 }
 
 // A registrator that dies at once: the checks fail, and the output says why and where the logs are.
