@@ -8,6 +8,7 @@
 #include <string>
 #include <variant>
 
+#include "registrator/tags_template.hpp"
 #include "registrator/version.hpp"
 
 namespace registrator {
@@ -311,6 +312,15 @@ FlagsOutcome parse_flags(const std::vector<std::string>& args, std::string_view 
   if (c.retry_interval_ms <= 0) return fatal("-retry-interval must be greater than 0");
   if (c.deregister != "always" && c.deregister != "on-success") {
     return fatal("-deregister must be \"always\" or \"on-success\"");
+  }
+  if (!c.force_tags.empty()) {
+    // Upstream parses -tags as a Go template for every container and log.Fatal's on errors;
+    // parsing it once here turns a bad template into a start-up error.
+    try {
+      TagsTemplate::parse(c.force_tags);
+    } catch (const TemplateError& e) {
+      return fatal(c.force_tags + " template parsing failed with error: " + e.what());
+    }
   }
   FlagsOutcome o;
   o.config = std::move(c);

@@ -5,6 +5,8 @@
 #include <stdexcept>
 
 #include "registrator/consul.hpp"
+#include "registrator/consulkv.hpp"
+#include "registrator/etcd_backend.hpp"
 
 namespace registrator {
 namespace {
@@ -120,6 +122,32 @@ RegistryBackendPtr make_registry(const std::string& uri) {
     std::string path = uri.substr(uri.find("://") == std::string::npos ? uri.size() : uri.find("://") + 3);
     if (path.empty()) throw std::invalid_argument("bad adapter uri: " + uri);
     return std::make_unique<ConsulBackend>(http::Endpoint::unix_socket(path), token);
+  }
+  if (u.scheme == "consulkv") {
+    std::string addr = u.host;
+    if (addr.empty()) addr = env("CONSUL_HTTP_ADDR");
+    if (addr.empty()) addr = "127.0.0.1:8500";
+    return std::make_unique<ConsulKvBackend>(endpoint_from_address(addr), u.path, token);
+  }
+  if (u.scheme == "consulkv-unix") {
+    // Upstream splits the path at its first ':' into socket path and key prefix.
+    auto colon = u.path.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      throw std::invalid_argument("consulkv-unix: expected consulkv-unix:///path/to/socket:/prefix, got " + uri);
+    }
+    return std::make_unique<ConsulKvBackend>(http::Endpoint::unix_socket(u.path.substr(0, colon)),
+                                             u.path.substr(colon + 1), token);
+  }
+  if (u.scheme == "etcd") {
+    std::string addr = u.host.empty() ? "127.0.0.1:2379" : u.host;
+    return std::make_unique<EtcdBackend>(EtcdClient(endpoint_from_address(addr)), etcd_layout(u.path));
+  }
+  if (u.scheme == "skydns2") {
+    if (u.path.size() < 2) {
+      throw std::invalid_argument("skydns2: dns domain required e.g.: skydns2://<host>/<domain>");
+    }
+    std::string addr = u.host.empty() ? "127.0.0.1:2379" : u.host;
+    return std::make_unique<EtcdBackend>(EtcdClient(endpoint_from_address(addr)), skydns2_layout(u.path.substr(1)));
   }
   if (u.scheme == "consul-tls") {
     throw std::invalid_argument("consul-tls adapter is not supported by this build: " + uri);

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "registrator/log.hpp"
+#include "registrator/tags_template.hpp"
 
 namespace registrator {
 namespace {
@@ -234,6 +235,17 @@ BuildResult build_services(const json& container, const BuildContext& ctx) {
     return result;
   }
 
+  // -tags is a Go template over the container (upstream renders it once per port, same result).
+  // Upstream log.Fatal's on an execution error; we note it and register without the -tags tags.
+  std::string forced_tags;
+  if (!cfg.force_tags.empty()) {
+    try {
+      forced_tags = TagsTemplate::parse(cfg.force_tags).render(container);
+    } catch (const TemplateError& e) {
+      result.notes.push_back(cfg.force_tags + " template execution failed for " + short_id + " with error: " + e.what());
+    }
+  }
+
   std::vector<PortInfo> service_ports;
   for (auto& [key, p] : ports) {
     if (!cfg.internal && p.origin.host_port.empty()) {
@@ -315,7 +327,7 @@ BuildResult build_services(const json& container, const BuildContext& ctx) {
       }
     }
 
-    std::vector<std::string> tag_parts = {map_default(md.values, "tags", ""), cfg.force_tags};
+    std::vector<std::string> tag_parts = {map_default(md.values, "tags", ""), forced_tags};
     if (port.port_type == "udp") {
       tag_parts.push_back("udp");
       s.id += ":udp";

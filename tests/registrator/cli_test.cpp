@@ -62,10 +62,17 @@ TEST(RegistratorCli, ValidationErrorsExitOne) {
   EXPECT_NE(r.err.find("-ttl and -ttl-refresh must be specified together or not at all"), std::string::npos);
 }
 
-TEST(RegistratorCli, BadRegistryUriExitsOne) {
-  auto r = run("etcd://127.0.0.1:1", "DOCKER_HOST=unix:///nonexistent.sock");
+TEST(RegistratorCli, BadTagsTemplateExitsOneNamingTheProblem) {
+  auto r = run("-tags '{{printf \"%s\" .ID}}' consul://127.0.0.1:1", "DOCKER_HOST=unix:///nonexistent.sock");
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("unrecognized adapter: etcd://127.0.0.1:1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("template parsing failed with error"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\"printf\" is not supported"), std::string::npos) << r.err;
+}
+
+TEST(RegistratorCli, BadRegistryUriExitsOne) {
+  auto r = run("nosuch://127.0.0.1:1", "DOCKER_HOST=unix:///nonexistent.sock");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("unrecognized adapter: nosuch://127.0.0.1:1"), std::string::npos) << r.err;
   auto b = run("consul://h:p", "DOCKER_HOST=unix:///nonexistent.sock");
   EXPECT_EQ(b.code, 1);
   EXPECT_NE(b.err.find("bad adapter uri: consul://h:p"), std::string::npos) << b.err;

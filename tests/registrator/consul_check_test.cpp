@@ -120,7 +120,7 @@ TEST(RegistratorRegistryUri, ErrorsLikeUpstream) {
       return std::string(e.what());
     }
   };
-  EXPECT_EQ(message("etcd://127.0.0.1:2379/x"), "unrecognized adapter: etcd://127.0.0.1:2379/x");
+  EXPECT_EQ(message("nosuch://127.0.0.1:2379/x"), "unrecognized adapter: nosuch://127.0.0.1:2379/x");
   EXPECT_EQ(message("foo"), "unrecognized adapter: foo");
   EXPECT_EQ(message(""), "unrecognized adapter: ");
   EXPECT_EQ(message("consul://host:port"), "bad adapter uri: consul://host:port");

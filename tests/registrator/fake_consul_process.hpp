@@ -1,0 +1,52 @@
+#pragma once
+// The real fake-consul binary from REG_BIN_DIR on 127.0.0.1:0 (and a unix socket), ready-file driven.
+#include <cstdlib>
+#include <memory>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "child_process.hpp"
+#include "registrator/http_client.hpp"
+
+namespace regtest {
+
+class FakeConsulProcess {
+ public:
+  FakeConsulProcess() : dir_("fake-consul-kv") {
+    const char* bin = std::getenv("REG_BIN_DIR");
+    const std::string binary = std::string(bin ? bin : "") + "/fake-consul";
+    if (!std::filesystem::exists(binary)) throw std::runtime_error(binary + " not found (is REG_BIN_DIR set?)");
+    socket_ = (dir_.path() / "consul.sock").string();
+    const auto ready = dir_.path() / "ready.json";
+    child_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{binary, "--http", "127.0.0.1:0", "--http-unix", socket_, "--ready-file",
+                                 ready.string()},
+        (dir_.path() / "log.txt").string());
+    if (!eventually([&] { return std::filesystem::exists(ready) || !child_->running(); }, std::chrono::seconds(20)) ||
+        !std::filesystem::exists(ready)) {
+      throw std::runtime_error("fake-consul did not become ready: " + read_text(dir_.path() / "log.txt"));
+    }
+    http_ = nlohmann::json::parse(read_text(ready)).at("http").get<std::string>();
+  }
+  /// "127.0.0.1:PORT"
+  const std::string& http_address() const { return http_; }
+  const std::string& socket_path() const { return socket_; }
+  registrator::http::Endpoint endpoint() const {
+    auto colon = http_.rfind(':');
+    return registrator::http::Endpoint::tcp(http_.substr(0, colon), http_.substr(colon + 1));
+  }
+  registrator::http::Response get(const std::string& target) const {
+    registrator::http::Request req;
+    req.target = target;
+    return registrator::http::send(endpoint(), req, std::chrono::seconds(5));
+  }
+
+ private:
+  TempDir dir_;
+  std::string socket_;
+  std::string http_;
+  std::unique_ptr<ChildProcess> child_;
+};
+
+}  // namespace regtest
