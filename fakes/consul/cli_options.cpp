@@ -1,16 +1,21 @@
 #include "cli_options.hpp"
 
+#include "go_duration.hpp"
+
+#include "fakes/dns/dns_name.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 namespace fakes::consul {
 
 std::string cli_usage() {
   return "usage: fake-consul --http ADDR:PORT [--dns ADDR:PORT] [--node NAME] [--node-address IP]\n"
          "                   [--datacenter NAME] [--acl-master-token TOKEN] [--ready-file PATH]\n"
-         "                   [--http-unix PATH] [--unknown-deregister 404|500|200]\n"
+         "                   [--http-unix PATH] [--unknown-deregister 404|500|200] [--dns-... see below]\n"
          "  --http ADDR:PORT          Consul HTTP API listener (port 0 = any free port)\n"
          "  --dns ADDR:PORT           Consul DNS listener, UDP and TCP (off when absent)\n"
          "  --node NAME               agent node name (default node1)\n"
@@ -20,8 +25,98 @@ std::string cli_usage() {
          "  --ready-file PATH         once listening, write {\"http\":\"ADDR:PORT\",\"dns\":\"ADDR:PORT\"} here\n"
          "  --http-unix PATH          also serve the HTTP API on a unix socket\n"
          "  --unknown-deregister C    answer for deregistering an unknown ID: 404 (current Consul),\n"
-         "                            500 (old agents) or 200 (as the docs say); default 404\n";
+         "                            500 (old agents) or 200 (as the docs say); default 404\n"
+         "DNS (Consul's dns_config; durations in Go syntax, e.g. 30s, 1m):\n"
+         "  --dns-domain NAME         served domain (default consul)\n"
+         "  --dns-alt-domain NAME     second domain answered like the first (alt_domain)\n"
+         "  --dns-node-ttl DUR        TTL of node and addr lookups (default 0s)\n"
+         "  --dns-service-ttl NAME=DUR  service TTL; NAME exact, prefix* or *; repeatable\n"
+         "  --dns-udp-answer-limit N  answers in a non-EDNS UDP reply, 1..8 effective (default 3)\n"
+         "  --dns-a-record-limit N    A/AAAA answers per service lookup, 0 = all (default 0)\n"
+         "  --dns-only-passing        hide instances with warning checks too\n"
+         "  --dns-enable-truncate     set TC when a UDP answer was trimmed\n"
+         "  --dns-recursion-available true|false  RA flag (default true, as the users' transcript;\n"
+         "                            a Consul agent without recursors answers false)\n"
+         "  --dns-soa-min-ttl DUR     SOA minimum and the SOA record's TTL (default 0s)\n"
+         "  --dns-seed N              seed for answer shuffling (default random)\n";
 }
+
+namespace {
+
+std::optional<std::uint64_t> parse_unsigned(const std::string& text) {
+  std::uint64_t value = 0;
+  auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || err != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+/// Whole seconds of a non-negative Go duration that fits a DNS TTL.
+std::optional<std::uint32_t> parse_ttl(const std::string& text) {
+  const auto d = parse_go_duration(text);
+  if (!d || d->count() < 0) return std::nullopt;
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*d).count();
+  if (seconds > std::numeric_limits<std::int32_t>::max()) return std::nullopt;  // RFC 2181 8
+  return static_cast<std::uint32_t>(seconds);
+}
+
+bool valid_domain(const std::string& text) {
+  try {
+    return !fakes::dns::DnsName::from_text(text).is_root();
+  } catch (const std::invalid_argument&) {
+    return false;
+  }
+}
+
+std::string bad(const std::string& flag, const std::string& value, const std::string& want) {
+  return "bad value for " + flag + ": \"" + value + "\" (" + want + ")";
+}
+
+/// Boolean DNS flags: present = true, or an explicit --flag=true|false.
+constexpr const char* kDnsSwitches[] = {"--dns-only-passing", "--dns-enable-truncate"};
+
+/// Applies one --dns-* flag; returns the error, if any.
+std::optional<std::string> apply_dns_flag(const std::string& flag, const std::string& value,
+                                          fakes::dns::DnsConfig& dns) {
+  if (flag == "--dns-domain" || flag == "--dns-alt-domain") {
+    if (!valid_domain(value)) return bad(flag, value, "want a domain name such as consul");
+    (flag == "--dns-domain" ? dns.domain : dns.alt_domain) = value;
+  } else if (flag == "--dns-node-ttl" || flag == "--dns-soa-min-ttl") {
+    const auto ttl = parse_ttl(value);
+    if (!ttl) return bad(flag, value, "want a non-negative duration such as 30s");
+    (flag == "--dns-node-ttl" ? dns.node_ttl : dns.soa_min_ttl) = *ttl;
+  } else if (flag == "--dns-service-ttl") {
+    const auto eq = value.find('=');
+    if (eq == std::string::npos || eq == 0) return bad(flag, value, "want NAME=DURATION, e.g. web=30s or *=5s");
+    const std::string name = value.substr(0, eq);
+    if (name.find('*') != std::string::npos && name.find('*') != name.size() - 1) {
+      return bad(flag, value, "'*' may only end the name");
+    }
+    const auto ttl = parse_ttl(value.substr(eq + 1));
+    if (!ttl) return bad(flag, value, "want NAME=DURATION with a non-negative duration");
+    dns.service_ttls[name] = *ttl;
+  } else if (flag == "--dns-udp-answer-limit" || flag == "--dns-a-record-limit") {
+    const auto n = parse_unsigned(value);
+    const bool udp = flag == "--dns-udp-answer-limit";
+    if (!n || (udp && *n == 0) || *n > 65535) {
+      return bad(flag, value, udp ? "want a whole number from 1" : "want a whole number, 0 = no limit");
+    }
+    (udp ? dns.udp_answer_limit : dns.a_record_limit) = static_cast<std::size_t>(*n);
+  } else if (flag == "--dns-only-passing" || flag == "--dns-enable-truncate" ||
+             flag == "--dns-recursion-available") {
+    if (value != "true" && value != "false") return bad(flag, value, "want true or false");
+    const bool on = value == "true";
+    if (flag == "--dns-only-passing") dns.only_passing = on;
+    else if (flag == "--dns-enable-truncate") dns.enable_truncate = on;
+    else dns.recursion_available = on;
+  } else if (flag == "--dns-seed") {
+    const auto n = parse_unsigned(value);
+    if (!n) return bad(flag, value, "want a whole number");
+    dns.shuffle_seed = *n;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(const std::string& text) {
   std::string host, port;
@@ -60,16 +155,25 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
       continue;
     }
     static const char* const known[] = {"--http", "--dns", "--node", "--node-address", "--datacenter",
-                                        "--acl-master-token", "--ready-file", "--http-unix", "--unknown-deregister"};
+                                        "--acl-master-token", "--ready-file", "--http-unix", "--unknown-deregister",
+                                        "--dns-domain", "--dns-alt-domain", "--dns-node-ttl", "--dns-service-ttl",
+                                        "--dns-udp-answer-limit", "--dns-a-record-limit", "--dns-only-passing",
+                                        "--dns-enable-truncate", "--dns-recursion-available", "--dns-soa-min-ttl",
+                                        "--dns-seed"};
     if (std::find(std::begin(known), std::end(known), flag) == std::end(known)) return "unknown flag " + flag;
+    const bool is_switch = std::find(std::begin(kDnsSwitches), std::end(kDnsSwitches), flag) != std::end(kDnsSwitches);
     std::string value;
     if (inline_value) {
       value = *inline_value;
+    } else if (is_switch) {
+      value = "true";
     } else {
       if (i + 1 >= args.size()) return "flag " + flag + " needs a value";
       value = args[++i];
     }
-    if (flag == "--http" || flag == "--dns") {
+    if (flag.starts_with("--dns-")) {
+      if (auto error = apply_dns_flag(flag, value, out.fake.dns)) return *error;
+    } else if (flag == "--http" || flag == "--dns") {
       auto hp = parse_host_port(value);
       if (!hp) return "bad value for " + flag + ": \"" + value + "\" (want ADDR:PORT, e.g. 127.0.0.1:8500)";
       if (flag == "--http") {

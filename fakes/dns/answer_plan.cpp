@@ -1,6 +1,8 @@
+// What Consul 1.15 (agent/dns.go) answers, record by record. Where this departs from the
+// reference notes, the comment says which Consul code path it follows.
 #include "fakes/dns/answer_plan.hpp"
 
-#include <boost/asio/ip/address.hpp>
+#include "fakes/dns/address_text.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -12,63 +14,21 @@ namespace {
 
 namespace ip = boost::asio::ip;
 
-std::optional<ip::address> parse_ip(const std::string& text) {
-  boost::system::error_code ec;
-  const ip::address a = ip::make_address(text, ec);
-  if (ec) return std::nullopt;
-  return a;
-}
-
-std::string hex_of(const ip::address& a) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  auto append = [&](const auto& bytes) {
-    for (const unsigned char b : bytes) {
-      out += kDigits[b >> 4];
-      out += kDigits[b & 0x0f];
-    }
-  };
-  if (a.is_v4()) append(a.to_v4().to_bytes());
-  else append(a.to_v6().to_bytes());
-  return out;
-}
-
-std::optional<ip::address> ip_of_hex(const std::string& hex) {
-  if (hex.size() != 8 && hex.size() != 32) return std::nullopt;
-  std::vector<unsigned char> bytes;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    auto nibble = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      return -1;
-    };
-    const int hi = nibble(hex[i]);
-    const int lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    bytes.push_back(static_cast<unsigned char>(hi << 4 | lo));
-  }
-  if (bytes.size() == 4) {
-    ip::address_v4::bytes_type b{};
-    std::copy(bytes.begin(), bytes.end(), b.begin());
-    return ip::address_v4(b);
-  }
-  ip::address_v6::bytes_type b{};
-  std::copy(bytes.begin(), bytes.end(), b.begin());
-  return ip::address_v6(b);
-}
-
-/// A or AAAA for `address` if the question type asks for that family (ANY takes both).
+/// Consul's makeARecord: the record for `address` if the question type admits its family.
+/// SRV, ANY, NS and TXT admit both (so a TXT query on a service answers A records, as in Consul).
 std::optional<ResourceRecord> address_record(const DnsName& owner, const ip::address& address,
                                              std::uint16_t qtype, std::uint32_t ttl) {
+  const bool any_family = qtype == rr_type::kSrv || qtype == rr_type::kAny || qtype == rr_type::kNs ||
+                          qtype == rr_type::kTxt;
   ResourceRecord rr;
   rr.name = owner;
   rr.ttl = ttl;
-  if (address.is_v4() && (qtype == rr_type::kA || qtype == rr_type::kAny)) {
+  if (address.is_v4() && (qtype == rr_type::kA || any_family)) {
     rr.type = rr_type::kA;
     rr.data = ARecord{address.to_v4().to_bytes()};
     return rr;
   }
-  if (address.is_v6() && (qtype == rr_type::kAaaa || qtype == rr_type::kAny)) {
+  if (address.is_v6() && (qtype == rr_type::kAaaa || any_family)) {
     rr.type = rr_type::kAaaa;
     rr.data = AaaaRecord{address.to_v6().to_bytes()};
     return rr;
@@ -76,14 +36,23 @@ std::optional<ResourceRecord> address_record(const DnsName& owner, const ip::add
   return std::nullopt;
 }
 
-DnsName under_domain(std::initializer_list<std::string> labels, const DnsConfig& config) {
+DnsName under(std::initializer_list<std::string> labels, const DnsName& domain) {
   for (const std::string& l : labels) {
     if (l.empty() || l.size() > kMaxLabelLength) throw std::invalid_argument("bad label: " + l);
   }
   DnsName name{std::vector<std::string>(labels)};
-  const DnsName domain = DnsName::from_text(config.domain);  // named: labels() of a temporary would dangle
   for (const std::string& l : domain.labels()) name.push_back(ascii_lower(l));
   return name;
+}
+
+DnsName configured_domain(const DnsConfig& config) { return DnsName::from_text(config.domain).lower(); }
+
+std::optional<DnsName> fqdn(const std::string& hostname) {
+  try {
+    return DnsName::from_text(hostname).lower();
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
 }
 
 bool visible(const ServiceInstance& s, const DnsConfig& config, const std::optional<std::string>& tag) {
@@ -95,26 +64,56 @@ bool visible(const ServiceInstance& s, const DnsConfig& config, const std::optio
 
 std::uint16_t clamp_weight(int w) { return static_cast<std::uint16_t>(std::clamp(w, 0, 0xffff)); }
 
-AnswerPlan nxdomain() { return AnswerPlan{rcode::kNxDomain, true, {}}; }
+AnswerPlan nxdomain() { return AnswerPlan{rcode::kNxDomain, true, {}, {}, {}}; }
 
-void service_addresses(AnswerPlan& plan, const Question& q, const std::vector<ServiceInstance>& instances,
-                       const DnsConfig& config) {
-  std::set<ip::address> seen;  // two instances on one IP give ONE A record
+struct ServiceQuery {
+  const Question& q;
+  const ParsedName& parsed;
+  const DnsName& domain;
+  const DnsConfig& config;
+  std::uint32_t ttl;
+};
+
+/// serviceNodeRecords: A/AAAA per instance, deduplicated; a hostname address gives a CNAME
+/// that is used only when no instance has an IP answer; a_record_limit caps the IP answers.
+void service_addresses(AnswerPlan& plan, const ServiceQuery& sq, const std::vector<ServiceInstance>& instances) {
+  std::set<std::string> seen;
+  std::optional<AnswerEntry> first_cname;
+  std::size_t count = 0;
   for (const ServiceInstance& s : instances) {
-    const auto address = parse_ip(s.service_address.empty() ? s.node_address : s.service_address);
-    if (!address || !seen.insert(*address).second) continue;  // hostnames: no CNAME support
-    if (auto rr = address_record(q.name, *address, q.type, config.service_ttl)) {
-      plan.entries.push_back({std::move(*rr), {}});
+    const std::string& text = s.service_address.empty() ? s.node_address : s.service_address;
+    std::optional<ip::address> address = parse_ip(text);
+    // A service address naming the question itself means "use the node address" (Consul).
+    if (!address && !s.service_address.empty()) {
+      const auto target = fqdn(s.service_address);
+      if (target && *target == sq.q.name) address = parse_ip(s.node_address);
     }
+    if (!address) {
+      const auto target = fqdn(text);
+      if (!target || target->is_root() || !seen.insert("cname/" + target->to_text()).second) continue;
+      if (!first_cname) {
+        ResourceRecord rr;
+        rr.name = sq.q.name;
+        rr.type = rr_type::kCname;
+        rr.ttl = sq.ttl;
+        rr.data = PtrRecord{*target};  // CNAME RDATA is one name, like PTR
+        first_cname = AnswerEntry{std::move(rr), {}};
+      }
+      continue;
+    }
+    auto rr = address_record(sq.q.name, *address, sq.q.type, sq.ttl);
+    if (!rr || !seen.insert(address->to_string()).second) continue;
+    plan.entries.push_back({std::move(*rr), {}});
+    if (++count == sq.config.a_record_limit) return;
   }
+  if (plan.entries.empty() && first_cname) plan.entries.push_back(std::move(*first_cname));
 }
 
-void service_srv(AnswerPlan& plan, const Question& q, const std::vector<ServiceInstance>& instances,
-                 const ParsedName& parsed, const DnsConfig& config) {
+/// serviceSRVRecords: one SRV per (node, service address, port).
+void service_srv(AnswerPlan& plan, const ServiceQuery& sq, const std::vector<ServiceInstance>& instances) {
   std::set<std::tuple<std::string, std::string, std::uint16_t>> seen;
   for (const ServiceInstance& s : instances) {
-    const std::string& addr_text = s.service_address.empty() ? s.node_address : s.service_address;
-    if (!seen.emplace(s.node, addr_text, s.port).second) continue;
+    if (!seen.emplace(s.node, s.service_address, s.port).second) continue;
 
     AnswerEntry entry;
     SrvRecord srv;
@@ -122,55 +121,38 @@ void service_srv(AnswerPlan& plan, const Question& q, const std::vector<ServiceI
     srv.weight = clamp_weight(s.warning ? s.weight_warning : s.weight_passing);
     srv.port = s.port;
     const bool own_address = !s.service_address.empty() && s.service_address != s.node_address;
-    if (own_address) {
-      if (const auto address = parse_ip(s.service_address)) {
-        srv.target = under_domain({hex_of(*address), "addr", parsed.datacenter}, config);
-        if (auto rr = address_record(srv.target, *address, address->is_v4() ? rr_type::kA : rr_type::kAaaa,
-                                     config.service_ttl)) {
-          entry.extras.push_back(std::move(*rr));
-        }
-      } else {
-        try {
-          srv.target = DnsName::from_text(s.service_address).lower();  // FQDN service address
-        } catch (const std::invalid_argument&) {
-          continue;
-        }
-      }
-    } else {
+    const std::string& host = own_address ? s.service_address : s.node_address;
+    if (const auto address = parse_ip(host)) {
       try {
-        srv.target = under_domain({ascii_lower(s.node), "node", parsed.datacenter}, config);
+        srv.target = own_address ? under({hex_of(*address), "addr", sq.parsed.datacenter}, sq.domain)
+                                 : under({ascii_lower(s.node), "node", sq.parsed.datacenter}, sq.domain);
       } catch (const std::invalid_argument&) {
         continue;  // node name that cannot be a DNS label
       }
-      if (const auto address = parse_ip(s.node_address)) {
-        if (auto rr = address_record(srv.target, *address, address->is_v4() ? rr_type::kA : rr_type::kAaaa,
-                                     config.node_ttl)) {
-          entry.extras.push_back(std::move(*rr));
-        }
-      }
+      if (auto rr = address_record(srv.target, *address, rr_type::kSrv, sq.ttl)) entry.extras.push_back(std::move(*rr));
+    } else if (const auto target = fqdn(host); target && !target->is_root()) {
+      srv.target = *target;  // external service: the hostname itself, nothing to add
+    } else {
+      continue;
     }
-    entry.record.name = q.name;
+    entry.record.name = sq.q.name;
     entry.record.type = rr_type::kSrv;
-    entry.record.ttl = config.service_ttl;
+    entry.record.ttl = sq.ttl;
     entry.record.data = std::move(srv);
     plan.entries.push_back(std::move(entry));
   }
 }
 
-AnswerPlan service_answer(const Question& q, const ParsedName& parsed, const ServiceDirectory& directory,
-                          const DnsConfig& config, std::mt19937_64& rng) {
-  std::vector<ServiceInstance> instances = directory.service_instances(parsed.datacenter, parsed.service);
-  std::erase_if(instances, [&](const ServiceInstance& s) { return !visible(s, config, parsed.tag); });
+AnswerPlan service_answer(const ServiceQuery& sq, const ServiceDirectory& directory, std::mt19937_64& rng) {
+  std::vector<ServiceInstance> instances = directory.service_instances(sq.parsed.datacenter, sq.parsed.service);
+  std::erase_if(instances, [&](const ServiceInstance& s) { return !visible(s, sq.config, sq.parsed.tag); });
   if (instances.empty()) return nxdomain();
   std::shuffle(instances.begin(), instances.end(), rng);
 
   AnswerPlan plan;
-  if (q.type == rr_type::kA || q.type == rr_type::kAaaa || q.type == rr_type::kAny) {
-    service_addresses(plan, q, instances, config);
-  } else if (q.type == rr_type::kSrv) {
-    service_srv(plan, q, instances, parsed, config);
-  }
-  plan.with_soa = plan.entries.empty();  // NODATA
+  if (sq.q.type == rr_type::kSrv) service_srv(plan, sq, instances);
+  else service_addresses(plan, sq, instances);
+  plan.with_soa = plan.entries.empty();  // NODATA (also for types Consul has no records of)
   return plan;
 }
 
@@ -180,7 +162,9 @@ AnswerPlan node_answer(const Question& q, const ParsedName& parsed, const Servic
   if (!node) return nxdomain();
   AnswerPlan plan;
   if (const auto address = parse_ip(node->address)) {
-    if (auto rr = address_record(q.name, *address, q.type, config.node_ttl)) plan.entries.push_back({std::move(*rr), {}});
+    if (q.type != rr_type::kTxt) {
+      if (auto rr = address_record(q.name, *address, q.type, config.node_ttl)) plan.entries.push_back({std::move(*rr), {}});
+    }
   }
   if (q.type == rr_type::kTxt || q.type == rr_type::kAny) {
     for (const auto& [key, value] : node->meta) {
@@ -203,32 +187,56 @@ AnswerPlan addr_answer(const Question& q, const ParsedName& parsed, const DnsCon
   const auto address = ip_of_hex(parsed.hex_address);
   if (!address) return nxdomain();
   AnswerPlan plan;
-  if (auto rr = address_record(q.name, *address, q.type, config.node_ttl)) plan.entries.push_back({std::move(*rr), {}});
-  plan.with_soa = plan.entries.empty();
-  return plan;
-}
-
-AnswerPlan apex_answer(const Question& q, const DnsConfig& config) {
-  AnswerPlan plan;
-  if (q.type == rr_type::kSoa || q.type == rr_type::kAny) plan.entries.push_back({make_soa(config), {}});
-  if (q.type == rr_type::kNs || q.type == rr_type::kAny) {
-    ResourceRecord ns;
-    ns.name = q.name;
-    ns.type = rr_type::kNs;
-    ns.ttl = config.node_ttl;
-    ns.data = NsRecord{under_domain({"ns"}, config)};
-    plan.entries.push_back({std::move(ns), {}});
+  if (q.type != rr_type::kTxt) {
+    if (auto rr = address_record(q.name, *address, q.type, config.node_ttl)) plan.entries.push_back({std::move(*rr), {}});
   }
   plan.with_soa = plan.entries.empty();
   return plan;
 }
 
+/// Consul's nameservers(): up to three healthy nodes of the "consul" service, as
+/// `<zone>. NS <node>.node.<dc>.<zone>.` with the node's address as glue (TTL node_ttl).
+/// An agent whose catalog has no "consul" service has no NS records, as in Consul.
+void nameservers(const Question& q, const DnsName& domain, const ServiceDirectory& directory, const DnsConfig& config,
+                 std::mt19937_64& rng, std::vector<ResourceRecord>& ns, std::vector<ResourceRecord>& glue) {
+  std::vector<ServiceInstance> servers = directory.service_instances(config.datacenter, "consul");
+  std::erase_if(servers, [&](const ServiceInstance& s) { return !visible(s, config, std::nullopt); });
+  std::shuffle(servers.begin(), servers.end(), rng);
+  std::set<std::string> seen;
+  for (const ServiceInstance& s : servers) {
+    if (ns.size() >= 3) break;
+    DnsName host;
+    try {
+      host = under({ascii_lower(s.node), "node", config.datacenter}, domain);
+    } catch (const std::invalid_argument&) {
+      continue;  // Consul skips node names that are not valid DNS labels
+    }
+    if (!seen.insert(host.to_text()).second) continue;
+    ResourceRecord rr;
+    rr.name = domain;
+    rr.type = rr_type::kNs;
+    rr.ttl = config.node_ttl;
+    rr.data = NsRecord{host};
+    ns.push_back(std::move(rr));
+    if (const auto address = parse_ip(s.node_address)) {
+      if (auto a = address_record(host, *address, rr_type::kAny, config.node_ttl)) glue.push_back(std::move(*a));
+    }
+  }
+  (void)q;
+}
+
 }  // namespace
 
-ResourceRecord make_soa(const DnsConfig& config) {
+ResourceRecord make_soa(const DnsConfig& config, const DnsName& question_name) {
+  DnsName zone = configured_domain(config);
+  if (!config.alt_domain.empty()) {
+    const DnsName alt = DnsName::from_text(config.alt_domain).lower();
+    // Consul checks HasSuffix(name, "."+alt): the alt apex itself gets the primary SOA.
+    if (question_name.labels().size() > alt.labels().size() && question_name.ends_with(alt)) zone = alt;
+  }
   SoaRecord soa;
-  soa.mname = under_domain({"ns"}, config);
-  soa.rname = under_domain({"hostmaster"}, config);
+  soa.mname = under({"ns"}, zone);
+  soa.rname = under({"hostmaster"}, zone);
   soa.serial = config.soa_serial.value_or(static_cast<std::uint32_t>(
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
           .count()));
@@ -237,24 +245,64 @@ ResourceRecord make_soa(const DnsConfig& config) {
   soa.expire = config.soa_expire;
   soa.minimum = config.soa_min_ttl;
   ResourceRecord rr;
-  rr.name = DnsName::from_text(config.domain).lower();
+  rr.name = zone;
   rr.type = rr_type::kSoa;
   rr.ttl = config.soa_min_ttl;
   rr.data = std::move(soa);
   return rr;
 }
 
-AnswerPlan plan_answer(const Question& question, const ParsedName& parsed, const ServiceDirectory& directory,
-                       const DnsConfig& config, std::mt19937_64& rng) {
-  if (parsed.kind == ParsedName::Kind::kApex) return apex_answer(question, config);
-  if (parsed.kind == ParsedName::Kind::kUnknown) return nxdomain();
+AnswerPlan plan_answer(const Question& question, const ParsedName& parsed, const DnsName& domain,
+                       const ServiceDirectory& directory, const DnsConfig& config, std::mt19937_64& rng) {
+  // handleQuery answers SOA and NS for ANY name in the zone before looking at the name.
+  if (question.type == rr_type::kSoa) {
+    AnswerPlan plan;
+    plan.entries.push_back({make_soa(config, question.name), {}});
+    nameservers(question, domain, directory, config, rng, plan.authority, plan.additional);
+    return plan;
+  }
+  if (question.type == rr_type::kNs) {
+    AnswerPlan plan;
+    std::vector<ResourceRecord> ns;
+    nameservers(question, domain, directory, config, rng, ns, plan.additional);
+    for (ResourceRecord& rr : ns) plan.entries.push_back({std::move(rr), {}});
+    return plan;  // NOERROR even when empty, without SOA (as Consul)
+  }
+  if (question.type == 252 /* AXFR */) return AnswerPlan{rcode::kNotImp, false, {}, {}, {}};
+
+  // The apex itself is no lookup Consul knows ("QName invalid"): NXDOMAIN, also for ANY.
+  if (parsed.kind == ParsedName::Kind::kApex || parsed.kind == ParsedName::Kind::kUnknown) return nxdomain();
   if (!directory.has_datacenter(parsed.datacenter)) return nxdomain();
   switch (parsed.kind) {
-    case ParsedName::Kind::kService: return service_answer(question, parsed, directory, config, rng);
+    case ParsedName::Kind::kService: {
+      const ServiceQuery sq{question, parsed, domain, config, service_ttl_for(config, parsed.service)};
+      return service_answer(sq, directory, rng);
+    }
     case ParsedName::Kind::kNode: return node_answer(question, parsed, directory, config);
     case ParsedName::Kind::kAddr: return addr_answer(question, parsed, config);
     default: return nxdomain();
   }
+}
+
+std::optional<ResourceRecord> plan_ptr(const Question& question, const ServiceDirectory& directory,
+                                       const DnsConfig& config) {
+  const auto address = address_from_reverse_name(question.name);
+  if (!address) return std::nullopt;
+  const std::string text = address->to_string();
+  const DnsName domain = configured_domain(config);  // PTR targets always use the primary domain
+  std::optional<DnsName> target;
+  if (const auto node = directory.node_with_address(config.datacenter, text)) {
+    target = under({ascii_lower(*node), "node", config.datacenter}, domain);
+  } else if (const auto service = directory.service_with_address(config.datacenter, text)) {
+    target = under({ascii_lower(*service), "service", config.datacenter}, domain);
+  }
+  if (!target) return std::nullopt;
+  ResourceRecord rr;
+  rr.name = question.name;
+  rr.type = rr_type::kPtr;
+  rr.ttl = 0;  // Consul hard-codes 0 for PTR
+  rr.data = PtrRecord{*target};
+  return rr;
 }
 
 }  // namespace fakes::dns

@@ -23,14 +23,25 @@ struct AnswerPlan {
   std::uint8_t rcode = rcode::kNoError;
   bool with_soa = false;  ///< NXDOMAIN / NODATA: SOA in AUTHORITY
   std::vector<AnswerEntry> entries;
+  std::vector<ResourceRecord> authority;   ///< NS records of an SOA answer
+  std::vector<ResourceRecord> additional;  ///< their glue; never trimmed with answers
 };
 
-/// `question.name` must be lower-case. May throw whatever the directory throws.
-AnswerPlan plan_answer(const Question& question, const ParsedName& parsed,
+/// `question.name` must be lower-case; `domain` is the zone it is in (the configured domain
+/// or alt_domain), lower-case: names in the answer are built under it. May throw whatever
+/// the directory throws.
+AnswerPlan plan_answer(const Question& question, const ParsedName& parsed, const DnsName& domain,
                        const ServiceDirectory& directory, const DnsConfig& config,
                        std::mt19937_64& rng);
 
-/// `<domain>. SOA ns.<domain>. hostmaster.<domain>. serial refresh retry expire min`.
-ResourceRecord make_soa(const DnsConfig& config);
+/// `<zone>. SOA ns.<zone>. hostmaster.<zone>. serial refresh retry expire min`, where the zone
+/// is alt_domain when the question is strictly below it, else the domain (Consul's soa()).
+ResourceRecord make_soa(const DnsConfig& config, const DnsName& question_name);
+
+/// PTR answer for an in-addr.arpa / ip6.arpa question: a node of the agent's datacenter
+/// with that address (`<node>.node.<dc>.<domain>.`), else a service instance with that
+/// service address (`<service>.service.<dc>.<domain>.`); nullopt when neither exists.
+std::optional<ResourceRecord> plan_ptr(const Question& question, const ServiceDirectory& directory,
+                                       const DnsConfig& config);
 
 }  // namespace fakes::dns

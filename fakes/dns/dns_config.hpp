@@ -4,8 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace fakes::dns {
 
@@ -13,6 +15,9 @@ enum class Transport { kUdp, kTcp };
 
 struct DnsConfig {
   std::string domain = "consul";   ///< served zone, without trailing dot
+  /// Consul's `alt_domain`: a second zone answered like `domain`; names in answers (SRV
+  /// targets, SOA, NS) follow the domain the question used. Empty = none.
+  std::string alt_domain;
   std::string datacenter = "dc1";  ///< used when the query names no datacenter
 
   /// RA flag in responses. Real Consul sets RA only when `recursors` are configured, but the
@@ -22,7 +27,14 @@ struct DnsConfig {
   bool recursion_available = true;
 
   std::uint32_t node_ttl = 0;     ///< TTL of node lookups (Consul default 0)
-  std::uint32_t service_ttl = 0;  ///< TTL of service lookups (Consul default 0)
+  std::uint32_t service_ttl = 0;  ///< TTL of services no `service_ttls` entry matches
+  /// Consul's `service_ttl` map: exact service names and `prefix*` wildcards (seconds).
+  /// An exact name wins over wildcards, the longest wildcard prefix over shorter ones; `*`
+  /// matches every service. Keys are matched case-insensitively.
+  std::map<std::string, std::uint32_t> service_ttls;
+  /// Consul's `a_record_limit`: at most this many A/AAAA answers per service lookup
+  /// (not SRV); 0 = unlimited.
+  std::size_t a_record_limit = 0;
 
   /// Non-EDNS (512-byte) UDP answers carry at most min(8, udp_answer_limit) records.
   /// Consul rejects 0 at config load; here 0 really means "no answers" on that path.
@@ -41,5 +53,8 @@ struct DnsConfig {
   /// Seed for shuffling answers; unset = seeded from std::random_device.
   std::optional<std::uint64_t> shuffle_seed;
 };
+
+/// TTL for a service lookup per `service_ttls` (then `service_ttl`); `service` lower-case.
+std::uint32_t service_ttl_for(const DnsConfig& config, std::string_view service);
 
 }  // namespace fakes::dns

@@ -18,10 +18,6 @@ constexpr std::size_t kMaxUdpAnswerLimit = 8;     // Consul's maxUDPAnswerLimit
 constexpr std::size_t kMaxEdnsSize = 65535 - 68;  // Consul caps the advertised size here
 constexpr std::uint8_t kBadVers = 16;             // RFC 6891 extended rcode
 
-struct Edns {
-  std::uint16_t udp_size = 512;
-};
-
 Header response_header(const Header& query, const DnsConfig& config, std::uint8_t rc) {
   Header h;
   h.id = query.id;
@@ -66,11 +62,15 @@ std::vector<std::uint8_t> encode(const Header& header, const Question& question,
   w.add_question(question);
   for (std::size_t i = 0; i < answers; ++i) w.add_record(Section::kAnswer, plan.entries[i].record);
   if (soa) w.add_record(Section::kAuthority, *soa);
+  for (const ResourceRecord& ns : plan.authority) w.add_record(Section::kAuthority, ns);
   std::set<std::string> seen;  // several SRV records may share a target
   for (std::size_t i = 0; i < answers; ++i) {
     for (const ResourceRecord& extra : plan.entries[i].extras) {
       if (seen.insert(record_key(extra)).second) w.add_record(Section::kAdditional, extra);
     }
+  }
+  for (const ResourceRecord& glue : plan.additional) {
+    if (seen.insert(record_key(glue)).second) w.add_record(Section::kAdditional, glue);
   }
   if (edns) w.add_record(Section::kAdditional, make_opt(edns->udp_size, 0));
   return w.finish();
@@ -81,7 +81,49 @@ std::vector<std::uint8_t> encode(const Header& header, const Question& question,
 QueryHandler::QueryHandler(const ServiceDirectory& directory, DnsConfig config)
     : directory_(directory),
       config_(std::move(config)),
-      rng_(config_.shuffle_seed ? *config_.shuffle_seed : std::random_device{}()) {}
+      rng_(config_.shuffle_seed ? *config_.shuffle_seed : std::random_device{}()),
+      arpa_(DnsName::from_text("arpa")) {
+  // A domain that does not parse leaves zones_ short; questions for it get SERVFAIL
+  // (empty list) or REFUSED, never a crash.
+  for (const std::string* text : {&config_.domain, &config_.alt_domain}) {
+    if (text->empty() && text == &config_.alt_domain) continue;
+    try {
+      zones_.push_back(DnsName::from_text(*text).lower());
+    } catch (const std::invalid_argument&) {
+    }
+  }
+}
+
+/// Consul's handlePtr: a found address answers authoritatively (SOA in AUTHORITY only for
+/// qtype SOA); anything else falls through to handleRecurse, which without recursors
+/// answers SERVFAIL with RA set and AA clear.
+std::vector<std::uint8_t> QueryHandler::reverse_response(const Header& qh, const Question& question,
+                                                         const std::optional<Edns>& edns) {
+  std::optional<ResourceRecord> ptr;
+  std::optional<ResourceRecord> soa;
+  try {
+    ptr = plan_ptr(question, directory_, config_);
+    if (ptr && question.type == rr_type::kSoa) soa = make_soa(config_, question.name);
+  } catch (const std::exception&) {
+    ptr.reset();
+  }
+  if (!ptr) {
+    Header h = response_header(qh, config_, rcode::kServFail);
+    h.ra = true;
+    PacketWriter w(h);
+    w.add_question(question);
+    if (edns) w.add_record(Section::kAdditional, make_opt(edns->udp_size, 0));
+    return w.finish();
+  }
+  Header h = response_header(qh, config_, rcode::kNoError);
+  h.aa = true;
+  PacketWriter w(h);
+  w.add_question(question);
+  w.add_record(Section::kAnswer, *ptr);
+  if (soa) w.add_record(Section::kAuthority, *soa);
+  if (edns) w.add_record(Section::kAdditional, make_opt(edns->udp_size, 0));
+  return w.finish();
+}
 
 std::optional<std::vector<std::uint8_t>> QueryHandler::answer(std::span<const std::uint8_t> query,
                                                               Transport transport) {
@@ -111,20 +153,24 @@ std::optional<std::vector<std::uint8_t>> QueryHandler::answer(std::span<const st
   if (msg.questions.empty()) return error_response(qh, config_, rcode::kRefused, nullptr, edns);
   if (msg.questions.size() > 1) return error_response(qh, config_, rcode::kFormErr, nullptr, edns);
 
-  DnsName domain;
-  try {
-    domain = DnsName::from_text(config_.domain).lower();
-  } catch (const std::invalid_argument&) {
-    return error_response(qh, config_, rcode::kServFail, question, edns);
+  if (question->name.ends_with(arpa_)) return reverse_response(qh, *question, edns);
+
+  // The longer of domain / alt_domain that the name ends with is the zone it is in.
+  const DnsName* zone = nullptr;
+  for (const DnsName& candidate : zones_) {
+    if (question->name.ends_with(candidate) && (!zone || candidate.labels().size() > zone->labels().size())) {
+      zone = &candidate;
+    }
   }
-  const std::optional<ParsedName> parsed = parse_query_name(question->name, domain, config_.datacenter);
+  if (!zone) return error_response(qh, config_, zones_.empty() ? rcode::kServFail : rcode::kRefused, question, edns);
+  const std::optional<ParsedName> parsed = parse_query_name(question->name, *zone, config_.datacenter);
   if (!parsed) return error_response(qh, config_, rcode::kRefused, question, edns);
 
   AnswerPlan plan;
   std::optional<ResourceRecord> soa;
   try {
-    plan = plan_answer(*question, *parsed, directory_, config_, rng_);
-    if (plan.with_soa) soa = make_soa(config_);
+    plan = plan_answer(*question, *parsed, *zone, directory_, config_, rng_);
+    if (plan.with_soa) soa = make_soa(config_, question->name);
   } catch (const std::exception&) {
     return error_response(qh, config_, rcode::kServFail, question, edns);
   }

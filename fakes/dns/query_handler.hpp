@@ -3,7 +3,9 @@
 #pragma once
 
 #include "fakes/dns/dns_config.hpp"
+#include "fakes/dns/dns_name.hpp"
 #include "fakes/dns/service_directory.hpp"
+#include "fakes/dns/wire.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -13,6 +15,11 @@
 
 namespace fakes::dns {
 
+/// The requester's EDNS0 OPT, as far as answering needs it.
+struct Edns {
+  std::uint16_t udp_size = 512;
+};
+
 class QueryHandler {
  public:
   /// `directory` must outlive the handler.
@@ -20,7 +27,8 @@ class QueryHandler {
 
   /// Answers one query. Returns nullopt when the packet must be dropped silently: shorter
   /// than a header, or a response (QR set; answering those invites loops). Malformed bodies
-  /// get FORMERR, names outside the domain REFUSED, directory exceptions SERVFAIL.
+  /// get FORMERR, names outside domain/alt_domain/arpa REFUSED, directory exceptions
+  /// SERVFAIL; names under `arpa.` are reverse (PTR) lookups.
   /// Not thread-safe (owns the shuffle RNG).
   std::optional<std::vector<std::uint8_t>> answer(std::span<const std::uint8_t> query,
                                                   Transport transport);
@@ -28,9 +36,14 @@ class QueryHandler {
   [[nodiscard]] const DnsConfig& config() const noexcept { return config_; }
 
  private:
+  std::vector<std::uint8_t> reverse_response(const Header& query, const Question& question,
+                                             const std::optional<Edns>& edns);
+
   const ServiceDirectory& directory_;
   DnsConfig config_;
   std::mt19937_64 rng_;
+  DnsName arpa_;
+  std::vector<DnsName> zones_;  ///< domain, then alt_domain (lower-case)
 };
 
 /// Largest response DnsServer sends over TCP (Consul caps at 65535 minus some slack).

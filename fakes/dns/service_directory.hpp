@@ -49,6 +49,23 @@ class ServiceDirectory {
   /// Unknown datacenters answer NXDOMAIN. Also asked for queries without a datacenter
   /// label (with DnsConfig::datacenter), so it must return true for the agent's own one.
   virtual bool has_datacenter(std::string_view datacenter) const = 0;
+
+  // Reverse lookups for PTR queries (Consul: Catalog.ListNodes, then Catalog.ServiceNodes
+  // filtered by ServiceAddress; every instance counts, healthy or not). `address` is the
+  // canonical text form ("10.0.0.1", "2001:db8::1"); implementations should compare parsed
+  // addresses. The defaults find nothing, which answers PTR queries with SERVFAIL as a
+  // recursor-less Consul does for unknown addresses.
+
+  /// Name of the first node in `datacenter` whose Address is `address`.
+  virtual std::optional<std::string> node_with_address(std::string_view /*datacenter*/,
+                                                       std::string_view /*address*/) const {
+    return std::nullopt;
+  }
+  /// Service name of the first instance in `datacenter` whose service Address is `address`.
+  virtual std::optional<std::string> service_with_address(std::string_view /*datacenter*/,
+                                                          std::string_view /*address*/) const {
+    return std::nullopt;
+  }
 };
 
 }  // namespace fakes::dns

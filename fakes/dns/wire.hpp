@@ -109,6 +109,7 @@ struct SoaRecord {
   std::uint32_t serial = 0, refresh = 0, retry = 0, expire = 0, minimum = 0;
 };
 struct NsRecord { DnsName host; };
+/// PTR, and CNAME too (the same RDATA: one compressible name).
 struct PtrRecord { DnsName target; };
 struct TxtRecord { std::vector<std::string> strings; };
 /// Unknown types and OPT keep their RDATA bytes untouched.

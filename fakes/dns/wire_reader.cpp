@@ -176,7 +176,8 @@ RData PacketReader::read_rdata(std::uint16_t type, std::size_t length) {
       expect_end();
       return n;
     }
-    case rr_type::kPtr: {
+    case rr_type::kPtr:
+    case rr_type::kCname: {  // both are one domain name; CNAME is carried as PtrRecord
       PtrRecord p{name_in_rdata()};
       expect_end();
       return p;

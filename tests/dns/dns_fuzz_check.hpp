@@ -29,6 +29,9 @@ inline std::string check_one(std::span<const std::uint8_t> input) {
   DnsConfig config;
   config.shuffle_seed = 1;
   config.soa_serial = 1;
+  config.alt_domain = "alt.test";
+  config.service_ttls = {{"web", 5}, {"w*", 7}, {"*", 9}};
+  config.a_record_limit = 2;
   QueryHandler handler(directory, config);
   for (const Transport t : {Transport::kUdp, Transport::kTcp}) {
     std::optional<std::vector<std::uint8_t>> out;

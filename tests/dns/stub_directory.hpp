@@ -34,6 +34,24 @@ class StubDirectory : public ServiceDirectory {
     return n->second;
   }
   bool has_datacenter(std::string_view dc) const override { return services_.contains(std::string(dc)); }
+  std::optional<std::string> node_with_address(std::string_view dc, std::string_view address) const override {
+    const auto d = nodes_.find(std::string(dc));
+    if (d == nodes_.end()) return std::nullopt;
+    for (const auto& [key, node] : d->second) {
+      if (node.address == address) return node.name;
+    }
+    return std::nullopt;
+  }
+  std::optional<std::string> service_with_address(std::string_view dc, std::string_view address) const override {
+    const auto d = services_.find(std::string(dc));
+    if (d == services_.end()) return std::nullopt;
+    for (const auto& [name, instances] : d->second) {
+      for (const ServiceInstance& s : instances) {
+        if (s.service_address == address) return name;
+      }
+    }
+    return std::nullopt;
+  }
 
  private:
   std::map<std::string, std::map<std::string, std::vector<ServiceInstance>>> services_;
@@ -59,6 +77,8 @@ inline ServiceInstance instance(std::string node, std::string node_address, std:
 ///  warn:   one warning instance with Weights {Passing 10, Warning 2}
 ///  v6:     2001:db8::1 port 8080
 ///  many:   40 instances 10.1.0.1-40 (size trimming)
+///  ext:    two instances whose address is a hostname (CNAME), one also with an IP
+///  consul: the server on node1 (NS records)
 ///  nodes node1..node4 in dc1 (node1 has meta); dc2 has "remote"
 inline StubDirectory make_catalog() {
   StubDirectory d;
@@ -82,6 +102,11 @@ inline StubDirectory make_catalog() {
   d.add_node("dc1", NodeInfo{"node1", "127.0.0.1", {{"rack", "r1"}, {"rfc1035-raw", "v=spf1"}}});
   for (int i = 2; i <= 4; ++i) d.add_node("dc1", NodeInfo{"node" + std::to_string(i), "192.168.0." + std::to_string(i), {}});
   d.add("dc2", "remote", instance("far", "10.9.0.1", "10.9.0.2", 1234));
+  d.add("dc1", "ext", instance("node1", "127.0.0.1", "db.example.com", 5432));
+  d.add("dc1", "ext", instance("node2", "192.168.0.2", "db2.example.com", 5432));
+  d.add("dc1", "mixed", instance("node1", "127.0.0.1", "db.example.com", 5432));
+  d.add("dc1", "mixed", instance("node2", "192.168.0.2", "10.2.0.1", 5432));
+  d.add("dc1", "consul", instance("node1", "127.0.0.1", "", 8300));
   return d;
 }
 
