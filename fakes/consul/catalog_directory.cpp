@@ -1,5 +1,7 @@
 #include "catalog_directory.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 namespace fakes::consul {
 
 std::vector<fakes::dns::ServiceInstance> CatalogDirectory::service_instances(std::string_view datacenter,
@@ -28,6 +30,44 @@ std::optional<fakes::dns::NodeInfo> CatalogDirectory::node(std::string_view data
   const Node* n = catalog_.find_node(datacenter, name);
   if (!n) return std::nullopt;
   return fakes::dns::NodeInfo{n->name, n->address, n->meta};
+}
+
+namespace {
+
+// Addresses are compared parsed, so "2001:db8::1" matches "2001:0db8:0:0::1"; a catalog
+// address that is not an IP (a hostname) never matches.
+bool same_address(const std::string& catalog_value, const boost::asio::ip::address& wanted) {
+  boost::system::error_code ec;
+  auto parsed = boost::asio::ip::make_address(catalog_value, ec);
+  return !ec && parsed == wanted;
+}
+
+std::optional<boost::asio::ip::address> parse_address(std::string_view text) {
+  boost::system::error_code ec;
+  auto parsed = boost::asio::ip::make_address(std::string(text), ec);
+  if (ec) return std::nullopt;
+  return parsed;
+}
+
+}  // namespace
+
+std::optional<std::string> CatalogDirectory::node_with_address(std::string_view datacenter,
+                                                               std::string_view address) const {
+  auto wanted = parse_address(address);
+  if (!wanted) return std::nullopt;
+  for (const Node* n : catalog_.nodes(datacenter))
+    if (same_address(n->address, *wanted)) return n->name;
+  return std::nullopt;
+}
+
+std::optional<std::string> CatalogDirectory::service_with_address(std::string_view datacenter,
+                                                                  std::string_view address) const {
+  auto wanted = parse_address(address);
+  if (!wanted) return std::nullopt;
+  for (const Node* n : catalog_.nodes(datacenter))
+    for (const auto& [id, service] : n->services)
+      if (same_address(service.address, *wanted)) return service.name;
+  return std::nullopt;
 }
 
 bool CatalogDirectory::has_datacenter(std::string_view datacenter) const {

@@ -16,6 +16,9 @@ class CatalogDirectory final : public fakes::dns::ServiceDirectory {
                                                              std::string_view service) const override;
   std::optional<fakes::dns::NodeInfo> node(std::string_view datacenter, std::string_view node) const override;
   bool has_datacenter(std::string_view datacenter) const override;
+  std::optional<std::string> node_with_address(std::string_view datacenter, std::string_view address) const override;
+  std::optional<std::string> service_with_address(std::string_view datacenter,
+                                                  std::string_view address) const override;
 
  private:
   const Catalog& catalog_;

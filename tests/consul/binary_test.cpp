@@ -158,6 +158,15 @@ TEST_F(ConsulBinaryTest, RegistersOverHttpAndDigSeesOneARecord) {
   std::regex any_a(R"(\n[^;\n][^\n]*\sIN\s+A\s)");  // answer lines, not the ";question"
   EXPECT_EQ(std::distance(std::sregex_iterator(out.begin(), out.end(), any_a), std::sregex_iterator()), 1) << out;
 
+  // Reverse lookups: the service address names the service, the node address names the node.
+  const std::string ptr = run_capture("/usr/bin/dig @127.0.0.1 -p " + dns_port + " -x 172.17.0.3 +time=5 +tries=1 2>&1");
+  EXPECT_NE(ptr.find("status: NOERROR"), std::string::npos) << ptr;
+  EXPECT_TRUE(std::regex_search(ptr, std::regex(R"(3\.0\.17\.172\.in-addr\.arpa\.\s+0\s+IN\s+PTR\s+valami\.service\.dc1\.consul\.)")))
+      << ptr;
+  const std::string node_ptr =
+      run_capture("/usr/bin/dig @127.0.0.1 -p " + dns_port + " -x 127.0.0.1 +time=5 +tries=1 2>&1");
+  EXPECT_TRUE(std::regex_search(node_ptr, std::regex(R"(IN\s+PTR\s+node1\.node\.dc1\.consul\.)"))) << node_ptr;
+
   // Deregistering both makes the name vanish from DNS.
   for (const char* id : {"host:web5:80", "host:web5:443"})
     EXPECT_EQ(fakes::http::fetch(http, verb::put, std::string("/v1/agent/service/deregister/") + id).status, 200u);
