@@ -11,13 +11,17 @@ namespace regsim {
 
 const char* const usage_text =
     "usage: regsim run FILE... [--bin-dir DIR] [--registrator PATH] [--keep-logs] [-v]\n"
+    "                  [--junit FILE] [--json FILE] [--html FILE]\n"
     "       regsim validate FILE...\n"
     "  run       replay each scenario against fake-docker, fake-consul and registrator\n"
     "  validate  only parse and check the scenario files\n"
     "  --bin-dir DIR       where fake-docker, fake-consul and registrator are (default: regsim's own directory)\n"
     "  --registrator PATH  run this registrator binary on every host\n"
     "  --keep-logs         keep the process logs even when everything passed\n"
-    "  -v, --verbose       print each docker operation and process start\n";
+    "  -v, --verbose       print each docker operation and process start\n"
+    "  --junit FILE        also write the results as JUnit XML (a testsuite per scenario, a testcase per check)\n"
+    "  --json FILE         also write the results as JSON (per check: kind, description, passed, message, duration)\n"
+    "  --html FILE         also write a self-contained HTML report (summary, timelines, lag histogram)\n";
 
 CliCommand parse_command_line(const std::vector<std::string>& args) {
   CliCommand cmd;
@@ -49,6 +53,15 @@ CliCommand parse_command_line(const std::vector<std::string>& args) {
     } else if (auto r = value_of("--registrator")) {
       if (r->empty()) throw UsageError("--registrator needs a path");
       cmd.options.registrator_override = std::filesystem::absolute(*r).string();
+    } else if (auto j = value_of("--junit")) {
+      if (j->empty()) throw UsageError("--junit needs a file");
+      cmd.reports.junit = *j;
+    } else if (auto js = value_of("--json")) {
+      if (js->empty()) throw UsageError("--json needs a file");
+      cmd.reports.json = *js;
+    } else if (auto h = value_of("--html")) {
+      if (h->empty()) throw UsageError("--html needs a file");
+      cmd.reports.html = *h;
     } else if (a == "--keep-logs") {
       cmd.options.keep_logs = true;
     } else if (a == "-v" || a == "--verbose") {
@@ -61,13 +74,14 @@ CliCommand parse_command_line(const std::vector<std::string>& args) {
   }
   if (cmd.files.empty()) throw UsageError("no scenario files given");
   if (cmd.kind == CliCommand::Kind::validate &&
-      (!cmd.options.bin_dir.empty() || !cmd.options.registrator_override.empty() || cmd.options.keep_logs))
+      (!cmd.options.bin_dir.empty() || !cmd.options.registrator_override.empty() || cmd.options.keep_logs ||
+       cmd.reports.any()))
     throw UsageError("validate takes only scenario files (and -v)");
   if (cmd.options.bin_dir.empty()) cmd.options.bin_dir = own_bin_dir();
   return cmd;
 }
 
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool live) {
   CliCommand cmd;
   try {
     cmd = parse_command_line(args);
@@ -106,18 +120,30 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
 
   install_interrupt_handlers();
-  Reporter reporter(out, cmd.options.verbose);
+  Reporter reporter(out, cmd.options.verbose, live);
+  // Reports describe whatever ran, also after Ctrl-C; a report that cannot be written is a
+  // usage problem (exit 2) even when every check passed.
+  auto write_report_files = [&] {
+    bool ok = true;
+    for (const auto& problem : write_reports(reporter.record(), cmd.reports)) {
+      err << "regsim: " << problem << "\n";
+      ok = false;
+    }
+    return ok;
+  };
   try {
     for (const auto& s : scenarios) run_scenario(s, cmd.options, reporter);
   } catch (const Interrupted&) {
     out << "interrupted\n";
     reporter.final_summary();
+    write_report_files();
     return 130;
   } catch (const std::exception& e) {
     err << "regsim: " << e.what() << "\n";
     return 2;
   }
   reporter.final_summary();
+  if (!write_report_files()) return 2;
   return reporter.total_failed() == 0 ? 0 : 1;
 }
 

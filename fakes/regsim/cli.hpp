@@ -1,10 +1,12 @@
 #pragma once
 // regsim's command line:
 //   regsim run FILE... [--bin-dir DIR] [--registrator PATH] [--keep-logs] [-v]
+//              [--junit FILE] [--json FILE] [--html FILE]
 //   regsim validate FILE...
 // Exit status: 0 every check held; 1 some check failed; 2 bad usage, invalid scenario or
 // missing programs (nothing was started); 130 interrupted.
 
+#include "regsim/report_files.hpp"
 #include "regsim/run_options.hpp"
 
 #include <ostream>
@@ -19,6 +21,7 @@ struct CliCommand {
   Kind kind = Kind::help;
   std::vector<std::string> files;
   RunOptions options;
+  ReportPaths reports;
 };
 
 class UsageError : public std::runtime_error {
@@ -31,7 +34,8 @@ extern const char* const usage_text;
 /// `args` excludes the program name. Throws UsageError with a one-line reason.
 CliCommand parse_command_line(const std::vector<std::string>& args);
 
-/// Everything main() does; returns the exit status.
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// Everything main() does; returns the exit status. `live`: out is a terminal, so a status
+/// line may be redrawn in place.
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool live = false);
 
 }  // namespace regsim

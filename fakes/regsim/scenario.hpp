@@ -66,6 +66,18 @@ struct DaemonAction {
   bool live_restore = false;  // restart_docker: containers keep running across the restart
 };
 
+/// Something done to the fake Consul directly, not through registrator: seed a registration
+/// (as another agent user or an earlier registrator run would have left it), inject or clear
+/// faults in its HTTP API, or make it lose every service it knows (an agent restarted empty).
+enum class ConsulOp { register_service, fault, clear_faults, lose_state };
+
+struct ConsulAction {
+  ConsulOp op = ConsulOp::register_service;
+  nlohmann::json registration;  // register_service: PUT /v1/agent/service/register body; strings may hold templates
+  nlohmann::json fault;         // fault: the /_fake/faults rule {method, path, status, count}
+  std::optional<Duration> duration;  // fault: held this long (the timeline waits), then every fault is cleared
+};
+
 /// A plain pause on the timeline (e.g. "nothing changes for 2s").
 struct PauseAction {
   Duration duration{0};
@@ -117,12 +129,17 @@ struct CheckAction {
   bool wait_for = false;
   Condition condition;
   Duration within{5000};
+  /// Set: the condition must hold at every poll for this long (an absence or "stays as it is"
+  /// check); the check fails at the first poll where it does not. `within` is unused then.
+  std::optional<Duration> holds_for;
 };
+
+using StepAction = std::variant<RunAction, ContainerAction, DaemonAction, ConsulAction, PauseAction, CheckAction>;
 
 struct Step {
   std::string path;         // "steps[3]", for messages
   std::optional<int> line;  // in the scenario file
-  std::variant<RunAction, ContainerAction, DaemonAction, PauseAction, CheckAction> action;
+  StepAction action;
 };
 
 struct Scenario {

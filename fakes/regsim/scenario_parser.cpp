@@ -153,17 +153,17 @@ class Parser {
     return name;
   }
 
-  std::variant<RunAction, ContainerAction, DaemonAction, PauseAction, CheckAction> parse_step(const json& value,
-                                                                               const std::string& path,
-                                                                               const Scenario& s) {
+  StepAction parse_step(const json& value, const std::string& path, const Scenario& s) {
     FieldReader r(value, path);
     r.get("comment");
     const auto action = r.optional_choice(
         "action", {"run", "start", "stop", "kill", "rm", "exit", "drop_events", "restart_docker", "stop_registrator",
-                   "start_registrator", "restart_registrator", "wait", "expect", "wait_for"});
+                   "start_registrator", "restart_registrator", "consul_register", "consul_fault", "consul_clear_faults",
+                   "consul_lose_state", "wait", "expect", "wait_for"});
     if (!action) throw ScenarioError(r.path_of("action"), "required string is missing");
-    std::variant<RunAction, ContainerAction, DaemonAction, PauseAction, CheckAction> out;
+    StepAction out;
     if (*action == "run") out = parse_run(r, s);
+    else if (action->starts_with("consul_")) out = parse_consul_op(r, *action);
     else if (*action == "wait") out = PauseAction{duration_at(required(r, "duration"), r.path_of("duration"))};
     else if (*action == "expect" || *action == "wait_for") out = parse_check(r, s, *action == "wait_for");
     else if (*action == "drop_events" || *action == "restart_docker" || action->ends_with("_registrator"))
@@ -189,8 +189,9 @@ class Parser {
     RunAction run;
     run.host = host_of(r, s);
     run.name = r.required_string("name");
-    if (!is_simple_name(run.name))
-      throw ScenarioError(r.path_of("name"), "expected a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*), got \"" +
+    // Docker wants at least two characters: [a-zA-Z0-9][a-zA-Z0-9_.-]+
+    if (!is_simple_name(run.name) || run.name.size() < 2)
+      throw ScenarioError(r.path_of("name"), "expected a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]+), got \"" +
                                                  run.name + "\"");
     run.image = r.required_string("image");
     if (const auto* env = r.get("env")) {
@@ -264,11 +265,54 @@ class Parser {
     return d;
   }
 
+  ConsulAction parse_consul_op(FieldReader& r, const std::string& action) {
+    ConsulAction c;
+    if (action == "consul_register") {
+      c.op = ConsulOp::register_service;
+      const auto* reg = r.object("registration", true);
+      const auto reg_path = r.path_of("registration");
+      const auto* id = reg->contains("ID") ? &(*reg)["ID"] : nullptr;
+      const auto* name = reg->contains("Name") ? &(*reg)["Name"] : nullptr;
+      if (!name || !name->is_string() || name->get<std::string>().empty())
+        throw ScenarioError(path_key(reg_path, "Name"), "a registration needs a service \"Name\" string");
+      if (id && !id->is_string()) throw ScenarioError(path_key(reg_path, "ID"), "expected a string, got " + describe_json(*id));
+      check_templates_in_json(*reg, reg_path, scope_);
+      c.registration = *reg;
+    } else if (action == "consul_fault") {
+      c.op = ConsulOp::fault;
+      json rule = json::object();
+      if (auto method = r.optional_choice("method", {"GET", "PUT", "POST", "DELETE"})) rule["method"] = *method;
+      const auto path = r.required_string("path");
+      if (!path.starts_with("/"))
+        throw ScenarioError(r.path_of("path"), "expected a path prefix starting with '/', got \"" + path + "\"");
+      rule["path"] = path;
+      rule["status"] = r.optional_int("status", 100, 599).value_or(500);
+      if (auto action_kind = r.optional_choice("fault", {"respond", "drop", "hang"})) rule["action"] = *action_kind;
+      const auto count = r.optional_int("count", 1, 1 << 30);
+      if (count) rule["count"] = *count;
+      if (const auto* d = r.get("duration")) c.duration = duration_at(*d, r.path_of("duration"));
+      if (count && c.duration)
+        throw ScenarioError(r.path(), "give \"count\" (the next N matching requests) or \"duration\", not both");
+      c.fault = rule;
+    } else if (action == "consul_clear_faults") {
+      c.op = ConsulOp::clear_faults;
+    } else {
+      c.op = ConsulOp::lose_state;
+    }
+    return c;
+  }
+
   CheckAction parse_check(FieldReader& r, const Scenario& s, bool wait_for) {
     CheckAction check;
     check.wait_for = wait_for;
     check.within = default_within_;
     if (const auto* within = r.get("within")) check.within = duration_at(*within, r.path_of("within"));
+    if (const auto* holds = r.get("holds_for")) {
+      if (r.has("within"))
+        throw ScenarioError(r.path_of("holds_for"),
+                            "\"holds_for\" (must hold the whole time) and \"within\" (must come true by then) exclude each other");
+      check.holds_for = duration_at(*holds, r.path_of("holds_for"));
+    }
     const int subjects = r.has("catalog") + r.has("dns") + r.has("container");
     if (subjects != 1)
       throw ScenarioError(r.path(), "expected exactly one of \"catalog\", \"dns\" or \"container\" (what to check)");

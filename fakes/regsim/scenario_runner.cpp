@@ -38,9 +38,9 @@ ScenarioOutcome run_scenario(const Scenario& scenario, const RunOptions& options
     StepRunner(scenario, *env, reporter).run_all();
     // Nothing should have ended on its own: a crashed registrator is a failure even when the
     // checks happened to pass before it died.
-    for (const auto& ended : env->ended_processes()) reporter.fail("processes", ended + " during the scenario");
+    for (const auto& ended : env->ended_processes()) reporter.fail("processes", ended + " during the scenario", {"processes"});
   } catch (const LaunchError& e) {
-    reporter.fail("setup", e.what());
+    reporter.fail("setup", e.what(), {"setup"});
   } catch (const Interrupted&) {
     env.reset();
     reporter.note("interrupted; logs kept in " + outcome.log_dir.string());

@@ -1,6 +1,7 @@
 #include "regsim/step_runner.hpp"
 
 #include "regsim/catalog_check.hpp"
+#include "regsim/consul_control.hpp"
 #include "regsim/consul_query.hpp"
 #include "regsim/dns_check.hpp"
 #include "regsim/interrupt.hpp"
@@ -34,6 +35,26 @@ const char* op_name(DaemonOp op) {
   return "?";
 }
 
+const char* op_name(ConsulOp op) {
+  switch (op) {
+    case ConsulOp::register_service: return "consul_register";
+    case ConsulOp::fault: return "consul_fault";
+    case ConsulOp::clear_faults: return "consul_clear_faults";
+    case ConsulOp::lose_state: return "consul_lose_state";
+  }
+  return "?";
+}
+
+const char* check_kind(const Condition& condition) {
+  if (std::holds_alternative<CatalogCondition>(condition)) return "catalog";
+  if (std::holds_alternative<DnsCondition>(condition)) return "dns";
+  return "container";
+}
+
+Duration since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
+}
+
 std::string step_name(const Step& step) {
   return step.path + (step.line ? " (line " + std::to_string(*step.line) + ")" : std::string{});
 }
@@ -61,6 +82,7 @@ std::string check_label(const CheckAction& check) {
     const auto& k = std::get<ContainerCondition>(check.condition);
     label = "container " + k.host + "/" + k.container + " " + k.state;
   }
+  if (check.holds_for) label += " for " + format_duration(*check.holds_for);
   return (check.wait_for ? "wait for " : "") + label;
 }
 
@@ -73,6 +95,8 @@ StepRunner::StepRunner(const Scenario& scenario, ScenarioEnvironment& environmen
 void StepRunner::run_all() {
   for (std::size_t i = 0; i < scenario_.steps.size(); ++i) {
     throw_if_interrupted();
+    step_position_ = "step " + std::to_string(i + 1) + "/" + std::to_string(scenario_.steps.size());
+    reporter_.status(step_position_ + "  " + scenario_.name);
     if (!run_step(scenario_.steps[i])) {
       const auto left = scenario_.steps.size() - i - 1;
       if (left) reporter_.note("skipped the remaining " + std::to_string(left) + " step(s)");
@@ -85,6 +109,7 @@ bool StepRunner::run_step(const Step& step) {
   if (const auto* c = std::get_if<CheckAction>(&step.action)) return check(*c);
   if (const auto* p = std::get_if<PauseAction>(&step.action)) {
     reporter_.progress("wait " + format_duration(p->duration));
+    reporter_.status(step_position_ + "  wait " + format_duration(p->duration));
     pause_for(p->duration);
     return true;
   }
@@ -93,6 +118,9 @@ bool StepRunner::run_step(const Step& step) {
     if (const auto* r = std::get_if<RunAction>(&step.action)) {
       what = "run " + r->host + "/" + r->name;
       run_action(*r);
+    } else if (const auto* c = std::get_if<ConsulAction>(&step.action)) {
+      what = op_name(c->op);
+      consul_action(*c);
     } else if (const auto* d = std::get_if<DaemonAction>(&step.action)) {
       what = std::string(op_name(d->op)) + " " + d->host;
       daemon_action(*d);
@@ -103,11 +131,13 @@ bool StepRunner::run_step(const Step& step) {
     }
     return true;
   } catch (const DockerError& e) {
-    reporter_.fail(step_name(step) + " " + what, e.what());
+    reporter_.fail(step_name(step) + " " + what, e.what(), {"step"});
   } catch (const TemplateError& e) {
-    reporter_.fail(step_name(step) + " " + what, e.what());
+    reporter_.fail(step_name(step) + " " + what, e.what(), {"step"});
   } catch (const LaunchError& e) {
-    reporter_.fail(step_name(step) + " " + what, e.what());
+    reporter_.fail(step_name(step) + " " + what, e.what(), {"step"});
+  } catch (const ConsulError& e) {
+    reporter_.fail(step_name(step) + " " + what, e.what(), {"step"});
   }
   return false;
 }
@@ -151,28 +181,83 @@ void StepRunner::daemon_action(const DaemonAction& d) {
   reporter_.progress(std::string(op_name(d.op)) + " " + d.host);
 }
 
+void StepRunner::consul_action(const ConsulAction& c) {
+  const auto& consul = env_.consul_http();
+  switch (c.op) {
+    case ConsulOp::register_service: {
+      const auto registration = expand_json(c.registration, facts_);
+      consul_register_service(consul, registration);
+      reporter_.progress("consul_register " + registration.value("ID", registration.value("Name", std::string{})));
+      return;
+    }
+    case ConsulOp::fault:
+      consul_add_fault(consul, c.fault);
+      reporter_.progress("consul_fault " + c.fault.dump());
+      if (c.duration) {
+        pause_for(*c.duration);
+        consul_clear_faults(consul);
+        reporter_.progress("consul faults cleared after " + format_duration(*c.duration));
+      }
+      return;
+    case ConsulOp::clear_faults:
+      consul_clear_faults(consul);
+      reporter_.progress("consul_clear_faults");
+      return;
+    case ConsulOp::lose_state:
+      reporter_.progress("consul_lose_state: " + std::to_string(consul_lose_state(consul)) + " service(s) dropped");
+      return;
+  }
+}
+
 bool StepRunner::check(const CheckAction& check) {
+  if (check.holds_for) return check_holds(check);
   const auto label = check_label(check);
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + check.within;
   CheckResult result;
+  const std::string budget = "/" + format_duration(check.within);
   for (;;) {
     throw_if_interrupted();
     result = evaluate(check.condition);
     if (result.held || std::chrono::steady_clock::now() >= deadline) break;
+    reporter_.status(step_position_ + "  waiting for " + label + " " + format_duration(since(start)) + budget);
     std::this_thread::sleep_for(poll_interval);
   }
+  const CheckMeta meta{check_kind(check.condition), since(start)};
   if (result.held) {
-    const auto took = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
-    reporter_.pass(label, result.detail);
-    reporter_.progress("held after " + format_duration(took));
+    reporter_.pass(label, result.detail, meta);
+    reporter_.progress("held after " + format_duration(meta.took));
     return true;
   }
   std::string detail = result.detail;
   // A dead registrator explains most failures; say so next to the failure.
   for (const auto& ended : env_.ended_processes()) detail += " [" + ended + "]";
-  reporter_.fail(label + " within " + format_duration(check.within), detail);
+  reporter_.fail(label + " within " + format_duration(check.within), detail, meta);
   return !check.wait_for;
+}
+
+bool StepRunner::check_holds(const CheckAction& check) {
+  const auto label = check_label(check);
+  const auto start = std::chrono::steady_clock::now();
+  const auto until = start + *check.holds_for;
+  CheckResult result;
+  for (;;) {
+    throw_if_interrupted();
+    result = evaluate(check.condition);
+    const auto now = std::chrono::steady_clock::now();
+    if (!result.held) {
+      std::string detail = result.detail;
+      for (const auto& ended : env_.ended_processes()) detail += " [" + ended + "]";
+      reporter_.fail(label, "stopped holding after " + format_duration(since(start)) + ": " + detail,
+                     {check_kind(check.condition), since(start)});
+      return !check.wait_for;
+    }
+    if (now >= until) break;
+    reporter_.status(step_position_ + "  holding " + label + " " + format_duration(since(start)));
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(poll_interval, until - now));
+  }
+  reporter_.pass(label, result.detail, {check_kind(check.condition), since(start)});
+  return true;
 }
 
 CheckResult StepRunner::evaluate(const Condition& condition) {

@@ -28,7 +28,10 @@ class StepRunner {
   void run_action(const RunAction& run);
   void container_action(const ContainerAction& action);
   void daemon_action(const DaemonAction& action);
+  void consul_action(const ConsulAction& action);
   bool check(const CheckAction& check);
+  /// A check with holds_for: evaluated at every poll for the whole duration.
+  bool check_holds(const CheckAction& check);
   CheckResult evaluate(const Condition& condition);
   CheckResult evaluate_catalog(const CatalogCondition& c);
   CheckResult evaluate_dns(const DnsCondition& c);
@@ -38,6 +41,7 @@ class StepRunner {
   ScenarioEnvironment& env_;
   Reporter& reporter_;
   RuntimeFacts facts_;
+  std::string step_position_;  // "step 3/12", for the live status line
 };
 
 }  // namespace regsim

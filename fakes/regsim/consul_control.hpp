@@ -1,0 +1,22 @@
+#pragma once
+// Acts on the fake Consul directly, behind registrator's back: seeds a service registration as
+// `curl -X PUT .../v1/agent/service/register` would, and drives the fake's test control API
+// (/_fake/faults, /_fake/lose-state). Every call throws ConsulError naming the request and the
+// answer when the fake does not accept it.
+
+#include "regsim/consul_query.hpp"
+
+#include "common/http_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace regsim {
+
+void consul_register_service(const fakes::http::Endpoint& consul, const nlohmann::json& registration);
+/// `rule` is the fake's fault shape: {"method", "path", "status", "count", "action"}.
+void consul_add_fault(const fakes::http::Endpoint& consul, const nlohmann::json& rule);
+void consul_clear_faults(const fakes::http::Endpoint& consul);
+/// Returns how many services the fake dropped.
+int consul_lose_state(const fakes::http::Endpoint& consul);
+
+}  // namespace regsim
