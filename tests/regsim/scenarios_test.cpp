@@ -2,6 +2,8 @@
 // copy of the seed scenario to show that a mismatch fails loudly with both values.
 #include "regsim/child_process.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "test_paths.hpp"
 
 #include <gmock/gmock.h>
@@ -239,6 +241,54 @@ TEST_F(ScenarioRun, InterruptStopsEveryChildProcess) {
   text << in.rdbuf();
   EXPECT_THAT(text.str(), HasSubstr("interrupted"));
   EXPECT_EQ(processes_mentioning(dir.path.string()), 0) << "every fake and registrator was stopped";
+}
+
+}  // namespace
+
+namespace {
+
+// holds_for fails as soon as the condition breaks, and says after how long and what it saw.
+TEST_F(ScenarioRun, HoldsForFailsWhenTheConditionBreaks) {
+  TempDir dir;
+  const auto scenario = dir.path / "holds.json";
+  std::ofstream(scenario) << R"({"hosts": [{"name": "host1", "ip": "10.0.0.1"}], "steps": [
+      {"action": "expect", "catalog": "valami", "entries": [], "holds_for": "300ms"},
+      {"action": "run", "name": "web5", "image": "test", "env": {"SERVICE_NAME": "valami"}, "publish": ["7679:80"]},
+      {"action": "expect", "catalog": "valami", "entries": [], "holds_for": "10s"}],
+      "images": {"test": {"ExposedPorts": {"80/tcp": {}}}}})";
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = run_command("TMPDIR=" + dir.path.string() + " " + regsim() + " run " + scenario.string());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("PASS  catalog valami for 300ms: no entries, as expected"));
+  EXPECT_THAT(r.output, ::testing::ContainsRegex(
+                            R"(FAIL  catalog valami for 10s: stopped holding after [0-9.]+m?s: expected 0 entries, got 1)"))
+      << r.output;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(8)) << "it does not wait out the 10s";
+}
+
+// --junit, --json and --html from the binary: each file exists and describes the same run.
+TEST_F(ScenarioRun, ReportFilesDescribeTheRun) {
+  TempDir dir;
+  const auto r = run_command(regsim() + " run " + (source_dir() / "scenarios" / "seed-single-host.json").string() +
+                             " --junit " + (dir.path / "r.xml").string() + " --json " + (dir.path / "r.json").string() +
+                             " --html " + (dir.path / "r.html").string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  std::ifstream json_in(dir.path / "r.json");
+  const auto doc = nlohmann::json::parse(json_in, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  EXPECT_TRUE(doc["passed"].get<bool>());
+  ASSERT_EQ(doc["scenarios"].size(), 1u);
+  EXPECT_EQ(doc["scenarios"][0]["name"], "seed-single-host");
+  EXPECT_GE(doc["scenarios"][0]["checks"].size(), 3u);
+  EXPECT_EQ(doc["scenarios"][0]["checks"][0]["kind"], "catalog");
+  std::stringstream xml, html;
+  xml << std::ifstream(dir.path / "r.xml").rdbuf();
+  html << std::ifstream(dir.path / "r.html").rdbuf();
+  EXPECT_THAT(xml.str(), HasSubstr("<testsuite name=\"seed-single-host\""));
+  EXPECT_THAT(xml.str(), HasSubstr("failures=\"0\""));
+  EXPECT_THAT(html.str(), HasSubstr("seed-single-host"));
+  EXPECT_THAT(html.str(), HasSubstr("<svg class=\"lag\""));
+  EXPECT_EQ(r.output.find('\r'), std::string::npos) << "no status line into a pipe";
 }
 
 }  // namespace
