@@ -23,6 +23,18 @@ std::vector<fakes::dns::ServiceInstance> CatalogDirectory::service_instances(std
     inst.weight_warning = ref.service->weights.warning;
     out.push_back(std::move(inst));
   }
+  // Every real datacenter has Consul servers, registered as the "consul" service on port 8300;
+  // DNS needs them for NS records and `consul.service.consul`. The fake's nodes stand in for
+  // the servers when nobody registered that service (the HTTP catalog does not list it).
+  if (out.empty() && service == "consul") {
+    for (const Node* n : catalog_.nodes(datacenter)) {
+      fakes::dns::ServiceInstance server;
+      server.node = n->name;
+      server.node_address = n->address;
+      server.port = 8300;
+      out.push_back(std::move(server));
+    }
+  }
   return out;
 }
 

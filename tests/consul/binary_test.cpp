@@ -167,6 +167,11 @@ TEST_F(ConsulBinaryTest, RegistersOverHttpAndDigSeesOneARecord) {
       run_capture("/usr/bin/dig @127.0.0.1 -p " + dns_port + " -x 127.0.0.1 +time=5 +tries=1 2>&1");
   EXPECT_TRUE(std::regex_search(node_ptr, std::regex(R"(IN\s+PTR\s+node1\.node\.dc1\.consul\.)"))) << node_ptr;
 
+  // The domain's NS records name the agent (standing in for the Consul servers), with its address.
+  const std::string ns = run_capture("/usr/bin/dig @127.0.0.1 -p " + dns_port + " consul. NS +time=5 +tries=1 2>&1");
+  EXPECT_TRUE(std::regex_search(ns, std::regex(R"(consul\.\s+0\s+IN\s+NS\s+node1\.node\.dc1\.consul\.)"))) << ns;
+  EXPECT_TRUE(std::regex_search(ns, std::regex(R"(node1\.node\.dc1\.consul\.\s+0\s+IN\s+A\s+127\.0\.0\.1)"))) << ns;
+
   // Deregistering both makes the name vanish from DNS.
   for (const char* id : {"host:web5:80", "host:web5:443"})
     EXPECT_EQ(fakes::http::fetch(http, verb::put, std::string("/v1/agent/service/deregister/") + id).status, 200u);
