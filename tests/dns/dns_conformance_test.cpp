@@ -231,6 +231,23 @@ TEST_F(dnsCares, NxDomainAndCap) {
   EXPECT_FALSE(addresses.contains("10.0.0.5"));
 }
 
+// With enable_truncate the capped UDP answer carries TC, and c-ares asks again over TCP on its
+// own: the application gets every instance, which the 512-byte UDP path alone cannot carry.
+TEST_F(dnsCares, TruncatedUdpAnswerIsRetriedOverTcp) {
+  DnsConfig config;
+  config.enable_truncate = true;
+  RunningServer truncating{directory_, config};
+  const auto udp_first = testing::cares_query(truncating.port(), "many.service.consul", 1, /*tcp=*/false);
+  ASSERT_EQ(udp_first.status, ARES_SUCCESS) << ares_strerror(udp_first.status);
+  const Message m = parse_message(udp_first.answer);
+  EXPECT_FALSE(m.header.tc) << "the answer c-ares returns is the TCP one";
+  EXPECT_EQ(m.answers.size(), 40u);
+  // Without enable_truncate the same question stays on UDP with the capped answer.
+  const auto capped = testing::cares_query(server_.port(), "many.service.consul", 1, /*tcp=*/false);
+  ASSERT_EQ(capped.status, ARES_SUCCESS);
+  EXPECT_EQ(parse_message(capped.answer).answers.size(), 3u);
+}
+
 // ---- robustness: bad clients never stall good ones ----
 
 namespace asio = boost::asio;
