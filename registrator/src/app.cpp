@@ -181,6 +181,8 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
       config.ttl_refresh > 0 ? Clock::now() + std::chrono::seconds(config.ttl_refresh) : Clock::time_point::max();
   while (!shutdown.requested) {
     auto deadline = std::min({next_resync, next_refresh, Clock::now() + std::chrono::hours(1)});
+    // Failed registrations/deregistrations are retried with back-off (Bridge::retry_pending).
+    if (auto retry = bridge.next_retry()) deadline = std::min(deadline, *retry);
     auto item = queue.pop_until(deadline);
     if (shutdown.requested) break;
     if (item) {
@@ -190,6 +192,7 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
         bridge.handle_event(item->event);
       }
     }
+    bridge.retry_pending();
     auto now = Clock::now();
     if (now >= next_resync) {
       bridge.sync(true);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <regex>
 #include <set>
+#include <string_view>
 
 #include "registrator/log.hpp"
 #include "registrator/service_builder.hpp"
@@ -85,45 +86,185 @@ void Bridge::add_locked(const std::string& container_id, bool quiet) {
   }
   std::string id = container->value("Id", container_id);
   if (id.empty()) id = container_id;
-  for (auto& service : built.services) {
-    try {
-      registry_.register_service(service);
-    } catch (const std::exception& e) {
-      log::line("register failed: " + service.id + " " + e.what());
-      continue;
+  for (auto& service : built.services) register_locked(id, std::move(service));
+}
+
+namespace {
+
+// The backend answered, so it did not apply the request (0: no answer, it may have).
+bool answered(const std::exception& e) {
+  const auto* re = dynamic_cast<const RegistryError*>(&e);
+  return re && re->http_status() != 0;
+}
+
+// A deregistration answered "no such service" (Consul 404, or 500 "Unknown service" from old
+// agents): there is nothing left to remove.
+bool not_registered(const std::exception& e) {
+  const auto* re = dynamic_cast<const RegistryError*>(&e);
+  if (!re) return false;
+  return re->http_status() == 404 ||
+         (re->http_status() != 0 && std::string_view(re->what()).find("Unknown service") != std::string_view::npos);
+}
+
+}  // namespace
+
+void Bridge::schedule_retry(Pending& p, Clock::time_point now) {
+  p.delay = p.delay.count() == 0 ? policy_.initial : std::min(p.delay * 2, policy_.max);
+  p.due = now + p.delay;
+}
+
+void Bridge::register_locked(const std::string& container_id, Service service) {
+  try {
+    registry_.register_service(service);
+  } catch (const std::exception& e) {
+    log::line("register failed: " + service.id + " " + e.what());
+    auto [it, fresh] = pending_.try_emplace(service.id);
+    Pending& p = it->second;
+    if (!fresh && p.op == Pending::Op::Deregister) {
+      // A start supersedes the pending deregistration of an earlier registration under this ID;
+      // that one is probably still in the registry, so a later die must deregister.
+      p = Pending{};
+      p.maybe_applied = true;
     }
-    log::line("added: " + log::id12(id) + " " + service.id);
-    services_[id].push_back(std::move(service));
+    p.op = Pending::Op::Register;
+    p.container_id = container_id;
+    p.service = std::move(service);
+    if (!answered(e)) p.maybe_applied = true;
+    schedule_retry(p, now_());
+    return;
   }
+  pending_.erase(service.id);
+  log::line("added: " + log::id12(container_id) + " " + service.id);
+  auto& known = services_[container_id];
+  auto same = std::find_if(known.begin(), known.end(), [&](const Service& s) { return s.id == service.id; });
+  if (same != known.end()) {
+    *same = std::move(service);
+  } else {
+    known.push_back(std::move(service));
+  }
+}
+
+void Bridge::deregister_locked(const std::string& container_id, const Service& service) {
+  try {
+    registry_.deregister(service);
+  } catch (const std::exception& e) {
+    log::line("deregister failed: " + service.id + " " + e.what());
+    if (not_registered(e)) {
+      pending_.erase(service.id);
+      return;
+    }
+    auto [it, fresh] = pending_.try_emplace(service.id);
+    Pending& p = it->second;
+    if (!fresh && p.op != Pending::Op::Deregister) p = Pending{};
+    p.op = Pending::Op::Deregister;
+    p.container_id = container_id;
+    p.service = service;
+    schedule_retry(p, now_());
+    return;
+  }
+  pending_.erase(service.id);
+  log::line("removed: " + log::id12(container_id) + " " + service.id);
+}
+
+void Bridge::drop_pending_registrations(const std::string& container_id, bool deregister) {
+  std::vector<Pending> dropped;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->second.op == Pending::Op::Register && it->second.container_id == container_id) {
+      dropped.push_back(std::move(it->second));
+      it = pending_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const auto& p : dropped) {
+    if (deregister && p.maybe_applied) {
+      // An attempt got no answer: it may have been applied, so remove it to be sure.
+      deregister_locked(container_id, p.service);
+    } else {
+      log::line("register abandoned: " + log::id12(container_id) + " " + p.service.id + " (container died)");
+    }
+  }
+}
+
+void Bridge::retry_pending() {
+  std::lock_guard lock(mu_);
+  const auto now = now_();
+  std::vector<std::string> due;
+  for (const auto& [id, p] : pending_)
+    if (p.due <= now) due.push_back(id);
+  for (const auto& id : due) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) continue;
+    Pending p = it->second;
+    if (p.op == Pending::Op::Register) {
+      register_locked(p.container_id, std::move(p.service));
+    } else {
+      deregister_locked(p.container_id, p.service);
+    }
+  }
+}
+
+std::optional<Bridge::Clock::time_point> Bridge::next_retry() const {
+  std::lock_guard lock(mu_);
+  std::optional<Clock::time_point> next;
+  for (const auto& [_, p] : pending_)
+    if (!next || p.due < *next) next = p.due;
+  return next;
+}
+
+std::vector<std::string> Bridge::pending_registrations() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [id, p] : pending_)
+    if (p.op == Pending::Op::Register) out.push_back(id);
+  return out;
+}
+
+std::vector<std::string> Bridge::pending_deregistrations() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [id, p] : pending_)
+    if (p.op == Pending::Op::Deregister) out.push_back(id);
+  return out;
+}
+
+void Bridge::set_clock(NowFn now) {
+  std::lock_guard lock(mu_);
+  now_ = std::move(now);
+}
+
+void Bridge::set_retry_policy(RetryPolicy policy) {
+  std::lock_guard lock(mu_);
+  policy_ = policy;
 }
 
 void Bridge::remove_locked(const std::string& container_id, bool deregister) {
   // Events may name a container by a prefix of its id; find the full id we know.
   std::string key = container_id;
-  if (!services_.count(key) && !dead_.count(key) && container_id.size() >= 12) {
+  auto has_pending = [&](const std::string& id) {
+    return std::any_of(pending_.begin(), pending_.end(), [&](const auto& kv) {
+      return kv.second.op == Pending::Op::Register && kv.second.container_id == id;
+    });
+  };
+  if (!services_.count(key) && !dead_.count(key) && !has_pending(key) && container_id.size() >= 12) {
     for (const auto& [id, _] : services_)
       if (id.rfind(container_id, 0) == 0) key = id;
+    for (const auto& [_, p] : pending_)
+      if (p.op == Pending::Op::Register && p.container_id.rfind(container_id, 0) == 0) key = p.container_id;
   }
   if (deregister) {
-    auto deregister_all = [&](const std::vector<Service>& services) {
-      for (const auto& service : services) {
-        try {
-          registry_.deregister(service);
-        } catch (const std::exception& e) {
-          log::line("deregister failed: " + service.id + " " + e.what());
-          continue;
-        }
-        log::line("removed: " + log::id12(key) + " " + service.id);
-      }
-    };
-    if (auto it = services_.find(key); it != services_.end()) deregister_all(it->second);
+    // A failed deregistration stays pending and is retried by retry_pending().
+    if (auto it = services_.find(key); it != services_.end())
+      for (const auto& service : it->second) deregister_locked(key, service);
     if (auto d = dead_.find(key); d != dead_.end()) {
-      deregister_all(d->second.services);
+      for (const auto& service : d->second.services) deregister_locked(key, service);
       dead_.erase(d);
     }
   } else if (config_.ttl != 0 && services_.count(key)) {
     dead_[key] = DeadContainer{config_.ttl, services_[key]};
   }
+  // The container is gone: whatever of it never got registered is not retried any more.
+  drop_pending_registrations(key, deregister);
   services_.erase(key);
 }
 

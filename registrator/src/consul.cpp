@@ -120,7 +120,8 @@ http::Response ConsulBackend::call(const std::string& method, const std::string&
     std::string msg = r.body;
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) msg.pop_back();
     throw RegistryError("consul " + endpoint_.describe() + ": Unexpected response code: " +
-                        std::to_string(r.status) + " (" + msg + ")");
+                        std::to_string(r.status) + " (" + msg + ")",
+                        static_cast<int>(r.status));
   }
   return r;
 }

@@ -36,7 +36,8 @@ http::Response ConsulKvBackend::call(const std::string& method, const std::strin
     std::string msg = r.body;
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) msg.pop_back();
     throw RegistryError("consulkv " + endpoint_.describe() + ": Unexpected response code: " +
-                        std::to_string(r.status) + " (" + msg + ")");
+                            std::to_string(r.status) + " (" + msg + ")",
+                        static_cast<int>(r.status));
   }
   return r;
 }

@@ -1,5 +1,6 @@
 #pragma once
 // Owns the container id -> services map and drives the registry (upstream bridge/bridge.go).
+#include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -17,6 +18,15 @@ namespace registrator {
 class Bridge {
  public:
   using Resolver = std::function<std::optional<std::string>(const std::string& host)>;
+  using Clock = std::chrono::steady_clock;
+  using NowFn = std::function<Clock::time_point()>;
+
+  /// Back-off of pending retries: first retry `initial` after the failure, doubling up to `max`.
+  /// A service's back-off starts again from `initial` once an attempt succeeds.
+  struct RetryPolicy {
+    std::chrono::milliseconds initial{250};
+    std::chrono::milliseconds max{10'000};
+  };
 
   /// `config.hostname` must already be final (main fills in the OS hostname).
   Bridge(DockerClient& docker, RegistryBackend& registry, Config config, Resolver resolver = {});
@@ -42,12 +52,40 @@ class Bridge {
   /// Snapshot of the registered services per container id.
   std::map<std::string, std::vector<Service>> services() const;
 
+  /// Failed registrations and deregistrations are kept, per service ID, and retried by
+  /// retry_pending() until they succeed. A service is in at most one of the two states; a later
+  /// start or die of its container supersedes what is pending.
+  /// Retries every pending operation that is due at now() (the injected clock).
+  void retry_pending();
+  /// When the next pending operation is due; nullopt when nothing is pending.
+  std::optional<Clock::time_point> next_retry() const;
+  /// Service IDs with a pending registration / deregistration.
+  std::vector<std::string> pending_registrations() const;
+  std::vector<std::string> pending_deregistrations() const;
+  /// Tests: a fake clock and a different back-off.
+  void set_clock(NowFn now);
+  void set_retry_policy(RetryPolicy policy);
+
  private:
   struct DeadContainer {
     std::int64_t ttl = 0;
     std::vector<Service> services;
   };
+  struct Pending {
+    enum class Op { Register, Deregister };
+    Op op = Op::Register;
+    std::string container_id;  ///< full id, for the log line and services_
+    Service service;
+    std::chrono::milliseconds delay{0};  ///< current back-off
+    Clock::time_point due;
+    /// Register only: an attempt may have reached the backend (no answer), so it may be registered.
+    bool maybe_applied = false;
+  };
   void add_locked(const std::string& container_id, bool quiet);
+  void register_locked(const std::string& container_id, Service service);
+  void deregister_locked(const std::string& container_id, const Service& service);
+  void schedule_retry(Pending& p, Clock::time_point now);
+  void drop_pending_registrations(const std::string& container_id, bool deregister);
   void remove_locked(const std::string& container_id, bool deregister);
   bool should_remove(const std::string& container_id, std::optional<int> exit_code);
   void cleanup_locked();
@@ -59,6 +97,9 @@ class Bridge {
   mutable std::recursive_mutex mu_;
   std::map<std::string, std::vector<Service>> services_;
   std::map<std::string, DeadContainer> dead_;
+  std::map<std::string, Pending> pending_;  ///< service id -> pending operation
+  NowFn now_ = [] { return Clock::now(); };
+  RetryPolicy policy_;
 };
 
 }  // namespace registrator

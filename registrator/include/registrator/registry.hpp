@@ -13,6 +13,13 @@ namespace registrator {
 class RegistryError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+  RegistryError(const std::string& what, int http_status) : std::runtime_error(what), http_status_(http_status) {}
+  /// The backend's HTTP status when it answered; 0 when it did not (connect/IO failure,
+  /// timeout): then the request may or may not have been applied.
+  int http_status() const noexcept { return http_status_; }
+
+ private:
+  int http_status_ = 0;
 };
 
 class RegistryBackend {
