@@ -59,6 +59,8 @@ struct ServerOptions {
 Response make_response(Status status, std::string body, std::string_view content_type,
                        unsigned version = 11);
 
+/// Owns the listeners. Call every member, and destroy it, on the io_context's thread (or after
+/// the io_context has stopped): the server keeps no locks.
 class Server {
  public:
   Server(boost::asio::io_context& io, Handler handler, ServerOptions options = {});
