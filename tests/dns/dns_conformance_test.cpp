@@ -1,6 +1,7 @@
 // Conformance: real resolvers (dig, kdig, c-ares) against an in-process DnsServer on
 // 127.0.0.1. Assertions are on what those tools print or return, as users see it.
 #include "cares_query.hpp"
+#include "dig_output.hpp"
 #include "running_server.hpp"
 #include "stub_directory.hpp"
 #include "subprocess.hpp"
@@ -26,19 +27,7 @@ using reg::testing::ProcessResult;
 using reg::testing::run_process;
 using testing::RunningServer;
 
-/// Record lines of dig/kdig output (not comments), whitespace collapsed to single spaces.
-std::vector<std::string> record_lines(const std::string& output) {
-  std::vector<std::string> lines;
-  std::istringstream in(output);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string word, joined;
-    while (words >> word) joined += (joined.empty() ? "" : " ") + word;
-    if (!joined.empty() && joined[0] != ';') lines.push_back(joined);
-  }
-  return lines;
-}
+using reg::testing::record_lines;
 
 std::size_t count_line(const std::vector<std::string>& lines, const std::string& wanted) {
   return static_cast<std::size_t>(std::count(lines.begin(), lines.end(), wanted));

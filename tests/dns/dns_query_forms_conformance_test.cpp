@@ -1,6 +1,7 @@
 // The newer query forms through real clients: dig and kdig over UDP and TCP, with and without
 // EDNS, and c-ares where it has a parser (PTR, CNAME). Assertions are on the printed records.
 #include "cares_query.hpp"
+#include "dig_output.hpp"
 #include "running_server.hpp"
 #include "stub_directory.hpp"
 #include "subprocess.hpp"
@@ -15,19 +16,8 @@
 namespace fakes::dns {
 namespace {
 
-/// Answer-section style lines (no comments), whitespace collapsed.
-std::vector<std::string> records(const std::string& output) {
-  std::vector<std::string> lines;
-  std::istringstream in(output);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string word, joined;
-    while (words >> word) joined += (joined.empty() ? "" : " ") + word;
-    if (!joined.empty() && joined[0] != ';') lines.push_back(joined);
-  }
-  return lines;
-}
+using reg::testing::record_lines;
+
 
 bool has(const std::vector<std::string>& lines, const std::string& wanted) {
   return std::find(lines.begin(), lines.end(), wanted) != lines.end();
@@ -79,9 +69,9 @@ class dnsFormsConformance : public ::testing::Test {
 
 TEST_F(dnsFormsConformance, PtrForNodeAndService) {
   for (const Client& c : matrix()) {
-    const auto node = records(ask(c, "1.0.0.127.in-addr.arpa", "PTR"));
+    const auto node = record_lines(ask(c, "1.0.0.127.in-addr.arpa", "PTR"));
     EXPECT_TRUE(has(node, "1.0.0.127.in-addr.arpa. 0 IN PTR node1.node.dc1.consul.")) << c.label();
-    const auto svc = records(ask(c, "3.0.17.172.in-addr.arpa", "PTR"));
+    const auto svc = record_lines(ask(c, "3.0.17.172.in-addr.arpa", "PTR"));
     EXPECT_TRUE(has(svc, "3.0.17.172.in-addr.arpa. 0 IN PTR valami.service.dc1.consul.")) << c.label();
   }
   const std::string unknown = ask({"dig", false, true}, "9.9.9.9.in-addr.arpa", "PTR");
@@ -90,16 +80,16 @@ TEST_F(dnsFormsConformance, PtrForNodeAndService) {
 
 TEST_F(dnsFormsConformance, AltDomainWithServiceTtl) {
   for (const Client& c : matrix()) {
-    EXPECT_TRUE(has(records(ask(c, "valami.service.alt.test", "A")), "valami.service.alt.test. 30 IN A 172.17.0.3"))
+    EXPECT_TRUE(has(record_lines(ask(c, "valami.service.alt.test", "A")), "valami.service.alt.test. 30 IN A 172.17.0.3"))
         << c.label();
-    EXPECT_TRUE(has(records(ask(c, "db.service.alt.test", "SRV")), "db.service.alt.test. 5 IN SRV 1 1 5432 node2.node.dc1.alt.test."))
+    EXPECT_TRUE(has(record_lines(ask(c, "db.service.alt.test", "SRV")), "db.service.alt.test. 5 IN SRV 1 1 5432 node2.node.dc1.alt.test."))
         << c.label();
   }
 }
 
 TEST_F(dnsFormsConformance, CnameForHostnameAddress) {
   for (const Client& c : matrix()) {
-    const auto lines = records(ask(c, "ext.service.consul", "A"));
+    const auto lines = record_lines(ask(c, "ext.service.consul", "A"));
     const bool one = has(lines, "ext.service.consul. 5 IN CNAME db.example.com.") ||
                      has(lines, "ext.service.consul. 5 IN CNAME db2.example.com.");
     EXPECT_TRUE(one) << c.label();
@@ -110,12 +100,12 @@ TEST_F(dnsFormsConformance, CnameForHostnameAddress) {
 TEST_F(dnsFormsConformance, SoaNsAnyAndOtherTypes) {
   const std::regex soa(R"(^consul\. 0 IN SOA ns\.consul\. hostmaster\.consul\. 1700000000 3600 600 86400 0$)");
   for (const Client& c : matrix()) {
-    const auto s = records(ask(c, "consul", "SOA"));
+    const auto s = record_lines(ask(c, "consul", "SOA"));
     EXPECT_TRUE(std::any_of(s.begin(), s.end(), [&](const std::string& l) { return std::regex_match(l, soa); }))
         << c.label();
     EXPECT_TRUE(has(s, "consul. 60 IN NS node1.node.dc1.consul.")) << c.label();
-    EXPECT_TRUE(has(records(ask(c, "consul", "NS")), "consul. 60 IN NS node1.node.dc1.consul.")) << c.label();
-    EXPECT_TRUE(has(records(ask(c, "valami.service.consul", "ANY")), "valami.service.consul. 30 IN A 172.17.0.3"))
+    EXPECT_TRUE(has(record_lines(ask(c, "consul", "NS")), "consul. 60 IN NS node1.node.dc1.consul.")) << c.label();
+    EXPECT_TRUE(has(record_lines(ask(c, "valami.service.consul", "ANY")), "valami.service.consul. 30 IN A 172.17.0.3"))
         << c.label();
     const std::string mx = ask(c, "valami.service.consul", "MX");
     EXPECT_NE(mx.find("NOERROR"), std::string::npos) << c.label() << mx;
