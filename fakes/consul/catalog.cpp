@@ -237,13 +237,7 @@ CheckUpdate Catalog::update_ttl_check(const std::string& datacenter, const std::
   Check& c = it->second;
   if (!c.ttl) return CheckUpdate::not_ttl;
   c.ttl_deadline = clock_.now() + *c.ttl;
-  if (c.status == status && c.output == output) return CheckUpdate::updated;  // heartbeat only
-  c.status = status;
-  c.output = output;
-  c.raft.modify_index = index_ + 1;
-  if (c.service_id.empty()) touch_node_services(*node, index_ + 1);
-  else touch_service(c.service_name, index_ + 1);
-  commit();
+  apply_check_status(*node, c, status, output);  // an unchanged status is a heartbeat only
   return CheckUpdate::updated;
 }
 
@@ -255,14 +249,18 @@ bool Catalog::set_check_status(const std::string& datacenter, const std::string&
   if (it == node->checks.end()) return false;
   Check& c = it->second;
   if (c.ttl) c.ttl_deadline = clock_.now() + *c.ttl;
-  if (c.status == status && c.output == output) return true;
+  apply_check_status(*node, c, status, output);
+  return true;
+}
+
+void Catalog::apply_check_status(const Node& node, Check& c, HealthStatus status, const std::string& output) {
+  if (c.status == status && c.output == output) return;  // no write: the index stays
   c.status = status;
   c.output = output;
   c.raft.modify_index = index_ + 1;
-  if (c.service_id.empty()) touch_node_services(*node, index_ + 1);
+  if (c.service_id.empty()) touch_node_services(node, index_ + 1);
   else touch_service(c.service_name, index_ + 1);
   commit();
-  return true;
 }
 
 bool Catalog::set_service_maintenance(const std::string& datacenter, const std::string& node_name,
