@@ -42,18 +42,21 @@ std::string prefix_range_end(std::string prefix) {
 EtcdClient::EtcdClient(http::Endpoint endpoint, std::chrono::milliseconds timeout)
     : endpoint_(std::move(endpoint)), timeout_(timeout) {}
 
+http::Response EtcdClient::send(const http::Request& req) {
+  try {
+    return http::send(endpoint_, req, timeout_);
+  } catch (const http::TransportError& e) {
+    throw RegistryError(std::string("etcd ") + e.what());
+  }
+}
+
 json EtcdClient::post(const std::string& target, const json& body) {
   http::Request req;
   req.method = "POST";
   req.target = target;
   req.body = body.dump();
   req.content_type = "application/json";
-  http::Response r;
-  try {
-    r = http::send(endpoint_, req, timeout_);
-  } catch (const http::TransportError& e) {
-    throw RegistryError(std::string("etcd ") + e.what());
-  }
+  const http::Response r = send(req);
   if (r.status != 200) {
     throw RegistryError("etcd " + endpoint_.describe() + " " + target + ": HTTP " + std::to_string(r.status) +
                         " (" + trimmed(r.body) + ")");
@@ -74,12 +77,7 @@ json EtcdClient::post(const std::string& target, const json& body) {
 std::string EtcdClient::version() {
   http::Request req;
   req.target = "/version";
-  http::Response r;
-  try {
-    r = http::send(endpoint_, req, timeout_);
-  } catch (const http::TransportError& e) {
-    throw RegistryError(std::string("etcd ") + e.what());
-  }
+  const http::Response r = send(req);
   if (r.status != 200) {
     throw RegistryError("etcd " + endpoint_.describe() + " /version: HTTP " + std::to_string(r.status));
   }

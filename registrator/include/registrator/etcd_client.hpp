@@ -37,6 +37,8 @@ class EtcdClient {
 
  private:
   nlohmann::json post(const std::string& target, const nlohmann::json& body);
+  /// One request; a transport failure becomes a RegistryError naming etcd.
+  http::Response send(const http::Request& req);
 
   http::Endpoint endpoint_;
   std::chrono::milliseconds timeout_;
