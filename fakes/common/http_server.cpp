@@ -2,8 +2,10 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <deque>
 #include <list>
@@ -170,6 +172,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Handler handler;
   ServerOptions options;
   std::vector<std::shared_ptr<tcp::acceptor>> tcp_acceptors;
+  std::vector<std::shared_ptr<net::ssl::context>> tls_contexts;  // live as long as their listeners
   std::vector<std::pair<std::shared_ptr<unix_socket::acceptor>, std::string>> unix_acceptors;
   std::list<std::weak_ptr<Connection>> connections;
   bool stopped = false;
@@ -177,13 +180,35 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
 namespace {
 
-template <class Protocol>
-class Session final : public Connection, public std::enable_shared_from_this<Session<Protocol>> {
+// A plain stream, or TLS over one: the session reads and writes `Stream`, and sets timeouts and
+// closes on its lowest layer.
+template <class Protocol, bool Tls>
+using SessionStream = std::conditional_t<Tls, beast::ssl_stream<beast::basic_stream<Protocol>>, beast::basic_stream<Protocol>>;
+
+template <class Protocol, bool Tls = false>
+class Session final : public Connection, public std::enable_shared_from_this<Session<Protocol, Tls>> {
  public:
   Session(typename Protocol::socket socket, std::shared_ptr<Server::Impl> server, std::string_view transport)
+    requires(!Tls)
       : stream_(std::move(socket)), server_(std::move(server)), transport_(transport) {}
+  Session(typename Protocol::socket socket, net::ssl::context& tls, std::shared_ptr<Server::Impl> server,
+          std::string_view transport)
+    requires(Tls)
+      : stream_(std::move(socket), tls), server_(std::move(server)), transport_(transport) {}
 
-  void start() { do_read(); }
+  void start() {
+    if constexpr (Tls) {
+      // A client that never finishes the handshake must not hold the connection forever.
+      lowest().expires_after(std::chrono::seconds(server_->options.read_timeout_seconds));
+      stream_.async_handshake(net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (self->closed_) return;
+        if (ec) return self->close();  // no/bad client certificate, plain HTTP on the TLS port, ...
+        self->do_read();
+      });
+    } else {
+      do_read();
+    }
+  }
 
   void write(std::string bytes) override {
     if (closed_) return;
@@ -203,8 +228,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (closed_) return;
     closed_ = true;
     beast::error_code ec;
-    stream_.socket().shutdown(Protocol::socket::shutdown_both, ec);
-    stream_.close();
+    lowest().socket().shutdown(Protocol::socket::shutdown_both, ec);
+    lowest().close();
     if (auto ex = exchange_.lock()) ex->connection_closed();
   }
 
@@ -217,7 +242,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     parser_.emplace();
     parser_->body_limit(server_->options.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
-    stream_.expires_after(std::chrono::seconds(server_->options.idle_timeout_seconds));
+    lowest().expires_after(std::chrono::seconds(server_->options.idle_timeout_seconds));
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
@@ -232,7 +257,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         return fail_request(Status::bad_request, "malformed request: " + ec.message());
       return close();  // EOF, timeout, reset: nothing to answer
     }
-    stream_.expires_never();  // the handler may hold this exchange for a long time (streams)
+    lowest().expires_never();  // the handler may hold this exchange for a long time (streams)
     auto exchange = std::make_shared<ExchangeImpl>(this->weak_from_this(), parser_->release());
     exchange_ = exchange;
     probe();
@@ -289,7 +314,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     exchange_done(false);
   }
 
-  beast::basic_stream<Protocol> stream_;
+  beast::basic_stream<Protocol>& lowest() { return beast::get_lowest_layer(stream_); }
+
+  SessionStream<Protocol, Tls> stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<Server::Impl> server_;
@@ -320,6 +347,42 @@ void accept_loop(const std::shared_ptr<typename Protocol::acceptor>& acceptor, c
   });
 }
 
+void accept_tls_loop(const std::shared_ptr<tcp::acceptor>& acceptor, const std::shared_ptr<net::ssl::context>& tls,
+                     const std::shared_ptr<Server::Impl>& server) {
+  acceptor->async_accept([acceptor, tls, weak = std::weak_ptr<Server::Impl>(server)](beast::error_code ec,
+                                                                                      tcp::socket socket) {
+    auto server = weak.lock();
+    if (!server || server->stopped || ec == net::error::operation_aborted) return;
+    if (!ec) {
+      auto session = std::make_shared<Session<tcp, true>>(std::move(socket), *tls, server, "tls");
+      server->track(session);
+      session->start();
+    }
+    accept_tls_loop(acceptor, tls, server);
+  });
+}
+
+std::shared_ptr<net::ssl::context> make_server_tls_context(const TlsListenerOptions& o) {
+  auto ctx = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
+  ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 | net::ssl::context::no_sslv3 |
+                   net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
+  auto load = [](const char* what, const std::string& file, auto&& fn) {
+    beast::error_code ec;
+    fn(ec);
+    if (ec) throw std::runtime_error(std::string("cannot load TLS ") + what + " " + file + ": " + ec.message());
+  };
+  load("certificate", o.cert_file, [&](beast::error_code& ec) { ctx->use_certificate_chain_file(o.cert_file, ec); });
+  load("key", o.key_file, [&](beast::error_code& ec) { ctx->use_private_key_file(o.key_file, net::ssl::context::pem, ec); });
+  if (!o.ca_file.empty()) {
+    load("CA", o.ca_file, [&](beast::error_code& ec) { ctx->load_verify_file(o.ca_file, ec); });
+  }
+  if (o.verify_incoming) {
+    if (o.ca_file.empty()) throw std::runtime_error("verify-incoming needs a CA file to check client certificates");
+    ctx->set_verify_mode(net::ssl::verify_peer | net::ssl::verify_fail_if_no_peer_cert);
+  }
+  return ctx;
+}
+
 }  // namespace
 
 Server::Server(net::io_context& io, Handler handler, ServerOptions options)
@@ -336,6 +399,20 @@ std::uint16_t Server::listen_tcp(const std::string& address, std::uint16_t port)
   acceptor->listen(net::socket_base::max_listen_connections);
   impl_->tcp_acceptors.push_back(acceptor);
   accept_loop<tcp>(acceptor, impl_, "tcp");
+  return acceptor->local_endpoint().port();
+}
+
+std::uint16_t Server::listen_tls(const std::string& address, std::uint16_t port, const TlsListenerOptions& tls) {
+  auto ctx = make_server_tls_context(tls);
+  auto acceptor = std::make_shared<tcp::acceptor>(impl_->io);
+  tcp::endpoint endpoint{net::ip::make_address(address), port};
+  acceptor->open(endpoint.protocol());
+  acceptor->set_option(net::socket_base::reuse_address(true));
+  acceptor->bind(endpoint);
+  acceptor->listen(net::socket_base::max_listen_connections);
+  impl_->tcp_acceptors.push_back(acceptor);
+  impl_->tls_contexts.push_back(ctx);
+  accept_tls_loop(acceptor, ctx, impl_);
   return acceptor->local_endpoint().port();
 }
 

@@ -39,7 +39,7 @@ class Exchange {
   virtual void on_close(std::function<void()> callback) = 0;
   /// Drops the connection without finishing the response (fault injection).
   virtual void abort() = 0;
-  /// "tcp" or "unix": which listener accepted the connection.
+  /// "tcp", "tls" or "unix": which listener accepted the connection.
   virtual std::string_view transport() const = 0;
 };
 using ExchangePtr = std::shared_ptr<Exchange>;
@@ -53,6 +53,14 @@ struct ServerOptions {
   /// Builds the server's own error answers (413, 400, ...), so each fake can speak its
   /// API's error style (Docker: JSON {"message"}; Consul: plain text).
   std::function<Response(Status, std::string_view message)> make_error;
+};
+
+/// An HTTPS listener's certificate, and optionally the CA that client certificates must chain to.
+struct TlsListenerOptions {
+  std::string cert_file;         // PEM certificate (chain) the server presents
+  std::string key_file;          // PEM private key
+  std::string ca_file;           // PEM CA bundle for client certificates ("" = none)
+  bool verify_incoming = false;  // require a client certificate signed by ca_file
 };
 
 /// Builds a response with the given status, content type and body.
@@ -70,6 +78,9 @@ class Server {
 
   /// Listens on address:port (port 0 = any free port); returns the bound port.
   std::uint16_t listen_tcp(const std::string& address, std::uint16_t port);
+  /// Listens for HTTPS on address:port; returns the bound port. Throws std::runtime_error naming
+  /// the file when the certificate, key or CA cannot be loaded.
+  std::uint16_t listen_tls(const std::string& address, std::uint16_t port, const TlsListenerOptions& tls);
   /// Listens on a unix socket, replacing a stale socket file; the file is removed on stop().
   void listen_unix(const std::string& path);
   /// Closes every open connection but keeps listening ("all streams drop").

@@ -24,6 +24,11 @@ std::string cli_usage() {
          "  --acl-master-token TOKEN  require this token for writes (403 without it)\n"
          "  --ready-file PATH         once listening, write {\"http\":\"ADDR:PORT\",\"dns\":\"ADDR:PORT\"} here\n"
          "  --http-unix PATH          also serve the HTTP API on a unix socket\n"
+         "  --https ADDR:PORT         also serve the HTTP API over TLS (needs --tls-cert, --tls-key)\n"
+         "  --tls-cert FILE           PEM certificate the HTTPS listener presents\n"
+         "  --tls-key FILE            PEM private key of that certificate\n"
+         "  --tls-ca FILE             PEM CA that client certificates must chain to\n"
+         "  --verify-incoming         require a client certificate signed by --tls-ca (verify_incoming)\n"
          "  --unknown-deregister C    answer for deregistering an unknown ID: 404 (current Consul),\n"
          "                            500 (old agents) or 200 (as the docs say); default 404\n"
          "DNS (Consul's dns_config; durations in Go syntax, e.g. 30s, 1m):\n"
@@ -156,12 +161,14 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     }
     static const char* const known[] = {"--http", "--dns", "--node", "--node-address", "--datacenter",
                                         "--acl-master-token", "--ready-file", "--http-unix", "--unknown-deregister",
+                                        "--https", "--tls-cert", "--tls-key", "--tls-ca", "--verify-incoming",
                                         "--dns-domain", "--dns-alt-domain", "--dns-node-ttl", "--dns-service-ttl",
                                         "--dns-udp-answer-limit", "--dns-a-record-limit", "--dns-only-passing",
                                         "--dns-enable-truncate", "--dns-recursion-available", "--dns-soa-min-ttl",
                                         "--dns-seed"};
     if (std::find(std::begin(known), std::end(known), flag) == std::end(known)) return "unknown flag " + flag;
-    const bool is_switch = std::find(std::begin(kDnsSwitches), std::end(kDnsSwitches), flag) != std::end(kDnsSwitches);
+    const bool is_switch = flag == "--verify-incoming" ||
+                           std::find(std::begin(kDnsSwitches), std::end(kDnsSwitches), flag) != std::end(kDnsSwitches);
     std::string value;
     if (inline_value) {
       value = *inline_value;
@@ -173,6 +180,17 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     }
     if (flag.starts_with("--dns-")) {
       if (auto error = apply_dns_flag(flag, value, out.fake.dns)) return *error;
+    } else if (flag == "--https") {
+      auto hp = parse_host_port(value);
+      if (!hp) return "bad value for --https: \"" + value + "\" (want ADDR:PORT, e.g. 127.0.0.1:8501)";
+      out.fake.https_address = hp->first;
+      out.fake.https_port = hp->second;
+    } else if (flag == "--tls-cert" || flag == "--tls-key" || flag == "--tls-ca") {
+      if (value.empty()) return "bad value for " + flag + ": empty file name";
+      (flag == "--tls-cert" ? out.fake.tls.cert_file : flag == "--tls-key" ? out.fake.tls.key_file : out.fake.tls.ca_file) = value;
+    } else if (flag == "--verify-incoming") {
+      if (value != "true" && value != "false") return "bad value for --verify-incoming: \"" + value + "\" (want true or false)";
+      out.fake.tls.verify_incoming = value == "true";
     } else if (flag == "--http" || flag == "--dns") {
       auto hp = parse_host_port(value);
       if (!hp) return "bad value for " + flag + ": \"" + value + "\" (want ADDR:PORT, e.g. 127.0.0.1:8500)";
@@ -210,6 +228,11 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     }
   }
   if (!have_http && !out.help) return "missing required flag --http";
+  if (out.fake.https_address && (out.fake.tls.cert_file.empty() || out.fake.tls.key_file.empty()))
+    return "--https needs --tls-cert and --tls-key";
+  if (!out.fake.https_address && (!out.fake.tls.cert_file.empty() || !out.fake.tls.key_file.empty()))
+    return "--tls-cert/--tls-key given without --https";
+  if (out.fake.tls.verify_incoming && out.fake.tls.ca_file.empty()) return "--verify-incoming needs --tls-ca";
   return out;
 }
 

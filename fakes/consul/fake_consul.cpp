@@ -85,6 +85,7 @@ struct FakeConsul::Impl {
   std::unique_ptr<fakes::http::Server> http;
   std::unique_ptr<fakes::dns::DnsServer> dns;
   std::uint16_t http_port = 0;
+  std::optional<std::uint16_t> https_port;
   boost::asio::steady_timer ttl_timer;
   std::optional<Clock::time_point> armed_for;
   bool stopped = false;
@@ -109,6 +110,7 @@ FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
       io, [this](const fakes::http::ExchangePtr& ex) { impl_->handle(*this, ex); }, std::move(server_options));
   m.http_port = m.http->listen_tcp(m.options.http_address, m.options.http_port);
   if (m.options.http_unix_socket) m.http->listen_unix(*m.options.http_unix_socket);
+  if (m.options.https_address) m.https_port = m.http->listen_tls(*m.options.https_address, m.options.https_port, m.options.tls);
 
   if (m.options.dns_address) {
     fakes::dns::DnsConfig dns_config = m.options.dns;
@@ -122,6 +124,8 @@ FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
 FakeConsul::~FakeConsul() { stop(); }
 
 std::uint16_t FakeConsul::http_port() const { return impl_->http_port; }
+
+std::optional<std::uint16_t> FakeConsul::https_port() const { return impl_->https_port; }
 
 std::optional<std::uint16_t> FakeConsul::dns_port() const {
   if (!impl_->dns) return std::nullopt;

@@ -17,6 +17,8 @@
 
 #include <cstdint>
 #include <functional>
+#include "fakes/common/http_server.hpp"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +31,10 @@ struct FakeConsulOptions {
   std::string http_address = "127.0.0.1";
   std::uint16_t http_port = 0;  // 0 = any free port
   std::optional<std::string> http_unix_socket;
+  /// HTTPS listener (Consul's ports.https): same API, TLS with these files.
+  std::optional<std::string> https_address;
+  std::uint16_t https_port = 0;
+  fakes::http::TlsListenerOptions tls;
   std::optional<std::string> dns_address;  // no DNS listener when unset
   std::uint16_t dns_port = 0;
   fakes::dns::DnsConfig dns;  // domain/datacenter are filled from `agent`
@@ -48,6 +54,8 @@ class FakeConsul {
   FakeConsul& operator=(const FakeConsul&) = delete;
 
   std::uint16_t http_port() const;
+  /// The HTTPS port, when an HTTPS listener was asked for.
+  std::optional<std::uint16_t> https_port() const;
   std::optional<std::uint16_t> dns_port() const;
   const FakeConsulOptions& options() const;
 

@@ -34,13 +34,16 @@ int main(int argc, char** argv) {
   const std::string http = listen_address(cli.fake.http_address, fake->http_port());
   std::optional<std::string> dns;
   if (auto port = fake->dns_port()) dns = listen_address(*cli.fake.dns_address, *port);
+  std::optional<std::string> https;
+  if (auto port = fake->https_port()) https = listen_address(*cli.fake.https_address, *port);
   if (cli.ready_file) {
-    if (auto error = write_ready_file(*cli.ready_file, http, dns)) {
+    if (auto error = write_ready_file(*cli.ready_file, http, dns, https)) {
       std::cerr << "fake-consul: " << *error << "\n";
       return 1;
     }
   }
-  std::cerr << "fake-consul: HTTP on " << http << (dns ? ", DNS on " + *dns : std::string()) << ", node "
+  std::cerr << "fake-consul: HTTP on " << http << (https ? ", HTTPS on " + *https : std::string())
+            << (dns ? ", DNS on " + *dns : std::string()) << ", node "
             << cli.fake.agent.node_name << " in " << cli.fake.agent.datacenter << "\n";
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

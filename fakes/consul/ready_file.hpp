@@ -14,6 +14,7 @@ std::string listen_address(const std::string& address, std::uint16_t port);
 
 /// Writes {"http":"...","dns":"..."} atomically; returns an error text on failure.
 std::optional<std::string> write_ready_file(const std::string& path, const std::string& http,
-                                            const std::optional<std::string>& dns);
+                                            const std::optional<std::string>& dns,
+                                            const std::optional<std::string>& https = std::nullopt);
 
 }  // namespace fakes::consul

@@ -19,6 +19,11 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
   return s;
 }
 
+// Go's strconv.ParseBool spellings of true: what an operator used to Go tooling writes.
+bool parses_as_true(const std::string& v) {
+  return v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True";
+}
+
 }  // namespace
 
 std::optional<ojson> build_consul_check(const Service& s) {
@@ -89,6 +94,10 @@ ojson build_consul_registration(const Service& s) {
   if (!s.tags.empty()) j["Tags"] = s.tags;
   if (s.port != 0) j["Port"] = s.port;
   if (!s.ip.empty()) j["Address"] = s.ip;
+  // Beyond upstream: SERVICE_ENABLE_TAG_OVERRIDE (and SERVICE_<port>_ENABLE_TAG_OVERRIDE) lets
+  // Consul's anti-entropy keep tags that other tools changed. The key stays in Meta as well,
+  // which is what upstream (which ignores it) would send.
+  if (parses_as_true(attr(s, "enable_tag_override"))) j["EnableTagOverride"] = true;
   if (!s.attrs.empty()) {
     ojson meta = ojson::object();
     for (const auto& [k, v] : s.attrs) meta[k] = v;

@@ -9,8 +9,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include "tls_context.hpp"
 
 namespace registrator::http {
 
@@ -21,7 +25,8 @@ using tcp = net::ip::tcp;
 using unix_proto = net::local::stream_protocol;
 
 std::string Endpoint::describe() const {
-  return kind == Kind::Unix ? "unix://" + path : host + ":" + port;
+  if (kind == Kind::Unix) return "unix://" + path;
+  return (tls ? "https://" : "") + host + ":" + port;
 }
 Endpoint Endpoint::unix_socket(std::string path) {
   Endpoint e;
@@ -34,6 +39,11 @@ Endpoint Endpoint::tcp(std::string host, std::string port) {
   e.kind = Kind::Tcp;
   e.host = std::move(host);
   e.port = std::move(port);
+  return e;
+}
+Endpoint Endpoint::tcp_tls(std::string host, std::string port, std::shared_ptr<TlsContext> tls) {
+  Endpoint e = tcp(std::move(host), std::move(port));
+  e.tls = std::move(tls);
   return e;
 }
 
@@ -120,10 +130,64 @@ Response send_impl(const Endpoint& ep, const Request& r, std::chrono::millisecon
   return out;
 }
 
+// The same exchange over TLS: connect, handshake (SNI and certificate check against ep.host, as
+// Go's crypto/tls with ServerName = host), write, read.
+Response send_tls(const Endpoint& ep, const Request& r, std::chrono::milliseconds timeout) {
+  net::io_context ioc;
+  beast::ssl_stream<beast::basic_stream<tcp>> stream(ioc, ep.tls->native());
+  beast::error_code addr_ec;
+  net::ip::make_address(ep.host, addr_ec);
+  if (addr_ec) SSL_set_tlsext_host_name(stream.native_handle(), ep.host.c_str());  // no SNI for IPs (RFC 6066)
+  stream.set_verify_callback(net::ssl::host_name_verification(ep.host));
+  beast::flat_buffer buffer;
+  auto req = make_request(ep, r, false);
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(kMaxBody);
+  if (r.method == "HEAD") parser.skip(true);
+  beast::error_code result;
+  const char* stage = "connect";
+
+  auto& lowest = beast::get_lowest_layer(stream);
+  lowest.expires_after(timeout);
+  async_connect_to(ioc, lowest, ep, [&](beast::error_code ec) {
+    if (ec) {
+      result = ec;
+      return;
+    }
+    stage = "tls handshake";
+    stream.async_handshake(net::ssl::stream_base::client, [&](beast::error_code ec1) {
+      if (ec1) {
+        result = ec1;
+        return;
+      }
+      stage = "write";
+      bhttp::async_write(stream, req, [&](beast::error_code ec2, std::size_t) {
+        if (ec2) {
+          result = ec2;
+          return;
+        }
+        stage = "read";
+        bhttp::async_read(stream, buffer, parser, [&](beast::error_code ec3, std::size_t) { result = ec3; });
+      });
+    });
+  });
+  ioc.run();
+  beast::error_code ignored;
+  lowest.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  // A server that closes without close_notify after a complete response is not an error.
+  if (result == net::ssl::error::stream_truncated && parser.is_done()) result = {};
+  if (result) throw TransportError(ep.describe() + ": " + stage + ": " + describe_error(result));
+  Response out;
+  out.status = parser.get().result_int();
+  out.body = std::move(parser.get().body());
+  return out;
+}
+
 }  // namespace
 
 Response send(const Endpoint& endpoint, const Request& request, std::chrono::milliseconds timeout) {
   if (endpoint.kind == Endpoint::Kind::Unix) return send_impl<unix_proto>(endpoint, request, timeout);
+  if (endpoint.tls) return send_tls(endpoint, request, timeout);
   return send_impl<tcp>(endpoint, request, timeout);
 }
 

@@ -150,7 +150,15 @@ RegistryBackendPtr make_registry(const std::string& uri) {
     return std::make_unique<EtcdBackend>(EtcdClient(endpoint_from_address(addr)), skydns2_layout(u.path.substr(1)));
   }
   if (u.scheme == "consul-tls") {
-    throw std::invalid_argument("consul-tls adapter is not supported by this build: " + uri);
+    // As upstream: the URI's host, certificates from Consul's environment variables, the server
+    // certificate always verified (no skip-verify).
+    std::string addr = u.host;
+    if (addr.empty()) addr = env("CONSUL_HTTP_ADDR");
+    if (addr.empty()) addr = "127.0.0.1:8501";
+    if (addr.find(':') == std::string::npos) addr += ":443";  // an https URL without a port
+    http::Endpoint plain = endpoint_from_address(addr);
+    auto tls = http::make_tls_context({env("CONSUL_CACERT"), env("CONSUL_CLIENT_CERT"), env("CONSUL_CLIENT_KEY")});
+    return std::make_unique<ConsulBackend>(http::Endpoint::tcp_tls(plain.host, plain.port, std::move(tls)), token);
   }
   throw std::invalid_argument("unrecognized adapter: " + uri);
 }

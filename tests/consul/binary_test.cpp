@@ -208,4 +208,20 @@ TEST_F(ConsulBinaryTest, BadFlagExitsTwoNamingIt) {
   EXPECT_TRUE(read_file(err).starts_with("fake-consul: bad value for --http")) << read_file(err);
 }
 
+TEST_F(ConsulBinaryTest, TlsFlagsAreCheckedBeforeAnythingListens) {
+  const fs::path err = dir_ / "tls.log";
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {binary_, "--http", "127.0.0.1:0"});
+    child_ = std::make_unique<Child>(args, err.string());
+    return child_->wait_exit(10s);
+  };
+  EXPECT_EQ(run({"--https", "127.0.0.1:0"}), 2);
+  EXPECT_TRUE(read_file(err).starts_with("fake-consul: --https needs --tls-cert and --tls-key")) << read_file(err);
+  EXPECT_EQ(run({"--https", "127.0.0.1:0", "--tls-cert", "c.pem", "--tls-key", "k.pem", "--verify-incoming"}), 2);
+  EXPECT_TRUE(read_file(err).starts_with("fake-consul: --verify-incoming needs --tls-ca")) << read_file(err);
+  // Files that do not exist: the listener cannot start, exit 1 naming the file.
+  EXPECT_EQ(run({"--https", "127.0.0.1:0", "--tls-cert", "/nonexistent/c.pem", "--tls-key", "/nonexistent/k.pem"}), 1);
+  EXPECT_NE(read_file(err).find("cannot load TLS certificate /nonexistent/c.pem"), std::string::npos) << read_file(err);
+}
+
 }  // namespace

@@ -139,3 +139,18 @@ TEST(RegistratorRegistryUri, Parse) {
   EXPECT_EQ(u.host, "localhost:8500");
   EXPECT_EQ(u.path, "/prefix");
 }
+
+TEST(RegistratorConsulRegistration, EnableTagOverrideFromServiceAttribute) {
+  // SERVICE_ENABLE_TAG_OVERRIDE=true arrives as the attribute enable_tag_override.
+  for (const char* yes : {"true", "1", "TRUE", "True", "t"}) {
+    auto j = build_consul_registration(svc({{"enable_tag_override", yes}}));
+    ASSERT_TRUE(j.contains("EnableTagOverride")) << yes;
+    EXPECT_EQ(j["EnableTagOverride"], true) << yes;
+    // Field order as consul's api.AgentServiceRegistration: after Address, before Meta.
+    EXPECT_NE(j.dump().find(R"("Address":"10.0.0.5","EnableTagOverride":true,"Meta":)"), std::string::npos);
+  }
+  for (const char* no : {"false", "0", "yes", ""}) {
+    auto j = build_consul_registration(svc({{"enable_tag_override", no}}));
+    EXPECT_FALSE(j.contains("EnableTagOverride")) << no;
+  }
+}

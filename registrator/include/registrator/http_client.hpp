@@ -13,16 +13,34 @@
 
 namespace registrator::http {
 
+/// Files for a TLS client (consul-tls://), as Consul's CONSUL_CACERT / CONSUL_CLIENT_CERT /
+/// CONSUL_CLIENT_KEY name them. An empty ca_file means the system's trusted roots.
+struct TlsClientSettings {
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+};
+
+/// A loaded TLS client configuration, shared by every request to one endpoint.
+class TlsContext;
+
+/// Loads the files now, so a bad path or PEM is reported at start-up, not at the first request.
+/// Throws std::invalid_argument naming the file and OpenSSL's reason.
+std::shared_ptr<TlsContext> make_tls_context(const TlsClientSettings& settings);
+
 struct Endpoint {
   enum class Kind { Unix, Tcp };
   Kind kind = Kind::Tcp;
   std::string path;  ///< unix socket path
   std::string host;  ///< tcp host
   std::string port;  ///< tcp port
-  /// "unix:///path" or "host:port", used in error messages.
+  /// Set for HTTPS: the server certificate is verified against `host` (name or IP SAN).
+  std::shared_ptr<TlsContext> tls;
+  /// "unix:///path", "host:port" or "https://host:port", used in error messages.
   std::string describe() const;
   static Endpoint unix_socket(std::string path);
   static Endpoint tcp(std::string host, std::string port);
+  static Endpoint tcp_tls(std::string host, std::string port, std::shared_ptr<TlsContext> tls);
 };
 
 /// Connection-level failure (refused, timeout, reset, malformed HTTP). what() names the peer.
@@ -44,7 +62,8 @@ struct Response {
   std::string body;
 };
 
-/// Sends one request (Connection: close) and reads the whole response.
+/// Sends one request (Connection: close) and reads the whole response; over TLS when
+/// endpoint.tls is set.
 /// Throws TransportError on connect/IO/parse failure or when `timeout` elapses.
 Response send(const Endpoint& endpoint, const Request& request, std::chrono::milliseconds timeout);
 

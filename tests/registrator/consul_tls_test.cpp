@@ -1,0 +1,172 @@
+// consul-tls:// for real: certificates made with the openssl CLI, fake-consul's HTTPS listener
+// with verify_incoming, and the registrator binary registering a container through it. The
+// negative cases check what an operator sees when the CA or the client certificate is wrong.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "fake_consul_process.hpp"
+#include "registrator/http_client.hpp"
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string bin(const std::string& name) {
+  const char* dir = std::getenv("REG_BIN_DIR");
+  return std::string(dir ? dir : ".") + "/" + name;
+}
+
+int sh(const std::string& command) { return std::system(("{ " + command + "; } >/dev/null 2>&1").c_str()); }
+
+// A CA, a server certificate for 127.0.0.1 and a client certificate signed by it, and a second
+// CA that signed nothing of ours.
+struct Certificates {
+  explicit Certificates(const fs::path& dir) : dir(dir) {
+    const std::string d = dir.string();
+    const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    std::ofstream(dir / "server.ext") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
+    std::ofstream(dir / "client.ext") << "extendedKeyUsage=clientAuth\n";
+    ok = sh("cd '" + d + "' && openssl req -x509 " + ec + " -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca" +
+            " && openssl req -x509 " + ec + " -keyout other-ca.key -out other-ca.pem -days 2 -subj /CN=other-ca" +
+            " && openssl req " + ec + " -keyout server.key -out server.csr -subj /CN=server.dc1.consul" +
+            " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2" +
+            "    -extfile server.ext -out server.pem" +
+            " && openssl req " + ec + " -keyout client.key -out client.csr -subj /CN=registrator" +
+            " && openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2" +
+            "    -extfile client.ext -out client.pem") == 0;
+  }
+  std::string file(const char* name) const { return (dir / name).string(); }
+  fs::path dir;
+  bool ok = false;
+};
+
+class ConsulTls : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(certs.ok) << "openssl could not make the test certificates";
+    const fs::path ready = dir.path() / "consul.ready";
+    consul = std::make_unique<regtest::ChildProcess>(
+        std::vector<std::string>{bin("fake-consul"), "--http", "127.0.0.1:0", "--https", "127.0.0.1:0", "--tls-cert",
+                                 certs.file("server.pem"), "--tls-key", certs.file("server.key"), "--tls-ca",
+                                 certs.file("ca.pem"), "--verify-incoming", "--ready-file", ready.string()},
+        (dir.path() / "consul.log").string());
+    ASSERT_TRUE(regtest::eventually([&] { return fs::exists(ready) || !consul->running(); }, 20s) && fs::exists(ready))
+        << regtest::read_text(dir.path() / "consul.log");
+    auto doc = nlohmann::json::parse(regtest::read_text(ready));
+    http = doc.at("http").get<std::string>();
+    https = doc.at("https").get<std::string>();
+
+    socket = (dir.path() / "docker.sock").string();
+    const fs::path docker_ready = dir.path() / "docker.ready";
+    docker = std::make_unique<regtest::ChildProcess>(
+        std::vector<std::string>{bin("fake-docker"), "--socket", socket, "--ready-file", docker_ready.string()},
+        (dir.path() / "docker.log").string());
+    ASSERT_TRUE(regtest::eventually([&] { return fs::exists(docker_ready); }, 20s))
+        << regtest::read_text(dir.path() / "docker.log");
+    const std::string create = R"({"Image":"web","ExposedPorts":{"80/tcp":{}},)"
+                               R"("HostConfig":{"PortBindings":{"80/tcp":[{"HostIp":"","HostPort":"8080"}]}}})";
+    ASSERT_EQ(docker_call("POST", "/v1.47/containers/create?name=web1", create).status, 201u);
+    ASSERT_EQ(docker_call("POST", "/v1.47/containers/web1/start").status, 204u);
+  }
+
+  registrator::http::Response docker_call(const std::string& method, const std::string& target,
+                                          const std::string& body = {}) {
+    registrator::http::Request req;
+    req.method = method;
+    req.target = target;
+    req.body = body;
+    if (!body.empty()) req.content_type = "application/json";
+    return registrator::http::send(registrator::http::Endpoint::unix_socket(socket), req, 5s);
+  }
+
+  // Runs registrator with the given TLS environment against the HTTPS port.
+  void start_registrator(const std::string& ca, const std::string& cert, const std::string& key) {
+    ::setenv("DOCKER_HOST", ("unix://" + socket).c_str(), 1);
+    ::setenv("CONSUL_CACERT", ca.c_str(), 1);
+    ::setenv("CONSUL_CLIENT_CERT", cert.c_str(), 1);
+    ::setenv("CONSUL_CLIENT_KEY", key.c_str(), 1);
+    registrator = std::make_unique<regtest::ChildProcess>(
+        std::vector<std::string>{bin("registrator"), "-hostname", "host1", "-ip", "127.0.0.1", "-retry-attempts",
+                                 "2", "-retry-interval", "50", "consul-tls://" + https},
+        log_path());
+    for (const char* v : {"DOCKER_HOST", "CONSUL_CACERT", "CONSUL_CLIENT_CERT", "CONSUL_CLIENT_KEY"}) ::unsetenv(v);
+  }
+
+  std::string log_path() const { return (dir.path() / "registrator.log").string(); }
+
+  // What a user reads from the catalog over plain HTTP.
+  nlohmann::json catalog_service(const std::string& name) {
+    auto colon = http.rfind(':');
+    registrator::http::Request req;
+    req.target = "/v1/catalog/service/" + name;
+    auto r = registrator::http::send(registrator::http::Endpoint::tcp(http.substr(0, colon), http.substr(colon + 1)),
+                                     req, 5s);
+    return nlohmann::json::parse(r.body);
+  }
+
+  regtest::TempDir dir{"reg-consul-tls"};
+  Certificates certs{dir.path()};
+  std::string http, https, socket;
+  std::unique_ptr<regtest::ChildProcess> consul, docker, registrator;
+};
+
+TEST_F(ConsulTls, RegistersThroughHttpsWithAClientCertificate) {
+  start_registrator(certs.file("ca.pem"), certs.file("client.pem"), certs.file("client.key"));
+  ASSERT_TRUE(regtest::eventually([&] { return catalog_service("web").size() == 1; }, 15s))
+      << regtest::read_text(log_path());
+  auto entry = catalog_service("web")[0];
+  EXPECT_EQ(entry["ServiceID"], "host1:web1:80");
+  EXPECT_EQ(entry["ServicePort"], 8080);
+  EXPECT_EQ(entry["ServiceAddress"], "127.0.0.1");
+  EXPECT_NE(regtest::read_text(log_path()).find("Using consul-tls adapter: consul-tls://" + https), std::string::npos);
+}
+
+TEST_F(ConsulTls, AServerCertificateFromAnotherCaIsRefusedAndNothingIsRegistered) {
+  start_registrator(certs.file("other-ca.pem"), certs.file("client.pem"), certs.file("client.key"));
+  ASSERT_TRUE(regtest::eventually([&] { return !registrator->running(); }, 15s)) << "registrator kept running";
+  const std::string log = regtest::read_text(log_path());
+  EXPECT_NE(log.find("https://" + https + ": tls handshake: certificate verify failed"), std::string::npos) << log;
+  EXPECT_TRUE(catalog_service("web").empty());
+}
+
+TEST_F(ConsulTls, WithoutAClientCertificateVerifyIncomingRefusesTheConnection) {
+  start_registrator(certs.file("ca.pem"), "", "");
+  ASSERT_TRUE(regtest::eventually([&] { return !registrator->running(); }, 15s)) << "registrator kept running";
+  const std::string log = regtest::read_text(log_path());
+  EXPECT_NE(log.find("https://" + https + ": "), std::string::npos) << log;
+  EXPECT_TRUE(catalog_service("web").empty());
+}
+
+TEST_F(ConsulTls, CurlSeesTheSameApiOnTheHttpsListener) {
+  // An independent TLS client: the listener is real TLS, not something only our client accepts.
+  const std::string out = (dir.path() / "curl.out").string();
+  ASSERT_EQ(sh("curl -sS --fail --cacert '" + certs.file("ca.pem") + "' --cert '" + certs.file("client.pem") +
+               "' --key '" + certs.file("client.key") + "' -o '" + out + "' https://" + https + "/v1/status/leader"),
+            0);
+  EXPECT_NE(regtest::read_text(out).find(":8300\""), std::string::npos) << regtest::read_text(out);
+  // No client certificate: the handshake fails.
+  EXPECT_NE(sh("curl -sS --fail --cacert '" + certs.file("ca.pem") + "' https://" + https + "/v1/status/leader"), 0);
+}
+
+TEST(ConsulTlsSettings, UnreadableFilesAreNamedAtStartUp) {
+  try {
+    registrator::http::make_tls_context({"/nonexistent/ca.pem", "", ""});
+    FAIL() << "no error for a missing CA file";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("Cannot set up Consul TLSConfig: CONSUL_CACERT /nonexistent/ca.pem"),
+              std::string::npos)
+        << e.what();
+  }
+  try {
+    registrator::http::make_tls_context({"", "/tmp/client.pem", ""});
+    FAIL() << "no error for a certificate without its key";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("CONSUL_CLIENT_CERT and CONSUL_CLIENT_KEY must be set together"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
