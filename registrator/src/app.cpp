@@ -204,6 +204,15 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
     }
   }
   pump.stop();
+  if (config.deregister_on_stop) {
+    // One attempt per service: a registry that is down now is not waited for, so a stop
+    // never hangs; what failed is named in the log.
+    auto registered = bridge.services();
+    log::line("Deregistering " + std::to_string(registered.size()) + " container(s) before exit");
+    for (const auto& [container_id, services] : registered) bridge.remove(container_id);
+    for (const auto& id : bridge.pending_deregistrations()) log::line("still registered after stop: " + id);
+  }
+  log::line("Stopped");
   return 0;
 }
 

@@ -1,5 +1,8 @@
 #include "registrator/consul.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "registrator/log.hpp"
 
 namespace registrator {
@@ -109,6 +112,22 @@ ojson build_consul_registration(const Service& s) {
   return j;
 }
 
+std::vector<std::string> consul_meta_problems(const std::map<std::string, std::string>& meta) {
+  std::vector<std::string> out;
+  if (meta.size() > 64) out.push_back(std::to_string(meta.size()) + " Meta keys, Consul allows 64");
+  for (const auto& [key, value] : meta) {
+    const bool chars_ok = std::all_of(key.begin(), key.end(), [](unsigned char c) {
+      return std::isalnum(c) || c == '_' || c == '-';
+    });
+    if (key.empty()) out.push_back("an empty Meta key");
+    else if (!chars_ok) out.push_back("Meta key \"" + key + "\" has characters outside [A-Za-z0-9_-]");
+    if (key.size() > 128) out.push_back("Meta key \"" + key.substr(0, 32) + "...\" is longer than 128 characters");
+    if (key.rfind("consul-", 0) == 0) out.push_back("Meta key \"" + key + "\" uses the reserved prefix consul-");
+    if (value.size() > 512) out.push_back("Meta value of \"" + key + "\" is longer than 512 characters");
+  }
+  return out;
+}
+
 ConsulBackend::ConsulBackend(http::Endpoint endpoint, std::string token, std::chrono::milliseconds timeout)
     : endpoint_(std::move(endpoint)), token_(std::move(token)), timeout_(timeout) {}
 
@@ -148,6 +167,11 @@ void ConsulBackend::ping() {
 }
 
 void ConsulBackend::register_service(const Service& service) {
+  // Sent anyway (the agent is the judge, and upstream sends it), but the operator learns which
+  // container label or env var to fix before the agent's terse 400 arrives.
+  for (const auto& problem : consul_meta_problems(service.attrs)) {
+    log::line("consul: " + service.id + ": " + problem + " (from SERVICE_* metadata); the agent will reject it");
+  }
   call("PUT", "/v1/agent/service/register", build_consul_registration(service).dump());
 }
 

@@ -41,6 +41,8 @@ const std::vector<FlagDef>& flag_defs() {
         {"cleanup", Type::Bool, "false", "Remove dangling services"},
         {"hostname", Type::String, "",
          "Host part of service IDs (default: this machine's hostname)"},
+        {"deregister-on-stop", Type::Bool, "false",
+         "On SIGTERM/SIGINT, deregister every service this registrator registered before exiting"},
         {"v6-naming", Type::Bool, "false",
          "Registrator v6 naming: SERVICE_NAME on a multi-port container gets no -<port> suffix"},
     };
@@ -175,6 +177,7 @@ bool assign(Config& c, const FlagDef& f, std::string_view value, std::string& er
     else if (n == "explicit") c.explicit_only = *b;
     else if (n == "cleanup") c.cleanup = *b;
     else if (n == "v6-naming") c.v6_naming = *b;
+    else if (n == "deregister-on-stop") c.deregister_on_stop = *b;
     return true;
   }
   if (f.type == Type::Int) {

@@ -154,3 +154,24 @@ TEST(RegistratorConsulRegistration, EnableTagOverrideFromServiceAttribute) {
     EXPECT_FALSE(j.contains("EnableTagOverride")) << no;
   }
 }
+
+TEST(RegistratorConsulRegistration, MetaThatConsulRejectsIsNamed) {
+  EXPECT_TRUE(registrator::consul_meta_problems({{"region", "us2"}, {"check_http", "/h"}, {"a-b_C9", "x"}}).empty());
+
+  auto bad = registrator::consul_meta_problems(
+      {{"foo.bar", "1"}, {"consul-x", "1"}, {std::string(129, 'k'), "1"}, {"big", std::string(513, 'v')}});
+  ASSERT_EQ(bad.size(), 4u);
+  auto has = [&](const std::string& text) {
+    return std::any_of(bad.begin(), bad.end(), [&](const std::string& p) { return p.find(text) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("Meta key \"foo.bar\" has characters outside [A-Za-z0-9_-]"));
+  EXPECT_TRUE(has("Meta key \"consul-x\" uses the reserved prefix consul-"));
+  EXPECT_TRUE(has("is longer than 128 characters"));
+  EXPECT_TRUE(has("Meta value of \"big\" is longer than 512 characters"));
+
+  std::map<std::string, std::string> many;
+  for (int i = 0; i < 65; ++i) many["k" + std::to_string(i)] = "v";
+  auto too_many = registrator::consul_meta_problems(many);
+  ASSERT_EQ(too_many.size(), 1u);
+  EXPECT_EQ(too_many[0], "65 Meta keys, Consul allows 64");
+}

@@ -20,6 +20,7 @@ struct Config {
   bool cleanup = false;           ///< -cleanup
   std::string hostname;           ///< -hostname (ours): host part of IDs; empty = OS hostname
   bool v6_naming = false;         ///< -v6-naming (ours): SERVICE_NAME is never -<port> suffixed
+  bool deregister_on_stop = false;  ///< -deregister-on-stop (ours): deregister on SIGTERM/SIGINT
   std::string registry_uri;       ///< the positional <registry URI>
 };
 

@@ -1,7 +1,10 @@
 #pragma once
 // Consul agent backend (upstream consul/consul.go).
 #include <chrono>
+#include <map>
 #include <optional>
+#include <string>
+#include <vector>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +20,11 @@ std::optional<nlohmann::ordered_json> build_consul_check(const Service& service)
 
 /// The body of PUT /v1/agent/service/register (api.AgentServiceRegistration as Go marshals it).
 nlohmann::ordered_json build_consul_registration(const Service& service);
+
+/// Why a Consul agent would answer `400 Invalid Service Meta` for these attributes (its limits:
+/// 64 pairs, keys of at most 128 characters from [A-Za-z0-9_-] without the reserved "consul-"
+/// prefix, values of at most 512 characters). Empty when the agent will accept them.
+std::vector<std::string> consul_meta_problems(const std::map<std::string, std::string>& meta);
 
 class ConsulBackend : public RegistryBackend {
  public:

@@ -1,0 +1,84 @@
+// SIGTERM ends registrator cleanly (exit 0). With -deregister-on-stop the host's services leave
+// Consul before it exits; without it they stay, as upstream (whose services outlive it).
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include "fake_consul_process.hpp"
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string bin(const std::string& name) {
+  const char* dir = std::getenv("REG_BIN_DIR");
+  return std::string(dir ? dir : ".") + "/" + name;
+}
+
+class RegistratorShutdown : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    socket = (dir.path() / "docker.sock").string();
+    const fs::path ready = dir.path() / "docker.ready";
+    docker = std::make_unique<regtest::ChildProcess>(
+        std::vector<std::string>{bin("fake-docker"), "--socket", socket, "--ready-file", ready.string()},
+        (dir.path() / "docker.log").string());
+    ASSERT_TRUE(regtest::eventually([&] { return fs::exists(ready); }, 20s))
+        << regtest::read_text(dir.path() / "docker.log");
+    for (const std::string name : {"web1", "web2"}) {
+      const std::string create = R"({"Image":"web","ExposedPorts":{"80/tcp":{}}})";
+      ASSERT_EQ(docker_call("POST", "/v1.47/containers/create?name=" + name, create).status, 201u);
+      ASSERT_EQ(docker_call("POST", "/v1.47/containers/" + name + "/start").status, 204u);
+    }
+  }
+
+  registrator::http::Response docker_call(const std::string& method, const std::string& target,
+                                          const std::string& body = {}) {
+    registrator::http::Request req;
+    req.method = method;
+    req.target = target;
+    req.body = body;
+    if (!body.empty()) req.content_type = "application/json";
+    return registrator::http::send(registrator::http::Endpoint::unix_socket(socket), req, 5s);
+  }
+
+  std::size_t web_instances() {
+    return nlohmann::json::parse(consul.get("/v1/catalog/service/web").body).size();
+  }
+
+  // Starts registrator, waits for both services, sends SIGTERM; returns the exit code.
+  int run_and_terminate(std::vector<std::string> extra_flags) {
+    ::setenv("DOCKER_HOST", ("unix://" + socket).c_str(), 1);
+    std::vector<std::string> argv{bin("registrator"), "-hostname", "host1", "-internal"};
+    argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+    argv.push_back("consul://" + consul.http_address());
+    regtest::ChildProcess registrator(argv, log_path());
+    ::unsetenv("DOCKER_HOST");
+    EXPECT_TRUE(regtest::eventually([&] { return web_instances() == 2; }, 15s)) << regtest::read_text(log_path());
+    registrator.signal(SIGTERM);
+    return registrator.wait_exit(10s);
+  }
+
+  std::string log_path() const { return (dir.path() / "registrator.log").string(); }
+
+  regtest::TempDir dir{"reg-shutdown"};
+  regtest::FakeConsulProcess consul;
+  std::string socket;
+  std::unique_ptr<regtest::ChildProcess> docker;
+};
+
+TEST_F(RegistratorShutdown, SigtermWithDeregisterOnStopRemovesThisHostsServices) {
+  EXPECT_EQ(run_and_terminate({"-deregister-on-stop"}), 0) << regtest::read_text(log_path());
+  EXPECT_EQ(web_instances(), 0u) << regtest::read_text(log_path());
+  const std::string log = regtest::read_text(log_path());
+  EXPECT_NE(log.find("Received SIGTERM, shutting down"), std::string::npos) << log;
+  EXPECT_NE(log.find("Deregistering 2 container(s) before exit"), std::string::npos) << log;
+}
+
+TEST_F(RegistratorShutdown, SigtermWithoutTheFlagLeavesServicesRegisteredAsUpstream) {
+  EXPECT_EQ(run_and_terminate({}), 0) << regtest::read_text(log_path());
+  EXPECT_EQ(web_instances(), 2u);
+}
+
+}  // namespace
