@@ -129,7 +129,7 @@ std::vector<std::string> consul_meta_problems(const std::map<std::string, std::s
 }
 
 ConsulBackend::ConsulBackend(http::Endpoint endpoint, std::string token, std::chrono::milliseconds timeout)
-    : endpoint_(std::move(endpoint)), token_(std::move(token)), timeout_(timeout) {}
+    : endpoint_(std::move(endpoint)), token_(std::move(token)), timeout_(timeout), client_(endpoint_) {}
 
 http::Response ConsulBackend::call(const std::string& method, const std::string& target, std::string body) {
   http::Request req;
@@ -140,7 +140,7 @@ http::Response ConsulBackend::call(const std::string& method, const std::string&
   if (!token_.empty()) req.headers.emplace_back("X-Consul-Token", token_);
   http::Response r;
   try {
-    r = http::send(endpoint_, req, timeout_);
+    r = client_.send(req, timeout_);
   } catch (const http::TransportError& e) {
     throw RegistryError(std::string("consul ") + e.what());
   }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "registrator/http_client.hpp"
+#include "registrator/keep_alive_client.hpp"
 #include "registrator/registry.hpp"
 
 namespace registrator {
@@ -46,6 +47,7 @@ class ConsulBackend : public RegistryBackend {
   http::Endpoint endpoint_;
   std::string token_;
   std::chrono::milliseconds timeout_;
+  http::KeepAliveClient client_;
 };
 
 }  // namespace registrator

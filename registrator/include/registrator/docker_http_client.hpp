@@ -4,6 +4,7 @@
 
 #include "registrator/docker_client.hpp"
 #include "registrator/http_client.hpp"
+#include "registrator/keep_alive_client.hpp"
 
 namespace registrator {
 
@@ -31,6 +32,7 @@ class DockerHttpClient : public DockerClient {
 
   http::Endpoint endpoint_;
   std::chrono::milliseconds timeout_;
+  http::KeepAliveClient client_;  // list and inspect; the event stream has its own connection
   http::Stream events_;
 };
 

@@ -1,0 +1,144 @@
+// Start-up sync at scale: N running containers (one published port each) in fake-docker, an
+// empty fake-consul, then the registrator binary. Reports the wall time from its start until
+// every container's service was added (its "added:" log lines, checked against Consul's agent
+// services at the end) and its peak RSS (VmHWM). Not a timed test: prints numbers.
+//
+//   registrator_startup_bench [--containers N]     (default 10000; REG_BIN_DIR = the bin dir)
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "../../tests/registrator/child_process.hpp"
+#include "registrator/http_client.hpp"
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string bin(const std::string& name) {
+  const char* dir = std::getenv("REG_BIN_DIR");
+  return std::string(dir ? dir : ".") + "/" + name;
+}
+
+registrator::http::Response call(const registrator::http::Endpoint& ep, const std::string& method,
+                                  const std::string& target, const std::string& body = {}) {
+  registrator::http::Request req;
+  req.method = method;
+  req.target = target;
+  req.body = body;
+  if (!body.empty()) req.content_type = "application/json";
+  return registrator::http::send(ep, req, 30s);
+}
+
+long peak_rss_kib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+// utime + stime in seconds, from /proc/<pid>/stat.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), {});
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string f;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; fields >> f; ++i) {
+    if (i == 14) utime = std::stoull(f);
+    if (i == 15) {
+      stime = std::stoull(f);
+      break;
+    }
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+std::size_t count_added(const fs::path& log) {
+  std::ifstream in(log);
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(in, line))
+    if (line.find("added: ") != std::string::npos) ++n;
+  return n;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int containers = 10000;
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::string(argv[i]) == "--containers") containers = std::stoi(argv[i + 1]);
+
+  regtest::TempDir dir("reg-startup-bench");
+  const std::string socket = (dir.path() / "docker.sock").string();
+  regtest::ChildProcess docker({bin("fake-docker"), "--socket", socket, "--ready-file",
+                                (dir.path() / "docker.ready").string()},
+                               (dir.path() / "docker.log").string());
+  regtest::ChildProcess consul({bin("fake-consul"), "--http", "127.0.0.1:0", "--ready-file",
+                                (dir.path() / "consul.ready").string()},
+                               (dir.path() / "consul.log").string());
+  if (!regtest::eventually([&] { return fs::exists(dir.path() / "docker.ready") && fs::exists(dir.path() / "consul.ready"); },
+                           20s)) {
+    std::cerr << "fakes did not start\n";
+    return 1;
+  }
+  const auto docker_ep = registrator::http::Endpoint::unix_socket(socket);
+  const std::string consul_addr =
+      nlohmann::json::parse(regtest::read_text(dir.path() / "consul.ready")).at("http").get<std::string>();
+  const auto colon = consul_addr.rfind(':');
+  const auto consul_ep = registrator::http::Endpoint::tcp(consul_addr.substr(0, colon), consul_addr.substr(colon + 1));
+
+  const auto setup_start = Clock::now();
+  for (int i = 0; i < containers; ++i) {
+    const std::string name = "c" + std::to_string(100000 + i);
+    const std::string create = R"({"Image":"registry.example.com/shop/web:1.2","ExposedPorts":{"80/tcp":{}},)"
+                               R"("HostConfig":{"PortBindings":{"80/tcp":[{"HostPort":""}]}}})";
+    if (call(docker_ep, "POST", "/v1.47/containers/create?name=" + name, create).status != 201 ||
+        call(docker_ep, "POST", "/v1.47/containers/" + name + "/start").status != 204) {
+      std::cerr << "could not create/start " << name << "\n";
+      return 1;
+    }
+  }
+  const double setup_s = std::chrono::duration<double>(Clock::now() - setup_start).count();
+
+  const double docker_cpu0 = cpu_seconds(docker.pid()), consul_cpu0 = cpu_seconds(consul.pid());
+  const fs::path log = dir.path() / "registrator.log";
+  ::setenv("DOCKER_HOST", ("unix://" + socket).c_str(), 1);
+  const auto start = Clock::now();
+  regtest::ChildProcess registrator({bin("registrator"), "-hostname", "bench", "-ip", "10.0.0.1",
+                                     "consul://" + consul_addr},
+                                    log.string());
+  const pid_t pid = registrator.pid();
+  long rss = -1;
+  const bool done = regtest::eventually(
+      [&] {
+        rss = std::max(rss, peak_rss_kib(pid));
+        return count_added(log) >= static_cast<std::size_t>(containers);
+      },
+      300s);
+  const double sync_s = std::chrono::duration<double>(Clock::now() - start).count();
+  rss = std::max(rss, peak_rss_kib(pid));
+  const double registrator_cpu = cpu_seconds(pid);
+  const double docker_cpu = cpu_seconds(docker.pid()) - docker_cpu0, consul_cpu = cpu_seconds(consul.pid()) - consul_cpu0;
+  const auto services = nlohmann::json::parse(call(consul_ep, "GET", "/v1/agent/services").body);
+  registrator.kill();
+
+  std::printf("containers            %d\n", containers);
+  std::printf("setup (create+start)  %.2f s\n", setup_s);
+  std::printf("start-up sync         %.3f s%s (target < 1 s)\n", sync_s, done ? "" : " (TIMED OUT)");
+  std::printf("registrator peak RSS  %.1f MiB (target < 30 MiB)\n", rss / 1024.0);
+  std::printf("CPU during sync       registrator %.2f s, fake-docker %.2f s, fake-consul %.2f s\n", registrator_cpu,
+              docker_cpu, consul_cpu);
+  std::printf("services in Consul    %zu\n", services.size());
+  return done && services.size() == static_cast<std::size_t>(containers) ? 0 : 1;
+}

@@ -1,0 +1,93 @@
+// KeepAliveClient: many requests share one connection; a connection the server closed while
+// idle is replaced without the caller seeing an error; errors still name the peer.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <future>
+#include <thread>
+
+#include "common/http_server.hpp"
+#include "registrator/keep_alive_client.hpp"
+
+namespace {
+
+using registrator::http::Endpoint;
+using registrator::http::KeepAliveClient;
+using registrator::http::Request;
+
+class CountingServer {
+ public:
+  CountingServer()
+      : server_(io_, [this](const fakes::http::ExchangePtr& ex) {
+          ++requests_;
+          ex->respond(fakes::http::make_response(fakes::http::Status::ok, std::to_string(requests_), "text/plain"));
+        }) {
+    port_ = server_.listen_tcp("127.0.0.1", 0);
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~CountingServer() {
+    on_io([this] { server_.stop(); });
+    io_.stop();
+    thread_.join();
+  }
+  template <class F>
+  auto on_io(F f) -> decltype(f()) {
+    std::packaged_task<decltype(f())()> task(std::move(f));
+    auto result = task.get_future();
+    boost::asio::post(io_, [&task] { task(); });
+    return result.get();
+  }
+  std::size_t open_connections() { return on_io([this] { return server_.connection_count(); }); }
+  void drop_connections() { on_io([this] { server_.close_connections(); }); }
+  Endpoint endpoint() const { return Endpoint::tcp("127.0.0.1", std::to_string(port_)); }
+
+ private:
+  boost::asio::io_context io_;
+  int requests_ = 0;
+  fakes::http::Server server_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+TEST(KeepAliveClient, ManyRequestsShareOneConnection) {
+  CountingServer server;
+  KeepAliveClient client(server.endpoint());
+  Request req;
+  req.target = "/v1/agent/self";
+  for (int i = 1; i <= 20; ++i) {
+    auto r = client.send(req, std::chrono::seconds(5));
+    ASSERT_EQ(r.status, 200u);
+    EXPECT_EQ(r.body, std::to_string(i));
+  }
+  EXPECT_EQ(server.open_connections(), 1u);
+}
+
+TEST(KeepAliveClient, AConnectionClosedWhileIdleIsReplacedTransparently) {
+  CountingServer server;
+  KeepAliveClient client(server.endpoint());
+  Request req;
+  req.method = "PUT";
+  req.target = "/v1/agent/service/register";
+  req.body = "{}";
+  ASSERT_EQ(client.send(req, std::chrono::seconds(5)).body, "1");
+  server.drop_connections();  // as an agent restart or an idle timeout would
+  auto r = client.send(req, std::chrono::seconds(5));
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body, "2") << "the request must reach the server exactly once more";
+  EXPECT_EQ(server.open_connections(), 1u);
+}
+
+TEST(KeepAliveClient, RefusedConnectionNamesThePeer) {
+  KeepAliveClient client(Endpoint::tcp("127.0.0.1", "1"));
+  Request req;
+  try {
+    client.send(req, std::chrono::seconds(2));
+    FAIL() << "no error from a refused connection";
+  } catch (const registrator::http::TransportError& e) {
+    EXPECT_NE(std::string(e.what()).find("127.0.0.1:1: connect:"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
