@@ -35,29 +35,131 @@ Json runtime_ports_json(const Container& c) {
   return j;
 }
 
-Json endpoint_json(const Container& c) {
+Json endpoint_json(const Container& c, ApiVersion version) {
   const Endpoint& e = c.endpoint;
-  return Json{{"IPAMConfig", nullptr},
-              {"Links", nullptr},
-              {"Aliases", nullptr},
-              {"MacAddress", e.mac},
-              {"DriverOpts", nullptr},
-              {"GwPriority", 0},
-              {"NetworkID", e.network_id},
-              {"EndpointID", e.endpoint_id},
-              {"Gateway", e.gateway},
-              {"IPAddress", e.ip},
-              {"IPPrefixLen", e.prefix_len},
-              {"IPv6Gateway", ""},
-              {"GlobalIPv6Address", ""},
-              {"GlobalIPv6PrefixLen", 0},
-              {"DNSNames", nullptr}};
+  Json j{{"IPAMConfig", nullptr}, {"Links", nullptr}, {"Aliases", nullptr}, {"MacAddress", e.mac}, {"DriverOpts", nullptr}};
+  if (version >= ApiVersion{1, 48}) j["GwPriority"] = 0;  // added in API 1.48
+  j["NetworkID"] = e.network_id;
+  j["EndpointID"] = e.endpoint_id;
+  j["Gateway"] = e.gateway;
+  j["IPAddress"] = e.ip;
+  j["IPPrefixLen"] = e.prefix_len;
+  j["IPv6Gateway"] = "";
+  j["GlobalIPv6Address"] = "";
+  j["GlobalIPv6PrefixLen"] = 0;
+  if (version >= ApiVersion{1, 44}) j["DNSNames"] = nullptr;  // added in API 1.44
+  return j;
 }
 
-Json networks_json(const Container& c) {
+Json networks_json(const Container& c, ApiVersion version) {
   Json j = Json::object();
-  if (!c.endpoint.network.empty()) j[c.endpoint.network] = endpoint_json(c);
+  if (!c.endpoint.network.empty()) j[c.endpoint.network] = endpoint_json(c, version);
   return j;
+}
+
+// HostConfig.NetworkMode of a container created without one: dockerd 20.10 (API 1.41) reports
+// "default" (seen side by side); newer engines report "bridge" (not checked against one here).
+std::string reported_network_mode(const Container& c, ApiVersion version) {
+  const std::string& mode = c.host_config.network_mode;
+  if (mode == "default" && version >= ApiVersion{1, 44}) return "bridge";
+  return mode;
+}
+
+// Every HostConfig field a real engine reports, with its defaults (dockerd 20.10 at API 1.41,
+// compared side by side in tests/docker/real_dockerd_test.cpp), and what the container set.
+Json host_config_json(const Container& c, ApiVersion version) {
+  const Json none = nullptr;
+  const Json empty_list = Json::array();
+  Json j{{"Binds", none},
+         {"ContainerIDFile", ""},
+         {"LogConfig", {{"Type", "json-file"}, {"Config", Json::object()}}},
+         {"NetworkMode", reported_network_mode(c, version)},
+         {"PortBindings", port_bindings_json(c.host_config.port_bindings)},
+         {"RestartPolicy", {{"Name", "no"}, {"MaximumRetryCount", 0}}},
+         {"AutoRemove", false},
+         {"VolumeDriver", ""},
+         {"VolumesFrom", none},
+         {"CapAdd", none},
+         {"CapDrop", none},
+         {"CgroupnsMode", "host"},
+         {"Dns", empty_list},
+         {"DnsOptions", empty_list},
+         {"DnsSearch", empty_list},
+         {"ExtraHosts", none},
+         {"GroupAdd", none},
+         {"IpcMode", "private"},
+         {"Cgroup", ""},
+         {"Links", none},
+         {"OomScoreAdj", 0},
+         {"PidMode", ""},
+         {"Privileged", false},
+         {"PublishAllPorts", c.host_config.publish_all_ports},
+         {"ReadonlyRootfs", false},
+         {"SecurityOpt", none},
+         {"UTSMode", ""},
+         {"UsernsMode", ""},
+         {"ShmSize", 67108864},
+         {"Runtime", "runc"},
+         {"ConsoleSize", {0, 0}},
+         {"Isolation", ""},
+         {"CpuShares", 0},
+         {"Memory", 0},
+         {"NanoCpus", 0},
+         {"CgroupParent", ""},
+         {"BlkioWeight", 0},
+         {"BlkioWeightDevice", empty_list},
+         {"BlkioDeviceReadBps", empty_list},
+         {"BlkioDeviceWriteBps", empty_list},
+         {"BlkioDeviceReadIOps", empty_list},
+         {"BlkioDeviceWriteIOps", empty_list},
+         {"CpuPeriod", 0},
+         {"CpuQuota", 0},
+         {"CpuRealtimePeriod", 0},
+         {"CpuRealtimeRuntime", 0},
+         {"CpusetCpus", ""},
+         {"CpusetMems", ""},
+         {"Devices", empty_list},
+         {"DeviceCgroupRules", none},
+         {"DeviceRequests", none}};
+  if (version < ApiVersion{1, 42}) {  // omitted from API 1.42 on
+    j["KernelMemory"] = 0;
+    j["KernelMemoryTCP"] = 0;
+  }
+  j["MemoryReservation"] = 0;
+  j["MemorySwap"] = 0;
+  j["MemorySwappiness"] = none;
+  j["OomKillDisable"] = false;
+  j["PidsLimit"] = none;
+  j["Ulimits"] = empty_list;
+  j["CpuCount"] = 0;
+  j["CpuPercent"] = 0;
+  j["IOMaximumIOps"] = 0;
+  j["IOMaximumBandwidth"] = 0;
+  j["MaskedPaths"] = {"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                      "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"};
+  j["ReadonlyPaths"] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
+  return j;
+}
+
+// overlay2's directories, shaped like the engine's (the layer id is derived from the container id).
+Json graph_driver_json(const Container& c) {
+  const std::string layer = "/var/lib/docker/overlay2/" + c.id;
+  return Json{{"Data",
+               {{"LowerDir", layer + "-init/diff:/var/lib/docker/overlay2/" + c.image_id.substr(c.image_id.find(':') + 1) + "/diff"},
+                {"MergedDir", layer + "/merged"},
+                {"UpperDir", layer + "/diff"},
+                {"WorkDir", layer + "/work"}}},
+              {"Name", "overlay2"}};
+}
+
+// `docker ps` COMMAND: the engine single-quotes arguments that contain a space.
+std::string list_command(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) {
+    if (!out.empty()) out += ' ';
+    out += a.find(' ') == std::string::npos ? a : "'" + a + "'";
+  }
+  return out;
 }
 
 std::vector<std::string> command_line(const Container& c) {
@@ -102,12 +204,7 @@ Json container_inspect_json(const Container& c, ApiVersion version) {
   config["OnBuild"] = nullptr;
   config["Labels"] = labels_json(c.config.labels);
 
-  Json host_config{{"NetworkMode", c.host_config.network_mode},
-                   {"PortBindings", port_bindings_json(c.host_config.port_bindings)},
-                   {"RestartPolicy", {{"Name", "no"}, {"MaximumRetryCount", 0}}},
-                   {"AutoRemove", false},
-                   {"PublishAllPorts", c.host_config.publish_all_ports},
-                   {"Privileged", false}};
+  Json host_config = host_config_json(c, version);
 
   Json net{{"SandboxID", c.state.running ? c.endpoint.endpoint_id : std::string()},
            {"SandboxKey", c.state.running ? "/var/run/docker/netns/" + c.id.substr(0, 12) : std::string()},
@@ -130,7 +227,7 @@ Json container_inspect_json(const Container& c, ApiVersion version) {
     net["IPv6Gateway"] = "";
     net["MacAddress"] = bridge ? c.endpoint.mac : "";
   }
-  net["Networks"] = networks_json(c);
+  net["Networks"] = networks_json(c, version);
 
   const std::string dir = "/var/lib/docker/containers/" + c.id;
   return Json{{"Id", c.id},
@@ -152,13 +249,13 @@ Json container_inspect_json(const Container& c, ApiVersion version) {
               {"AppArmorProfile", ""},
               {"ExecIDs", nullptr},
               {"HostConfig", host_config},
-              {"GraphDriver", {{"Data", nullptr}, {"Name", "overlay2"}}},
+              {"GraphDriver", graph_driver_json(c)},
               {"Mounts", Json::array()},
               {"Config", config},
               {"NetworkSettings", net}};
 }
 
-Json container_summary_json(const Container& c, std::int64_t now_nanos, bool with_size) {
+Json container_summary_json(const Container& c, std::int64_t now_nanos, bool with_size, ApiVersion version) {
   Json ports = Json::array();
   if (c.state.running && c.endpoint.network == "bridge") {
     for (const auto& port : c.config.exposed_ports) {
@@ -175,8 +272,7 @@ Json container_summary_json(const Container& c, std::int64_t now_nanos, bool wit
     }
   }
   const auto argv = command_line(c);
-  std::string command;
-  for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
+  const std::string command = list_command(argv);
   Json j{{"Id", c.id},
          {"Names", {"/" + c.name}},
          {"Image", c.config.image},
@@ -191,8 +287,8 @@ Json container_summary_json(const Container& c, std::int64_t now_nanos, bool wit
   j["Labels"] = labels_json(c.config.labels);
   j["State"] = c.state.status;
   j["Status"] = status_text(c.state, now_nanos);
-  j["HostConfig"] = {{"NetworkMode", c.host_config.network_mode}};
-  j["NetworkSettings"] = {{"Networks", networks_json(c)}};
+  j["HostConfig"] = {{"NetworkMode", reported_network_mode(c, version)}};
+  j["NetworkSettings"] = {{"Networks", networks_json(c, version)}};
   j["Mounts"] = Json::array();
   return j;
 }

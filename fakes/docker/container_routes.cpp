@@ -45,7 +45,7 @@ bool DockerApi::route_containers(const Call& call) {
     query.filters = parse_filter_args(call.target.get("filters"));
     const bool size = truthy(call.target, "size");
     Json list = Json::array();
-    for (const Container* c : engine_.list(query)) list.push_back(container_summary_json(*c, engine_.now(), size));
+    for (const Container* c : engine_.list(query)) list.push_back(container_summary_json(*c, engine_.now(), size, call.version));
     respond_json(call, http::Status::ok, list);
     return true;
   }

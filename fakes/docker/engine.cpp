@@ -129,8 +129,10 @@ const Container& Engine::create(const CreateSpec& spec) {
   cfg.cmd = spec.cmd.value_or(image.config.cmd);
   cfg.entrypoint = spec.entrypoint.value_or(image.config.entrypoint);
   c->host_config = spec.host_config;
-  auto& mode = c->host_config.network_mode;
-  if (mode.empty() || mode == "default") mode = "bridge";
+  // The engine stores "default" for a container created without a network mode (and reports it
+  // so in HostConfig); it is the bridge network.
+  if (c->host_config.network_mode.empty()) c->host_config.network_mode = "default";
+  const std::string mode = c->host_config.network_mode == "default" ? "bridge" : c->host_config.network_mode;
   if (mode == "bridge") {
     c->endpoint = Endpoint{"bridge", bridge_id_, "", "", "", 0, ""};
   } else if (mode == "host") {

@@ -22,7 +22,7 @@ struct ServerIdentity {
 };
 
 Json container_inspect_json(const Container& c, ApiVersion version);
-Json container_summary_json(const Container& c, std::int64_t now_nanos, bool with_size);
+Json container_summary_json(const Container& c, std::int64_t now_nanos, bool with_size, ApiVersion version);
 /// One /events line; API < 1.52 adds the legacy status/id/from fields.
 Json event_json(const Event& e, ApiVersion version);
 Json image_summary_json(const Image& image);

@@ -16,7 +16,11 @@ Json event_json(const Event& e, ApiVersion version) {
     }
   }
   Json attributes = Json::object();
-  for (const auto& [k, v] : e.attributes) attributes[k] = v;
+  for (const auto& [k, v] : e.attributes) {
+    // die's execDuration came with Docker 23 (API 1.42); dockerd 20.10 sends none.
+    if (k == "execDuration" && version < ApiVersion{1, 42}) continue;
+    attributes[k] = v;
+  }
   j["Type"] = e.type;
   j["Action"] = e.action;
   j["Actor"] = {{"ID", e.actor_id}, {"Attributes", attributes}};

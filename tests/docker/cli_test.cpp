@@ -71,7 +71,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 class FakeDockerCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(kDockerCli)) GTEST_SKIP() << "docker CLI not installed at " << kDockerCli;
+    ASSERT_TRUE(fs::exists(kDockerCli)) << "docker CLI not installed at " << kDockerCli << " (ci/bootstrap)";
     binary_ = fs::path(bin_dir()) / "fake-docker";
     ASSERT_TRUE(fs::exists(binary_)) << "REG_BIN_DIR must point at the build's bin directory: " << binary_;
     dir_ = fs::temp_directory_path() /

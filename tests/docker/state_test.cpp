@@ -56,7 +56,8 @@ TEST_F(FakeDockerEngine, CreateMergesImageConfigAndNamesHostAfterId) {
   EXPECT_EQ(c.config.labels.at("tier"), "edge");  // create overrides image
   EXPECT_EQ(c.config.exposed_ports, (std::set<std::string>{"443/tcp", "80/tcp"}));
   EXPECT_EQ(c.config.cmd, std::vector<std::string>{"nginx"});
-  EXPECT_EQ(c.host_config.network_mode, "bridge");
+  EXPECT_EQ(c.host_config.network_mode, "default");  // as the engine stores it; reported per API version
+  EXPECT_EQ(c.endpoint.network, "bridge");
   EXPECT_EQ(c.state.status, "created");
   EXPECT_TRUE(c.endpoint.ip.empty());
 }
