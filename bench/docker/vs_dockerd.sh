@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# fake-docker against a real dockerd, same containers, same requests (list all, inspect one),
+# one run, reported as a ratio. Root only: dockerd runs in a network namespace this script makes
+# and removes; nothing leaves it. Also lists 10,000 containers in fake-docker alone.
+#   bench/docker/vs_dockerd.sh [build-dir] [containers]      (defaults: build/release, 200)
+set -euo pipefail
+build=${1:-build/release}
+n=${2:-200}
+bin=$(cd "$build/bin" && pwd)
+work=$(mktemp -d /tmp/vs-dockerd-XXXX)
+ns=regbench-$$
+cleanup() {
+  DOCKER_HOST=unix://$work/real.sock docker rm -f $(DOCKER_HOST=unix://$work/real.sock docker ps -aq) >/dev/null 2>&1 || true
+  [[ -f $work/dockerd.pid ]] && kill "$(cat "$work/dockerd.pid")" 2>/dev/null && \
+    for _ in $(seq 100); do [[ -e /proc/$(cat "$work/dockerd.pid" 2>/dev/null || echo 0) ]] || break; sleep 0.1; done
+  [[ -n ${fake_pid:-} ]] && kill "$fake_pid" 2>/dev/null || true
+  [[ -n ${big_pid:-} ]] && kill "$big_pid" 2>/dev/null || true
+  grep -o " $work[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l || true
+  ip netns del "$ns" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+ip netns add "$ns"
+nsenter --net=/var/run/netns/$ns dockerd -H unix://$work/real.sock --data-root $work/data --exec-root $work/exec \
+  --pidfile $work/dockerd.pid --storage-driver=overlay2 --ip6tables=false >$work/dockerd.log 2>&1 &
+"$bin/fake-docker" --socket $work/fake.sock --api-version 1.41 >$work/fake.log 2>&1 &
+fake_pid=$!
+for _ in $(seq 300); do
+  DOCKER_HOST=unix://$work/real.sock docker version >/dev/null 2>&1 && [[ -S $work/fake.sock ]] && break
+  sleep 0.1   # polling for both daemons to listen
+done
+mkdir -p $work/rootfs/bin && cp /bin/busybox $work/rootfs/bin/ && ln -s busybox $work/rootfs/bin/sleep
+tar -C $work/rootfs -cf $work/rootfs.tar . && DOCKER_HOST=unix://$work/real.sock docker import $work/rootfs.tar tiny:1 >/dev/null
+
+echo "creating $n containers (published port, env, labels) in each engine ..."
+for sock in real fake; do
+  for i in $(seq "$n"); do
+    curl -sf --unix-socket $work/$sock.sock -XPOST -H 'Content-Type: application/json' \
+      -d '{"Image":"tiny:1","Cmd":["/bin/sleep","1000"],"Env":["SERVICE_NAME=web"],"Labels":{"team":"blue"},"ExposedPorts":{"80/tcp":{}},"HostConfig":{"PortBindings":{"80/tcp":[{"HostPort":""}]}}}' \
+      "http://d/v1.41/containers/create?name=c$i" >/dev/null
+  done
+done
+
+REG_DOCKER_SOCKETS="fake=$work/fake.sock,real=$work/real.sock" "$bin/docker_api_bench" --benchmark_min_time=1 | tee $work/out.txt
+ratio() { awk -v a="$1/fake" -v b="$1/real" '$1==a{fa=$2} $1==b{re=$2} END{ if (fa>0) printf "%s: real/fake = %.1fx\n", substr(a,1,index(a,"/")-1), re/fa }' $work/out.txt; }
+ratio list_all
+ratio inspect
+
+echo "fake-docker alone with 10,000 containers:"
+"$bin/fake-docker" --socket $work/big.sock >$work/big.log 2>&1 &
+big_pid=$!
+for _ in $(seq 100); do [[ -S $work/big.sock ]] && break; sleep 0.05; done
+for i in $(seq 10000); do
+  curl -sf --unix-socket $work/big.sock -XPOST -H 'Content-Type: application/json' \
+    -d '{"Image":"web:1","ExposedPorts":{"80/tcp":{}},"HostConfig":{"PortBindings":{"80/tcp":[{"HostPort":""}]}}}' \
+    "http://d/v1.47/containers/create?name=b$i" >/dev/null
+done
+REG_DOCKER_SOCKETS="fake10k=$work/big.sock" "$bin/docker_api_bench" --benchmark_min_time=1 --benchmark_filter=list_all
