@@ -1,4 +1,5 @@
 #include "fake_consul.hpp"
+#include "ui_endpoints.hpp"
 
 #include "api_call.hpp"
 #include "catalog_directory.hpp"
@@ -39,7 +40,8 @@ struct FakeConsul::Impl {
       auto logged = request_log.record(exchange);
       if (faults.intercept(logged, target->path)) return;
       ApiCall call(logged, std::move(*target), context);
-      if (route_status(call) || route_agent(call) || route_catalog(call) || route_health(call) || route_kv(call))
+      if (route_status(call) || route_agent(call) || route_catalog(call) || route_health(call) || route_kv(call) ||
+          route_ui(call))
         return;
       call.fail(Status::not_found, "404 page not found");
     } catch (const std::exception& e) {
