@@ -57,7 +57,7 @@ void handle_control(FakeConsul& fake, const fakes::http::ExchangePtr& exchange, 
     if (method != verb::get) return bad_method();
     json out = json::array();
     for (const auto& r : fake.request_log())
-      out.push_back({{"Seq", r.sequence}, {"Method", r.method}, {"Target", r.target}, {"Body", r.body}, {"Status", r.status}});
+      out.push_back({{"Seq", r.sequence}, {"TimeNano", r.time_nano}, {"Method", r.method}, {"Target", r.target}, {"Body", r.body}, {"Status", r.status}});
     return reply(json_ok(out));
   }
   if (path == "/_fake/faults") {

@@ -1,5 +1,7 @@
 #include "fault_injector.hpp"
 
+#include <chrono>
+
 #include "consul_response.hpp"
 
 #include <memory>
@@ -72,6 +74,9 @@ class LoggedExchange final : public fakes::http::Exchange {
 fakes::http::ExchangePtr RequestLog::record(const fakes::http::ExchangePtr& exchange) {
   RequestRecord rec;
   rec.sequence = next_sequence_++;
+  rec.time_nano = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
   rec.method = std::string(exchange->request().method_string());
   rec.target = std::string(exchange->request().target());
   rec.body = exchange->request().body().substr(0, 4096);

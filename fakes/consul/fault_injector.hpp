@@ -40,6 +40,7 @@ class FaultInjector {
 /// One line of the request log.
 struct RequestRecord {
   std::uint64_t sequence = 0;
+  std::int64_t time_nano = 0;  // wall clock when the request arrived (lag measurements)
   std::string method;
   std::string target;
   std::string body;     // first 4 KiB
