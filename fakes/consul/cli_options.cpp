@@ -29,6 +29,8 @@ std::string cli_usage() {
          "  --tls-key FILE            PEM private key of that certificate\n"
          "  --tls-ca FILE             PEM CA that client certificates must chain to\n"
          "  --verify-incoming         require a client certificate signed by --tls-ca (verify_incoming)\n"
+         "  --run-checks              probe HTTP and TCP checks every Interval, as an agent does\n"
+         "  --check-allow CIDR        networks --run-checks may probe; repeatable (default 127.0.0.0/8 and ::1)\n"
          "  --unknown-deregister C    answer for deregistering an unknown ID: 404 (current Consul),\n"
          "                            500 (old agents) or 200 (as the docs say); default 404\n"
          "DNS (Consul's dns_config; durations in Go syntax, e.g. 30s, 1m):\n"
@@ -148,6 +150,7 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(const std::
 std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& args) {
   CliOptions out;
   bool have_http = false;
+  bool custom_allow = false;  // the first --check-allow replaces the loopback default
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i];
     std::optional<std::string> inline_value;
@@ -162,12 +165,13 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     static const char* const known[] = {"--http", "--dns", "--node", "--node-address", "--datacenter",
                                         "--acl-master-token", "--ready-file", "--http-unix", "--unknown-deregister",
                                         "--https", "--tls-cert", "--tls-key", "--tls-ca", "--verify-incoming",
+                                        "--run-checks", "--check-allow",
                                         "--dns-domain", "--dns-alt-domain", "--dns-node-ttl", "--dns-service-ttl",
                                         "--dns-udp-answer-limit", "--dns-a-record-limit", "--dns-only-passing",
                                         "--dns-enable-truncate", "--dns-recursion-available", "--dns-soa-min-ttl",
                                         "--dns-seed"};
     if (std::find(std::begin(known), std::end(known), flag) == std::end(known)) return "unknown flag " + flag;
-    const bool is_switch = flag == "--verify-incoming" ||
+    const bool is_switch = flag == "--verify-incoming" || flag == "--run-checks" ||
                            std::find(std::begin(kDnsSwitches), std::end(kDnsSwitches), flag) != std::end(kDnsSwitches);
     std::string value;
     if (inline_value) {
@@ -188,6 +192,15 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     } else if (flag == "--tls-cert" || flag == "--tls-key" || flag == "--tls-ca") {
       if (value.empty()) return "bad value for " + flag + ": empty file name";
       (flag == "--tls-cert" ? out.fake.tls.cert_file : flag == "--tls-key" ? out.fake.tls.key_file : out.fake.tls.ca_file) = value;
+    } else if (flag == "--run-checks") {
+      if (value != "true" && value != "false") return "bad value for --run-checks: \"" + value + "\" (want true or false)";
+      out.fake.run_checks = value == "true";
+    } else if (flag == "--check-allow") {
+      auto network = IpNetwork::parse(value);
+      if (!network) return "bad value for --check-allow: \"" + value + "\" (want a CIDR such as 127.0.0.0/8)";
+      if (!custom_allow) out.fake.checks.allowed.clear();
+      custom_allow = true;
+      out.fake.checks.allowed.push_back(*network);
     } else if (flag == "--verify-incoming") {
       if (value != "true" && value != "false") return "bad value for --verify-incoming: \"" + value + "\" (want true or false)";
       out.fake.tls.verify_incoming = value == "true";

@@ -1,5 +1,6 @@
 #include "fake_consul.hpp"
 #include "ui_endpoints.hpp"
+#include "check_runner.hpp"
 
 #include "api_call.hpp"
 #include "catalog_directory.hpp"
@@ -53,6 +54,7 @@ struct FakeConsul::Impl {
   void catalog_changed() {
     blocking.notify_change();
     arm_ttl_timer();
+    if (check_runner && !stopped) check_runner->sync();
   }
 
   // With the steady clock, wake exactly when the earliest TTL runs out.
@@ -90,6 +92,7 @@ struct FakeConsul::Impl {
   std::optional<std::uint16_t> https_port;
   boost::asio::steady_timer ttl_timer;
   std::optional<Clock::time_point> armed_for;
+  std::unique_ptr<CheckRunner> check_runner;  // with --run-checks
   bool stopped = false;
 };
 
@@ -98,6 +101,8 @@ FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
   Impl& m = *impl_;
   const AgentConfig& agent = m.options.agent;
   m.catalog.upsert_node(agent.datacenter, agent.node_name, agent.node_address);
+  if (m.options.run_checks)
+    m.check_runner = std::make_unique<CheckRunner>(io, m.catalog, agent.datacenter, agent.node_name, m.options.checks);
   m.catalog.set_change_listener([&m] { m.catalog_changed(); });
 
   fakes::http::ServerOptions server_options;
@@ -143,6 +148,7 @@ void FakeConsul::stop() {
   if (m.stopped) return;
   m.stopped = true;
   m.ttl_timer.cancel();
+  if (m.check_runner) m.check_runner->stop();
   m.faults.clear();
   m.blocking.release_all();
   if (m.http) m.http->stop();

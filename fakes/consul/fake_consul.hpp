@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include "fakes/common/http_server.hpp"
+#include "check_runner.hpp"
 
 #include <memory>
 #include <optional>
@@ -39,6 +40,9 @@ struct FakeConsulOptions {
   std::uint16_t dns_port = 0;
   fakes::dns::DnsConfig dns;  // domain/datacenter are filled from `agent`
   std::size_t body_limit = 1 << 20;
+  /// Probe HTTP and TCP checks for real (only addresses inside checks.allowed).
+  bool run_checks = false;
+  CheckRunnerOptions checks;
   /// Time source for TTL checks; nullptr = the steady clock, with expiry driven by a timer.
   /// With another clock, call expire_ttl_checks() after moving it.
   const Clock* clock = nullptr;

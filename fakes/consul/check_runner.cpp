@@ -1,0 +1,234 @@
+#include "check_runner.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "common/url.hpp"
+
+namespace fakes::consul {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+bool IpNetwork::contains(const net::ip::address& a) const {
+  if (a.is_v4() != base.is_v4()) return false;
+  auto bytes_of = [](const net::ip::address& x) {
+    std::vector<unsigned char> out;
+    if (x.is_v4()) {
+      auto b = x.to_v4().to_bytes();
+      out.assign(b.begin(), b.end());
+    } else {
+      auto b = x.to_v6().to_bytes();
+      out.assign(b.begin(), b.end());
+    }
+    return out;
+  };
+  const auto x = bytes_of(a), y = bytes_of(base);
+  for (unsigned bit = 0; bit < prefix; ++bit) {
+    const unsigned mask = 0x80u >> (bit % 8);
+    if ((x[bit / 8] & mask) != (y[bit / 8] & mask)) return false;
+  }
+  return true;
+}
+
+std::optional<IpNetwork> IpNetwork::parse(const std::string& text) {
+  const auto slash = text.find('/');
+  boost::system::error_code ec;
+  auto base = net::ip::make_address(text.substr(0, slash), ec);
+  if (ec) return std::nullopt;
+  const unsigned max = base.is_v4() ? 32 : 128;
+  unsigned prefix = max;
+  if (slash != std::string::npos) {
+    try {
+      std::size_t used = 0;
+      const int p = std::stoi(text.substr(slash + 1), &used);
+      if (used != text.size() - slash - 1 || p < 0 || static_cast<unsigned>(p) > max) return std::nullopt;
+      prefix = static_cast<unsigned>(p);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  return IpNetwork{base, prefix};
+}
+
+HealthStatus status_for_http_code(unsigned code) {
+  if (code >= 200 && code < 300) return HealthStatus::passing;
+  if (code == 429) return HealthStatus::warning;
+  return HealthStatus::critical;
+}
+
+namespace {
+
+struct Target {
+  std::string host, port, path;  // path only for HTTP
+};
+
+// "http://10.0.0.5:8080/health" -> host, port, path; "10.0.0.5:8080" for TCP.
+std::optional<Target> parse_target(const std::string& type, std::string text) {
+  Target t;
+  if (type == "http") {
+    if (!text.starts_with("http://")) return std::nullopt;
+    text = text.substr(7);
+    const auto slash = text.find('/');
+    t.path = slash == std::string::npos ? "/" : text.substr(slash);
+    text = text.substr(0, slash);
+  }
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') return std::nullopt;
+    t.host = text.substr(1, close - 1);
+    t.port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos) {
+      t.host = text;
+      t.port = type == "http" ? "80" : "";
+    } else {
+      t.host = text.substr(0, colon);
+      t.port = text.substr(colon + 1);
+    }
+  }
+  if (t.host.empty() || t.port.empty()) return std::nullopt;
+  return t;
+}
+
+}  // namespace
+
+// One check's probe loop: probe, set the status, wait Interval, again, until cancelled.
+struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
+  Probe(net::io_context& io, CheckRunner& owner, const Check& check)
+      : io(io), owner(owner), check_id(check.id), type(check.type), target_text(check.target),
+        interval(check.interval), timeout(check.timeout), timer(io) {}
+
+  void start() { run_once(); }
+  void cancel() {
+    cancelled = true;
+    timer.cancel();
+    if (stream) stream->cancel();
+  }
+
+  void run_once() {
+    if (cancelled) return;
+    const auto target = parse_target(type, target_text);
+    if (!target) return finish(HealthStatus::critical, "fake-consul cannot probe " + target_text);
+    boost::system::error_code ec;
+    const auto address = net::ip::make_address(target->host, ec);
+    if (ec) return finish(HealthStatus::critical, "fake-consul probes IP addresses only, not " + target->host);
+    bool allowed = false;
+    for (const auto& n : owner.options_.allowed) allowed = allowed || n.contains(address);
+    if (!allowed)
+      return finish(HealthStatus::critical,
+                    "fake-consul does not probe " + target->host + ": outside --check-allow (nothing was sent)");
+    unsigned short port = 0;
+    try {
+      port = static_cast<unsigned short>(std::stoul(target->port));
+    } catch (const std::exception&) {
+      return finish(HealthStatus::critical, "bad port in " + target_text);
+    }
+    stream = std::make_shared<beast::tcp_stream>(io);
+    stream->expires_after(timeout.count() > 0 ? timeout : owner.options_.default_timeout);
+    const tcp::endpoint endpoint(address, port);
+    auto self = shared_from_this();
+    stream->async_connect(endpoint, [self, target = *target](beast::error_code e) {
+      if (self->cancelled) return;
+      if (e) {
+        const std::string verb = self->type == "http" ? "Get \"" + self->target_text + "\"" : "dial tcp " + self->target_text;
+        return self->finish(HealthStatus::critical, verb + ": " + e.message());
+      }
+      if (self->type == "tcp") return self->finish(HealthStatus::passing, "TCP connect " + self->target_text + ": Success");
+      self->http_get(target);
+    });
+  }
+
+  void http_get(const Target& target) {
+    auto req = std::make_shared<bhttp::request<bhttp::empty_body>>(bhttp::verb::get, target.path, 11);
+    req->set(bhttp::field::host, target.host + ":" + target.port);
+    req->set(bhttp::field::user_agent, "Consul Health Check");
+    req->set(bhttp::field::accept, "text/plain, text/*, */*");
+    req->keep_alive(false);
+    auto self = shared_from_this();
+    bhttp::async_write(*stream, *req, [self, req](beast::error_code e, std::size_t) {
+      if (self->cancelled) return;
+      if (e) return self->finish(HealthStatus::critical, "Get \"" + self->target_text + "\": " + e.message());
+      auto buffer = std::make_shared<beast::flat_buffer>();
+      auto parser = std::make_shared<bhttp::response_parser<bhttp::string_body>>();
+      parser->body_limit(4096 + 1024 * 1024);
+      bhttp::async_read(*self->stream, *buffer, *parser, [self, buffer, parser](beast::error_code e2, std::size_t) {
+        if (self->cancelled) return;
+        if (e2 && e2 != bhttp::error::body_limit)
+          return self->finish(HealthStatus::critical, "Get \"" + self->target_text + "\": " + e2.message());
+        const auto& res = parser->get();
+        std::string body = res.body().substr(0, 4096);  // Consul keeps the first 4 KiB of output
+        self->finish(status_for_http_code(res.result_int()),
+                     "HTTP GET " + self->target_text + ": " + std::to_string(res.result_int()) + " " +
+                         std::string(res.reason()) + " Output: " + body);
+      });
+    });
+  }
+
+  void finish(HealthStatus status, const std::string& output) {
+    if (stream) {
+      beast::error_code ignored;
+      stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream->close();
+      stream.reset();
+    }
+    if (cancelled) return;
+    owner.catalog_.set_check_status(owner.datacenter_, owner.node_, check_id, status, output);
+    timer.expires_after(interval);
+    timer.async_wait([self = shared_from_this()](beast::error_code e) {
+      if (!e) self->run_once();
+    });
+  }
+
+  net::io_context& io;
+  CheckRunner& owner;
+  std::string check_id, type, target_text;
+  std::chrono::milliseconds interval, timeout;
+  net::steady_timer timer;
+  std::shared_ptr<beast::tcp_stream> stream;
+  bool cancelled = false;
+};
+
+CheckRunner::CheckRunner(net::io_context& io, Catalog& catalog, std::string datacenter, std::string node,
+                         CheckRunnerOptions options)
+    : io_(io), catalog_(catalog), datacenter_(std::move(datacenter)), node_(std::move(node)), options_(std::move(options)) {}
+
+CheckRunner::~CheckRunner() { stop(); }
+
+void CheckRunner::stop() {
+  for (auto& [id, probe] : probes_) probe->cancel();
+  probes_.clear();
+}
+
+void CheckRunner::sync() {
+  const Node* node = catalog_.find_node(datacenter_, node_);
+  std::map<std::string, const Check*> wanted;
+  if (node)
+    for (const auto& [id, c] : node->checks)
+      if ((c.type == "http" || c.type == "tcp") && c.interval.count() > 0) wanted[id] = &c;
+  for (auto it = probes_.begin(); it != probes_.end();) {
+    auto w = wanted.find(it->first);
+    const bool same = w != wanted.end() && w->second->target == it->second->target_text &&
+                      w->second->interval == it->second->interval && w->second->type == it->second->type;
+    if (same) {
+      ++it;
+      continue;
+    }
+    it->second->cancel();
+    it = probes_.erase(it);
+  }
+  for (const auto& [id, c] : wanted) {
+    if (probes_.count(id)) continue;
+    auto probe = std::make_shared<Probe>(io_, *this, *c);
+    probes_[id] = probe;
+    // First run after the registration has been answered, as the agent schedules it.
+    net::post(io_, [probe] { probe->start(); });
+  }
+}
+
+}  // namespace fakes::consul

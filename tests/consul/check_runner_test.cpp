@@ -1,0 +1,158 @@
+// fake-consul --run-checks: HTTP and TCP checks are probed for real against servers this test
+// runs on loopback, and their status follows what those servers do (2xx passing, 429 warning,
+// 500 or refused critical). An address outside --check-allow is never contacted.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "../registrator/child_process.hpp"
+#include "check_runner.hpp"
+#include "common/http_client.hpp"
+#include "common/http_server.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace std::chrono_literals;
+using fakes::http::bhttp::verb;
+
+namespace {
+
+std::string bin(const std::string& name) {
+  const char* dir = std::getenv("REG_BIN_DIR");
+  return std::string(dir ? dir : ".") + "/" + name;
+}
+
+// A loopback HTTP server whose answer status the test sets, counting requests.
+class HealthEndpoint {
+ public:
+  HealthEndpoint()
+      : server_(io_, [this](const fakes::http::ExchangePtr& ex) {
+          ++hits_;
+          auto code = static_cast<fakes::http::Status>(status_.load());
+          ex->respond(fakes::http::make_response(code, "db ok", "text/plain"));
+        }) {
+    port_ = server_.listen_tcp("127.0.0.1", 0);
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~HealthEndpoint() {
+    std::promise<void> done;
+    boost::asio::post(io_, [&] {
+      server_.stop();
+      done.set_value();
+    });
+    done.get_future().wait();
+    io_.stop();
+    thread_.join();
+  }
+  void answer(unsigned status) { status_ = status; }
+  int hits() const { return hits_; }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  boost::asio::io_context io_;
+  std::atomic<unsigned> status_{200};
+  std::atomic<int> hits_{0};
+  fakes::http::Server server_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+class RunChecks : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto ready = dir_.path() / "ready.json";
+    consul_ = std::make_unique<regtest::ChildProcess>(
+        std::vector<std::string>{bin("fake-consul"), "--http", "127.0.0.1:0", "--run-checks", "--ready-file",
+                                 ready.string()},
+        (dir_.path() / "log.txt").string());
+    ASSERT_TRUE(regtest::eventually([&] { return fs::exists(ready); }, 20s)) << regtest::read_text(dir_.path() / "log.txt");
+    const std::string http = json::parse(regtest::read_text(ready))["http"];
+    endpoint_.host = http.substr(0, http.rfind(':'));
+    endpoint_.port = static_cast<std::uint16_t>(std::stoi(http.substr(http.rfind(':') + 1)));
+  }
+  void register_service(const std::string& id, const json& check) {
+    json body = {{"ID", id}, {"Name", "db"}, {"Address", "127.0.0.1"}, {"Port", 5432}, {"Check", check}};
+    ASSERT_EQ(fakes::http::fetch(endpoint_, verb::put, "/v1/agent/service/register", body.dump()).status, 200u);
+  }
+  // The check of service `id` as /v1/health/checks shows it: {Status, Output}.
+  json check_of(const std::string& id) {
+    auto all = json::parse(fakes::http::fetch(endpoint_, verb::get, "/v1/health/checks/db").body);
+    for (const auto& c : all)
+      if (c["ServiceID"] == id) return c;
+    return json::object();
+  }
+  bool becomes(const std::string& id, const std::string& status) {
+    return regtest::eventually([&] { return check_of(id).value("Status", "") == status; }, 10s);
+  }
+
+  regtest::TempDir dir_{"consul-run-checks"};
+  std::unique_ptr<regtest::ChildProcess> consul_;
+  fakes::http::Endpoint endpoint_;
+};
+
+TEST_F(RunChecks, HttpCheckFollowsTheEndpointsAnswers) {
+  HealthEndpoint health;
+  register_service("db-1", {{"HTTP", "http://127.0.0.1:" + std::to_string(health.port()) + "/health"},
+                            {"Interval", "100ms"}, {"Timeout", "1s"}});
+  ASSERT_TRUE(becomes("db-1", "passing")) << check_of("db-1").dump();
+  EXPECT_EQ(check_of("db-1")["Output"], "HTTP GET http://127.0.0.1:" + std::to_string(health.port()) +
+                                            "/health: 200 OK Output: db ok");
+  health.answer(429);
+  EXPECT_TRUE(becomes("db-1", "warning")) << check_of("db-1").dump();
+  health.answer(500);
+  EXPECT_TRUE(becomes("db-1", "critical")) << check_of("db-1").dump();
+  health.answer(200);
+  EXPECT_TRUE(becomes("db-1", "passing")) << check_of("db-1").dump();
+  // Deregistering stops the probes.
+  ASSERT_EQ(fakes::http::fetch(endpoint_, verb::put, "/v1/agent/service/deregister/db-1").status, 200u);
+  const int hits = health.hits();
+  EXPECT_FALSE(regtest::eventually([&] { return health.hits() > hits + 1; }, 500ms)) << "still probing after deregister";
+}
+
+TEST_F(RunChecks, TcpCheckPassesWhileSomethingListens) {
+  boost::asio::io_context io;
+  auto listener = std::make_unique<boost::asio::ip::tcp::acceptor>(
+      io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  const auto port = listener->local_endpoint().port();
+  register_service("db-2", {{"TCP", "127.0.0.1:" + std::to_string(port)}, {"Interval", "100ms"}});
+  ASSERT_TRUE(becomes("db-2", "passing")) << check_of("db-2").dump();
+  EXPECT_EQ(check_of("db-2")["Output"], "TCP connect 127.0.0.1:" + std::to_string(port) + ": Success");
+  listener.reset();  // nothing listens any more: connection refused
+  EXPECT_TRUE(becomes("db-2", "critical")) << check_of("db-2").dump();
+  EXPECT_NE(check_of("db-2")["Output"].get<std::string>().find("dial tcp 127.0.0.1:"), std::string::npos);
+}
+
+TEST_F(RunChecks, AddressesOutsideCheckAllowAreNeverContacted) {
+  register_service("db-3", {{"HTTP", "http://192.0.2.10:8080/health"}, {"Interval", "100ms"}, {"Status", "passing"}});
+  ASSERT_TRUE(becomes("db-3", "critical")) << check_of("db-3").dump();
+  EXPECT_EQ(check_of("db-3")["Output"],
+            "fake-consul does not probe 192.0.2.10: outside --check-allow (nothing was sent)");
+}
+
+TEST(CheckRunnerRules, HttpCodesAndNetworks) {
+  using fakes::consul::HealthStatus;
+  using fakes::consul::IpNetwork;
+  EXPECT_EQ(fakes::consul::status_for_http_code(204), HealthStatus::passing);
+  EXPECT_EQ(fakes::consul::status_for_http_code(429), HealthStatus::warning);
+  EXPECT_EQ(fakes::consul::status_for_http_code(301), HealthStatus::critical);
+  EXPECT_EQ(fakes::consul::status_for_http_code(503), HealthStatus::critical);
+  auto lo = IpNetwork::parse("127.0.0.0/8");
+  ASSERT_TRUE(lo);
+  EXPECT_TRUE(lo->contains(boost::asio::ip::make_address("127.1.2.3")));
+  EXPECT_FALSE(lo->contains(boost::asio::ip::make_address("128.0.0.1")));
+  EXPECT_FALSE(lo->contains(boost::asio::ip::make_address("::1")));
+  EXPECT_TRUE(IpNetwork::parse("::1/128")->contains(boost::asio::ip::make_address("::1")));
+  EXPECT_FALSE(IpNetwork::parse("10.0.0.0/33"));
+  EXPECT_FALSE(IpNetwork::parse("nonsense/8"));
+  EXPECT_FALSE(IpNetwork::parse("10.0.0.0/8x"));
+}
+
+}  // namespace
