@@ -25,9 +25,10 @@ Json container_inspect_json(const Container& c, ApiVersion version);
 Json container_summary_json(const Container& c, std::int64_t now_nanos, bool with_size, ApiVersion version);
 /// One /events line; API < 1.52 adds the legacy status/id/from fields.
 Json event_json(const Event& e, ApiVersion version);
-Json image_summary_json(const Image& image);
-Json image_inspect_json(const Image& image);
-Json network_json(const std::string& name, const std::string& id, const Engine& engine, bool with_containers);
+Json image_summary_json(const Image& image, ApiVersion version);
+Json image_inspect_json(const Image& image, ApiVersion version);
+Json network_json(const std::string& name, const std::string& id, const Engine& engine, bool with_containers,
+                  ApiVersion version);
 Json version_json(const ServerIdentity& server);
 Json info_json(const ServerIdentity& server, const Engine& engine);
 

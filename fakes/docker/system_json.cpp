@@ -48,29 +48,37 @@ Json image_config_json(const ImageConfig& config) {
 std::string repo_tag(const Image& image) { return normalize_image_reference(image.name); }
 }  // namespace
 
-Json image_summary_json(const Image& image) {
+Json image_summary_json(const Image& image, ApiVersion version) {
   Json labels = Json::object();
   for (const auto& [k, v] : image.config.labels) labels[k] = v;
-  return Json{{"Id", image.id},         {"ParentId", ""},       {"RepoTags", {repo_tag(image)}},
-              {"RepoDigests", Json::array()}, {"Created", image.created_unix}, {"Size", 0},
-              {"SharedSize", -1},      {"Labels", labels},     {"Containers", -1}};
+  Json j{{"Id", image.id},         {"ParentId", ""},       {"RepoTags", {repo_tag(image)}},
+         {"RepoDigests", Json::array()}, {"Created", image.created_unix}, {"Size", 0},
+         {"SharedSize", -1}};
+  if (version < ApiVersion{1, 44}) j["VirtualSize"] = 0;  // omitted from API 1.44 on
+  j["Labels"] = labels;
+  j["Containers"] = -1;
+  return j;
 }
 
-Json image_inspect_json(const Image& image) {
-  return Json{{"Id", image.id},
-              {"RepoTags", {repo_tag(image)}},
-              {"RepoDigests", Json::array()},
-              {"Parent", ""},
-              {"Comment", ""},
-              {"Created", format_rfc3339_nano(image.created_unix * 1'000'000'000)},
-              {"Config", image_config_json(image.config)},
-              {"Architecture", "amd64"},
-              {"Os", "linux"},
-              {"Size", 0},
-              {"RootFS", {{"Type", "layers"}, {"Layers", Json::array()}}}};
+Json image_inspect_json(const Image& image, ApiVersion version) {
+  Json j{{"Id", image.id}, {"RepoTags", {repo_tag(image)}}, {"RepoDigests", Json::array()}};
+  // From API 1.52 empty Parent and Comment are omitted.
+  if (version < ApiVersion{1, 52}) {
+    j["Parent"] = "";
+    j["Comment"] = "";
+  }
+  j["Created"] = format_rfc3339_nano(image.created_unix * 1'000'000'000);
+  j["Config"] = image_config_json(image.config);
+  j["Architecture"] = "amd64";
+  j["Os"] = "linux";
+  j["Size"] = 0;
+  if (version < ApiVersion{1, 44}) j["VirtualSize"] = 0;
+  j["RootFS"] = {{"Type", "layers"}, {"Layers", Json::array()}};
+  return j;
 }
 
-Json network_json(const std::string& name, const std::string& id, const Engine& engine, bool with_containers) {
+Json network_json(const std::string& name, const std::string& id, const Engine& engine, bool with_containers,
+                  ApiVersion version) {
   Json ipam_config = Json::array();
   if (name == "bridge") ipam_config.push_back({{"Subnet", BridgeIpam::kSubnet}, {"Gateway", BridgeIpam::kGateway}});
   Json containers = Json::object();
@@ -84,22 +92,23 @@ Json network_json(const std::string& name, const std::string& id, const Engine& 
                            {"IPv6Address", ""}};
     }
   }
-  return Json{{"Name", name},
-              {"Id", id},
-              {"Created", "2024-01-01T00:00:00Z"},
-              {"Scope", "local"},
-              {"Driver", name == "bridge" ? "bridge" : name == "host" ? "host" : "null"},
-              {"EnableIPv4", true},
-              {"EnableIPv6", false},
-              {"IPAM", {{"Driver", "default"}, {"Options", nullptr}, {"Config", ipam_config}}},
-              {"Internal", false},
-              {"Attachable", false},
-              {"Ingress", false},
-              {"ConfigFrom", {{"Network", ""}}},
-              {"ConfigOnly", false},
-              {"Containers", containers},
-              {"Options", Json::object()},
-              {"Labels", Json::object()}};
+  Json j{{"Name", name},
+         {"Id", id},
+         {"Created", "2024-01-01T00:00:00Z"},
+         {"Scope", "local"},
+         {"Driver", name == "bridge" ? "bridge" : name == "host" ? "host" : "null"}};
+  if (version >= ApiVersion{1, 47}) j["EnableIPv4"] = true;  // not in the 1.41 definition
+  j["EnableIPv6"] = false;
+  j["IPAM"] = {{"Driver", "default"}, {"Options", nullptr}, {"Config", ipam_config}};
+  j["Internal"] = false;
+  j["Attachable"] = false;
+  j["Ingress"] = false;
+  j["ConfigFrom"] = {{"Network", ""}};
+  j["ConfigOnly"] = false;
+  j["Containers"] = containers;
+  j["Options"] = Json::object();
+  j["Labels"] = Json::object();
+  return j;
 }
 
 Json version_json(const ServerIdentity& server) {

@@ -41,7 +41,7 @@ bool DockerApi::route_images(const Call& call) {
   if (s.empty() || s[0] != "images") return false;
   if (s.size() == 2 && s[1] == "json" && call.method == verb::get) {
     Json list = Json::array();
-    for (const auto& image : engine_.images().list()) list.push_back(image_summary_json(image));
+    for (const auto& image : engine_.images().list()) list.push_back(image_summary_json(image, call.version));
     respond_json(call, http::Status::ok, list);
     return true;
   }
@@ -67,7 +67,7 @@ bool DockerApi::route_images(const Call& call) {
     for (const Container* c : engine_.list({true, -1, {}}))
       known = known || normalize_image_reference(c->config.image) == normalize_image_reference(name);
     if (!known) throw DockerError(404, "No such image: " + normalize_image_reference(name));
-    respond_json(call, http::Status::ok, image_inspect_json(engine_.images().resolve(name)));
+    respond_json(call, http::Status::ok, image_inspect_json(engine_.images().resolve(name), call.version));
     return true;
   }
   return false;
@@ -82,14 +82,14 @@ bool DockerApi::route_networks(const Call& call) {
                                                           {"none", engine_.none_network_id()}};
   if (s.size() == 1) {
     Json list = Json::array();
-    for (const auto& [name, id] : networks) list.push_back(network_json(name, id, engine_, false));
+    for (const auto& [name, id] : networks) list.push_back(network_json(name, id, engine_, false, call.version));
     respond_json(call, http::Status::ok, list);
     return true;
   }
   if (s.size() == 2) {
     for (const auto& [name, id] : networks) {
       if (s[1] == name || (s[1].size() >= 3 && id.rfind(s[1], 0) == 0)) {
-        respond_json(call, http::Status::ok, network_json(name, id, engine_, true));
+        respond_json(call, http::Status::ok, network_json(name, id, engine_, true, call.version));
         return true;
       }
     }
