@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../../tests/registrator/child_process.hpp"
+#include "../../tests/registrator/docker_request.hpp"
 #include "registrator/http_client.hpp"
 #include "registrator/keep_alive_client.hpp"
 
@@ -20,19 +21,11 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string bin(const std::string& name) {
-  const char* dir = std::getenv("REG_BIN_DIR");
-  return std::string(dir ? dir : ".") + "/" + name;
-}
+using regtest::bin;
 
 registrator::http::Response call(registrator::http::KeepAliveClient& c, const std::string& method,
                                   const std::string& target, const std::string& body = {}) {
-  registrator::http::Request req;
-  req.method = method;
-  req.target = target;
-  req.body = body;
-  if (!body.empty()) req.content_type = "application/json";
-  return c.send(req, 30s);
+  return c.send(regtest::json_request(method, target, body), 30s);
 }
 
 double percentile(std::vector<double> v, double p) {

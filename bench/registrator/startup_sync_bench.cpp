@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../../tests/registrator/child_process.hpp"
+#include "../../tests/registrator/docker_request.hpp"
 #include "registrator/http_client.hpp"
 
 using namespace std::chrono_literals;
@@ -21,19 +22,11 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string bin(const std::string& name) {
-  const char* dir = std::getenv("REG_BIN_DIR");
-  return std::string(dir ? dir : ".") + "/" + name;
-}
+using regtest::bin;
 
 registrator::http::Response call(const registrator::http::Endpoint& ep, const std::string& method,
                                   const std::string& target, const std::string& body = {}) {
-  registrator::http::Request req;
-  req.method = method;
-  req.target = target;
-  req.body = body;
-  if (!body.empty()) req.content_type = "application/json";
-  return registrator::http::send(ep, req, 30s);
+  return registrator::http::send(ep, regtest::json_request(method, target, body), 30s);
 }
 
 long peak_rss_kib(pid_t pid) {

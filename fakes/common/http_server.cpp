@@ -390,13 +390,20 @@ Server::Server(net::io_context& io, Handler handler, ServerOptions options)
 
 Server::~Server() { stop(); }
 
-std::uint16_t Server::listen_tcp(const std::string& address, std::uint16_t port) {
-  auto acceptor = std::make_shared<tcp::acceptor>(impl_->io);
+namespace {
+std::shared_ptr<tcp::acceptor> open_tcp_acceptor(net::io_context& io, const std::string& address, std::uint16_t port) {
+  auto acceptor = std::make_shared<tcp::acceptor>(io);
   tcp::endpoint endpoint{net::ip::make_address(address), port};
   acceptor->open(endpoint.protocol());
   acceptor->set_option(net::socket_base::reuse_address(true));
   acceptor->bind(endpoint);
   acceptor->listen(net::socket_base::max_listen_connections);
+  return acceptor;
+}
+}  // namespace
+
+std::uint16_t Server::listen_tcp(const std::string& address, std::uint16_t port) {
+  auto acceptor = open_tcp_acceptor(impl_->io, address, port);
   impl_->tcp_acceptors.push_back(acceptor);
   accept_loop<tcp>(acceptor, impl_, "tcp");
   return acceptor->local_endpoint().port();
@@ -404,12 +411,7 @@ std::uint16_t Server::listen_tcp(const std::string& address, std::uint16_t port)
 
 std::uint16_t Server::listen_tls(const std::string& address, std::uint16_t port, const TlsListenerOptions& tls) {
   auto ctx = make_server_tls_context(tls);
-  auto acceptor = std::make_shared<tcp::acceptor>(impl_->io);
-  tcp::endpoint endpoint{net::ip::make_address(address), port};
-  acceptor->open(endpoint.protocol());
-  acceptor->set_option(net::socket_base::reuse_address(true));
-  acceptor->bind(endpoint);
-  acceptor->listen(net::socket_base::max_listen_connections);
+  auto acceptor = open_tcp_acceptor(impl_->io, address, port);
   impl_->tcp_acceptors.push_back(acceptor);
   impl_->tls_contexts.push_back(ctx);
   accept_tls_loop(acceptor, ctx, impl_);

@@ -52,10 +52,13 @@ namespace {
 
 using namespace detail;
 
-template <class Protocol>
-Response send_impl(const Endpoint& ep, const Request& r, std::chrono::milliseconds timeout) {
-  net::io_context ioc;
-  beast::basic_stream<Protocol> stream(ioc);
+// One Connection: close exchange on `stream` (plain, or TLS over its lowest layer): connect,
+// optionally a TLS handshake, write, read the whole response.
+template <class Stream>
+Response exchange_once(net::io_context& ioc, Stream& stream, const Endpoint& ep, const Request& r,
+                       std::chrono::milliseconds timeout) {
+  using Lowest = beast::lowest_layer_type<Stream>;
+  constexpr bool kTls = !std::is_same_v<Stream, Lowest>;
   beast::flat_buffer buffer;
   auto req = make_request(ep, r, false);
   bhttp::response_parser<bhttp::string_body> parser;
@@ -64,49 +67,17 @@ Response send_impl(const Endpoint& ep, const Request& r, std::chrono::millisecon
   beast::error_code result;
   const char* stage = "connect";
 
-  stream.expires_after(timeout);
-  async_connect_to(ioc, stream, ep, [&](beast::error_code ec) {
-    if (ec) {
-      result = ec;
-      return;
-    }
+  auto write_then_read = [&] {
     stage = "write";
-    bhttp::async_write(stream, req, [&](beast::error_code ec2, std::size_t) {
-      if (ec2) {
-        result = ec2;
+    bhttp::async_write(stream, req, [&](beast::error_code ec, std::size_t) {
+      if (ec) {
+        result = ec;
         return;
       }
       stage = "read";
-      bhttp::async_read(stream, buffer, parser, [&](beast::error_code ec3, std::size_t) { result = ec3; });
+      bhttp::async_read(stream, buffer, parser, [&](beast::error_code ec2, std::size_t) { result = ec2; });
     });
-  });
-  ioc.run();
-  beast::error_code ignored;
-  stream.socket().shutdown(Protocol::socket::shutdown_both, ignored);
-  if (result) throw TransportError(ep.describe() + ": " + stage + ": " + describe_error(result));
-  Response out;
-  out.status = parser.get().result_int();
-  out.body = std::move(parser.get().body());
-  return out;
-}
-
-// The same exchange over TLS: connect, handshake (SNI and certificate check against ep.host, as
-// Go's crypto/tls with ServerName = host), write, read.
-Response send_tls(const Endpoint& ep, const Request& r, std::chrono::milliseconds timeout) {
-  net::io_context ioc;
-  beast::ssl_stream<beast::basic_stream<tcp>> stream(ioc, ep.tls->native());
-  beast::error_code addr_ec;
-  net::ip::make_address(ep.host, addr_ec);
-  if (addr_ec) SSL_set_tlsext_host_name(stream.native_handle(), ep.host.c_str());  // no SNI for IPs (RFC 6066)
-  stream.set_verify_callback(net::ssl::host_name_verification(ep.host));
-  beast::flat_buffer buffer;
-  auto req = make_request(ep, r, false);
-  bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(kMaxBody);
-  if (r.method == "HEAD") parser.skip(true);
-  beast::error_code result;
-  const char* stage = "connect";
-
+  };
   auto& lowest = beast::get_lowest_layer(stream);
   lowest.expires_after(timeout);
   async_connect_to(ioc, lowest, ep, [&](beast::error_code ec) {
@@ -114,33 +85,49 @@ Response send_tls(const Endpoint& ep, const Request& r, std::chrono::millisecond
       result = ec;
       return;
     }
-    stage = "tls handshake";
-    stream.async_handshake(net::ssl::stream_base::client, [&](beast::error_code ec1) {
-      if (ec1) {
-        result = ec1;
-        return;
-      }
-      stage = "write";
-      bhttp::async_write(stream, req, [&](beast::error_code ec2, std::size_t) {
-        if (ec2) {
-          result = ec2;
+    if constexpr (kTls) {
+      stage = "tls handshake";
+      stream.async_handshake(net::ssl::stream_base::client, [&](beast::error_code ec1) {
+        if (ec1) {
+          result = ec1;
           return;
         }
-        stage = "read";
-        bhttp::async_read(stream, buffer, parser, [&](beast::error_code ec3, std::size_t) { result = ec3; });
+        write_then_read();
       });
-    });
+    } else {
+      write_then_read();
+    }
   });
   ioc.run();
   beast::error_code ignored;
-  lowest.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  // A server that closes without close_notify after a complete response is not an error.
-  if (result == net::ssl::error::stream_truncated && parser.is_done()) result = {};
+  lowest.socket().shutdown(Lowest::protocol_type::socket::shutdown_both, ignored);
+  // A TLS server that closes without close_notify after a complete response is not an error.
+  if constexpr (kTls) {
+    if (result == net::ssl::error::stream_truncated && parser.is_done()) result = {};
+  }
   if (result) throw TransportError(ep.describe() + ": " + stage + ": " + describe_error(result));
   Response out;
   out.status = parser.get().result_int();
   out.body = std::move(parser.get().body());
   return out;
+}
+
+template <class Protocol>
+Response send_impl(const Endpoint& ep, const Request& r, std::chrono::milliseconds timeout) {
+  net::io_context ioc;
+  beast::basic_stream<Protocol> stream(ioc);
+  return exchange_once(ioc, stream, ep, r, timeout);
+}
+
+// Over TLS: SNI and the certificate check against ep.host, as Go's crypto/tls with ServerName = host.
+Response send_tls(const Endpoint& ep, const Request& r, std::chrono::milliseconds timeout) {
+  net::io_context ioc;
+  beast::ssl_stream<beast::basic_stream<tcp>> stream(ioc, ep.tls->native());
+  beast::error_code addr_ec;
+  net::ip::make_address(ep.host, addr_ec);
+  if (addr_ec) SSL_set_tlsext_host_name(stream.native_handle(), ep.host.c_str());  // no SNI for IPs (RFC 6066)
+  stream.set_verify_callback(net::ssl::host_name_verification(ep.host));
+  return exchange_once(ioc, stream, ep, r, timeout);
 }
 
 }  // namespace

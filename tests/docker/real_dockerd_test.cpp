@@ -24,10 +24,7 @@ namespace {
 
 const char* kDockerCli = "/usr/local/bin/docker";
 
-std::string bin(const std::string& name) {
-  const char* dir = std::getenv("REG_BIN_DIR");
-  return std::string(dir ? dir : ".") + "/" + name;
-}
+using regtest::bin;
 
 struct Shell {
   int code = -1;

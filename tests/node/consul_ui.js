@@ -2,10 +2,9 @@
 // and a KV write made through the HTTP API appear on the open page without a reload (the page
 // watches with blocking queries). Screenshots are kept in $REG_TEST_OUTPUT_DIR.
 'use strict';
-const { chromium } = require('playwright-core');
 const fs = require('node:fs');
 const path = require('node:path');
-const { tempDir, startBinary, check, run } = require('./lib/harness');
+const { tempDir, startBinary, check, run, launchChromium } = require('./lib/harness');
 
 run(async () => {
   const dir = tempDir('consul-ui');
@@ -18,11 +17,7 @@ run(async () => {
   const out = process.env.REG_TEST_OUTPUT_DIR || dir;
   fs.mkdirSync(out, { recursive: true });
 
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
     await page.goto(`${base}/ui`);

@@ -2,11 +2,10 @@
 // after a run shows the verdict, the scenario table, a timeline and the lag histogram as inline
 // SVG with a real size. A screenshot is kept in $REG_TEST_OUTPUT_DIR.
 'use strict';
-const { chromium } = require('playwright-core');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { tempDir, check, run } = require('./lib/harness');
+const { tempDir, check, run, launchChromium } = require('./lib/harness');
 
 run(async () => {
   const dir = tempDir('regsim-html');
@@ -18,12 +17,7 @@ run(async () => {
 
   const out = process.env.REG_TEST_OUTPUT_DIR || dir;
   fs.mkdirSync(out, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    // launch() gives the browser a fresh temporary profile of its own.
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const requests = [];

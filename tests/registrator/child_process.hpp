@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -78,6 +79,12 @@ class ChildProcess {
  private:
   pid_t pid_ = -1;
 };
+
+/// REG_BIN_DIR/<name>: a binary of this build.
+inline std::string bin(const std::string& name) {
+  const char* dir = std::getenv("REG_BIN_DIR");
+  return std::string(dir ? dir : ".") + "/" + name;
+}
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes.
 inline bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {

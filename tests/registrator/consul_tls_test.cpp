@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "docker_request.hpp"
 #include "fake_consul_process.hpp"
 #include "registrator/http_client.hpp"
 
@@ -13,10 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string bin(const std::string& name) {
-  const char* dir = std::getenv("REG_BIN_DIR");
-  return std::string(dir ? dir : ".") + "/" + name;
-}
+using regtest::bin;
 
 int sh(const std::string& command) { return std::system(("{ " + command + "; } >/dev/null 2>&1").c_str()); }
 
@@ -73,12 +71,7 @@ class ConsulTls : public ::testing::Test {
 
   registrator::http::Response docker_call(const std::string& method, const std::string& target,
                                           const std::string& body = {}) {
-    registrator::http::Request req;
-    req.method = method;
-    req.target = target;
-    req.body = body;
-    if (!body.empty()) req.content_type = "application/json";
-    return registrator::http::send(registrator::http::Endpoint::unix_socket(socket), req, 5s);
+    return regtest::docker_request(socket, method, target, body);
   }
 
   // Runs registrator with the given TLS environment against the HTTPS port.

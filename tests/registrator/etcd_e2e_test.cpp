@@ -3,6 +3,7 @@
 // and disappears by lease expiry once registrator is killed.
 #include <gtest/gtest.h>
 
+#include "docker_request.hpp"
 #include "etcd_process.hpp"
 #include "registrator/etcd_client.hpp"
 
@@ -11,20 +12,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string bin(const std::string& name) {
-  const char* dir = std::getenv("REG_BIN_DIR");
-  return std::string(dir ? dir : ".") + "/" + name;
-}
-
-registrator::http::Response docker(const std::string& socket, const std::string& method, const std::string& target,
-                                   const std::string& body = {}) {
-  registrator::http::Request req;
-  req.method = method;
-  req.target = target;
-  req.body = body;
-  if (!body.empty()) req.content_type = "application/json";
-  return registrator::http::send(registrator::http::Endpoint::unix_socket(socket), req, 5s);
-}
+using regtest::bin;
 
 TEST(RegistratorEtcdEndToEnd, ContainerIsRegisteredRefreshedAndExpiresWhenRegistratorDies) {
   regtest::TempDir dir("reg-etcd-e2e");
@@ -38,8 +26,8 @@ TEST(RegistratorEtcdEndToEnd, ContainerIsRegisteredRefreshedAndExpiresWhenRegist
 
   const std::string create = R"({"Image":"test","Env":["SERVICE_NAME=web"],"ExposedPorts":{"80/tcp":{}},)"
                              R"("HostConfig":{"PortBindings":{"80/tcp":[{"HostIp":"","HostPort":"7679"}]}}})";
-  ASSERT_EQ(docker(socket, "POST", "/v1.47/containers/create?name=web5", create).status, 201u);
-  ASSERT_EQ(docker(socket, "POST", "/v1.47/containers/web5/start").status, 204u);
+  ASSERT_EQ(regtest::docker_request(socket, "POST", "/v1.47/containers/create?name=web5", create).status, 201u);
+  ASSERT_EQ(regtest::docker_request(socket, "POST", "/v1.47/containers/web5/start").status, 204u);
 
   ::setenv("DOCKER_HOST", ("unix://" + socket).c_str(), 1);
   auto registrator = std::make_unique<regtest::ChildProcess>(

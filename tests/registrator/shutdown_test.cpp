@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include "docker_request.hpp"
 #include "fake_consul_process.hpp"
 
 using namespace std::chrono_literals;
@@ -11,10 +12,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string bin(const std::string& name) {
-  const char* dir = std::getenv("REG_BIN_DIR");
-  return std::string(dir ? dir : ".") + "/" + name;
-}
+using regtest::bin;
 
 class RegistratorShutdown : public ::testing::Test {
  protected:
@@ -35,12 +33,7 @@ class RegistratorShutdown : public ::testing::Test {
 
   registrator::http::Response docker_call(const std::string& method, const std::string& target,
                                           const std::string& body = {}) {
-    registrator::http::Request req;
-    req.method = method;
-    req.target = target;
-    req.body = body;
-    if (!body.empty()) req.content_type = "application/json";
-    return registrator::http::send(registrator::http::Endpoint::unix_socket(socket), req, 5s);
+    return regtest::docker_request(socket, method, target, body);
   }
 
   std::size_t web_instances() {

@@ -81,4 +81,15 @@ function run(main) {
   });
 }
 
-module.exports = { tempDir, eventually, startBinary, check, expectReject, run };
+// Debian's Chromium, headless, with nothing that would reach off the machine.
+async function launchChromium() {
+  const { chromium } = require('playwright-core');
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // launch() gives the browser a fresh temporary profile of its own.
+  });
+}
+
+module.exports = { tempDir, eventually, startBinary, check, expectReject, run, launchChromium };
