@@ -62,8 +62,7 @@ Response exchange_once(net::io_context& ioc, Stream& stream, const Endpoint& ep,
   beast::flat_buffer buffer;
   auto req = make_request(ep, r, false);
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(kMaxBody);
-  if (r.method == "HEAD") parser.skip(true);
+  prepare_parser(parser, r);
   beast::error_code result;
   const char* stage = "connect";
 
@@ -106,10 +105,7 @@ Response exchange_once(net::io_context& ioc, Stream& stream, const Endpoint& ep,
     if (result == net::ssl::error::stream_truncated && parser.is_done()) result = {};
   }
   if (result) throw TransportError(ep.describe() + ": " + stage + ": " + describe_error(result));
-  Response out;
-  out.status = parser.get().result_int();
-  out.body = std::move(parser.get().body());
-  return out;
+  return take_response(parser);
 }
 
 template <class Protocol>

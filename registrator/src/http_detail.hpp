@@ -36,6 +36,19 @@ inline bhttp::request<bhttp::string_body> make_request(const Endpoint& ep, const
   return req;
 }
 
+/// A response parser for `r`: bodies up to kMaxBody, none expected after HEAD.
+inline void prepare_parser(bhttp::response_parser<bhttp::string_body>& parser, const Request& r) {
+  parser.body_limit(kMaxBody);
+  if (r.method == "HEAD") parser.skip(true);
+}
+
+inline Response take_response(bhttp::response_parser<bhttp::string_body>& parser) {
+  Response out;
+  out.status = parser.get().result_int();
+  out.body = std::move(parser.get().body());
+  return out;
+}
+
 inline std::string describe_error(const beast::error_code& ec) {
   if (ec == beast::error::timeout) return "timed out";
   if (ec == net::error::eof || ec == bhttp::error::end_of_stream) return "connection closed by peer";

@@ -1,6 +1,5 @@
 #include "registrator/keep_alive_client.hpp"
 
-#include <optional>
 #include <variant>
 
 #include "http_detail.hpp"
@@ -27,8 +26,7 @@ class Link {
                                            std::chrono::milliseconds timeout) {
     auto req = make_request(ep, r, true);
     bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(kMaxBody);
-    if (r.method == "HEAD") parser.skip(true);
+    prepare_parser(parser, r);
     beast::error_code result;
     const char* stage = "write";
     bool got_bytes = false;
@@ -70,10 +68,7 @@ class Link {
     }
     stream_.expires_never();
     if (!parser.keep_alive()) close();
-    Response out;
-    out.status = parser.get().result_int();
-    out.body = std::move(parser.get().body());
-    return out;
+    return take_response(parser);
   }
 
   bool is_open() const { return open_; }
@@ -95,8 +90,12 @@ class Link {
 }  // namespace
 
 struct KeepAliveClient::Connection {
-  net::io_context ioc;
-  std::variant<std::monostate, Link<unix_proto>, Link<tcp>> link;
+  using AnyLink = std::variant<Link<unix_proto>, Link<tcp>>;
+  explicit Connection(Endpoint::Kind kind)
+      : link(kind == Endpoint::Kind::Unix ? AnyLink(std::in_place_type<Link<unix_proto>>, ioc)
+                                          : AnyLink(std::in_place_type<Link<tcp>>, ioc)) {}
+  net::io_context ioc;  // declared before link: the link's socket lives on it
+  AnyLink link;
 };
 
 KeepAliveClient::KeepAliveClient(Endpoint endpoint) : endpoint_(std::move(endpoint)) {}
@@ -105,23 +104,12 @@ KeepAliveClient::~KeepAliveClient() = default;
 Response KeepAliveClient::send(const Request& request, std::chrono::milliseconds timeout) {
   if (endpoint_.tls) return http::send(endpoint_, request, timeout);
   std::lock_guard lock(mu_);
-  if (!connection_) {
-    connection_ = std::make_unique<Connection>();
-    if (endpoint_.kind == Endpoint::Kind::Unix) {
-      connection_->link.emplace<Link<unix_proto>>(connection_->ioc);
-    } else {
-      connection_->link.emplace<Link<tcp>>(connection_->ioc);
-    }
-  }
+  if (!connection_) connection_ = std::make_unique<Connection>(endpoint_.kind);
   auto attempt = [&]() -> std::pair<std::variant<Response, Failure>, bool> {
     return std::visit(
         [&](auto& link) -> std::pair<std::variant<Response, Failure>, bool> {
-          if constexpr (std::is_same_v<std::decay_t<decltype(link)>, std::monostate>) {
-            return {Failure{"no connection"}, false};
-          } else {
-            const bool reused = link.is_open();
-            return {link.exchange(connection_->ioc, endpoint_, request, timeout), reused};
-          }
+          const bool reused = link.is_open();
+          return {link.exchange(connection_->ioc, endpoint_, request, timeout), reused};
         },
         connection_->link);
   };

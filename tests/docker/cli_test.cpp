@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "../registrator/child_process.hpp"
+
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -23,10 +25,9 @@ namespace {
 
 const char* kDockerCli = "/usr/local/bin/docker";
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using CommandResult = regtest::ShellResult;
+using regtest::now_seconds_text;
+using regtest::run_shell;
 
 std::string shell_quote(const std::string& s) {
   std::string out = "'";
@@ -34,30 +35,9 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-CommandResult run_shell(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return result;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) result.output.append(buf, n);
-  int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
 std::string bin_dir() {
   const char* dir = std::getenv("REG_BIN_DIR");
   return dir ? dir : "";
-}
-
-std::string now_seconds_text() {
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-                .count();
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%lld.%09lld", static_cast<long long>(ns / 1'000'000'000),
-                static_cast<long long>(ns % 1'000'000'000));
-  return buf;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

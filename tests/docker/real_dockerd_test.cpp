@@ -26,21 +26,8 @@ const char* kDockerCli = "/usr/local/bin/docker";
 
 using regtest::bin;
 
-struct Shell {
-  int code = -1;
-  std::string out;
-};
-
-Shell sh(const std::string& command) {
-  Shell r;
-  FILE* pipe = ::popen(("{ " + command + "; } 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) r.out.append(buf, n);
-  const int status = ::pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using Shell = regtest::ShellResult;
+using regtest::run_shell;
 
 // Paths (".State.Pid", "[].Id", ".Actor.ID") whose values are per daemon: ids, clocks, pids and
 // the real daemon's directories. Their presence and type must still match.
@@ -107,7 +94,7 @@ class RealDockerd {
   RealDockerd() : dir_("real-dockerd") {
     netns_ = "regtest-" + std::to_string(::getpid());
     socket_ = (dir_.path() / "docker.sock").string();
-    if (sh("ip netns add " + netns_).code != 0) {
+    if (run_shell("ip netns add " + netns_).exit_code != 0) {
       error_ = "cannot create network namespace " + netns_ + " (needs root and iproute2)";
       return;
     }
@@ -118,7 +105,7 @@ class RealDockerd {
                                  "unix://" + socket_, "--data-root", d + "/data", "--exec-root", d + "/exec",
                                  "--pidfile", d + "/dockerd.pid", "--storage-driver=overlay2", "--ip6tables=false"},
         d + "/dockerd.log");
-    if (!regtest::eventually([&] { return cli("version --format '{{.Server.APIVersion}}'").code == 0 || !dockerd_->running(); },
+    if (!regtest::eventually([&] { return cli("version --format '{{.Server.APIVersion}}'").exit_code == 0 || !dockerd_->running(); },
                              60s) ||
         !dockerd_->running()) {
       error_ = "dockerd did not start:\n" + regtest::read_text(dir_.path() / "dockerd.log");
@@ -126,10 +113,10 @@ class RealDockerd {
     }
     // A tiny image: busybox-static and the applets the test runs.
     const std::string rootfs = d + "/rootfs";
-    auto made = sh("mkdir -p " + rootfs + "/bin && cp /bin/busybox " + rootfs + "/bin/ && for a in sh sleep; do ln -s busybox " +
+    auto made = run_shell("mkdir -p " + rootfs + "/bin && cp /bin/busybox " + rootfs + "/bin/ && for a in sh sleep; do ln -s busybox " +
                    rootfs + "/bin/$a; done && tar -C " + rootfs + " -cf " + d + "/rootfs.tar . && DOCKER_HOST=unix://" +
                    socket_ + " " + kDockerCli + " import " + d + "/rootfs.tar tiny:1");
-    if (made.code != 0) error_ = "cannot import the busybox image: " + made.out;
+    if (made.exit_code != 0) error_ = "cannot import the busybox image: " + made.output;
   }
   ~RealDockerd() {
     if (dockerd_ && dockerd_->running()) {
@@ -138,11 +125,11 @@ class RealDockerd {
       if (dockerd_->wait_exit(30s) == -1) dockerd_->kill();
     }
     // Whatever the daemon left mounted under its directories (overlay, netns files).
-    sh("grep -o ' " + dir_.path().string() + "[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l");
-    if (netns_made_) sh("ip netns del " + netns_);
+    run_shell("grep -o ' " + dir_.path().string() + "[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l");
+    if (netns_made_) run_shell("ip netns del " + netns_);
   }
   Shell cli(const std::string& args) const {
-    return sh("DOCKER_HOST=unix://" + socket_ + " " + kDockerCli + " " + args);
+    return run_shell("DOCKER_HOST=unix://" + socket_ + " " + kDockerCli + " " + args);
   }
   const std::string& socket() const { return socket_; }
   const std::string& error() const { return error_; }
@@ -166,7 +153,7 @@ class FakeDockerd {
     if (!regtest::eventually([&] { return fs::exists(ready); }, 20s))
       error_ = "fake-docker did not start: " + regtest::read_text(dir_.path() / "log.txt");
   }
-  Shell cli(const std::string& args) const { return sh("DOCKER_HOST=unix://" + socket_ + " " + kDockerCli + " " + args); }
+  Shell cli(const std::string& args) const { return run_shell("DOCKER_HOST=unix://" + socket_ + " " + kDockerCli + " " + args); }
   const std::string& socket() const { return socket_; }
   const std::string& error() const { return error_; }
 
@@ -206,29 +193,21 @@ void normalise(json& j) {
 }
 
 json api_get(const std::string& socket, const std::string& target) {
-  auto r = sh("curl -sS --fail --unix-socket " + socket + " 'http://docker" + target + "'");
-  if (r.code != 0) throw std::runtime_error("GET " + target + " on " + socket + ": " + r.out);
-  json doc = json::parse(r.out);
+  auto r = run_shell("curl -sS --fail --unix-socket " + socket + " 'http://docker" + target + "'");
+  if (r.exit_code != 0) throw std::runtime_error("GET " + target + " on " + socket + ": " + r.output);
+  json doc = json::parse(r.output);
   normalise(doc);
   return doc;
 }
 
 std::vector<json> events_between(const std::string& socket, const std::string& since, const std::string& until) {
-  auto r = sh("curl -sS --fail --unix-socket " + socket + " 'http://docker/v1.41/events?since=" + since + "&until=" +
+  auto r = run_shell("curl -sS --fail --unix-socket " + socket + " 'http://docker/v1.41/events?since=" + since + "&until=" +
               until + "'");
   std::vector<json> out;
-  std::istringstream in(r.out);
+  std::istringstream in(r.output);
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) out.push_back(json::parse(line));
   return out;
-}
-
-std::string now_text() {
-  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%lld.%09lld", static_cast<long long>(ns / 1'000'000'000),
-                static_cast<long long>(ns % 1'000'000'000));
-  return buf;
 }
 
 class SideBySide : public ::testing::Test {
@@ -250,8 +229,8 @@ class SideBySide : public ::testing::Test {
   void both(const std::string& args) {
     auto r = real_->cli(args);
     auto f = fake_->cli(args);
-    ASSERT_EQ(r.code, 0) << "real: docker " << args << "\n" << r.out;
-    ASSERT_EQ(f.code, 0) << "fake: docker " << args << "\n" << f.out;
+    ASSERT_EQ(r.exit_code, 0) << "real: docker " << args << "\n" << r.output;
+    ASSERT_EQ(f.exit_code, 0) << "fake: docker " << args << "\n" << f.output;
   }
   static RealDockerd* real_;
   static FakeDockerd* fake_;
@@ -260,7 +239,7 @@ RealDockerd* SideBySide::real_ = nullptr;
 FakeDockerd* SideBySide::fake_ = nullptr;
 
 TEST_F(SideBySide, ListInspectAndEventsAgreeFieldByField) {
-  const std::string since = now_text();
+  const std::string since = regtest::now_seconds_text();
   // A process that exits 143 on SIGTERM, as the fake models processes.
   both("run -d --name web1 -e SERVICE_NAME=web -e SERVICE_TAGS=a,b -l com.example.team=blue -p 8080:80 "
        "--expose 443 tiny:1 /bin/sh -c 'trap \"exit 143\" TERM; sleep 1000 & wait' >/dev/null");
@@ -296,7 +275,7 @@ TEST_F(SideBySide, ListInspectAndEventsAgreeFieldByField) {
   both("rename web1 web2");
   both("rm web2 >/dev/null");  // one at a time: the CLI removes several in parallel
   both("rm db1 >/dev/null");
-  const std::string until = now_text();
+  const std::string until = regtest::now_seconds_text();
 
   const auto real_events = events_between(real_->socket(), since, until);
   const auto fake_events = events_between(fake_->socket(), since, until);
@@ -322,7 +301,7 @@ TEST_F(SideBySide, RegistratorRegistersAContainerOfTheRealEngine) {
   const std::string consul_addr = json::parse(regtest::read_text(ready))["http"];
 
   ASSERT_EQ(real_->cli("run -d --name api1 -e SERVICE_NAME=api -e SERVICE_CHECK_TTL=30s -p 9090:80 tiny:1 "
-                       "/bin/sh -c 'trap \"exit 143\" TERM; sleep 1000 & wait'").code,
+                       "/bin/sh -c 'trap \"exit 143\" TERM; sleep 1000 & wait'").exit_code,
             0);
   ::setenv("DOCKER_HOST", ("unix://" + real_->socket()).c_str(), 1);
   regtest::ChildProcess registrator({bin("registrator"), "-hostname", "host1", "-ip", "192.0.2.10",
@@ -331,8 +310,8 @@ TEST_F(SideBySide, RegistratorRegistersAContainerOfTheRealEngine) {
   ::unsetenv("DOCKER_HOST");
 
   auto instances = [&] {
-    auto r = sh("curl -sS http://" + consul_addr + "/v1/catalog/service/api");
-    return r.code == 0 ? json::parse(r.out) : json::array();
+    auto r = run_shell("curl -sS http://" + consul_addr + "/v1/catalog/service/api");
+    return r.exit_code == 0 ? json::parse(r.output) : json::array();
   };
   ASSERT_TRUE(regtest::eventually([&] { return instances().size() == 1; }, 20s))
       << regtest::read_text(dir.path() / "registrator.log");
@@ -342,7 +321,7 @@ TEST_F(SideBySide, RegistratorRegistersAContainerOfTheRealEngine) {
   EXPECT_EQ(entry["ServiceAddress"], "192.0.2.10");
 
   // The real engine's stop → die event deregisters it.
-  ASSERT_EQ(real_->cli("stop -t 5 api1").code, 0);
+  ASSERT_EQ(real_->cli("stop -t 5 api1").exit_code, 0);
   EXPECT_TRUE(regtest::eventually([&] { return instances().empty(); }, 20s))
       << regtest::read_text(dir.path() / "registrator.log");
   real_->cli("rm -f api1");

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -79,6 +80,35 @@ class ChildProcess {
  private:
   pid_t pid_ = -1;
 };
+
+/// What a shell command printed (stdout and stderr together) and its exit code (-1 when it
+/// did not exit normally).
+struct ShellResult {
+  int exit_code = -1;
+  std::string output;
+};
+
+inline ShellResult run_shell(const std::string& command) {
+  ShellResult result;
+  FILE* pipe = ::popen(("{ " + command + "; } 2>&1").c_str(), "r");
+  if (!pipe) return result;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) result.output.append(buf, n);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+/// Wall-clock "seconds.nanoseconds", the form Docker's since/until take.
+inline std::string now_seconds_text() {
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%lld.%09lld", static_cast<long long>(ns / 1'000'000'000),
+                static_cast<long long>(ns % 1'000'000'000));
+  return buf;
+}
 
 /// REG_BIN_DIR/<name>: a binary of this build.
 inline std::string bin(const std::string& name) {

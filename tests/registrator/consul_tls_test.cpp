@@ -16,7 +16,7 @@ namespace {
 
 using regtest::bin;
 
-int sh(const std::string& command) { return std::system(("{ " + command + "; } >/dev/null 2>&1").c_str()); }
+int sh(const std::string& command) { return regtest::run_shell(command).exit_code; }
 
 // A CA, a server certificate for 127.0.0.1 and a client certificate signed by it, and a second
 // CA that signed nothing of ours.

@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-#include <string>
 
 #include <nlohmann/json.hpp>
 
