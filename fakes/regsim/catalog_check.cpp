@@ -28,7 +28,7 @@ std::string actual_label(const json& entry) {
   if (entry.is_object())
     if (auto it = entry.find("ServiceID"); it != entry.end() && it->is_string()) {
       std::string label = "ServiceID=" + it->get<std::string>();
-      for (const char* field : {"ServiceAddress", "ServicePort"})
+      for (const char* field : {"ServiceAddress", "ServicePort", "Status"})
         if (auto f = entry.find(field); f != entry.end()) label += std::string(" ") + field + "=" + value_text(*f);
       return label;
     }

@@ -4,8 +4,9 @@
 
 namespace regsim {
 
-nlohmann::json fetch_catalog_service(const fakes::http::Endpoint& consul, const std::string& service) {
-  const std::string target = "/v1/catalog/service/" + fakes::http::percent_encode(service);
+namespace {
+
+nlohmann::json fetch_list(const fakes::http::Endpoint& consul, const std::string& target) {
   fakes::http::ClientResponse r;
   try {
     r = fakes::http::fetch(consul, boost::beast::http::verb::get, target, {}, {}, std::chrono::seconds(5));
@@ -17,6 +18,16 @@ nlohmann::json fetch_catalog_service(const fakes::http::Endpoint& consul, const 
   auto doc = nlohmann::json::parse(r.body, nullptr, false);
   if (doc.is_discarded()) throw ConsulError("GET " + target + " answered invalid JSON: " + r.body.substr(0, 200));
   return doc;
+}
+
+}  // namespace
+
+nlohmann::json fetch_catalog_service(const fakes::http::Endpoint& consul, const std::string& service) {
+  return fetch_list(consul, "/v1/catalog/service/" + fakes::http::percent_encode(service));
+}
+
+nlohmann::json fetch_health_checks(const fakes::http::Endpoint& consul, const std::string& service) {
+  return fetch_list(consul, "/v1/health/checks/" + fakes::http::percent_encode(service));
 }
 
 }  // namespace regsim

@@ -1,5 +1,6 @@
 #pragma once
-// Reads the fake Consul's catalog over HTTP, as `curl http://HOST:8500/v1/catalog/service/NAME`.
+// Reads the fake Consul's per-service lists over HTTP, as
+// `curl http://HOST:8500/v1/catalog/service/NAME` and `.../v1/health/checks/NAME` would.
 
 #include "common/http_client.hpp"
 
@@ -18,5 +19,8 @@ class ConsulError : public std::runtime_error {
 /// The JSON array of catalog entries; throws ConsulError when Consul is unreachable or
 /// answers anything but 200 with JSON.
 nlohmann::json fetch_catalog_service(const fakes::http::Endpoint& consul, const std::string& service);
+
+/// The JSON array of the service's health checks (GET /v1/health/checks/NAME); throws as above.
+nlohmann::json fetch_health_checks(const fakes::http::Endpoint& consul, const std::string& service);
 
 }  // namespace regsim

@@ -85,8 +85,15 @@ struct PauseAction {
 
 enum class MatchMode { exactly, contains };
 
-/// GET /v1/catalog/service/NAME holds these entries (each entry: fields that must be equal).
+/// Which of Consul's per-service lists a CatalogCondition reads.
+enum class ConsulList {
+  catalog_service,  // GET /v1/catalog/service/NAME: one entry per instance
+  health_checks,    // GET /v1/health/checks/NAME: one entry per check of any instance
+};
+
+/// That list holds these entries (each entry: fields that must be equal).
 struct CatalogCondition {
+  ConsulList list = ConsulList::catalog_service;
   std::string service;
   std::vector<nlohmann::json> entries;  // objects; string values may hold templates
   MatchMode match = MatchMode::exactly;

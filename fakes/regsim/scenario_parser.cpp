@@ -313,10 +313,12 @@ class Parser {
                             "\"holds_for\" (must hold the whole time) and \"within\" (must come true by then) exclude each other");
       check.holds_for = duration_at(*holds, r.path_of("holds_for"));
     }
-    const int subjects = r.has("catalog") + r.has("dns") + r.has("container");
+    const int subjects = r.has("catalog") + r.has("checks") + r.has("dns") + r.has("container");
     if (subjects != 1)
-      throw ScenarioError(r.path(), "expected exactly one of \"catalog\", \"dns\" or \"container\" (what to check)");
-    if (r.has("catalog")) check.condition = parse_catalog(r);
+      throw ScenarioError(r.path(),
+                          "expected exactly one of \"catalog\", \"checks\", \"dns\" or \"container\" (what to check)");
+    if (r.has("catalog")) check.condition = parse_catalog(r, "catalog");
+    else if (r.has("checks")) check.condition = parse_catalog(r, "checks");
     else if (r.has("dns")) check.condition = parse_dns(r);
     else check.condition = parse_container_state(r, s);
     return check;
@@ -327,18 +329,23 @@ class Parser {
                                                                                                 : MatchMode::exactly;
   }
 
-  CatalogCondition parse_catalog(FieldReader& r) {
+  // `key` is "catalog" (the service's instances) or "checks" (its health checks).
+  CatalogCondition parse_catalog(FieldReader& r, const std::string& key) {
     CatalogCondition c;
-    c.service = templated_string(*r.get("catalog"), r.path_of("catalog"));
-    if (c.service.empty()) throw ScenarioError(r.path_of("catalog"), "must name a service");
+    c.list = key == "checks" ? ConsulList::health_checks : ConsulList::catalog_service;
+    c.service = templated_string(*r.get(key), r.path_of(key));
+    if (c.service.empty()) throw ScenarioError(r.path_of(key), "must name a service");
     c.match = match_mode(r);
     const auto* entries = r.array("entries", true);
     for (std::size_t i = 0; i < entries->size(); ++i) {
       const auto& e = (*entries)[i];
       const auto item_path = path_index(r.path_of("entries"), i);
       if (!e.is_object() || e.empty())
-        throw ScenarioError(item_path, "expected an object of catalog fields, e.g. {\"ServicePort\": 80}, got " +
-                                           describe_json(e));
+        throw ScenarioError(item_path, key == "checks"
+                                           ? "expected an object of check fields, e.g. {\"Status\": \"passing\"}, got " +
+                                                 describe_json(e)
+                                           : "expected an object of catalog fields, e.g. {\"ServicePort\": 80}, got " +
+                                                 describe_json(e));
       check_templates_in_json(e, item_path, scope_);
       c.entries.push_back(e);
     }

@@ -46,7 +46,8 @@ const char* op_name(ConsulOp op) {
 }
 
 const char* check_kind(const Condition& condition) {
-  if (std::holds_alternative<CatalogCondition>(condition)) return "catalog";
+  if (const auto* c = std::get_if<CatalogCondition>(&condition))
+    return c->list == ConsulList::health_checks ? "checks" : "catalog";
   if (std::holds_alternative<DnsCondition>(condition)) return "dns";
   return "container";
 }
@@ -74,7 +75,7 @@ void pause_for(Duration d) {
 std::string check_label(const CheckAction& check) {
   std::string label;
   if (const auto* c = std::get_if<CatalogCondition>(&check.condition)) {
-    label = "catalog " + c->service;
+    label = (c->list == ConsulList::health_checks ? "checks " : "catalog ") + c->service;
     if (c->match == MatchMode::contains) label += " (contains)";
   } else if (const auto* d = std::get_if<DnsCondition>(&check.condition)) {
     label = std::string("dns ") + (d->type == DnsType::A ? "A " : "SRV ") + d->name + (d->tcp ? " (tcp)" : "");
@@ -277,7 +278,9 @@ CheckResult StepRunner::evaluate(const Condition& condition) {
 CheckResult StepRunner::evaluate_catalog(const CatalogCondition& c) {
   std::vector<nlohmann::json> expected;
   for (const auto& e : c.entries) expected.push_back(expand_json(e, facts_));
-  const auto actual = fetch_catalog_service(env_.consul_http(), expand_text(c.service, facts_));
+  const auto service = expand_text(c.service, facts_);
+  const auto actual = c.list == ConsulList::health_checks ? fetch_health_checks(env_.consul_http(), service)
+                                                          : fetch_catalog_service(env_.consul_http(), service);
   return compare_catalog(expected, c.match, actual);
 }
 

@@ -100,6 +100,21 @@ TEST(ScenarioParse, DaemonActions) {
               HasSubstr("steps[0].live_restore: expected true or false, got \"yes\""));
 }
 
+TEST(ScenarioParse, ChecksConditionReadsTheServicesHealthChecks) {
+  const auto s = load_scenario_text(scenario_with_steps(R"([
+      {"action": "expect", "checks": "valami", "match": "contains", "entries": [{"Status": "passing"}]},
+      {"action": "expect", "catalog": "valami", "entries": []}])"), "c.json");
+  ASSERT_EQ(s.steps.size(), 2u);
+  const auto& checks = std::get<CatalogCondition>(std::get<CheckAction>(s.steps[0].action).condition);
+  EXPECT_EQ(checks.list, ConsulList::health_checks);
+  EXPECT_EQ(checks.service, "valami");
+  EXPECT_EQ(checks.match, MatchMode::contains);
+  ASSERT_EQ(checks.entries.size(), 1u);
+  EXPECT_EQ(checks.entries[0], nlohmann::json({{"Status", "passing"}}));
+  EXPECT_EQ(std::get<CatalogCondition>(std::get<CheckAction>(s.steps[1].action).condition).list,
+            ConsulList::catalog_service);
+}
+
 TEST(ScenarioParse, NameDefaultsToTheFileStem) {
   EXPECT_EQ(load_scenario_text(R"({"hosts": [{"name": "h"}], "steps": []})", "dir/my-case.json").name, "my-case");
 }
@@ -154,7 +169,12 @@ TEST(ScenarioParse, EveryErrorNamesItsJsonPath) {
       {scenario_with_steps(R"([{"action": "wait"}])"), "steps[0].duration: required value is missing"},
       {scenario_with_steps(R"([{"action": "wait", "duration": "5"}])"), "steps[0].duration: expected a duration"},
       {scenario_with_steps(R"([{"action": "expect", "entries": []}])"),
-       "steps[0]: expected exactly one of \"catalog\", \"dns\" or \"container\""},
+       "steps[0]: expected exactly one of \"catalog\", \"checks\", \"dns\" or \"container\""},
+      {scenario_with_steps(R"([{"action": "expect", "catalog": "valami", "checks": "valami", "entries": []}])"),
+       "steps[0]: expected exactly one of"},
+      {scenario_with_steps(R"([{"action": "expect", "checks": "valami", "entries": ["passing"]}])"),
+       "steps[0].entries[0]: expected an object of check fields, e.g. {\"Status\": \"passing\"}, got \"passing\""},
+      {scenario_with_steps(R"([{"action": "expect", "checks": "", "entries": []}])"), "steps[0].checks: must name a service"},
       {scenario_with_steps(R"([{"action": "expect", "catalog": "valami"}])"), "steps[0].entries: required array is missing"},
       {scenario_with_steps(R"([{"action": "expect", "catalog": "valami", "entries": [5]}])"),
        "steps[0].entries[0]: expected an object of catalog fields"},
