@@ -192,4 +192,22 @@ std::optional<ContainerFacts> DockerControl::inspect(const std::string& containe
   }
 }
 
+std::vector<std::string> DockerControl::running_names() {
+  const std::string target = "/containers/json";
+  const auto r = call(verb::get, target);
+  expect_status(r, {200}, "GET " + target);
+  auto doc = json::parse(r.body, nullptr, false);
+  if (!doc.is_array()) throw DockerError("GET " + target + " answered something other than a JSON list");
+  std::vector<std::string> names;
+  for (const auto& c : doc) {
+    if (!c.is_object()) continue;
+    const auto found = c.find("Names");
+    if (found == c.end() || !found->is_array() || found->empty() || !(*found)[0].is_string()) continue;
+    auto name = (*found)[0].get<std::string>();
+    if (name.starts_with("/")) name.erase(0, 1);
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
 }  // namespace regsim

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace regsim {
 
@@ -48,6 +49,8 @@ class DockerControl {
   /// fake-docker restarts: connections drop, the API is away for `downtime`. Returns once the
   /// restarted daemon answers /_ping, so the next step talks to the new daemon.
   void restart_daemon(std::chrono::milliseconds downtime, bool live_restore);
+  /// The names (without the leading slash) of every running container: `docker ps`.
+  std::vector<std::string> running_names();
   /// nullopt when fake-docker has no such container.
   std::optional<ContainerFacts> inspect(const std::string& container);
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +43,20 @@ struct RunAction {
   std::map<std::string, std::string> labels;             // values may hold templates
   std::vector<PortPublish> publish;
   std::string network = "default";
+};
+
+/// Container churn: `count` containers started at `per_second` from one template, each ending
+/// after a random lifetime in [lifetime_min, lifetime_max] (stop, kill, exit 0, exit 1 or rm -f,
+/// chosen at random) unless it is one of the survivors, which keep running. Everything follows
+/// from `seed`. Container i (from 1) is named GROUP-NNNN, GROUP being `container.name`.
+struct ChurnAction {
+  RunAction container;
+  int count = 0;
+  double per_second = 0;
+  Duration lifetime_min{0};
+  Duration lifetime_max{0};
+  int survivors_percent = 0;
+  std::uint64_t seed = 1;
 };
 
 enum class ContainerOp { start, stop, kill, rm, exit };
@@ -128,7 +143,17 @@ struct ContainerCondition {
   std::optional<int> exit_code;
 };
 
-using Condition = std::variant<CatalogCondition, DnsCondition, ContainerCondition>;
+/// The service's catalog holds exactly one entry "HOSTNAME:GROUP-NNNN:PORT" per running container
+/// of a churn group on `host` (entries of other hosts or containers are not looked at): nothing
+/// lost, nothing stale, no duplicates.
+struct RunningGroupCondition {
+  std::string host;
+  std::string group;
+  std::string service;  // may hold templates
+  int port = 0;         // the container port, as in the service ID
+};
+
+using Condition = std::variant<CatalogCondition, DnsCondition, ContainerCondition, RunningGroupCondition>;
 
 /// "expect" records a check and carries on; "wait_for" records a check and, when it does not
 /// hold in time, skips the rest of the scenario (later steps would only repeat the failure).
@@ -141,7 +166,8 @@ struct CheckAction {
   std::optional<Duration> holds_for;
 };
 
-using StepAction = std::variant<RunAction, ContainerAction, DaemonAction, ConsulAction, PauseAction, CheckAction>;
+using StepAction =
+    std::variant<RunAction, ChurnAction, ContainerAction, DaemonAction, ConsulAction, PauseAction, CheckAction>;
 
 struct Step {
   std::string path;         // "steps[3]", for messages

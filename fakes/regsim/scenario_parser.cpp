@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include <functional>
+#include <set>
 
 namespace regsim {
 namespace {
@@ -157,12 +158,13 @@ class Parser {
     FieldReader r(value, path);
     r.get("comment");
     const auto action = r.optional_choice(
-        "action", {"run", "start", "stop", "kill", "rm", "exit", "drop_events", "restart_docker", "stop_registrator",
+        "action", {"run", "churn", "start", "stop", "kill", "rm", "exit", "drop_events", "restart_docker", "stop_registrator",
                    "start_registrator", "restart_registrator", "consul_register", "consul_fault", "consul_clear_faults",
                    "consul_lose_state", "wait", "expect", "wait_for"});
     if (!action) throw ScenarioError(r.path_of("action"), "required string is missing");
     StepAction out;
     if (*action == "run") out = parse_run(r, s);
+    else if (*action == "churn") out = parse_churn(r, s);
     else if (action->starts_with("consul_")) out = parse_consul_op(r, *action);
     else if (*action == "wait") out = PauseAction{duration_at(required(r, "duration"), r.path_of("duration"))};
     else if (*action == "expect" || *action == "wait_for") out = parse_check(r, s, *action == "wait_for");
@@ -188,11 +190,50 @@ class Parser {
   RunAction parse_run(FieldReader& r, const Scenario& s) {
     RunAction run;
     run.host = host_of(r, s);
-    run.name = r.required_string("name");
-    // Docker wants at least two characters: [a-zA-Z0-9][a-zA-Z0-9_.-]+
-    if (!is_simple_name(run.name) || run.name.size() < 2)
-      throw ScenarioError(r.path_of("name"), "expected a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]+), got \"" +
-                                                 run.name + "\"");
+    run.name = container_name(r, "name");
+    parse_container_config(r, run);
+    // Later steps and templates may now refer to this container.
+    scope_.containers.insert(run.host + "/" + run.name);
+    return run;
+  }
+
+  // Docker wants at least two characters: [a-zA-Z0-9][a-zA-Z0-9_.-]+
+  std::string container_name(FieldReader& r, const std::string& key) {
+    auto name = r.required_string(key);
+    if (!is_simple_name(name) || name.size() < 2)
+      throw ScenarioError(r.path_of(key), "expected a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]+), got \"" +
+                                              name + "\"");
+    return name;
+  }
+
+  ChurnAction parse_churn(FieldReader& r, const Scenario& s) {
+    ChurnAction c;
+    c.container.host = host_of(r, s);
+    c.container.name = container_name(r, "group");
+    parse_container_config(r, c.container);
+    const auto count = r.optional_int("containers", 1, 100000);
+    if (!count) throw ScenarioError(r.path_of("containers"), "required number of containers (1..100000) is missing");
+    c.count = *count;
+    const auto rate = r.optional_int("per_second", 1, 100000);
+    if (!rate) throw ScenarioError(r.path_of("per_second"), "required start rate (containers per second) is missing");
+    c.per_second = *rate;
+    const auto* lifetime = r.array("lifetime", true);
+    const auto lifetime_path = r.path_of("lifetime");
+    if (lifetime->size() != 2)
+      throw ScenarioError(lifetime_path, "expected [\"MIN\", \"MAX\"], e.g. [\"100ms\", \"2s\"], got " +
+                                             describe_json(*lifetime));
+    c.lifetime_min = duration_at((*lifetime)[0], path_index(lifetime_path, 0));
+    c.lifetime_max = duration_at((*lifetime)[1], path_index(lifetime_path, 1));
+    if (c.lifetime_max < c.lifetime_min)
+      throw ScenarioError(path_index(lifetime_path, 1), "the longest lifetime is shorter than the shortest");
+    c.survivors_percent = r.optional_int("survivors_percent", 0, 100).value_or(0);
+    c.seed = static_cast<std::uint64_t>(r.optional_int("seed", 0, 1 << 30).value_or(1));
+    churn_groups_.insert(c.container.host + "/" + c.container.name);
+    return c;
+  }
+
+  // image, env, labels, publish, network: what `docker run` takes besides the name.
+  void parse_container_config(FieldReader& r, RunAction& run) {
     run.image = r.required_string("image");
     if (const auto* env = r.get("env")) {
       const auto env_path = r.path_of("env");
@@ -227,9 +268,6 @@ class Parser {
       }
     }
     if (auto network = r.optional_string("network")) run.network = *network;
-    // Later steps and templates may now refer to this container.
-    scope_.containers.insert(run.host + "/" + run.name);
-    return run;
   }
 
   ContainerAction parse_container_op(FieldReader& r, const Scenario& s, const std::string& action) {
@@ -313,13 +351,14 @@ class Parser {
                             "\"holds_for\" (must hold the whole time) and \"within\" (must come true by then) exclude each other");
       check.holds_for = duration_at(*holds, r.path_of("holds_for"));
     }
-    const int subjects = r.has("catalog") + r.has("checks") + r.has("dns") + r.has("container");
+    const int subjects = r.has("catalog") + r.has("checks") + r.has("dns") + r.has("container") + r.has("running");
     if (subjects != 1)
-      throw ScenarioError(r.path(),
-                          "expected exactly one of \"catalog\", \"checks\", \"dns\" or \"container\" (what to check)");
+      throw ScenarioError(r.path(), "expected exactly one of \"catalog\", \"checks\", \"dns\", \"container\" or "
+                                    "\"running\" (what to check)");
     if (r.has("catalog")) check.condition = parse_catalog(r, "catalog");
     else if (r.has("checks")) check.condition = parse_catalog(r, "checks");
     else if (r.has("dns")) check.condition = parse_dns(r);
+    else if (r.has("running")) check.condition = parse_running_group(r, s);
     else check.condition = parse_container_state(r, s);
     return check;
   }
@@ -394,6 +433,21 @@ class Parser {
     return d;
   }
 
+  RunningGroupCondition parse_running_group(FieldReader& r, const Scenario& s) {
+    RunningGroupCondition c;
+    c.host = host_of(r, s);
+    c.group = r.required_string("running");
+    if (!churn_groups_.count(c.host + "/" + c.group))
+      throw ScenarioError(r.path_of("running"), "no earlier churn step starts a group \"" + c.group + "\" on " + c.host);
+    const auto* service = r.get("service");
+    if (!service) throw ScenarioError(r.path_of("service"), "required service name is missing");
+    c.service = templated_string(*service, r.path_of("service"));
+    const auto port = r.optional_int("port", 1, 65535);
+    if (!port) throw ScenarioError(r.path_of("port"), "required container port (as in the service IDs) is missing");
+    c.port = *port;
+    return c;
+  }
+
   ContainerCondition parse_container_state(FieldReader& r, const Scenario& s) {
     ContainerCondition c;
     c.host = host_of(r, s);
@@ -409,6 +463,7 @@ class Parser {
   std::filesystem::path base_dir_;
   Duration default_within_{5000};
   TemplateScope scope_;
+  std::set<std::string> churn_groups_;  // "host/group" of churn steps so far
 };
 
 }  // namespace

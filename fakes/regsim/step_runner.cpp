@@ -1,6 +1,10 @@
 #include "regsim/step_runner.hpp"
 
 #include "regsim/catalog_check.hpp"
+#include "regsim/churn_plan.hpp"
+#include "regsim/running_group_check.hpp"
+
+#include <set>
 #include "regsim/consul_control.hpp"
 #include "regsim/consul_query.hpp"
 #include "regsim/dns_check.hpp"
@@ -49,6 +53,7 @@ const char* check_kind(const Condition& condition) {
   if (const auto* c = std::get_if<CatalogCondition>(&condition))
     return c->list == ConsulList::health_checks ? "checks" : "catalog";
   if (std::holds_alternative<DnsCondition>(condition)) return "dns";
+  if (std::holds_alternative<RunningGroupCondition>(condition)) return "running";
   return "container";
 }
 
@@ -79,6 +84,8 @@ std::string check_label(const CheckAction& check) {
     if (c->match == MatchMode::contains) label += " (contains)";
   } else if (const auto* d = std::get_if<DnsCondition>(&check.condition)) {
     label = std::string("dns ") + (d->type == DnsType::A ? "A " : "SRV ") + d->name + (d->tcp ? " (tcp)" : "");
+  } else if (const auto* g = std::get_if<RunningGroupCondition>(&check.condition)) {
+    label = "catalog " + g->service + " = running " + g->host + "/" + g->group + "-*";
   } else {
     const auto& k = std::get<ContainerCondition>(check.condition);
     label = "container " + k.host + "/" + k.container + " " + k.state;
@@ -119,6 +126,9 @@ bool StepRunner::run_step(const Step& step) {
     if (const auto* r = std::get_if<RunAction>(&step.action)) {
       what = "run " + r->host + "/" + r->name;
       run_action(*r);
+    } else if (const auto* churn = std::get_if<ChurnAction>(&step.action)) {
+      what = "churn " + churn->container.host + "/" + churn->container.name;
+      churn_action(*churn);
     } else if (const auto* c = std::get_if<ConsulAction>(&step.action)) {
       what = op_name(c->op);
       consul_action(*c);
@@ -152,6 +162,47 @@ void StepRunner::run_action(const RunAction& run) {
   const auto facts = facts_.observe(run.host, run.name);
   reporter_.progress("run " + run.host + "/" + run.name + ": id " + id.substr(0, 12) +
                      (facts && !facts->ip.empty() ? ", ip " + facts->ip : std::string{}));
+}
+
+void StepRunner::churn_action(const ChurnAction& churn) {
+  RunAction container = churn.container;
+  for (auto& [k, v] : container.env) v = expand_text(v, facts_);
+  for (auto& [k, v] : container.labels) v = expand_text(v, facts_);
+  auto& docker = env_.docker(churn.container.host);
+  const auto plan = plan_churn(churn);
+  const auto group = churn.container.host + "/" + churn.container.name;
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t done = 0, started = 0;
+  // The plan is a timeline: each operation waits for its moment, and when fake-docker is slower
+  // than the plan the operations simply follow one another (the summary gives the real rate).
+  for (const auto& event : plan) {
+    if (const auto due = start + event.at; std::chrono::steady_clock::now() < due)
+      pause_for(std::chrono::duration_cast<Duration>(due - std::chrono::steady_clock::now()));
+    throw_if_interrupted();
+    const auto name = churn_container_name(churn.container.name, event.index);
+    if (event.start) {
+      container.name = name;
+      docker.run(container);
+      ++started;
+    } else {
+      switch (event.end) {
+        case ChurnEnd::stop: docker.stop(name); break;
+        case ChurnEnd::kill: docker.kill(name, ""); break;
+        case ChurnEnd::exit_zero: docker.exit(name, 0); break;
+        case ChurnEnd::exit_one: docker.exit(name, 1); break;
+        case ChurnEnd::rm: docker.remove(name); break;
+      }
+    }
+    if (++done % 100 == 0)
+      reporter_.status(step_position_ + "  churn " + group + ": " + std::to_string(done) + "/" +
+                       std::to_string(plan.size()) + " operations");
+  }
+  const auto took = since(start);
+  const double seconds = std::max<double>(took.count(), 1) / 1000.0;
+  reporter_.progress("churn " + group + ": " + std::to_string(started) + " containers started, " +
+                     std::to_string(plan.size() - started) + " ended, " + std::to_string(started * 2 - plan.size()) +
+                     " left running; " + std::to_string(plan.size()) + " operations in " + format_duration(took) + " (" +
+                     std::to_string(static_cast<long>(plan.size() / seconds)) + "/s)");
 }
 
 void StepRunner::container_action(const ContainerAction& a) {
@@ -265,6 +316,7 @@ CheckResult StepRunner::evaluate(const Condition& condition) {
   try {
     if (const auto* c = std::get_if<CatalogCondition>(&condition)) return evaluate_catalog(*c);
     if (const auto* d = std::get_if<DnsCondition>(&condition)) return evaluate_dns(*d);
+    if (const auto* g = std::get_if<RunningGroupCondition>(&condition)) return evaluate_running_group(*g);
     return evaluate_container(std::get<ContainerCondition>(condition));
   } catch (const TemplateError& e) {
     return {false, std::string("cannot expand ") + e.what()};
@@ -292,6 +344,17 @@ CheckResult StepRunner::evaluate_dns(const DnsCondition& c) {
     if (s.target) s.target = expand_text(*s.target, facts_);
   const auto reply = env_.dns().query(expected.name, expected.type, expected.tcp);
   return compare_dns(expected, reply);
+}
+
+CheckResult StepRunner::evaluate_running_group(const RunningGroupCondition& c) {
+  // The host part of service IDs is the host's name, as for {{hostname HOST}}.
+  const std::string& hostname = c.host;
+  const std::string id_prefix = hostname + ":" + c.group + "-";
+  std::set<std::string> expected;
+  for (const auto& name : env_.docker(c.host).running_names())
+    if (name.starts_with(c.group + "-")) expected.insert(hostname + ":" + name + ":" + std::to_string(c.port));
+  const auto catalog = fetch_catalog_service(env_.consul_http(), expand_text(c.service, facts_));
+  return compare_running_group(expected, id_prefix, catalog);
 }
 
 CheckResult StepRunner::evaluate_container(const ContainerCondition& c) {

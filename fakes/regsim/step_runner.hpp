@@ -26,6 +26,7 @@ class StepRunner {
   /// False when the scenario cannot meaningfully continue.
   bool run_step(const Step& step);
   void run_action(const RunAction& run);
+  void churn_action(const ChurnAction& churn);
   void container_action(const ContainerAction& action);
   void daemon_action(const DaemonAction& action);
   void consul_action(const ConsulAction& action);
@@ -36,6 +37,7 @@ class StepRunner {
   CheckResult evaluate_catalog(const CatalogCondition& c);
   CheckResult evaluate_dns(const DnsCondition& c);
   CheckResult evaluate_container(const ContainerCondition& c);
+  CheckResult evaluate_running_group(const RunningGroupCondition& c);
 
   const Scenario& scenario_;
   ScenarioEnvironment& env_;

@@ -115,6 +115,28 @@ TEST(ScenarioParse, ChecksConditionReadsTheServicesHealthChecks) {
             ConsulList::catalog_service);
 }
 
+TEST(ScenarioParse, ChurnStepAndRunningCheck) {
+  const auto s = load_scenario_text(scenario_with_steps(R"([
+      {"action": "churn", "group": "web", "image": "test", "env": {"SERVICE_NAME": "w"}, "containers": 300,
+       "per_second": 50, "lifetime": ["100ms", "2s"], "survivors_percent": 10, "seed": 9},
+      {"action": "expect", "running": "web", "service": "w", "port": 80, "within": "10s"}])"), "c.json");
+  ASSERT_EQ(s.steps.size(), 2u);
+  const auto& c = std::get<ChurnAction>(s.steps[0].action);
+  EXPECT_EQ(c.container.host, "host1");
+  EXPECT_EQ(c.container.name, "web");
+  EXPECT_EQ(c.container.image, "test");
+  EXPECT_EQ(c.count, 300);
+  EXPECT_EQ(c.per_second, 50);
+  EXPECT_EQ(c.lifetime_min, Duration(100));
+  EXPECT_EQ(c.lifetime_max, Duration(2000));
+  EXPECT_EQ(c.survivors_percent, 10);
+  EXPECT_EQ(c.seed, 9u);
+  const auto& g = std::get<RunningGroupCondition>(std::get<CheckAction>(s.steps[1].action).condition);
+  EXPECT_EQ(g.group, "web");
+  EXPECT_EQ(g.service, "w");
+  EXPECT_EQ(g.port, 80);
+}
+
 TEST(ScenarioParse, NameDefaultsToTheFileStem) {
   EXPECT_EQ(load_scenario_text(R"({"hosts": [{"name": "h"}], "steps": []})", "dir/my-case.json").name, "my-case");
 }
@@ -148,7 +170,7 @@ TEST(ScenarioParse, EveryErrorNamesItsJsonPath) {
       {R"({"hosts": [{"name": "h"}], "steps": [], "consul": {"node": 7}})", "consul.node: expected a string, got the number 7"},
       {R"({"hosts": [{"name": "h"}], "steps": [], "default_within": 5})", "default_within: expected a duration like \"5s\""},
       {scenario_with_steps(R"([{"name": "web5"}])"), "steps[0].action: required string is missing"},
-      {scenario_with_steps(R"([{"action": "launch"}])"), "steps[0].action: expected one of run, start, stop"},
+      {scenario_with_steps(R"([{"action": "launch"}])"), "steps[0].action: expected one of run, churn, start, stop"},
       {scenario_with_steps(R"([{"action": "run", "image": "test"}])"), "steps[0].name: required string is missing"},
       {scenario_with_steps(R"([{"action": "run", "name": "web5", "image": "test", "env": "A=1"}])"),
        "steps[0].env: expected an object {\"KEY\": \"VALUE\"} or an array"},
@@ -169,7 +191,19 @@ TEST(ScenarioParse, EveryErrorNamesItsJsonPath) {
       {scenario_with_steps(R"([{"action": "wait"}])"), "steps[0].duration: required value is missing"},
       {scenario_with_steps(R"([{"action": "wait", "duration": "5"}])"), "steps[0].duration: expected a duration"},
       {scenario_with_steps(R"([{"action": "expect", "entries": []}])"),
-       "steps[0]: expected exactly one of \"catalog\", \"checks\", \"dns\" or \"container\""},
+       "steps[0]: expected exactly one of \"catalog\", \"checks\", \"dns\", \"container\" or \"running\""},
+      {scenario_with_steps(R"([{"action": "churn", "group": "web", "image": "test", "per_second": 10, "lifetime": ["1s", "2s"]}])"),
+       "steps[0].containers: required number of containers (1..100000) is missing"},
+      {scenario_with_steps(R"([{"action": "churn", "group": "web", "image": "test", "containers": 5, "per_second": 10, "lifetime": ["1s"]}])"),
+       "steps[0].lifetime: expected [\"MIN\", \"MAX\"]"},
+      {scenario_with_steps(R"([{"action": "churn", "group": "web", "image": "test", "containers": 5, "per_second": 10, "lifetime": ["2s", "1s"]}])"),
+       "steps[0].lifetime[1]: the longest lifetime is shorter than the shortest"},
+      {scenario_with_steps(R"([{"action": "churn", "group": "w", "image": "test", "containers": 5, "per_second": 10, "lifetime": ["1s", "2s"]}])"),
+       "steps[0].group: expected a Docker container name"},
+      {scenario_with_steps(R"([{"action": "churn", "group": "web", "image": "test", "containers": 5, "per_second": 0, "lifetime": ["1s", "2s"]}])"),
+       "steps[0].per_second: expected an integer in 1..100000, got 0"},
+      {scenario_with_steps(R"([{"action": "expect", "running": "web", "service": "s", "port": 80}])"),
+       "steps[0].running: no earlier churn step starts a group \"web\" on host1"},
       {scenario_with_steps(R"([{"action": "expect", "catalog": "valami", "checks": "valami", "entries": []}])"),
        "steps[0]: expected exactly one of"},
       {scenario_with_steps(R"([{"action": "expect", "checks": "valami", "entries": ["passing"]}])"),

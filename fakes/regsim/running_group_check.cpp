@@ -1,0 +1,43 @@
+#include "regsim/running_group_check.hpp"
+
+#include <map>
+#include <vector>
+
+namespace regsim {
+namespace {
+
+// "3 (a, b, c)" or "12 (a, b, c, d, e, ...)".
+std::string count_with_examples(const std::vector<std::string>& ids) {
+  std::string out = std::to_string(ids.size());
+  if (ids.empty()) return out;
+  out += " (";
+  for (std::size_t i = 0; i < ids.size() && i < 5; ++i) out += (i ? ", " : "") + ids[i];
+  return out + (ids.size() > 5 ? ", ...)" : ")");
+}
+
+}  // namespace
+
+CheckResult compare_running_group(const std::set<std::string>& expected_ids, const std::string& id_prefix,
+                                  const nlohmann::json& catalog) {
+  if (!catalog.is_array()) return {false, "the catalog answered " + catalog.dump().substr(0, 120) + " instead of a list"};
+  std::map<std::string, int> registered;
+  for (const auto& entry : catalog) {
+    if (!entry.is_object()) continue;
+    const auto id = entry.value("ServiceID", std::string{});
+    if (id.starts_with(id_prefix)) ++registered[id];
+  }
+  std::vector<std::string> lost, stale, duplicated;
+  for (const auto& id : expected_ids)
+    if (!registered.count(id)) lost.push_back(id);
+  for (const auto& [id, n] : registered) {
+    if (!expected_ids.count(id)) stale.push_back(id);
+    if (n > 1) duplicated.push_back(id);
+  }
+  const std::string counts = std::to_string(expected_ids.size()) + " running, " + std::to_string(registered.size()) +
+                             " registered";
+  if (lost.empty() && stale.empty() && duplicated.empty()) return {true, counts + ", none lost, stale or duplicated"};
+  return {false, counts + ": lost " + count_with_examples(lost) + ", stale " + count_with_examples(stale) +
+                     ", duplicated " + count_with_examples(duplicated)};
+}
+
+}  // namespace regsim
