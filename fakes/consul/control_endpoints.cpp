@@ -3,6 +3,8 @@
 #include "consul_response.hpp"
 #include "json_fields.hpp"
 
+#include <cstdlib>
+
 namespace fakes::consul {
 
 namespace {
@@ -55,9 +57,20 @@ void handle_control(FakeConsul& fake, const fakes::http::ExchangePtr& exchange, 
       return reply(empty_ok());
     }
     if (method != verb::get) return bad_method();
+    // ?after=SEQ: only newer entries, so a poller reads each request once (the log keeps the
+    // last 10,000) without a racy read-then-clear.
+    std::uint64_t after = 0;
+    if (target.has("after")) {
+      const auto text = target.get("after");
+      char* end = nullptr;
+      after = std::strtoull(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || text[0] == '-')
+        return reply(text_error(Status::bad_request, "after must be a request sequence number, not \"" + text + "\""));
+    }
     json out = json::array();
     for (const auto& r : fake.request_log())
-      out.push_back({{"Seq", r.sequence}, {"TimeNano", r.time_nano}, {"Method", r.method}, {"Target", r.target}, {"Body", r.body}, {"Status", r.status}});
+      if (r.sequence > after)
+        out.push_back({{"Seq", r.sequence}, {"TimeNano", r.time_nano}, {"Method", r.method}, {"Target", r.target}, {"Body", r.body}, {"Status", r.status}});
     return reply(json_ok(out));
   }
   if (path == "/_fake/faults") {

@@ -5,6 +5,7 @@
 #include "regsim/scenario_loader.hpp"
 #include "regsim/scenario_runner.hpp"
 
+#include <fstream>
 #include <set>
 
 namespace regsim {
@@ -13,8 +14,13 @@ const char* const usage_text =
     "usage: regsim run FILE... [--bin-dir DIR] [--registrator PATH] [--keep-logs] [-v]\n"
     "                  [--junit FILE] [--json FILE] [--html FILE]\n"
     "       regsim validate FILE...\n"
+    "       regsim simulate [--hosts N] [--containers N] [--churn R/s] [--duration D] [--settle D] [--seed N]\n"
+    "                       [--bin-dir DIR] [--registrator PATH] [--keep-logs] [-v] [--json FILE]\n"
     "  run       replay each scenario against fake-docker, fake-consul and registrator\n"
     "  validate  only parse and check the scenario files\n"
+    "  simulate  a cluster: per host a fake-docker and a registrator, one fake Consul; fill every host with\n"
+    "            containers, churn them, report convergence, lag, lost/stale/duplicated and CPU/RSS\n"
+    "            (defaults: --hosts 10 --containers 20 --churn 50/s --duration 10s --settle 30s --seed 1)\n"
     "  --bin-dir DIR       where fake-docker, fake-consul and registrator are (default: regsim's own directory)\n"
     "  --registrator PATH  run this registrator binary on every host\n"
     "  --keep-logs         keep the process logs even when everything passed\n"
@@ -23,6 +29,56 @@ const char* const usage_text =
     "  --json FILE         also write the results as JSON (per check: kind, description, passed, message, duration)\n"
     "  --html FILE         also write a self-contained HTML report (summary, timelines, lag histogram)\n";
 
+namespace {
+
+int int_in_range(const std::string& flag, const std::string& text, long min, long max) {
+  std::size_t used = 0;
+  long value = 0;
+  try {
+    value = std::stol(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || value < min || value > max)
+    throw UsageError(flag + " expects a whole number in " + std::to_string(min) + ".." + std::to_string(max) +
+                     ", got \"" + text + "\"");
+  return static_cast<int>(value);
+}
+
+Duration duration_flag(const std::string& flag, const std::string& text) {
+  const auto d = parse_duration(text);
+  if (!d || d->count() <= 0) throw UsageError(flag + " expects a duration like \"10s\" or \"500ms\", got \"" + text + "\"");
+  return *d;
+}
+
+int simulate(const CliCommand& cmd, std::ostream& out, std::ostream& err, bool live) {
+  install_interrupt_handlers();
+  Reporter reporter(out, cmd.options.verbose, live);
+  SimulationResult result;
+  try {
+    result = run_simulation(cmd.simulation, cmd.options, reporter);
+  } catch (const Interrupted&) {
+    out << "interrupted\n";
+    return 130;
+  } catch (const std::exception& e) {
+    err << "regsim: simulate: " << e.what() << "\n";
+    return 2;
+  }
+  reporter.clear_status();
+  out << format_simulation(result);
+  if (!cmd.reports.json.empty()) {
+    std::ofstream file(cmd.reports.json);
+    file << simulation_json(result).dump(2) << "\n";
+    if (!file) {
+      err << "regsim: cannot write " << cmd.reports.json.string() << "\n";
+      return 2;
+    }
+  }
+  return result.passed() ? 0 : 1;
+}
+
+}  // namespace
+
 CliCommand parse_command_line(const std::vector<std::string>& args) {
   CliCommand cmd;
   if (args.empty()) throw UsageError("missing command (run or validate)");
@@ -30,7 +86,9 @@ CliCommand parse_command_line(const std::vector<std::string>& args) {
   if (verb == "-h" || verb == "--help" || verb == "help") return cmd;
   if (verb == "run") cmd.kind = CliCommand::Kind::run;
   else if (verb == "validate") cmd.kind = CliCommand::Kind::validate;
-  else throw UsageError("unknown command \"" + verb + "\" (expected run or validate)");
+  else if (verb == "simulate") cmd.kind = CliCommand::Kind::simulate;
+  else throw UsageError("unknown command \"" + verb + "\" (expected run, validate or simulate)");
+  const bool simulate = cmd.kind == CliCommand::Kind::simulate;
 
   for (std::size_t i = 1; i < args.size(); ++i) {
     const auto& a = args[i];
@@ -62,6 +120,20 @@ CliCommand parse_command_line(const std::vector<std::string>& args) {
     } else if (auto h = value_of("--html")) {
       if (h->empty()) throw UsageError("--html needs a file");
       cmd.reports.html = *h;
+    } else if (auto n = simulate ? value_of("--hosts") : std::nullopt) {
+      cmd.simulation.hosts = int_in_range("--hosts", *n, 1, 762);
+    } else if (auto c = simulate ? value_of("--containers") : std::nullopt) {
+      cmd.simulation.containers = int_in_range("--containers", *c, 0, 100000);
+    } else if (auto ch = simulate ? value_of("--churn") : std::nullopt) {
+      std::string rate = *ch;
+      if (rate.ends_with("/s")) rate.resize(rate.size() - 2);
+      cmd.simulation.churn_per_second = int_in_range("--churn", rate, 1, 1000000);
+    } else if (auto d = simulate ? value_of("--duration") : std::nullopt) {
+      cmd.simulation.duration = duration_flag("--duration", *d);
+    } else if (auto st = simulate ? value_of("--settle") : std::nullopt) {
+      cmd.simulation.settle = duration_flag("--settle", *st);
+    } else if (auto sd = simulate ? value_of("--seed") : std::nullopt) {
+      cmd.simulation.seed = static_cast<std::uint64_t>(int_in_range("--seed", *sd, 0, 2147483647));
     } else if (a == "--keep-logs") {
       cmd.options.keep_logs = true;
     } else if (a == "-v" || a == "--verbose") {
@@ -72,7 +144,12 @@ CliCommand parse_command_line(const std::vector<std::string>& args) {
       cmd.files.push_back(a);
     }
   }
-  if (cmd.files.empty()) throw UsageError("no scenario files given");
+  if (simulate) {
+    if (!cmd.files.empty()) throw UsageError("simulate takes no scenario files (got \"" + cmd.files[0] + "\")");
+    if (!cmd.reports.junit.empty() || !cmd.reports.html.empty()) throw UsageError("simulate writes only --json reports");
+  } else if (cmd.files.empty()) {
+    throw UsageError("no scenario files given");
+  }
   if (cmd.kind == CliCommand::Kind::validate &&
       (!cmd.options.bin_dir.empty() || !cmd.options.registrator_override.empty() || cmd.options.keep_logs ||
        cmd.reports.any()))
@@ -93,6 +170,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     out << usage_text;
     return 0;
   }
+  if (cmd.kind == CliCommand::Kind::simulate) return simulate(cmd, out, err, live);
 
   // Every file is checked before anything starts.
   std::vector<Scenario> scenarios;

@@ -3,11 +3,14 @@
 //   regsim run FILE... [--bin-dir DIR] [--registrator PATH] [--keep-logs] [-v]
 //              [--junit FILE] [--json FILE] [--html FILE]
 //   regsim validate FILE...
+//   regsim simulate [--hosts N] [--containers N] [--churn R/s] [--duration D] [--settle D]
+//                   [--seed N] [--bin-dir DIR] [--registrator PATH] [--keep-logs] [-v] [--json FILE]
 // Exit status: 0 every check held; 1 some check failed; 2 bad usage, invalid scenario or
 // missing programs (nothing was started); 130 interrupted.
 
 #include "regsim/report_files.hpp"
 #include "regsim/run_options.hpp"
+#include "regsim/simulation.hpp"
 
 #include <ostream>
 #include <stdexcept>
@@ -17,8 +20,9 @@
 namespace regsim {
 
 struct CliCommand {
-  enum class Kind { run, validate, help };
+  enum class Kind { run, validate, simulate, help };
   Kind kind = Kind::help;
+  SimulationSpec simulation;  // simulate only
   std::vector<std::string> files;
   RunOptions options;
   ReportPaths reports;

@@ -36,6 +36,8 @@ class Reporter {
   void note(const std::string& text);
   /// The live status line (terminal only): replaces the previous one.
   void status(const std::string& text);
+  /// Erases the live status line, before output that is not the reporter's.
+  void clear_status();
   void scenario_end(const std::string& name, Duration elapsed);
   /// "N passed, M failed" and PASS or FAIL.
   void final_summary();
@@ -46,7 +48,6 @@ class Reporter {
   const RunRecord& record() const { return record_; }
 
  private:
-  void clear_status();
   void record_check(const std::string& label, const std::string& detail, bool passed, const CheckMeta& meta);
   Duration since_scenario_start() const;
 

@@ -10,11 +10,26 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 namespace regsim {
 
+struct RegistrationDiff {
+  std::size_t running = 0;
+  std::size_t registered = 0;           // distinct IDs under the prefix
+  std::vector<std::string> lost;        // running, not registered
+  std::vector<std::string> stale;       // registered, not running
+  std::vector<std::string> duplicated;  // registered more than once
+  bool clean() const { return lost.empty() && stale.empty() && duplicated.empty(); }
+};
+
 /// `expected_ids`: "HOST:GROUP-NNNN:PORT" of each running container. Only catalog entries whose
-/// ServiceID starts with `id_prefix` ("HOST:GROUP-") are looked at.
+/// ServiceID starts with `id_prefix` ("HOST:GROUP-"; "" for all) are looked at. A catalog
+/// answer that is not a list leaves every expected ID lost.
+RegistrationDiff diff_registrations(const std::set<std::string>& expected_ids, const std::string& id_prefix,
+                                    const nlohmann::json& catalog);
+
+/// The same as a check result whose message leads with the counts.
 CheckResult compare_running_group(const std::set<std::string>& expected_ids, const std::string& id_prefix,
                                   const nlohmann::json& catalog);
 

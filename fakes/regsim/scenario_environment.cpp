@@ -171,6 +171,16 @@ std::vector<fs::path> ScenarioEnvironment::log_files() const {
   return out;
 }
 
+std::vector<ScenarioEnvironment::RunningProcess> ScenarioEnvironment::running_processes() {
+  std::vector<RunningProcess> out;
+  if (consul_ && consul_->running()) out.push_back({"fake-consul", consul_->pid()});
+  for (const auto& p : fake_dockers_)
+    if (p->running()) out.push_back({"fake-docker", p->pid()});
+  for (const auto& r : registrators_)
+    if (r.process && r.process->running()) out.push_back({"registrator", r.process->pid()});
+  return out;
+}
+
 void ScenarioEnvironment::stop_all() {
   for (auto& r : registrators_)
     if (r.process) r.process->stop();

@@ -55,6 +55,14 @@ class ScenarioEnvironment {
   /// (a registrator stopped by a step does not count).
   std::vector<std::string> ended_processes();
   std::vector<std::filesystem::path> log_files() const;
+
+  /// A process of the environment that still runs: role is "fake-consul", "fake-docker" or
+  /// "registrator" (for CPU and memory reports).
+  struct RunningProcess {
+    std::string role;
+    pid_t pid = -1;
+  };
+  std::vector<RunningProcess> running_processes();
   /// Stops registrators, then fake-dockers, then fake-consul. Idempotent.
   void stop_all();
 

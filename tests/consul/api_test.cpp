@@ -372,6 +372,12 @@ TEST_F(ConsulApiTest, FaultsRequestLogAndLoseState) {
   EXPECT_EQ(fakes::http::fetch(endpoint(), verb::post, "/_fake/faults", R"({"action":"explode"})").status, 400u);
   auto requests = get_json("/_fake/requests");
   EXPECT_GE(requests.size(), 4u);
+  // ?after=SEQ: only what came later (a poller reads each request once).
+  const auto last_seq = requests.back()["Seq"].get<std::uint64_t>();
+  const auto newer = get_json("/_fake/requests?after=" + std::to_string(last_seq - 1));
+  ASSERT_GE(newer.size(), 1u);
+  EXPECT_EQ(newer[0]["Seq"], last_seq);
+  EXPECT_EQ(get("/_fake/requests?after=x").status, 400u);
 }
 
 TEST_F(ConsulApiTest, ControlSetsCheckStatus) {

@@ -56,6 +56,37 @@ TEST(Cli, BadUsageIsOneLineAndUsageWithStatus2) {
   EXPECT_THAT(cli({"run", "a.json", "--colour"}).err, HasSubstr("unknown option --colour"));
 }
 
+TEST(Cli, ParsesSimulateOptions) {
+  const auto cmd = parse_command_line({"simulate", "--hosts", "100", "--containers=100", "--churn", "500/s",
+                                       "--duration", "60s", "--settle", "5s", "--seed", "7", "--json", "s.json"});
+  EXPECT_EQ(cmd.kind, CliCommand::Kind::simulate);
+  EXPECT_EQ(cmd.simulation.hosts, 100);
+  EXPECT_EQ(cmd.simulation.containers, 100);
+  EXPECT_EQ(cmd.simulation.churn_per_second, 500);
+  EXPECT_EQ(cmd.simulation.duration, Duration(60000));
+  EXPECT_EQ(cmd.simulation.settle, Duration(5000));
+  EXPECT_EQ(cmd.simulation.seed, 7u);
+  EXPECT_EQ(cmd.reports.json, "s.json");
+  EXPECT_EQ(parse_command_line({"simulate", "--churn", "20"}).simulation.churn_per_second, 20);
+}
+
+TEST(Cli, BadSimulateOptionsAreNamed) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"simulate", "--hosts", "0"}, "--hosts expects a whole number in 1..762, got \"0\""},
+      {{"simulate", "--hosts", "ten"}, "--hosts expects a whole number in 1..762, got \"ten\""},
+      {{"simulate", "--churn", "fast"}, "--churn expects a whole number in 1..1000000, got \"fast\""},
+      {{"simulate", "--duration", "60"}, "--duration expects a duration like \"10s\" or \"500ms\", got \"60\""},
+      {{"simulate", "x.json"}, "simulate takes no scenario files (got \"x.json\")"},
+      {{"simulate", "--html", "r.html"}, "simulate writes only --json reports"},
+      {{"run", "a.json", "--hosts", "3"}, "unknown option --hosts"},
+  };
+  for (const auto& [args, message] : cases) {
+    const auto r = cli(args);
+    EXPECT_EQ(r.status, 2) << message;
+    EXPECT_THAT(r.err, HasSubstr(message));
+  }
+}
+
 TEST(Cli, HelpGoesToStdout) {
   const auto r = cli({"--help"});
   EXPECT_EQ(r.status, 0);

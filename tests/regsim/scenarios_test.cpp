@@ -291,4 +291,47 @@ TEST_F(ScenarioRun, ReportFilesDescribeTheRun) {
   EXPECT_EQ(r.output.find('\r'), std::string::npos) << "no status line into a pipe";
 }
 
+// regsim simulate: a small cluster (4 hosts, one registrator and fake-docker each) churned for
+// two seconds converges with nothing lost, stale or duplicated, and says so in its JSON report.
+TEST(Simulate, SmallClusterConvergesWithNothingLostStaleOrDuplicated) {
+  TempDir dir;
+  const auto report = dir.path / "sim.json";
+  const auto r = run_command(regsim() + " simulate --hosts 4 --containers 10 --churn 60/s --duration 2s --seed 3" +
+                             " --json " + report.string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("simulation: 4 hosts x 10 containers, churn 60/s for 2s, seed 3"));
+  EXPECT_THAT(r.output, HasSubstr("lost 0, stale 0, duplicated 0"));
+  EXPECT_THAT(r.output, HasSubstr("after the last event"));
+  std::ifstream in(report);
+  const auto doc = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  EXPECT_TRUE(doc["passed"].get<bool>());
+  EXPECT_TRUE(doc["converged"].get<bool>());
+  EXPECT_EQ(doc["initial_containers"], 40);
+  EXPECT_EQ(doc["churn_started"].get<int>() + doc["churn_ended"].get<int>(), 120);
+  EXPECT_EQ(doc["running"], doc["registered"]);
+  EXPECT_EQ(doc["running"].get<int>(), 40 + doc["churn_started"].get<int>() - doc["churn_ended"].get<int>());
+  EXPECT_GE(doc["lag_ms"]["count"].get<int>(), 40);
+  ASSERT_EQ(doc["usage"].size(), 3u);
+  EXPECT_EQ(doc["usage"][0]["role"], "registrator");
+  EXPECT_EQ(doc["usage"][0]["processes"], 4);
+  EXPECT_EQ(doc["usage"][1]["processes"], 4);
+  EXPECT_GT(doc["usage"][2]["max_peak_rss_bytes"].get<std::uint64_t>(), 0u);
+}
+
+// A "registrator" that never registers anything: the simulation does not converge, counts every
+// container as lost and exits 1.
+TEST(Simulate, ARegistratorThatRegistersNothingIsReportedAsLosingEverything) {
+  TempDir dir;
+  const auto idle = dir.path / "idle-registrator";
+  std::ofstream(idle) << "#!/bin/sh\nexec sleep 300\n";
+  fs::permissions(idle, fs::perms::owner_all);
+  const auto r = run_command(regsim() + " simulate --hosts 2 --containers 5 --churn 10/s --duration 1s --settle 1s" +
+                             " --registrator " + idle.string());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("convergence   NOT within 1s: lost "));
+  EXPECT_THAT(r.output, HasSubstr("0 registered: lost "));
+  EXPECT_THAT(r.output, HasSubstr("FAIL"));
+}
+
 }  // namespace
