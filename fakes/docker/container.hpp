@@ -60,7 +60,20 @@ struct TermBehaviour {
   int exit_code = 143;  // 128 + SIGTERM, what a process killed by TERM reports
 };
 
+/// A serialized view of a container (inspect or list entry) for one API version, valid while the
+/// container's revision is unchanged. Listing 10,000 containers must not rebuild 10,000 JSON
+/// documents; the list entry's time-dependent Status text is spliced between head and tail.
+struct CachedView {
+  std::uint64_t revision = 0;
+  int version_key = 0;  // major * 1000 + minor
+  int kind = 0;         // see json_views.cpp
+  std::string head;     // the whole document when there is no splice
+  std::string tail;
+};
+
 struct Container {
+  std::uint64_t revision = 0;  // the engine bumps it before every change (invalidates cached_views)
+  mutable std::vector<CachedView> cached_views;
   std::string id;
   std::string name;  // without the leading '/'
   std::string image_id;

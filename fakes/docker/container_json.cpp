@@ -293,6 +293,61 @@ Json container_summary_json(const Container& c, std::int64_t now_nanos, bool wit
   return j;
 }
 
+namespace {
+
+enum ViewKind { kInspect = 0, kSummary = 1, kSummaryWithSize = 2 };
+
+// The list entry's Status value while it is cached: replaced by the current text per request.
+constexpr const char* kStatusPlaceholder = "\x01status\x01";
+const std::string kStatusPlaceholderJson = "\"Status\":" + Json(kStatusPlaceholder).dump();
+
+const CachedView* find_view(const Container& c, int version_key, int kind) {
+  for (const auto& v : c.cached_views)
+    if (v.revision == c.revision && v.version_key == version_key && v.kind == kind) return &v;
+  return nullptr;
+}
+
+CachedView& add_view(const Container& c, int version_key, int kind) {
+  // Views of an older revision are never used again.
+  std::erase_if(c.cached_views, [&](const CachedView& v) { return v.revision != c.revision; });
+  c.cached_views.push_back({c.revision, version_key, kind, {}, {}});
+  return c.cached_views.back();
+}
+
+int version_key(ApiVersion v) { return v.major * 1000 + v.minor; }
+
+}  // namespace
+
+std::string container_inspect_text(const Container& c, ApiVersion version) {
+  if (const auto* v = find_view(c, version_key(version), kInspect)) return v->head;
+  auto& view = add_view(c, version_key(version), kInspect);
+  view.head = container_inspect_json(c, version).dump();
+  return view.head;
+}
+
+void append_container_summary(std::string& out, const Container& c, std::int64_t now_nanos, bool with_size,
+                              ApiVersion version) {
+  const int kind = with_size ? kSummaryWithSize : kSummary;
+  const CachedView* v = find_view(c, version_key(version), kind);
+  if (!v) {
+    auto j = container_summary_json(c, now_nanos, with_size, version);
+    j["Status"] = kStatusPlaceholder;
+    const auto text = j.dump();
+    // Status comes after every client-supplied string but the network names, so the last match
+    // is ours.
+    const auto at = text.rfind(kStatusPlaceholderJson);
+    auto& view = add_view(c, version_key(version), kind);
+    view.head = text.substr(0, at) + "\"Status\":";
+    view.tail = text.substr(at + kStatusPlaceholderJson.size());
+    v = &view;
+  }
+  out += v->head;
+  out += '"';
+  out += status_text(c.state, now_nanos);  // plain ASCII words and digits: nothing to escape
+  out += '"';
+  out += v->tail;
+}
+
 std::string human_duration(std::int64_t nanos) {
   const std::int64_t seconds = nanos / 1'000'000'000;
   if (seconds < 1) return "Less than a second";

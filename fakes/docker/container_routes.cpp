@@ -44,9 +44,16 @@ bool DockerApi::route_containers(const Call& call) {
     query.limit = int_param(call.target, "limit", -1);
     query.filters = parse_filter_args(call.target.get("filters"));
     const bool size = truthy(call.target, "size");
-    Json list = Json::array();
-    for (const Container* c : engine_.list(query)) list.push_back(container_summary_json(*c, engine_.now(), size, call.version));
-    respond_json(call, http::Status::ok, list);
+    std::string list = "[";
+    const auto now = engine_.now();
+    const auto containers = engine_.list(query);
+    list.reserve(containers.size() * 1024);
+    for (const Container* c : containers) {
+      if (list.size() > 1) list += ',';
+      append_container_summary(list, *c, now, size, call.version);
+    }
+    list += "]\n";
+    respond_json_text(call, http::Status::ok, std::move(list));
     return true;
   }
   const std::string& ref = s[1];
@@ -57,7 +64,7 @@ bool DockerApi::route_containers(const Call& call) {
   }
   if (s.size() != 3) return false;
   if (s[2] == "json" && call.method == verb::get) {
-    respond_json(call, http::Status::ok, container_inspect_json(engine_.get(ref), call.version));
+    respond_json_text(call, http::Status::ok, container_inspect_text(engine_.get(ref), call.version) + "\n");
     return true;
   }
   if (call.method != verb::post) return false;

@@ -29,6 +29,10 @@ void DockerApi::respond_json(const Call& call, http::Status status, const Json& 
   call.ex->respond(json_response(status, body, server_));
 }
 
+void DockerApi::respond_json_text(const Call& call, http::Status status, std::string body) {
+  call.ex->respond(json_text_response(status, std::move(body), server_));
+}
+
 void DockerApi::respond_empty(const Call& call, http::Status status) {
   call.ex->respond(empty_response(status, server_));
 }

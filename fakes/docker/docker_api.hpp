@@ -61,6 +61,8 @@ class DockerApi {
   void container_action(const Call& call, const std::string& ref, const std::string& action);
 
   void respond_json(const Call& call, fakes::http::Status status, const Json& body);
+  /// `body`: serialized JSON, newline included (what respond_json would send).
+  void respond_json_text(const Call& call, fakes::http::Status status, std::string body);
   void respond_empty(const Call& call, fakes::http::Status status);
 
   boost::asio::io_context& io_;

@@ -70,11 +70,8 @@ Engine::Engine(EngineOptions options)
 
 const Container* Engine::find(const std::string& ref) const {
   if (ref.empty()) return nullptr;
-  const std::string name = strip_slash(ref);
-  for (const auto& c : containers_)
-    if (c->id == ref) return c.get();
-  for (const auto& c : containers_)
-    if (c->name == name) return c.get();
+  if (auto it = by_id_.find(ref); it != by_id_.end()) return it->second;
+  if (auto it = by_name_.find(strip_slash(ref)); it != by_name_.end()) return it->second;
   const Container* match = nullptr;
   for (const auto& c : containers_) {
     if (c->id.rfind(ref, 0) == 0) {
@@ -90,16 +87,21 @@ const Container& Engine::get(const std::string& ref) const {
   throw no_such_container(ref);
 }
 
-Container& Engine::mutable_get(const std::string& ref) { return const_cast<Container&>(get(ref)); }
+// Every change to a container goes through here (or end_process), so this is where its cached
+// JSON views become stale.
+Container& Engine::mutable_get(const std::string& ref) {
+  auto& c = const_cast<Container&>(get(ref));
+  ++c.revision;
+  return c;
+}
 
 std::string Engine::checked_new_name(const std::string& wanted, const std::string& self_id) const {
   std::string name = strip_slash(wanted);
   if (!valid_name(name))
     throw bad_parameter("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
-  for (const auto& c : containers_)
-    if (c->name == name && c->id != self_id)
-      throw DockerError(409, "Conflict. The container name \"/" + name + "\" is already in use by container \"" +
-                                 c->id + "\". You have to remove (or rename) that container to be able to reuse that name.");
+  if (auto it = by_name_.find(name); it != by_name_.end() && it->second->id != self_id)
+    throw DockerError(409, "Conflict. The container name \"/" + name + "\" is already in use by container \"" +
+                               it->second->id + "\". You have to remove (or rename) that container to be able to reuse that name.");
   return name;
 }
 
@@ -146,6 +148,8 @@ const Container& Engine::create(const CreateSpec& spec) {
     throw DockerError(404, "network " + mode + " not found");
   }
   const Container& ref = *c;
+  by_id_[c->id] = c.get();
+  by_name_[c->name] = c.get();
   containers_.push_back(std::move(c));
   emit_container(ref, "create");
   return ref;
@@ -255,6 +259,7 @@ void Engine::start(const std::string& ref) {
 }
 
 void Engine::end_process(Container& c, int exit_code) {
+  ++c.revision;
   const std::int64_t finished = now();
   const std::int64_t exec_seconds = (finished - c.state.started_at) / 1'000'000'000;
   c.state.status = "exited";
@@ -316,7 +321,9 @@ void Engine::rename(const std::string& ref, const std::string& new_name) {
   std::string name = checked_new_name(new_name, c.id);
   if (name == c.name) throw DockerError(409, "Renaming a container with the same name as its current name");
   const std::string old_name = "/" + c.name;
+  by_name_.erase(c.name);
   c.name = name;
+  by_name_[c.name] = &c;
   emit_container(c, "rename", {{"oldName", old_name}});
 }
 
@@ -333,6 +340,8 @@ void Engine::remove(const std::string& ref, bool force) {
     end_process(c, 137);
   }
   emit_container(c, "destroy");
+  by_id_.erase(c.id);
+  by_name_.erase(c.name);
   auto it = std::find_if(containers_.begin(), containers_.end(), [&](const auto& p) { return p.get() == &c; });
   containers_.erase(it);
 }

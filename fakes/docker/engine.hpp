@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace fakes::docker {
@@ -114,6 +115,9 @@ class Engine {
   EventLog events_;
   std::string bridge_id_, host_id_, none_id_;
   std::vector<std::unique_ptr<Container>> containers_;  // creation order
+  // Lookups by full ID and by name without scanning (inspect of one of 10,000 containers).
+  std::unordered_map<std::string, Container*> by_id_;
+  std::unordered_map<std::string, Container*> by_name_;
   int next_pid_ = 4000;
 };
 

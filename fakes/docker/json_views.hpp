@@ -23,6 +23,11 @@ struct ServerIdentity {
 
 Json container_inspect_json(const Container& c, ApiVersion version);
 Json container_summary_json(const Container& c, std::int64_t now_nanos, bool with_size, ApiVersion version);
+/// container_inspect_json(...).dump(), and container_summary_json(...).dump() appended to `out`,
+/// byte for byte, from views cached in the container until its revision changes.
+std::string container_inspect_text(const Container& c, ApiVersion version);
+void append_container_summary(std::string& out, const Container& c, std::int64_t now_nanos, bool with_size,
+                              ApiVersion version);
 /// One /events line; API < 1.52 adds the legacy status/id/from fields.
 Json event_json(const Event& e, ApiVersion version);
 Json image_summary_json(const Image& image, ApiVersion version);

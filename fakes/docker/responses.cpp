@@ -10,7 +10,11 @@ void add_engine_headers(http::Response& res, const ServerIdentity& server) {
 }
 
 http::Response json_response(http::Status status, const Json& body, const ServerIdentity& server) {
-  auto res = http::make_response(status, body.dump() + "\n", "application/json");
+  return json_text_response(status, body.dump() + "\n", server);
+}
+
+http::Response json_text_response(http::Status status, std::string body, const ServerIdentity& server) {
+  auto res = http::make_response(status, std::move(body), "application/json");
   add_engine_headers(res, server);
   return res;
 }

@@ -367,6 +367,45 @@ TEST_F(FakeDockerApi, ImagesAndNetworks) {
 }  // namespace
 
 // A second server advertising 1.52, to check what changed there.
+// List and inspect are served from serialized views cached per container: every change made
+// after a read must show in the next read, for each API version separately.
+TEST_F(FakeDockerApi, ListAndInspectShowEveryChangeAfterACachedRead) {
+  const auto id = run_web();
+  auto inspect = [&](const std::string& version, const std::string& ref) {
+    return json::parse(call(verb::get, "/" + version + "/containers/" + ref + "/json").body);
+  };
+  auto listed = [&] { return json::parse(call(verb::get, "/v1.47/containers/json?all=1").body).at(0); };
+  ASSERT_EQ(inspect("v1.47", id)["State"]["Status"], "running");
+  ASSERT_EQ(listed()["State"], "running");
+  ASSERT_TRUE(inspect("v1.41", id)["NetworkSettings"].contains("IPAddress"));
+  ASSERT_FALSE(inspect("v1.52", id)["NetworkSettings"].contains("IPAddress"));
+
+  EXPECT_EQ(call(verb::post, "/v1.47/containers/web5/rename?name=web6").status, 204u);
+  EXPECT_EQ(inspect("v1.47", id)["Name"], "/web6");
+  EXPECT_EQ(listed()["Names"], json::array({"/web6"}));
+  EXPECT_EQ(call(verb::get, "/v1.47/containers/web5/json").status, 404u) << "the old name must be gone";
+  EXPECT_EQ(inspect("v1.47", "web6")["Id"], id);
+
+  EXPECT_EQ(call(verb::post, "/_fake/containers/" + id + "/exit?code=3").status, 204u);
+  EXPECT_EQ(inspect("v1.47", id)["State"]["ExitCode"], 3);
+  EXPECT_EQ(inspect("v1.41", id)["State"]["Status"], "exited");
+  EXPECT_EQ(inspect("v1.41", id)["NetworkSettings"]["IPAddress"], "");
+  const auto entry = listed();
+  EXPECT_EQ(entry["State"], "exited");
+  EXPECT_EQ(entry["Status"].get<std::string>().rfind("Exited (3) ", 0), 0u) << entry["Status"];
+  EXPECT_EQ(entry["Ports"], json::array());
+
+  EXPECT_EQ(call(verb::post, "/v1.47/containers/" + id + "/start").status, 204u);
+  EXPECT_EQ(listed()["Status"].get<std::string>().rfind("Up ", 0), 0u);
+  EXPECT_EQ(call(verb::post, "/_fake/containers/" + id + "/health?status=unhealthy").status, 204u);
+  EXPECT_EQ(inspect("v1.47", id)["State"]["Health"]["Status"], "unhealthy");
+  EXPECT_NE(listed()["Status"].get<std::string>().find("(unhealthy)"), std::string::npos);
+
+  EXPECT_EQ(call(verb::delete_, "/v1.47/containers/" + id + "?force=1").status, 204u);
+  EXPECT_EQ(call(verb::get, "/v1.47/containers/" + id + "/json").status, 404u);
+  EXPECT_EQ(json::parse(call(verb::get, "/v1.47/containers/json?all=1").body), json::array());
+}
+
 TEST(FakeDockerApi152, DropsLegacyFieldsAndUsesJsonLines) {
   auto dir = std::filesystem::temp_directory_path() / ("fake-docker-152-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
