@@ -5,7 +5,6 @@
 namespace fakes::docker {
 
 namespace {
-constexpr std::uint32_t kBase = (172u << 24) | (17u << 16);
 constexpr std::uint32_t kFirst = 2;            // .0.1 is the gateway
 constexpr std::uint32_t kLast = (1u << 16) - 2;  // .255.255 is broadcast
 
@@ -24,6 +23,12 @@ std::optional<std::uint32_t> parse(const std::string& ip) {
 }
 }  // namespace
 
+BridgeIpam::BridgeIpam(int second_octet) : base_((172u << 24) | (static_cast<std::uint32_t>(second_octet & 255) << 16)) {}
+
+std::string BridgeIpam::subnet() const { return to_text(base_) + "/" + std::to_string(kPrefixLen); }
+
+std::string BridgeIpam::gateway() const { return to_text(base_ + 1); }
+
 std::optional<std::string> BridgeIpam::allocate() {
   std::uint32_t candidate = kFirst;
   for (auto used : used_) {
@@ -32,11 +37,11 @@ std::optional<std::string> BridgeIpam::allocate() {
   }
   if (candidate > kLast) return std::nullopt;
   used_.insert(candidate);
-  return to_text(kBase + candidate);
+  return to_text(base_ + candidate);
 }
 
 void BridgeIpam::release(const std::string& ip) {
-  if (auto addr = parse(ip)) used_.erase(*addr - kBase);
+  if (auto addr = parse(ip)) used_.erase(*addr - base_);
 }
 
 std::string BridgeIpam::mac_for(const std::string& ip) {

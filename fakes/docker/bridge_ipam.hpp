@@ -1,7 +1,9 @@
 #pragma once
-// Address allocation on the default bridge 172.17.0.0/16: gateway .0.1, containers from .0.2,
-// lowest free address first; an address is released when its container stops, as on a real
-// engine, so a restarted container may come back with a different IP.
+// Address allocation on a bridge network 172.N.0.0/16 (the default bridge is 172.17.0.0/16,
+// user-defined networks get 172.18, 172.19, ... as the engine's default pools hand them out):
+// gateway .0.1, containers from .0.2, lowest free address first; an address is released when
+// its container stops or disconnects, as on a real engine, so a restarted container may come
+// back with a different IP.
 
 #include <cstdint>
 #include <optional>
@@ -12,10 +14,13 @@ namespace fakes::docker {
 
 class BridgeIpam {
  public:
-  static constexpr const char* kSubnet = "172.17.0.0/16";
-  static constexpr const char* kGateway = "172.17.0.1";
   static constexpr int kPrefixLen = 16;
+  static constexpr int kDefaultBridgeOctet = 17;
 
+  explicit BridgeIpam(int second_octet = kDefaultBridgeOctet);
+
+  std::string subnet() const;   // "172.17.0.0/16"
+  std::string gateway() const;  // "172.17.0.1"
   /// nullopt when the subnet is full.
   std::optional<std::string> allocate();
   void release(const std::string& ip);
@@ -23,6 +28,7 @@ class BridgeIpam {
   static std::string mac_for(const std::string& ip);
 
  private:
+  std::uint32_t base_;
   std::set<std::uint32_t> used_;  // host part offsets
 };
 

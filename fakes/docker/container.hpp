@@ -45,8 +45,9 @@ struct ContainerState {
 
 /// Where a container sits on a network. The IP is only set while the container runs.
 struct Endpoint {
-  std::string network;     // "bridge", "host", "none"
+  std::string network;     // "bridge", "host", "none" or a user-defined network's name
   std::string network_id;
+  std::string driver;      // "bridge" (default bridge and user networks: addresses, ports), "host", "null"
   std::string endpoint_id;  // "" while not running
   std::string ip;
   std::string gateway;
@@ -81,7 +82,8 @@ struct Container {
   ContainerConfig config;
   HostConfig host_config;
   ContainerState state;
-  Endpoint endpoint;
+  Endpoint endpoint;                // the network of HostConfig.NetworkMode
+  std::vector<Endpoint> connected;  // further networks, from POST /networks/{id}/connect
   PortMap published;  // actual bindings while running (HostIp/HostPort filled in)
   TermBehaviour term;
   int restart_count = 0;

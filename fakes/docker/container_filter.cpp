@@ -67,7 +67,10 @@ bool container_matches(const Container& c, const FilterArgs& filters) {
       ok = any_of(values, [&](const std::string& s) { return c.id.rfind(s, 0) == 0; });
     } else if (key == "network") {
       ok = any_of(values, [&](const std::string& s) {
-        return s == c.endpoint.network || (!s.empty() && c.endpoint.network_id.rfind(s, 0) == 0);
+        auto on = [&](const Endpoint& e) {
+          return !e.network.empty() && (s == e.network || (!s.empty() && e.network_id.rfind(s, 0) == 0));
+        };
+        return on(c.endpoint) || std::any_of(c.connected.begin(), c.connected.end(), on);
       });
     } else if (key == "ancestor") {
       ok = any_of(values, [&](const std::string& s) {

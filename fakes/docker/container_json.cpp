@@ -27,7 +27,7 @@ Json port_bindings_json(const PortMap& map) {
 /// while the container runs on the bridge (a stopped container has an empty map).
 Json runtime_ports_json(const Container& c) {
   Json j = Json::object();
-  if (!c.state.running || c.endpoint.network != "bridge") return j;
+  if (!c.state.running || c.endpoint.driver != "bridge") return j;
   for (const auto& port : c.config.exposed_ports) {
     auto it = c.published.find(port);
     j[port] = it == c.published.end() ? Json(nullptr) : port_bindings_json({{port, it->second}})[port];
@@ -35,8 +35,7 @@ Json runtime_ports_json(const Container& c) {
   return j;
 }
 
-Json endpoint_json(const Container& c, ApiVersion version) {
-  const Endpoint& e = c.endpoint;
+Json endpoint_json(const Endpoint& e, ApiVersion version) {
   Json j{{"IPAMConfig", nullptr}, {"Links", nullptr}, {"Aliases", nullptr}, {"MacAddress", e.mac}, {"DriverOpts", nullptr}};
   if (version >= ApiVersion{1, 48}) j["GwPriority"] = 0;  // added in API 1.48
   j["NetworkID"] = e.network_id;
@@ -53,7 +52,8 @@ Json endpoint_json(const Container& c, ApiVersion version) {
 
 Json networks_json(const Container& c, ApiVersion version) {
   Json j = Json::object();
-  if (!c.endpoint.network.empty()) j[c.endpoint.network] = endpoint_json(c, version);
+  if (!c.endpoint.network.empty()) j[c.endpoint.network] = endpoint_json(c.endpoint, version);
+  for (const auto& e : c.connected) j[e.network] = endpoint_json(e, version);
   return j;
 }
 
@@ -257,7 +257,7 @@ Json container_inspect_json(const Container& c, ApiVersion version) {
 
 Json container_summary_json(const Container& c, std::int64_t now_nanos, bool with_size, ApiVersion version) {
   Json ports = Json::array();
-  if (c.state.running && c.endpoint.network == "bridge") {
+  if (c.state.running && c.endpoint.driver == "bridge") {
     for (const auto& port : c.config.exposed_ports) {
       const auto slash = port.find('/');
       const int number = std::stoi(port.substr(0, slash));

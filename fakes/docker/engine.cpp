@@ -63,9 +63,16 @@ std::optional<int> parse_signal(const std::string& text) {
 
 Engine::Engine(EngineOptions options)
     : options_(std::move(options)), ids_(options_.seed), events_(options_.event_history) {
-  bridge_id_ = ids_.next_id();
-  host_id_ = ids_.next_id();
-  none_id_ = ids_.next_id();
+  for (const auto& [name, driver] : {std::pair{"bridge", "bridge"}, {"host", "host"}, {"none", "null"}}) {
+    auto n = std::make_unique<Network>();
+    n->id = ids_.next_id();
+    n->name = name;
+    n->driver = driver;
+    n->predefined = true;
+    n->created = options_.clock();
+    if (n->driver == "bridge") n->ipam.emplace(BridgeIpam::kDefaultBridgeOctet);
+    networks_.push_back(std::move(n));
+  }
 }
 
 const Container* Engine::find(const std::string& ref) const {
@@ -135,17 +142,11 @@ const Container& Engine::create(const CreateSpec& spec) {
   // so in HostConfig); it is the bridge network.
   if (c->host_config.network_mode.empty()) c->host_config.network_mode = "default";
   const std::string mode = c->host_config.network_mode == "default" ? "bridge" : c->host_config.network_mode;
-  if (mode == "bridge") {
-    c->endpoint = Endpoint{"bridge", bridge_id_, "", "", "", 0, ""};
-  } else if (mode == "host") {
-    c->endpoint = Endpoint{"host", host_id_, "", "", "", 0, ""};
-  } else if (mode == "none") {
-    c->endpoint = Endpoint{"none", none_id_, "", "", "", 0, ""};
-  } else if (mode.rfind("container:", 0) == 0) {
+  if (mode.rfind("container:", 0) == 0) {
     get(mode.substr(10));  // 404 if the other container does not exist
     c->endpoint = Endpoint{};
   } else {
-    throw DockerError(404, "network " + mode + " not found");
+    c->endpoint = endpoint_on(get_network(mode));  // 404 "network X not found"
   }
   const Container& ref = *c;
   by_id_[c->id] = c.get();
@@ -171,15 +172,48 @@ std::vector<const Container*> Engine::list(const ListQuery& query) const {
   return out;
 }
 
+Endpoint Engine::endpoint_on(const Network& n) const {
+  Endpoint e;
+  e.network = n.name;
+  e.network_id = n.id;
+  e.driver = n.driver;
+  return e;
+}
+
+Network* Engine::mutable_network(const std::string& id) {
+  for (auto& n : networks_)
+    if (n->id == id) return n.get();
+  return nullptr;
+}
+
+void Engine::attach(Container& c, Endpoint& e) {
+  Network* n = mutable_network(e.network_id);
+  if (!n || !n->ipam) return;  // host, none: no address of its own
+  auto ip = n->ipam->allocate();
+  if (!ip) throw DockerError(500, "no available IPv4 addresses on this network's address pools: " + n->name);
+  e.ip = *ip;
+  e.gateway = n->ipam->gateway();
+  e.prefix_len = BridgeIpam::kPrefixLen;
+  e.mac = BridgeIpam::mac_for(*ip);
+  e.endpoint_id = ids_.next_id();
+  emit_network(c, e, "connect");
+}
+
+void Engine::detach(Container& c, Endpoint& e) {
+  if (!e.ip.empty()) {
+    if (Network* n = mutable_network(e.network_id); n && n->ipam) n->ipam->release(e.ip);
+    emit_network(c, e, "disconnect");
+  }
+  e.ip.clear();
+  e.gateway.clear();
+  e.prefix_len = 0;
+  e.mac.clear();
+  e.endpoint_id.clear();
+}
+
 void Engine::connect_network(Container& c) {
-  if (c.endpoint.network != "bridge") return;
-  auto ip = ipam_.allocate();
-  if (!ip) throw DockerError(500, "no available IPv4 addresses on this network's address pools: bridge");
-  c.endpoint.ip = *ip;
-  c.endpoint.gateway = BridgeIpam::kGateway;
-  c.endpoint.prefix_len = BridgeIpam::kPrefixLen;
-  c.endpoint.mac = BridgeIpam::mac_for(*ip);
-  c.endpoint.endpoint_id = ids_.next_id();
+  attach(c, c.endpoint);
+  for (auto& e : c.connected) attach(c, e);
 }
 
 void Engine::release_network(Container& c) {
@@ -192,15 +226,101 @@ void Engine::release_network(Container& c) {
     }
   }
   c.published.clear();
-  if (c.endpoint.network == "bridge" && !c.endpoint.ip.empty()) {
-    ipam_.release(c.endpoint.ip);
-    emit_network(c, "disconnect");
+  detach(c, c.endpoint);
+  for (auto& e : c.connected) detach(c, e);
+}
+
+const Network* Engine::find_network(const std::string& ref) const {
+  if (ref.empty()) return nullptr;
+  for (const auto& n : networks_)
+    if (n->id == ref || n->name == ref) return n.get();
+  const Network* match = nullptr;
+  for (const auto& n : networks_)
+    if (n->id.rfind(ref, 0) == 0) {
+      if (match) return nullptr;  // ambiguous: the engine reports it as not found
+      match = n.get();
+    }
+  return match;
+}
+
+const Network& Engine::get_network(const std::string& ref) const {
+  if (const auto* n = find_network(ref)) return *n;
+  throw DockerError(404, "network " + ref + " not found");
+}
+
+std::vector<const Network*> Engine::networks() const {
+  std::vector<const Network*> out;
+  for (const auto& n : networks_) out.push_back(n.get());
+  return out;
+}
+
+const Network& Engine::create_network(const std::string& name, const std::string& driver,
+                                      const std::map<std::string, std::string>& labels) {
+  if (name.empty()) throw bad_parameter("network name cannot be empty");  // engine 1.41+: "Name" is required
+  if (!valid_name(name))
+    throw bad_parameter("invalid network name \"" + name + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+  const std::string wanted_driver = driver.empty() ? "bridge" : driver;
+  if (wanted_driver != "bridge")
+    throw DockerError(404, "plugin \"" + wanted_driver + "\" not found");  // the only driver this fake has
+  for (const auto& n : networks_)
+    if (n->name == name) throw DockerError(409, "network with name " + name + " already exists");
+  if (next_subnet_octet_ > 31)
+    throw DockerError(400, "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network");
+  auto n = std::make_unique<Network>();
+  n->id = ids_.next_id();
+  n->name = name;
+  n->driver = wanted_driver;
+  n->created = now();
+  n->labels = labels;
+  n->ipam.emplace(next_subnet_octet_++);
+  const Network& ref = *n;
+  networks_.push_back(std::move(n));
+  events_.append(Event{"network", "create", ref.id, {{"name", ref.name}, {"type", ref.driver}}, "local", now()});
+  return ref;
+}
+
+void Engine::remove_network(const std::string& ref) {
+  const Network& n = get_network(ref);
+  if (n.predefined) throw DockerError(403, n.name + " is a pre-defined network and cannot be removed");
+  for (const auto& c : containers_) {
+    bool attached = c->endpoint.network_id == n.id && !c->endpoint.ip.empty();
+    for (const auto& e : c->connected) attached = attached || (e.network_id == n.id && !e.ip.empty());
+    if (attached)
+      throw DockerError(403, "error while removing network: network " + n.name + " id " + n.id + " has active endpoints");
   }
-  c.endpoint.ip.clear();
-  c.endpoint.gateway.clear();
-  c.endpoint.prefix_len = 0;
-  c.endpoint.mac.clear();
-  c.endpoint.endpoint_id.clear();
+  // Stopped containers keep no reference, as the engine drops their endpoint config with the network.
+  for (auto& c : containers_)
+    std::erase_if(c->connected, [&](const Endpoint& e) { return e.network_id == n.id; });
+  const Event destroyed{"network", "destroy", n.id, {{"name", n.name}, {"type", n.driver}}, "local", now()};
+  std::erase_if(networks_, [&](const auto& p) { return p.get() == &n; });
+  events_.append(destroyed);
+}
+
+void Engine::connect(const std::string& network_ref, const std::string& container_ref) {
+  const Network& n = get_network(network_ref);
+  Container& c = mutable_get(container_ref);
+  if (c.endpoint.driver != "bridge" || n.driver != "bridge")
+    throw DockerError(400, "container cannot be disconnected from host network or connected to host network");
+  if (c.endpoint.network_id == n.id ||
+      std::any_of(c.connected.begin(), c.connected.end(), [&](const Endpoint& e) { return e.network_id == n.id; }))
+    throw DockerError(403, "endpoint with name " + c.name + " already exists in network " + n.name);
+  c.connected.push_back(endpoint_on(n));
+  if (c.state.running) attach(c, c.connected.back());
+}
+
+void Engine::disconnect(const std::string& network_ref, const std::string& container_ref) {
+  const Network& n = get_network(network_ref);
+  Container& c = mutable_get(container_ref);
+  if (c.endpoint.network_id == n.id) {
+    // Leaving the network of its NetworkMode: the container keeps the mode but loses the address.
+    detach(c, c.endpoint);
+    return;
+  }
+  auto it = std::find_if(c.connected.begin(), c.connected.end(), [&](const Endpoint& e) { return e.network_id == n.id; });
+  if (it == c.connected.end())
+    throw DockerError(403, "container " + c.id + " is not connected to network " + n.name);
+  detach(c, *it);
+  c.connected.erase(it);
 }
 
 void Engine::start(const std::string& ref) {
@@ -214,7 +334,7 @@ void Engine::start(const std::string& ref) {
     for (const auto& [proto, port] : claimed) host_ports_.release(proto, port);
     throw DockerError(500, message);
   };
-  if (c.endpoint.network == "bridge") {
+  if (c.endpoint.driver == "bridge") {
     PortMap wanted = c.host_config.port_bindings;
     if (c.host_config.publish_all_ports)
       for (const auto& port : c.config.exposed_ports)
@@ -245,9 +365,14 @@ void Engine::start(const std::string& ref) {
       }
     }
   }
-  connect_network(c);
+  try {
+    connect_network(c);
+  } catch (const DockerError&) {
+    release_network(c);
+    for (const auto& [proto, port] : claimed) host_ports_.release(proto, port);
+    throw;
+  }
   c.published = std::move(published);
-  if (c.endpoint.network == "bridge") emit_network(c, "connect");
   c.state.status = "running";
   c.state.running = true;
   c.state.paused = false;
@@ -379,9 +504,8 @@ void Engine::emit_container(const Container& c, const std::string& action, std::
   events_.append(Event{"container", action, c.id, std::move(extra), "local", now()});
 }
 
-void Engine::emit_network(const Container& c, const std::string& action) {
-  events_.append(Event{"network", action, c.endpoint.network_id,
-                       {{"container", c.id}, {"name", c.endpoint.network}, {"type", c.endpoint.network}},
+void Engine::emit_network(const Container& c, const Endpoint& e, const std::string& action) {
+  events_.append(Event{"network", action, e.network_id, {{"container", c.id}, {"name", e.network}, {"type", e.driver}},
                        "local", now()});
 }
 

@@ -37,6 +37,18 @@ struct CreateSpec {
   HostConfig host_config;
 };
 
+/// A network as `docker network inspect` shows it. The predefined bridge, host and none always
+/// exist; user-defined ones use the bridge driver, each with its own 172.N.0.0/16.
+struct Network {
+  std::string id;
+  std::string name;
+  std::string driver;  // "bridge", "host", "null"
+  bool predefined = false;
+  std::int64_t created = 0;  // ns
+  std::map<std::string, std::string> labels;
+  std::optional<BridgeIpam> ipam;  // bridge driver only
+};
+
 struct EngineOptions {
   std::uint64_t seed = 1;
   ImageCatalog images;
@@ -81,6 +93,23 @@ class Engine {
   /// 409 if running and not forced; forced removal kills first (kill 9, die), then destroy.
   void remove(const std::string& ref, bool force);
 
+  /// `docker network create`: 409 when the name is taken, 400 for a driver other than bridge.
+  const Network& create_network(const std::string& name, const std::string& driver,
+                                const std::map<std::string, std::string>& labels);
+  /// By full ID, name or unique ID prefix; 404 `network X not found` otherwise.
+  const Network& get_network(const std::string& ref) const;
+  const Network* find_network(const std::string& ref) const;
+  /// Predefined first, then user-defined in creation order.
+  std::vector<const Network*> networks() const;
+  /// 403 for a predefined network or one with running containers.
+  void remove_network(const std::string& ref);
+  /// `docker network connect`: a running container gets an address at once (connect event),
+  /// a stopped one when it starts. 403 when already connected or the container has no network
+  /// of its own (host, none, container:).
+  void connect(const std::string& network_ref, const std::string& container_ref);
+  /// `docker network disconnect`: releases the address (disconnect event).
+  void disconnect(const std::string& network_ref, const std::string& container_ref);
+
   void set_term_behaviour(const std::string& ref, TermBehaviour behaviour);
   /// Sets State.Health.Status and emits "health_status: <status>".
   void set_health(const std::string& ref, const std::string& status);
@@ -92,9 +121,7 @@ class Engine {
   EventLog& events() { return events_; }
   const EventLog& events() const { return events_; }
   const ImageCatalog& images() const { return options_.images; }
-  const std::string& bridge_network_id() const { return bridge_id_; }
-  const std::string& host_network_id() const { return host_id_; }
-  const std::string& none_network_id() const { return none_id_; }
+  const std::string& bridge_network_id() const { return networks_[0]->id; }
   std::int64_t now() const { return options_.clock(); }
   std::size_t running_count() const;
   std::size_t container_count() const { return containers_.size(); }
@@ -102,18 +129,24 @@ class Engine {
  private:
   Container& mutable_get(const std::string& ref);
   void emit_container(const Container& c, const std::string& action, std::map<std::string, std::string> extra = {});
-  void emit_network(const Container& c, const std::string& action);
+  void emit_network(const Container& c, const Endpoint& e, const std::string& action);
   void end_process(Container& c, int exit_code);
+  Network* mutable_network(const std::string& id);
+  Endpoint endpoint_on(const Network& n) const;
+  /// Gives the endpoint an address on its network (bridge driver) and emits "connect".
+  void attach(Container& c, Endpoint& e);
+  /// Releases the endpoint's address and emits "disconnect" when it had one.
+  void detach(Container& c, Endpoint& e);
   void connect_network(Container& c);
   void release_network(Container& c);
   std::string checked_new_name(const std::string& wanted, const std::string& self_id) const;
 
   EngineOptions options_;
   IdSource ids_;
-  BridgeIpam ipam_;
   HostPorts host_ports_;
   EventLog events_;
-  std::string bridge_id_, host_id_, none_id_;
+  std::vector<std::unique_ptr<Network>> networks_;  // bridge, host, none, then user-defined
+  int next_subnet_octet_ = BridgeIpam::kDefaultBridgeOctet + 1;
   std::vector<std::unique_ptr<Container>> containers_;  // creation order
   // Lookups by full ID and by name without scanning (inspect of one of 10,000 containers).
   std::unordered_map<std::string, Container*> by_id_;

@@ -32,8 +32,7 @@ void append_container_summary(std::string& out, const Container& c, std::int64_t
 Json event_json(const Event& e, ApiVersion version);
 Json image_summary_json(const Image& image, ApiVersion version);
 Json image_inspect_json(const Image& image, ApiVersion version);
-Json network_json(const std::string& name, const std::string& id, const Engine& engine, bool with_containers,
-                  ApiVersion version);
+Json network_json(const Network& network, const Engine& engine, bool with_containers, ApiVersion version);
 Json version_json(const ServerIdentity& server);
 Json info_json(const ServerIdentity& server, const Engine& engine);
 

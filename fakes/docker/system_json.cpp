@@ -77,29 +77,35 @@ Json image_inspect_json(const Image& image, ApiVersion version) {
   return j;
 }
 
-Json network_json(const std::string& name, const std::string& id, const Engine& engine, bool with_containers,
-                  ApiVersion version) {
+Json network_json(const Network& n, const Engine& engine, bool with_containers, ApiVersion version) {
   Json ipam_config = Json::array();
-  if (name == "bridge") ipam_config.push_back({{"Subnet", BridgeIpam::kSubnet}, {"Gateway", BridgeIpam::kGateway}});
+  if (n.ipam) ipam_config.push_back({{"Subnet", n.ipam->subnet()}, {"Gateway", n.ipam->gateway()}});
   Json containers = Json::object();
   if (with_containers) {
     for (const Container* c : engine.list({true, -1, {}})) {
-      if (c->endpoint.network != name || !c->state.running) continue;
-      containers[c->id] = {{"Name", c->name},
-                           {"EndpointID", c->endpoint.endpoint_id},
-                           {"MacAddress", c->endpoint.mac},
-                           {"IPv4Address", c->endpoint.ip.empty() ? "" : c->endpoint.ip + "/16"},
-                           {"IPv6Address", ""}};
+      auto add = [&](const Endpoint& e) {
+        if (e.network_id != n.id || e.ip.empty()) return;
+        containers[c->id] = {{"Name", c->name},
+                             {"EndpointID", e.endpoint_id},
+                             {"MacAddress", e.mac},
+                             {"IPv4Address", e.ip + "/" + std::to_string(e.prefix_len)},
+                             {"IPv6Address", ""}};
+      };
+      add(c->endpoint);
+      for (const auto& e : c->connected) add(e);
     }
   }
-  Json j{{"Name", name},
-         {"Id", id},
-         {"Created", "2024-01-01T00:00:00Z"},
+  Json labels = Json::object();
+  for (const auto& [k, v] : n.labels) labels[k] = v;
+  Json j{{"Name", n.name},
+         {"Id", n.id},
+         // The predefined networks exist since the daemon's first start: a fixed date.
+         {"Created", n.predefined ? std::string("2024-01-01T00:00:00Z") : format_rfc3339_nano(n.created)},
          {"Scope", "local"},
-         {"Driver", name == "bridge" ? "bridge" : name == "host" ? "host" : "null"}};
+         {"Driver", n.driver}};
   if (version >= ApiVersion{1, 47}) j["EnableIPv4"] = true;  // not in the 1.41 definition
   j["EnableIPv6"] = false;
-  j["IPAM"] = {{"Driver", "default"}, {"Options", nullptr}, {"Config", ipam_config}};
+  j["IPAM"] = {{"Driver", "default"}, {"Options", n.predefined ? Json(nullptr) : Json::object()}, {"Config", ipam_config}};
   j["Internal"] = false;
   j["Attachable"] = false;
   j["Ingress"] = false;
@@ -107,7 +113,7 @@ Json network_json(const std::string& name, const std::string& id, const Engine& 
   j["ConfigOnly"] = false;
   j["Containers"] = containers;
   j["Options"] = Json::object();
-  j["Labels"] = Json::object();
+  j["Labels"] = labels;
   return j;
 }
 

@@ -1,6 +1,7 @@
 // /_ping, /version, /info, /events, /images, /networks.
 #include "docker_api.hpp"
 #include "docker_error.hpp"
+#include "network_request.hpp"
 #include "responses.hpp"
 
 namespace fakes::docker {
@@ -75,25 +76,34 @@ bool DockerApi::route_images(const Call& call) {
 
 bool DockerApi::route_networks(const Call& call) {
   const auto& s = call.segments;
-  if (s.empty() || s[0] != "networks" || call.method != verb::get) return false;
-  // The engine's three predefined networks; their ids come from the seed.
-  const std::pair<std::string, std::string> networks[] = {{"bridge", engine_.bridge_network_id()},
-                                                          {"host", engine_.host_network_id()},
-                                                          {"none", engine_.none_network_id()}};
-  if (s.size() == 1) {
+  if (s.empty() || s[0] != "networks") return false;
+  if (s.size() == 1 && call.method == verb::get) {
     Json list = Json::array();
-    for (const auto& [name, id] : networks) list.push_back(network_json(name, id, engine_, false, call.version));
+    for (const Network* n : engine_.networks()) list.push_back(network_json(*n, engine_, false, call.version));
     respond_json(call, http::Status::ok, list);
     return true;
   }
-  if (s.size() == 2) {
-    for (const auto& [name, id] : networks) {
-      if (s[1] == name || (s[1].size() >= 3 && id.rfind(s[1], 0) == 0)) {
-        respond_json(call, http::Status::ok, network_json(name, id, engine_, true, call.version));
-        return true;
-      }
-    }
-    throw DockerError(404, "network " + s[1] + " not found");
+  if (s.size() == 2 && s[1] == "create" && call.method == verb::post) {
+    const auto spec = parse_network_create(call.ex->request().body());
+    const Network& n = engine_.create_network(spec.name, spec.driver, spec.labels);
+    respond_json(call, http::Status::created, Json{{"Id", n.id}, {"Warning", ""}});
+    return true;
+  }
+  if (s.size() == 2 && call.method == verb::get) {
+    respond_json(call, http::Status::ok, network_json(engine_.get_network(s[1]), engine_, true, call.version));
+    return true;
+  }
+  if (s.size() == 2 && call.method == verb::delete_) {
+    engine_.remove_network(s[1]);
+    respond_empty(call, http::Status::no_content);
+    return true;
+  }
+  if (s.size() == 3 && call.method == verb::post && (s[2] == "connect" || s[2] == "disconnect")) {
+    const auto container = parse_network_container(call.ex->request().body());
+    if (s[2] == "connect") engine_.connect(s[1], container);
+    else engine_.disconnect(s[1], container);
+    respond_empty(call, http::Status::ok);
+    return true;
   }
   return false;
 }

@@ -132,6 +132,21 @@ void DockerControl::exit(const std::string& container, int code) {
   expect_status(call(verb::post, target), {200, 204}, "POST " + target);
 }
 
+void DockerControl::create_network(const std::string& name) {
+  const json body = {{"Name", name}, {"Driver", "bridge"}, {"CheckDuplicate", true}};
+  expect_status(call(verb::post, "/networks/create", body.dump()), {201}, "POST /networks/create " + name);
+}
+
+void DockerControl::connect_network(const std::string& network, const std::string& container) {
+  const auto target = "/networks/" + fakes::http::percent_encode(network) + "/connect";
+  expect_status(call(verb::post, target, json{{"Container", container}}.dump()), {200}, "POST " + target);
+}
+
+void DockerControl::disconnect_network(const std::string& network, const std::string& container) {
+  const auto target = "/networks/" + fakes::http::percent_encode(network) + "/disconnect";
+  expect_status(call(verb::post, target, json{{"Container", container}}.dump()), {200}, "POST " + target);
+}
+
 void DockerControl::drop_events() {
   expect_status(call(verb::post, "/_fake/events/drop"), {200, 204}, "POST /_fake/events/drop");
 }

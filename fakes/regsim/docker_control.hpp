@@ -44,6 +44,10 @@ class DockerControl {
   void remove(const std::string& container);
   /// The container's main process exits by itself with `code` (fake-docker control API).
   void exit(const std::string& container, int code);
+  /// docker network create NAME (bridge driver); docker network connect/disconnect NAME CONTAINER.
+  void create_network(const std::string& name);
+  void connect_network(const std::string& network, const std::string& container);
+  void disconnect_network(const std::string& network, const std::string& container);
   /// fake-docker cuts every /events stream (registrator has to reconnect).
   void drop_events();
   /// fake-docker restarts: connections drop, the API is away for `downtime`. Returns once the

@@ -70,6 +70,16 @@ struct ContainerAction {
   std::string signal;  // kill only; empty = Docker's default (SIGKILL)
 };
 
+/// docker network create NAME / docker network connect NAME CONTAINER / disconnect.
+enum class NetworkOp { create, connect, disconnect };
+
+struct NetworkAction {
+  NetworkOp op = NetworkOp::create;
+  std::string host;
+  std::string network;
+  std::string container;  // connect and disconnect
+};
+
 /// Something happens to a host's daemons rather than to a container: fake-docker cuts its event
 /// streams or restarts, or registrator is stopped / started / restarted.
 enum class DaemonOp { drop_events, restart_docker, stop_registrator, start_registrator, restart_registrator };
@@ -166,8 +176,8 @@ struct CheckAction {
   std::optional<Duration> holds_for;
 };
 
-using StepAction =
-    std::variant<RunAction, ChurnAction, ContainerAction, DaemonAction, ConsulAction, PauseAction, CheckAction>;
+using StepAction = std::variant<RunAction, ChurnAction, NetworkAction, ContainerAction, DaemonAction, ConsulAction,
+                                PauseAction, CheckAction>;
 
 struct Step {
   std::string path;         // "steps[3]", for messages

@@ -158,13 +158,14 @@ class Parser {
     FieldReader r(value, path);
     r.get("comment");
     const auto action = r.optional_choice(
-        "action", {"run", "churn", "start", "stop", "kill", "rm", "exit", "drop_events", "restart_docker", "stop_registrator",
+        "action", {"run", "churn", "network_create", "network_connect", "network_disconnect", "start", "stop", "kill", "rm", "exit", "drop_events", "restart_docker", "stop_registrator",
                    "start_registrator", "restart_registrator", "consul_register", "consul_fault", "consul_clear_faults",
                    "consul_lose_state", "wait", "expect", "wait_for"});
     if (!action) throw ScenarioError(r.path_of("action"), "required string is missing");
     StepAction out;
     if (*action == "run") out = parse_run(r, s);
     else if (*action == "churn") out = parse_churn(r, s);
+    else if (action->starts_with("network_")) out = parse_network_op(r, s, *action);
     else if (action->starts_with("consul_")) out = parse_consul_op(r, *action);
     else if (*action == "wait") out = PauseAction{duration_at(required(r, "duration"), r.path_of("duration"))};
     else if (*action == "expect" || *action == "wait_for") out = parse_check(r, s, *action == "wait_for");
@@ -286,6 +287,22 @@ class Parser {
       op.exit_code = *code;
     }
     return op;
+  }
+
+  NetworkAction parse_network_op(FieldReader& r, const Scenario& s, const std::string& action) {
+    NetworkAction n;
+    n.host = host_of(r, s);
+    n.network = container_name(r, "network");  // the same character rules
+    if (action == "network_create") {
+      n.op = NetworkOp::create;
+      networks_.insert(n.host + "/" + n.network);
+      return n;
+    }
+    n.op = action == "network_connect" ? NetworkOp::connect : NetworkOp::disconnect;
+    if (!networks_.count(n.host + "/" + n.network))
+      throw ScenarioError(r.path_of("network"), "no earlier network_create step makes \"" + n.network + "\" on " + n.host);
+    n.container = known_container(r, "container", n.host);
+    return n;
   }
 
   DaemonAction parse_daemon_op(FieldReader& r, const Scenario& s, const std::string& action) {
@@ -464,6 +481,7 @@ class Parser {
   Duration default_within_{5000};
   TemplateScope scope_;
   std::set<std::string> churn_groups_;  // "host/group" of churn steps so far
+  std::set<std::string> networks_;      // "host/network" of network_create steps so far
 };
 
 }  // namespace

@@ -126,6 +126,11 @@ bool StepRunner::run_step(const Step& step) {
     if (const auto* r = std::get_if<RunAction>(&step.action)) {
       what = "run " + r->host + "/" + r->name;
       run_action(*r);
+    } else if (const auto* n = std::get_if<NetworkAction>(&step.action)) {
+      what = std::string(n->op == NetworkOp::create ? "network_create " : n->op == NetworkOp::connect ? "network_connect "
+                                                                                                        : "network_disconnect ") +
+             n->host + "/" + n->network;
+      network_action(*n);
     } else if (const auto* churn = std::get_if<ChurnAction>(&step.action)) {
       what = "churn " + churn->container.host + "/" + churn->container.name;
       churn_action(*churn);
@@ -162,6 +167,25 @@ void StepRunner::run_action(const RunAction& run) {
   const auto facts = facts_.observe(run.host, run.name);
   reporter_.progress("run " + run.host + "/" + run.name + ": id " + id.substr(0, 12) +
                      (facts && !facts->ip.empty() ? ", ip " + facts->ip : std::string{}));
+}
+
+void StepRunner::network_action(const NetworkAction& n) {
+  auto& docker = env_.docker(n.host);
+  switch (n.op) {
+    case NetworkOp::create:
+      docker.create_network(n.network);
+      reporter_.progress("network create " + n.host + "/" + n.network);
+      return;
+    case NetworkOp::connect:
+      docker.connect_network(n.network, n.container);
+      break;
+    case NetworkOp::disconnect:
+      docker.disconnect_network(n.network, n.container);
+      break;
+  }
+  facts_.observe(n.host, n.container);
+  reporter_.progress(std::string(n.op == NetworkOp::connect ? "network connect " : "network disconnect ") + n.host +
+                     "/" + n.network + " " + n.container);
 }
 
 void StepRunner::churn_action(const ChurnAction& churn) {

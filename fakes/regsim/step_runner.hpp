@@ -27,6 +27,7 @@ class StepRunner {
   bool run_step(const Step& step);
   void run_action(const RunAction& run);
   void churn_action(const ChurnAction& churn);
+  void network_action(const NetworkAction& action);
   void container_action(const ContainerAction& action);
   void daemon_action(const DaemonAction& action);
   void consul_action(const ConsulAction& action);

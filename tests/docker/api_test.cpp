@@ -364,9 +364,6 @@ TEST_F(FakeDockerApi, ImagesAndNetworks) {
   EXPECT_EQ(networks[0]["IPAM"]["Config"][0]["Subnet"], "172.17.0.0/16");
 }
 
-}  // namespace
-
-// A second server advertising 1.52, to check what changed there.
 // List and inspect are served from serialized views cached per container: every change made
 // after a read must show in the next read, for each API version separately.
 TEST_F(FakeDockerApi, ListAndInspectShowEveryChangeAfterACachedRead) {
@@ -406,6 +403,80 @@ TEST_F(FakeDockerApi, ListAndInspectShowEveryChangeAfterACachedRead) {
   EXPECT_EQ(json::parse(call(verb::get, "/v1.47/containers/json?all=1").body), json::array());
 }
 
+// User-defined networks: create, run on one, connect a second container, inspect, events,
+// disconnect and remove, with the engine's errors for the mistakes users make.
+TEST_F(FakeDockerApi, UserDefinedNetworks) {
+  auto created = call(verb::post, "/v1.47/networks/create",
+                      R"({"Name":"backend","Driver":"bridge","Labels":{"team":"blue"},"CheckDuplicate":true})");
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const std::string net_id = json::parse(created.body).at("Id");
+  EXPECT_EQ(call(verb::post, "/v1.47/networks/create", R"({"Name":"backend"})").status, 409u);
+  EXPECT_EQ(call(verb::post, "/v1.47/networks/create", R"({"Name":"front","Driver":"overlay"})").status, 404u);
+  EXPECT_EQ(call(verb::post, "/v1.47/networks/create", R"({"Name":7})").status, 400u);
+  EXPECT_EQ(json::parse(call(verb::get, "/v1.47/networks").body).size(), 4u) << "three predefined networks and ours";
+
+  json body = {{"Image", "test"}, {"HostConfig", {{"NetworkMode", "backend"}}}};
+  auto api = call(verb::post, "/v1.47/containers/create?name=api", body.dump());
+  ASSERT_EQ(api.status, 201u) << api.body;
+  const std::string api_id = json::parse(api.body).at("Id");
+  ASSERT_EQ(call(verb::post, "/v1.47/containers/api/start").status, 204u);
+  auto inspected = json::parse(call(verb::get, "/v1.47/containers/api/json").body);
+  const auto& on_backend = inspected["NetworkSettings"]["Networks"]["backend"];
+  EXPECT_EQ(on_backend["NetworkID"], net_id);
+  EXPECT_EQ(on_backend["Gateway"], "172.18.0.1");
+  EXPECT_EQ(on_backend["IPAddress"], "172.18.0.2");
+  EXPECT_EQ(on_backend["IPPrefixLen"], 16);
+  EXPECT_EQ(inspected["NetworkSettings"]["IPAddress"], "") << "the legacy top-level address is the default bridge's";
+  EXPECT_EQ(inspected["HostConfig"]["NetworkMode"], "backend");
+
+  // A container on the default bridge joins the network as well: two endpoints, two addresses.
+  run_web("web5");
+  EXPECT_EQ(call(verb::post, "/v1.47/networks/backend/connect", R"({"Container":"web5"})").status, 200u);
+  EXPECT_EQ(call(verb::post, "/v1.47/networks/backend/connect", R"({"Container":"web5"})").status, 403u);
+  auto web = json::parse(call(verb::get, "/v1.47/containers/web5/json").body);
+  EXPECT_EQ(web["NetworkSettings"]["Networks"]["bridge"]["IPAddress"], "172.17.0.2");
+  EXPECT_EQ(web["NetworkSettings"]["Networks"]["backend"]["IPAddress"], "172.18.0.3");
+  auto listed = json::parse(call(verb::get, "/v1.47/containers/json?filters=" +
+                                                http::percent_encode(R"({"network":["backend"]})"))
+                                .body);
+  EXPECT_EQ(listed.size(), 2u);
+  auto network = json::parse(call(verb::get, "/v1.47/networks/" + net_id.substr(0, 12)).body);
+  EXPECT_EQ(network["Name"], "backend");
+  EXPECT_EQ(network["Labels"], json({{"team", "blue"}}));
+  EXPECT_EQ(network["IPAM"]["Config"][0]["Subnet"], "172.18.0.0/16");
+  EXPECT_EQ(network["Containers"][api_id]["IPv4Address"], "172.18.0.2/16");
+  EXPECT_EQ(network["Containers"].size(), 2u);
+
+  EXPECT_EQ(call(verb::delete_, "/v1.47/networks/backend").status, 403u) << "active endpoints";
+  EXPECT_EQ(call(verb::delete_, "/v1.47/networks/bridge").status, 403u) << "predefined";
+  EXPECT_EQ(call(verb::post, "/v1.47/networks/backend/disconnect", R"({"Container":"web5"})").status, 200u);
+  EXPECT_EQ(call(verb::post, "/v1.47/networks/backend/disconnect", R"({"Container":"web5"})").status, 403u);
+  web = json::parse(call(verb::get, "/v1.47/containers/web5/json").body);
+  EXPECT_FALSE(web["NetworkSettings"]["Networks"].contains("backend"));
+  EXPECT_EQ(call(verb::post, "/v1.47/networks/nope/connect", R"({"Container":"web5"})").status, 404u);
+  EXPECT_EQ(call(verb::post, "/v1.47/networks/backend/connect", R"({"Container":"nope"})").status, 404u);
+  EXPECT_EQ(call(verb::post, "/v1.47/networks/backend/connect", "{").status, 400u);
+
+  ASSERT_EQ(call(verb::delete_, "/v1.47/containers/api?force=1").status, 204u);
+  EXPECT_EQ(call(verb::delete_, "/v1.47/networks/" + net_id).status, 204u);
+  EXPECT_EQ(call(verb::get, "/v1.47/networks/backend").status, 404u);
+  EXPECT_EQ(json::parse(call(verb::get, "/v1.47/networks/backend").body)["message"], "network backend not found");
+
+  // The events a real engine emits for all this.
+  auto events = json_lines(call(verb::get, "/v1.47/events?since=0&until=" + now_seconds_text() +
+                                                 "&filters=" + http::percent_encode(R"({"type":["network"]})"))
+                               .body);
+  std::vector<std::string> actions;
+  for (const auto& e : events) actions.push_back(e["Action"].get<std::string>() + " " + e["Actor"]["Attributes"].value("name", "") +
+                                                 (e["Actor"]["Attributes"].contains("container") ? " c" : ""));
+  EXPECT_EQ(actions, (std::vector<std::string>{"create backend", "connect backend c", "connect bridge c",
+                                               "connect backend c", "disconnect backend c", "disconnect backend c",
+                                               "destroy backend"}));
+}
+
+}  // namespace
+
+// A second server advertising 1.52, to check what changed there.
 TEST(FakeDockerApi152, DropsLegacyFieldsAndUsesJsonLines) {
   auto dir = std::filesystem::temp_directory_path() / ("fake-docker-152-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);

@@ -1,6 +1,8 @@
 // The fake-docker executable driven by the real docker CLI (28.x): what a user of
 // `docker -H unix://...` sees, checked on the CLI's own output and exit codes.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "../registrator/child_process.hpp"
@@ -195,6 +197,50 @@ TEST_F(FakeDockerCli, CliErrorsLookLikeTheEngine) {
   EXPECT_NE(dup.output.find("The container name \"/dup\" is already in use"), std::string::npos) << dup.output;
   auto filtered = docker("ps -a --filter status=running --format '{{.Names}}'");
   EXPECT_EQ(filtered.output, "dup\n");
+}
+
+// docker network create / ls / inspect / connect / disconnect / rm, and run --net on a user network.
+TEST_F(FakeDockerCli, UserDefinedNetworks) {
+  start_fake();
+  auto created = docker("network create --label team=blue backend");
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  const std::string net_id = lines_of(created.output).at(0);
+  EXPECT_EQ(net_id.size(), 64u) << created.output;
+  auto ls = docker("network ls --format '{{.Name}} {{.Driver}}'");
+  ASSERT_EQ(ls.exit_code, 0) << ls.output;
+  auto names = lines_of(ls.output);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"backend bridge", "bridge bridge", "host host", "none null"}));
+
+  ASSERT_EQ(docker("run -d --name api --net backend test").exit_code, 0);
+  auto ip = docker("inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}' api");
+  EXPECT_EQ(ip.output, "backend=172.18.0.2 \n") << ip.output;
+
+  ASSERT_EQ(docker("run -d --name web test").exit_code, 0);
+  auto connect = docker("network connect backend web");
+  ASSERT_EQ(connect.exit_code, 0) << connect.output;
+  ip = docker("inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}' web");
+  EXPECT_EQ(ip.output, "backend=172.18.0.3 bridge=172.17.0.2 \n") << ip.output;
+  auto members = docker("network inspect -f '{{range .Containers}}{{.Name}} {{end}}{{.IPAM.Config}} {{.Labels}}' backend");
+  ASSERT_EQ(members.exit_code, 0) << members.output;
+  EXPECT_NE(members.output.find("api"), std::string::npos) << members.output;
+  EXPECT_NE(members.output.find("web"), std::string::npos) << members.output;
+  EXPECT_NE(members.output.find("172.18.0.0/16"), std::string::npos) << members.output;
+  EXPECT_NE(members.output.find("team:blue"), std::string::npos) << members.output;
+
+  auto busy = docker("network rm backend");
+  EXPECT_NE(busy.exit_code, 0);
+  EXPECT_NE(busy.output.find("has active endpoints"), std::string::npos) << busy.output;
+  ASSERT_EQ(docker("network disconnect backend web").exit_code, 0);
+  ASSERT_EQ(docker("rm -f api").exit_code, 0);
+  auto rm = docker("network rm backend");
+  ASSERT_EQ(rm.exit_code, 0) << rm.output;
+  auto gone = docker("network inspect backend");
+  EXPECT_NE(gone.exit_code, 0);
+  EXPECT_NE(gone.output.find("network backend not found"), std::string::npos) << gone.output;
+  auto unknown = docker("run -d --name x2 --net nowhere test");
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.output.find("network nowhere not found"), std::string::npos) << unknown.output;
 }
 
 TEST_F(FakeDockerCli, BadFlagsAndImageFilesExitWith2) {
