@@ -5,6 +5,8 @@
 #include "json_views.hpp"
 #include "registration_decoder.hpp"
 
+#include <optional>
+
 namespace fakes::consul {
 
 namespace {
@@ -149,17 +151,76 @@ void update_check_from_body(ApiCall& call, const std::string& id) {
   update_check(call, id, *status, std::move(output));
 }
 
+// ?enable= of the maintenance endpoints, read as Go's strconv.ParseBool does; nullopt after
+// answering Consul's 400.
+std::optional<bool> maintenance_enable(ApiCall& call) {
+  if (!call.target().has("enable")) {
+    call.fail(Status::bad_request, "Missing value for enable");
+    return std::nullopt;
+  }
+  const std::string text = call.target().get("enable");
+  for (const char* yes : {"1", "t", "T", "true", "TRUE", "True"})
+    if (text == yes) return true;
+  for (const char* no : {"0", "f", "F", "false", "FALSE", "False"})
+    if (text == no) return false;
+  call.fail(Status::bad_request, "Invalid value for enable: \"" + text + "\"");
+  return std::nullopt;
+}
+
 // PUT /v1/agent/service/maintenance/<id>?enable=true|false&reason=...
 void service_maintenance(ApiCall& call, const std::string& id) {
-  if (!call.target().has("enable")) return call.fail(Status::bad_request, "Missing value for enable");
-  const std::string enable_text = call.target().get("enable");
-  if (enable_text != "true" && enable_text != "false")
-    return call.fail(Status::bad_request, "Invalid value for enable: \"" + enable_text + "\"");
+  const auto enable = maintenance_enable(call);
+  if (!enable) return;
   const Node* node = local_node(call);
   if (!node || !node->services.count(id)) return call.fail(Status::not_found, "Unknown service ID \"" + id + "\"");
   if (!call.authorize_write("service:write", node->services.at(id).name)) return;
-  call.catalog().set_service_maintenance(call.config().datacenter, call.config().node_name, id, enable_text == "true",
+  call.catalog().set_service_maintenance(call.config().datacenter, call.config().node_name, id, *enable,
                                          call.target().get("reason"));
+  call.reply(empty_ok());
+}
+
+// PUT /v1/agent/maintenance?enable=true|false&reason=...
+void node_maintenance(ApiCall& call) {
+  const auto enable = maintenance_enable(call);
+  if (!enable) return;
+  if (!call.authorize_write("node:write", call.config().node_name)) return;
+  call.catalog().set_node_maintenance(call.config().datacenter, call.config().node_name, *enable,
+                                      call.target().get("reason"));
+  call.reply(empty_ok());
+}
+
+// PUT /v1/agent/check/register
+void register_check(ApiCall& call) {
+  auto decoded = decode_check_registration(call.request().body());
+  if (auto* error = std::get_if<RegistrationError>(&decoded)) return call.fail(Status::bad_request, error->message);
+  auto& reg = std::get<CheckRegistration>(decoded);
+  const Node* node = local_node(call);
+  std::string service_name;
+  if (!reg.service_id.empty()) {
+    auto it = node ? node->services.find(reg.service_id) : decltype(node->services.end()){};
+    if (!node || it == node->services.end())
+      return call.fail(Status::bad_request, "ServiceID \"" + reg.service_id + "\" does not exist");
+    service_name = it->second.name;
+  }
+  if (!call.authorize_write(reg.service_id.empty() ? "node:write" : "service:write",
+                            reg.service_id.empty() ? call.config().node_name : service_name))
+    return;
+  call.catalog().register_check(call.config().datacenter, call.config().node_name, reg.check, reg.service_id);
+  call.reply(empty_ok());
+}
+
+// PUT /v1/agent/check/deregister/<id>
+void deregister_check(ApiCall& call, const std::string& id) {
+  const Node* node = local_node(call);
+  auto it = node ? node->checks.find(id) : decltype(node->checks.end()){};
+  if (!node || it == node->checks.end() || id == "serfHealth")
+    return call.fail(Status::not_found,
+                     "Unknown check ID \"" + id + "\". Ensure that the check ID is passed, not the check name.");
+  const bool node_check = it->second.service_id.empty();
+  if (!call.authorize_write(node_check ? "node:write" : "service:write",
+                            node_check ? call.config().node_name : it->second.service_name))
+    return;
+  call.catalog().deregister_check(call.config().datacenter, call.config().node_name, id);
   call.reply(empty_ok());
 }
 
@@ -196,6 +257,18 @@ bool route_agent(ApiCall& call) {
   // register and deregister/ were routed above.
   if (auto id = call.rest_after("/v1/agent/service/"); id && !id->empty()) {
     if (call.require_method({verb::get})) get_service(call, *id);
+    return true;
+  }
+  if (path == "/v1/agent/maintenance") {
+    if (call.require_method({verb::put})) node_maintenance(call);
+    return true;
+  }
+  if (path == "/v1/agent/check/register") {
+    if (call.require_method({verb::put})) register_check(call);
+    return true;
+  }
+  if (auto id = call.rest_after("/v1/agent/check/deregister/")) {
+    if (call.require_method({verb::put})) deregister_check(call, *id);
     return true;
   }
   struct TtlVerb {

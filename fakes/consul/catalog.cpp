@@ -144,6 +144,8 @@ Check Catalog::make_service_check(const Service& service, const CheckDefinition&
   c.interval = def.interval;
   c.timeout = def.timeout;
   c.target = def.target;
+  c.deregister_critical_after = def.deregister_critical_after;
+  if (c.status == HealthStatus::critical) c.critical_since = clock_.now();
   return c;
 }
 
@@ -161,6 +163,7 @@ bool Catalog::register_service(const std::string& datacenter, const std::string&
     if (auto old = node->checks.find(c.id); old != node->checks.end()) {
       c.status = old->second.status;
       c.output = old->second.output;
+      c.critical_since = old->second.critical_since;
       c.raft = old->second.raft;
       if (old->second.ttl == c.ttl) c.ttl_deadline = old->second.ttl_deadline;
     }
@@ -217,6 +220,55 @@ bool Catalog::deregister_service(const std::string& datacenter, const std::strin
   return true;
 }
 
+bool Catalog::register_check(const std::string& datacenter, const std::string& node_name, const CheckDefinition& def,
+                             const std::string& service_id) {
+  Node* node = mutable_node(datacenter, node_name);
+  if (!node) return false;
+  Service node_level;  // stands in for "no service" when building a node check
+  const Service* service = &node_level;
+  if (!service_id.empty()) {
+    auto it = node->services.find(service_id);
+    if (it == node->services.end()) return false;
+    service = &it->second;
+  }
+  Check c = make_service_check(*service, def, 0, 1);
+  if (service_id.empty()) {
+    c.service_id.clear();
+    c.service_name.clear();
+    c.service_tags.clear();
+  }
+  const std::uint64_t index = index_ + 1;
+  if (auto old = node->checks.find(c.id); old != node->checks.end()) {
+    if (!def.status) {
+      c.status = old->second.status;
+      c.output = old->second.output;
+      c.critical_since = old->second.critical_since;
+    }
+    c.raft = {old->second.raft.create_index, index};
+  } else {
+    c.raft = {index, index};
+  }
+  if (service_id.empty()) touch_node_services(*node, index);
+  else touch_service(service->name, index);
+  node->checks[c.id] = std::move(c);
+  commit();
+  return true;
+}
+
+bool Catalog::deregister_check(const std::string& datacenter, const std::string& node_name,
+                               const std::string& check_id) {
+  Node* node = mutable_node(datacenter, node_name);
+  if (!node) return false;
+  auto it = node->checks.find(check_id);
+  if (it == node->checks.end()) return false;
+  const std::uint64_t index = index_ + 1;
+  if (it->second.service_id.empty()) touch_node_services(*node, index);
+  else touch_service(it->second.service_name, index);
+  node->checks.erase(it);
+  commit();
+  return true;
+}
+
 std::size_t Catalog::deregister_all_services(const std::string& datacenter, const std::string& node_name) {
   Node* node = mutable_node(datacenter, node_name);
   if (!node || node->services.empty()) return 0;
@@ -255,6 +307,7 @@ bool Catalog::set_check_status(const std::string& datacenter, const std::string&
 
 void Catalog::apply_check_status(const Node& node, Check& c, HealthStatus status, const std::string& output) {
   if (c.status == status && c.output == output) return;  // no write: the index stays
+  if (status == HealthStatus::critical && c.status != HealthStatus::critical) c.critical_since = clock_.now();
   c.status = status;
   c.output = output;
   c.raft.modify_index = index_ + 1;
@@ -306,6 +359,7 @@ std::size_t Catalog::expire_ttl_checks() {
         // Consul keeps the last output after this prefix so operators see what it said last.
         c.output = c.output.empty() ? "TTL expired" : "TTL expired (last output before timeout follows): " + c.output;
         c.status = HealthStatus::critical;
+        c.critical_since = now;
         c.raft.modify_index = index;
         if (c.service_id.empty()) touch_node_services(node, index);
         else touch_service(c.service_name, index);
@@ -322,6 +376,62 @@ std::optional<Clock::time_point> Catalog::next_ttl_deadline() const {
       for (const auto& [id, c] : node.checks)
         if (c.ttl && c.status != HealthStatus::critical && (!next || c.ttl_deadline < *next)) next = c.ttl_deadline;
   return next;
+}
+
+std::size_t Catalog::reap_critical_services() {
+  const auto now = clock_.now();
+  struct Doomed {
+    std::string datacenter, node, service_id;
+  };
+  std::vector<Doomed> doomed;
+  for (const auto& [dc, nodes] : datacenters_)
+    for (const auto& [name, node] : nodes)
+      for (const auto& [id, c] : node.checks)
+        if (c.deregister_critical_after.count() > 0 && !c.service_id.empty() && c.status == HealthStatus::critical &&
+            now - c.critical_since >= c.deregister_critical_after)
+          doomed.push_back({dc, name, c.service_id});
+  std::size_t removed = 0;
+  for (const auto& d : doomed) removed += deregister_service(d.datacenter, d.node, d.service_id) ? 1 : 0;
+  return removed;
+}
+
+std::optional<Clock::time_point> Catalog::next_reap_deadline() const {
+  std::optional<Clock::time_point> next;
+  for (const auto& [dc, nodes] : datacenters_)
+    for (const auto& [name, node] : nodes)
+      for (const auto& [id, c] : node.checks)
+        if (c.deregister_critical_after.count() > 0 && !c.service_id.empty() && c.status == HealthStatus::critical) {
+          const auto due = c.critical_since + c.deregister_critical_after;
+          if (!next || due < *next) next = due;
+        }
+  return next;
+}
+
+bool Catalog::set_node_maintenance(const std::string& datacenter, const std::string& node_name, bool enable,
+                                   const std::string& reason) {
+  Node* node = mutable_node(datacenter, node_name);
+  if (!node) return false;
+  const std::string check_id = "_node_maintenance";
+  if (enable == (node->checks.count(check_id) != 0)) return true;
+  const std::uint64_t index = index_ + 1;
+  if (enable) {
+    Check c;
+    c.id = check_id;
+    c.name = "Node Maintenance Mode";
+    c.status = HealthStatus::critical;
+    c.notes = reason.empty() ? "Maintenance mode is enabled for this node, but no reason was provided. This is a "
+                               "default message."
+                             : reason;
+    c.type = "maintenance";
+    c.critical_since = clock_.now();
+    c.raft = {index, index};
+    node->checks.emplace(check_id, std::move(c));
+  } else {
+    node->checks.erase(check_id);
+  }
+  touch_node_services(*node, index);
+  commit();
+  return true;
 }
 
 std::vector<std::string> Catalog::datacenters() const {

@@ -50,6 +50,13 @@ class Catalog final : public IndexSource {
   bool register_service(const std::string& datacenter, const std::string& node, ServiceRegistration reg);
   /// Removes the service and its checks; false when the ID is unknown.
   bool deregister_service(const std::string& datacenter, const std::string& node, const std::string& service_id);
+  /// /v1/agent/check/register: adds or replaces one check of the node, or of its service
+  /// `service_id` ("" = node check). A re-registered ID keeps its status. False when the node
+  /// or the service is unknown.
+  bool register_check(const std::string& datacenter, const std::string& node, const CheckDefinition& def,
+                      const std::string& service_id);
+  /// Removes one check; false when the ID is unknown.
+  bool deregister_check(const std::string& datacenter, const std::string& node, const std::string& check_id);
   /// Drops every service and service check of the node ("agent lost its state"); returns how many.
   std::size_t deregister_all_services(const std::string& datacenter, const std::string& node);
   /// /v1/agent/check/pass|warn|fail: only TTL checks accept it; re-arms the TTL.
@@ -65,6 +72,14 @@ class Catalog final : public IndexSource {
   /// Turns TTL checks whose deadline passed critical; returns how many changed.
   std::size_t expire_ttl_checks();
   std::optional<Clock::time_point> next_ttl_deadline() const;
+  /// Deregisters every service with a check that has been critical for at least its
+  /// DeregisterCriticalServiceAfter (the agent's reaper); returns how many were removed.
+  std::size_t reap_critical_services();
+  std::optional<Clock::time_point> next_reap_deadline() const;
+  /// Node maintenance mode: adds (or removes) the critical "_node_maintenance" check, which
+  /// hides every instance on the node. False when the node is unknown.
+  bool set_node_maintenance(const std::string& datacenter, const std::string& node, bool enable,
+                            const std::string& reason);
 
   // ---- reads ----
   const std::string& local_datacenter() const { return local_datacenter_; }

@@ -77,6 +77,10 @@ struct Check {
   std::chrono::milliseconds interval{0};
   std::chrono::milliseconds timeout{0};
   std::string target;
+  // DeregisterCriticalServiceAfter: the agent reaps the service once this check has been
+  // critical for that long (0 = never); critical_since is when it last turned critical.
+  std::chrono::milliseconds deregister_critical_after{0};
+  Clock::time_point critical_since{};
   RaftIndex raft;
   bool operator==(const Check&) const = default;
 };

@@ -57,10 +57,12 @@ struct FakeConsul::Impl {
     if (check_runner && !stopped) check_runner->sync();
   }
 
-  // With the steady clock, wake exactly when the earliest TTL runs out.
+  // With the steady clock, wake exactly when the earliest TTL runs out or the earliest
+  // DeregisterCriticalServiceAfter is due.
   void arm_ttl_timer() {
     if (options.clock || stopped) return;
     auto next = catalog.next_ttl_deadline();
+    if (auto reap = catalog.next_reap_deadline(); reap && (!next || *reap < *next)) next = reap;
     if (!next) {
       ttl_timer.cancel();
       return;
@@ -72,6 +74,7 @@ struct FakeConsul::Impl {
       if (ec || stopped) return;
       armed_for.reset();
       catalog.expire_ttl_checks();
+      catalog.reap_critical_services();
       arm_ttl_timer();
     });
   }
@@ -207,7 +210,10 @@ void FakeConsul::close_connections() {
 
 std::size_t FakeConsul::expire_ttl_checks() {
   std::size_t n = 0;
-  run_on_io([&] { n = impl_->catalog.expire_ttl_checks(); });
+  run_on_io([&] {
+    n = impl_->catalog.expire_ttl_checks();
+    impl_->catalog.reap_critical_services();
+  });
   return n;
 }
 

@@ -206,4 +206,28 @@ std::variant<ServiceRegistration, RegistrationError> decode_service_registration
   return reg;
 }
 
+std::variant<CheckRegistration, RegistrationError> decode_check_registration(std::string_view body) {
+  CheckRegistration reg;
+  RawCheck raw;
+  try {
+    const json doc = parse_body(body);
+    raw = decode_check(doc, "CheckDefinition");
+    if (const json* v = find_field(doc, "ServiceID")) reg.service_id = read_string(*v, "CheckDefinition.ServiceID");
+  } catch (const DecodeError& e) {
+    return RegistrationError{std::string("Request decode failed: ") + e.what()};
+  } catch (const nlohmann::json::exception& e) {
+    return RegistrationError{std::string("Request decode failed: ") + e.what()};
+  }
+  if (raw.def.name.empty()) return RegistrationError{"Missing check name"};
+  if (!raw.status_text.empty()) {
+    auto status = parse_health_status(raw.status_text);
+    if (!status) return RegistrationError{"Bad check status"};
+    raw.def.status = status;
+  }
+  if (auto why = validate_check(raw); !why.empty()) return RegistrationError{"Invalid check: " + why};
+  if (raw.def.id.empty()) raw.def.id = raw.def.name;
+  reg.check = std::move(raw.def);
+  return reg;
+}
+
 }  // namespace fakes::consul

@@ -380,6 +380,84 @@ TEST_F(ConsulApiTest, FaultsRequestLogAndLoseState) {
   EXPECT_EQ(get("/_fake/requests?after=x").status, 400u);
 }
 
+// The agent reaps a service whose check stays critical for DeregisterCriticalServiceAfter. Consul
+// enforces a 1 minute minimum and reaps every 30 s; the fake reaps on time, so tests stay short.
+TEST_F(ConsulApiTest, CriticalServiceIsDeregisteredAfterDeregisterCriticalServiceAfter) {
+  ASSERT_EQ(put("/v1/agent/service/register",
+                R"({"ID":"h:doomed:80","Name":"doomed","Port":80,
+                    "Check":{"TTL":"100ms","Status":"passing","DeregisterCriticalServiceAfter":"300ms"}})")
+                .status,
+            200u);
+  ASSERT_EQ(put("/v1/agent/service/register", R"({"ID":"h:kept:80","Name":"kept","Port":80})").status, 200u);
+  const auto started = std::chrono::steady_clock::now();
+  auto deadline = started + 10s;
+  while (get_json("/v1/agent/services").contains("h:doomed:80") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);  // polling interval
+  const auto services = get_json("/v1/agent/services");
+  EXPECT_FALSE(services.contains("h:doomed:80"));
+  EXPECT_TRUE(services.contains("h:kept:80"));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 400ms) << "TTL 100ms, then 300ms critical";
+  EXPECT_FALSE(get_json("/v1/agent/checks").contains("service:h:doomed:80"));
+}
+
+TEST_F(ConsulApiTest, NodeMaintenanceHidesEveryInstanceUntilDisabled) {
+  ASSERT_EQ(put("/v1/agent/service/register", kRegistratorBody).status, 200u);
+  ASSERT_EQ(get_json("/v1/health/service/valami-80?passing").size(), 1u);
+  EXPECT_EQ(put("/v1/agent/maintenance?enable=true&reason=kernel%20upgrade").status, 200u);
+  const auto check = get_json("/v1/agent/checks")["_node_maintenance"];
+  EXPECT_EQ(check["Name"], "Node Maintenance Mode");
+  EXPECT_EQ(check["Status"], "critical");
+  EXPECT_EQ(check["Notes"], "kernel upgrade");
+  EXPECT_EQ(check["ServiceID"], "");
+  EXPECT_EQ(get_json("/v1/health/service/valami-80?passing"), json::array());
+  EXPECT_EQ(get_json("/v1/health/service/valami-80").size(), 1u) << "still registered, only unhealthy";
+  EXPECT_EQ(put("/v1/agent/maintenance?enable=0").status, 200u);  // Go's ParseBool spellings
+  EXPECT_FALSE(get_json("/v1/agent/checks").contains("_node_maintenance"));
+  EXPECT_EQ(get_json("/v1/health/service/valami-80?passing").size(), 1u);
+  auto missing = put("/v1/agent/maintenance");
+  EXPECT_EQ(missing.status, 400u);
+  EXPECT_EQ(missing.body, "Missing value for enable");
+  auto bad = put("/v1/agent/maintenance?enable=yes");
+  EXPECT_EQ(bad.status, 400u);
+  EXPECT_EQ(bad.body, "Invalid value for enable: \"yes\"");
+  EXPECT_EQ(get("/v1/agent/maintenance?enable=true").status, 405u);
+}
+
+TEST_F(ConsulApiTest, AgentCheckRegisterAndDeregister) {
+  ASSERT_EQ(put("/v1/agent/service/register", kRegistratorBody).status, 200u);
+  EXPECT_EQ(put("/v1/agent/check/register", R"({"Name":"disk","TTL":"30s","Notes":"root fs"})").status, 200u);
+  EXPECT_EQ(put("/v1/agent/check/register",
+                R"({"ID":"web-api","Name":"api","ServiceID":"host:web5:80","HTTP":"http://172.17.0.3/","Interval":"10s","Status":"passing"})")
+                .status,
+            200u);
+  auto checks = get_json("/v1/agent/checks");
+  EXPECT_EQ(checks["disk"]["Status"], "critical");
+  EXPECT_EQ(checks["disk"]["Notes"], "root fs");
+  EXPECT_EQ(checks["disk"]["Type"], "ttl");
+  EXPECT_EQ(checks["web-api"]["ServiceID"], "host:web5:80");
+  EXPECT_EQ(checks["web-api"]["Status"], "passing");
+  EXPECT_EQ(checks["web-api"]["Type"], "http");
+  bool found = false;
+  for (const auto& c : get_json("/v1/health/checks/valami-80")) found = found || c["CheckID"] == "web-api";
+  EXPECT_TRUE(found);
+
+  auto unknown_service = put("/v1/agent/check/register", R"({"Name":"x","TTL":"5s","ServiceID":"nope"})");
+  EXPECT_EQ(unknown_service.status, 400u);
+  EXPECT_EQ(unknown_service.body, "ServiceID \"nope\" does not exist");
+  auto no_name = put("/v1/agent/check/register", R"({"TTL":"5s"})");
+  EXPECT_EQ(no_name.status, 400u);
+  EXPECT_EQ(no_name.body, "Missing check name");
+  EXPECT_EQ(put("/v1/agent/check/register", R"({"Name":"x","HTTP":"http://a/"})").status, 400u) << "no interval";
+  EXPECT_EQ(put("/v1/agent/check/register", "{").status, 400u);
+
+  EXPECT_EQ(put("/v1/agent/check/deregister/web-api").status, 200u);
+  EXPECT_FALSE(get_json("/v1/agent/checks").contains("web-api"));
+  auto again = put("/v1/agent/check/deregister/web-api");
+  EXPECT_EQ(again.status, 404u);
+  EXPECT_EQ(again.body, "Unknown check ID \"web-api\". Ensure that the check ID is passed, not the check name.");
+  EXPECT_TRUE(get_json("/v1/agent/services").contains("host:web5:80")) << "the service stays";
+}
+
 TEST_F(ConsulApiTest, ControlSetsCheckStatus) {
   ASSERT_EQ(put("/v1/agent/service/register",
                 R"({"ID":"h","Name":"web","Port":80,"Check":{"HTTP":"http://172.17.0.3/","Interval":"10s"}})")

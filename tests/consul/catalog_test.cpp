@@ -160,6 +160,80 @@ TEST_F(ConsulCatalogTest, TtlCheckExpiresToCriticalUnlessPassedAgain) {
   EXPECT_FALSE(catalog.next_ttl_deadline());
 }
 
+// DeregisterCriticalServiceAfter: the agent's reaper removes a service whose check has been
+// critical for that long, counting from when it turned critical (not from registration).
+TEST_F(ConsulCatalogTest, CriticalServiceIsReapedAfterDeregisterCriticalServiceAfter) {
+  auto reg = web("web-1", 80);
+  auto check = ttl_check(10s);
+  check.status = HealthStatus::passing;
+  check.deregister_critical_after = 30s;
+  reg.checks.push_back(check);
+  catalog.register_service("dc1", "node1", reg);
+  catalog.register_service("dc1", "node1", web("web-2", 81));  // no check: never reaped
+  EXPECT_FALSE(catalog.next_reap_deadline()) << "a passing check is not on the way out";
+  clock.advance(11s);
+  ASSERT_EQ(catalog.expire_ttl_checks(), 1u);
+  ASSERT_TRUE(catalog.next_reap_deadline());
+  EXPECT_EQ(*catalog.next_reap_deadline(), clock.now() + 30s);
+  clock.advance(29s);
+  EXPECT_EQ(catalog.reap_critical_services(), 0u);
+  // Passing again stops the countdown; critical again starts it afresh.
+  catalog.update_ttl_check("dc1", "node1", "service:web-1", HealthStatus::passing, "back");
+  EXPECT_FALSE(catalog.next_reap_deadline());
+  catalog.update_ttl_check("dc1", "node1", "service:web-1", HealthStatus::critical, "down");
+  clock.advance(29s);
+  EXPECT_EQ(catalog.reap_critical_services(), 0u);
+  clock.advance(1s);
+  EXPECT_EQ(catalog.reap_critical_services(), 1u);
+  const Node* node = catalog.find_node("dc1", "node1");
+  EXPECT_EQ(node->services.count("web-1"), 0u);
+  EXPECT_EQ(node->checks.count("service:web-1"), 0u);
+  EXPECT_EQ(node->services.count("web-2"), 1u);
+  EXPECT_FALSE(catalog.next_reap_deadline());
+}
+
+TEST_F(ConsulCatalogTest, NodeMaintenanceAddsACriticalCheckAndRemovesIt) {
+  catalog.register_service("dc1", "node1", web("web-1", 80));
+  const auto index = catalog.index();
+  ASSERT_TRUE(catalog.set_node_maintenance("dc1", "node1", true, ""));
+  EXPECT_EQ(catalog.index(), index + 1);
+  const Node* node = catalog.find_node("dc1", "node1");
+  const Check& m = node->checks.at("_node_maintenance");
+  EXPECT_EQ(m.name, "Node Maintenance Mode");
+  EXPECT_EQ(m.status, HealthStatus::critical);
+  EXPECT_EQ(m.type, "maintenance");
+  EXPECT_EQ(m.notes, "Maintenance mode is enabled for this node, but no reason was provided. This is a default message.");
+  EXPECT_TRUE(m.service_id.empty());
+  ASSERT_TRUE(catalog.set_node_maintenance("dc1", "node1", true, "again"));  // already on: no write
+  EXPECT_EQ(catalog.index(), index + 1);
+  ASSERT_TRUE(catalog.set_node_maintenance("dc1", "node1", false, ""));
+  EXPECT_EQ(node->checks.count("_node_maintenance"), 0u);
+  EXPECT_FALSE(catalog.set_node_maintenance("dc1", "nope", true, ""));
+}
+
+TEST_F(ConsulCatalogTest, AgentCheckRegisterAndDeregister) {
+  catalog.register_service("dc1", "node1", web("web-1", 80));
+  CheckDefinition disk = ttl_check(30s);
+  disk.id = "disk";
+  disk.name = "disk";
+  ASSERT_TRUE(catalog.register_check("dc1", "node1", disk, ""));
+  CheckDefinition api = ttl_check(30s);
+  api.id = "web-1-api";
+  api.name = "api";
+  api.status = HealthStatus::passing;
+  ASSERT_TRUE(catalog.register_check("dc1", "node1", api, "web-1"));
+  EXPECT_FALSE(catalog.register_check("dc1", "node1", api, "no-such-service"));
+  const Node* node = catalog.find_node("dc1", "node1");
+  EXPECT_TRUE(node->checks.at("disk").service_id.empty());
+  EXPECT_EQ(node->checks.at("disk").status, HealthStatus::critical);
+  EXPECT_EQ(node->checks.at("web-1-api").service_id, "web-1");
+  EXPECT_EQ(node->checks.at("web-1-api").service_name, "web");
+  EXPECT_EQ(checks_of("web-1").size(), 3u) << "serfHealth, the node check and the service's own";
+  ASSERT_TRUE(catalog.deregister_check("dc1", "node1", "web-1-api"));
+  EXPECT_FALSE(catalog.deregister_check("dc1", "node1", "web-1-api"));
+  EXPECT_EQ(checks_of("web-1").size(), 2u);
+}
+
 TEST_F(ConsulCatalogTest, ReRegisterKeepsCheckStatus) {
   auto reg = web("web-1", 80);
   reg.checks.push_back(ttl_check(10s));
