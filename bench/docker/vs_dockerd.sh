@@ -57,3 +57,10 @@ for i in $(seq 10000); do
     "http://d/v1.47/containers/create?name=b$i" >/dev/null
 done
 REG_DOCKER_SOCKETS="fake10k=$work/big.sock" "$bin/docker_api_bench" --benchmark_min_time=1 --benchmark_filter=list_all
+# The same list through curl, whose client side costs little: what the fake itself takes.
+best=""
+for _ in 1 2 3 4 5; do
+  t=$(curl -s -o /dev/null -w '%{time_total}' --unix-socket $work/big.sock 'http://d/v1.47/containers/json?all=1')
+  best=$(awk -v a="$t" -v b="${best:-999}" 'BEGIN{print (a<b)?a:b}')
+done
+echo "list of 10,000 through curl: best of 5 = $(awk -v t="$best" 'BEGIN{printf "%.1f ms", t*1000}')"

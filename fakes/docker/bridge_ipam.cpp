@@ -40,6 +40,14 @@ std::optional<std::string> BridgeIpam::allocate() {
   return to_text(base_ + candidate);
 }
 
+bool BridgeIpam::claim(const std::string& ip) {
+  const auto addr = parse(ip);
+  if (!addr || (*addr & 0xffff0000u) != base_) return false;
+  const std::uint32_t offset = *addr - base_;
+  if (offset < kFirst || offset > kLast) return false;
+  return used_.insert(offset).second;
+}
+
 void BridgeIpam::release(const std::string& ip) {
   if (auto addr = parse(ip)) used_.erase(*addr - base_);
 }

@@ -24,6 +24,8 @@ class BridgeIpam {
   /// nullopt when the subnet is full.
   std::optional<std::string> allocate();
   void release(const std::string& ip);
+  /// Takes this exact address; false when it is outside the subnet, the gateway or taken.
+  bool claim(const std::string& ip);
   /// The engine's deterministic MAC for an address: 02:42 followed by the 4 IP octets.
   static std::string mac_for(const std::string& ip);
 

@@ -1,15 +1,20 @@
 #include "cli_options.hpp"
 
+#include "state_snapshot.hpp"
+
 namespace fakes::docker {
 
 std::string usage_text() {
-  return "usage: fake-docker --socket PATH [--tcp ADDR:PORT] [--images FILE] [--api-version V]\n"
+  return "usage: fake-docker --socket PATH [--tcp ADDR:PORT] [--images FILE] [--state FILE] [--api-version V]\n"
          "                   [--min-api-version V] [--seed N] [--event-history N] [--ready-file PATH]\n"
          "  --socket PATH        serve the Docker API on this unix socket\n"
          "  --tcp ADDR:PORT      also serve it on TCP (port 0 = any free port)\n"
          "  --images FILE        JSON: image name -> config as in `docker image inspect` .Config\n"
          "                       (ExposedPorts, Env, Labels, Cmd, Entrypoint); unlisted images\n"
          "                       behave as pulled images with an empty config\n"
+         "  --state FILE         start with the containers of a real host: the JSON array that\n"
+         "                       `docker inspect $(docker ps -aq)` prints there (names, IDs, config,\n"
+         "                       ports, networks, addresses; running ones run)\n"
          "  --api-version V      highest API version served and advertised (default 1.47)\n"
          "  --min-api-version V  lowest API version accepted (default 1.24)\n"
          "  --seed N             seed for container/network ids (default 1)\n"
@@ -48,7 +53,7 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
       out.help = true;
       continue;
     }
-    static const char* const with_value[] = {"--socket", "--tcp",  "--images",      "--api-version",
+    static const char* const with_value[] = {"--socket", "--tcp",  "--images", "--state", "--api-version",
                                              "--min-api-version", "--seed", "--event-history", "--ready-file"};
     bool known = false;
     for (const char* f : with_value) known = known || flag == f;
@@ -74,6 +79,12 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
         out.fake.images = ImageCatalog::from_file(value);
       } catch (const ImageCatalogError& e) {
         throw UsageError(e.what());
+      }
+    } else if (flag == "--state") {
+      try {
+        out.fake.state = load_state_file(value);
+      } catch (const StateFileError& e) {
+        throw UsageError(std::string("invalid --state file ") + e.what());
       }
     } else if (flag == "--api-version") {
       out.fake.api_version = parse_version(flag, value);

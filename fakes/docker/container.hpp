@@ -24,6 +24,9 @@ struct ContainerConfig {
   std::set<std::string> exposed_ports;
   std::vector<std::string> cmd;
   std::vector<std::string> entrypoint;
+  // What `docker run` without -d asks for (AttachStdout/AttachStderr) or -i/-t: only reported.
+  bool attach_stdin = false, attach_stdout = false, attach_stderr = false;
+  bool tty = false, open_stdin = false, stdin_once = false;
 };
 
 struct HostConfig {

@@ -112,10 +112,12 @@ std::string Engine::checked_new_name(const std::string& wanted, const std::strin
   return name;
 }
 
-const Container& Engine::create(const CreateSpec& spec) {
+const Container& Engine::create(const CreateSpec& spec) { return create_with_id(spec, ids_.next_id()); }
+
+const Container& Engine::create_with_id(const CreateSpec& spec, std::string id) {
   if (spec.image.empty()) throw bad_parameter("No image specified");  // engine: "config cannot be empty..." variants
   auto c = std::make_unique<Container>();
-  c->id = ids_.next_id();
+  c->id = std::move(id);
   if (!spec.name.empty()) {
     c->name = checked_new_name(spec.name, c->id);
   } else {
@@ -135,6 +137,12 @@ const Container& Engine::create(const CreateSpec& spec) {
   cfg.exposed_ports.insert(spec.exposed_ports.begin(), spec.exposed_ports.end());
   // Published ports are exposed too, as the engine does for `-p 8080:80` without EXPOSE.
   for (const auto& [port, _] : spec.host_config.port_bindings) cfg.exposed_ports.insert(port);
+  cfg.attach_stdin = spec.attach_stdin;
+  cfg.attach_stdout = spec.attach_stdout;
+  cfg.attach_stderr = spec.attach_stderr;
+  cfg.tty = spec.tty;
+  cfg.open_stdin = spec.open_stdin;
+  cfg.stdin_once = spec.stdin_once;
   cfg.cmd = spec.cmd.value_or(image.config.cmd);
   cfg.entrypoint = spec.entrypoint.value_or(image.config.entrypoint);
   c->host_config = spec.host_config;
@@ -197,6 +205,74 @@ void Engine::attach(Container& c, Endpoint& e) {
   e.mac = BridgeIpam::mac_for(*ip);
   e.endpoint_id = ids_.next_id();
   emit_network(c, e, "connect");
+}
+
+void Engine::attach_with_ip(Container& c, Endpoint& e, const std::string& wanted_ip, std::vector<std::string>& notes) {
+  Network* n = mutable_network(e.network_id);
+  if (!n || !n->ipam) return;
+  if (wanted_ip.empty() || !n->ipam->claim(wanted_ip)) {
+    attach(c, e);
+    if (!wanted_ip.empty())
+      notes.push_back(c.name + ": " + wanted_ip + " is outside " + n->name + "'s subnet " + n->ipam->subnet() +
+                      " or taken; it got " + e.ip);
+    return;
+  }
+  e.ip = wanted_ip;
+  e.gateway = n->ipam->gateway();
+  e.prefix_len = BridgeIpam::kPrefixLen;
+  e.mac = BridgeIpam::mac_for(wanted_ip);
+  e.endpoint_id = ids_.next_id();
+}
+
+std::vector<std::string> Engine::restore(const RestoredContainer& r) {
+  if (find(r.id)) throw DockerError(409, "container " + r.id + " already exists");
+  std::vector<std::string> notes;
+  // User networks the container was on exist on that host: make them here too.
+  std::string mode = r.spec.host_config.network_mode.empty() ? "default" : r.spec.host_config.network_mode;
+  if (mode == "default") mode = "bridge";
+  std::vector<std::string> wanted_networks;
+  if (!mode.starts_with("container:")) wanted_networks.push_back(mode);
+  for (const auto& [network, ip] : r.ips)
+    if (network != mode) wanted_networks.push_back(network);
+  for (const auto& network : wanted_networks)
+    if (!find_network(network)) create_network(network, "bridge", {});
+
+  const Container& created = create_with_id(r.spec, r.id);
+  Container& c = const_cast<Container&>(created);
+  if (r.created) c.created = r.created;
+  for (const auto& network : wanted_networks)
+    if (network != mode) c.connected.push_back(endpoint_on(get_network(network)));
+  c.state.started_at = r.started_at;
+  c.state.finished_at = r.finished_at;
+  c.state.exit_code = r.exit_code;
+  if (r.status == "running" || r.status == "paused") {
+    auto ip_on = [&](const std::string& network) {
+      auto it = r.ips.find(network);
+      return it == r.ips.end() ? std::string{} : it->second;
+    };
+    attach_with_ip(c, c.endpoint, ip_on(c.endpoint.network), notes);
+    for (auto& e : c.connected) attach_with_ip(c, e, ip_on(e.network), notes);
+    for (const auto& [port, bindings] : r.published) {
+      const std::string proto = port.substr(port.find('/') + 1);
+      for (const auto& b : bindings) {
+        const int host_port = std::atoi(b.host_port.c_str());
+        // 0.0.0.0 and :: share one port: a failed second claim is that, not a conflict.
+        if (host_port > 0 && !host_ports_.claim(proto, host_port) && b.host_ip != "::")
+          notes.push_back(c.name + ": host port " + b.host_port + "/" + proto + " is taken twice in the snapshot");
+        c.published[port].push_back(b);
+      }
+    }
+    c.state.status = r.status;
+    c.state.running = true;
+    c.state.paused = r.status == "paused";
+    c.state.exit_code = 0;
+    c.state.pid = next_pid_++;
+    if (!c.state.started_at) c.state.started_at = now();
+  } else {
+    c.state.status = r.status;
+  }
+  ++c.revision;
+  return notes;
 }
 
 void Engine::detach(Container& c, Endpoint& e) {

@@ -35,6 +35,8 @@ struct CreateSpec {
   std::optional<std::vector<std::string>> cmd;         // unset = image's
   std::optional<std::vector<std::string>> entrypoint;  // unset = image's
   HostConfig host_config;
+  bool attach_stdin = false, attach_stdout = false, attach_stderr = false;
+  bool tty = false, open_stdin = false, stdin_once = false;
 };
 
 /// A network as `docker network inspect` shows it. The predefined bridge, host and none always
@@ -47,6 +49,18 @@ struct Network {
   std::int64_t created = 0;  // ns
   std::map<std::string, std::string> labels;
   std::optional<BridgeIpam> ipam;  // bridge driver only
+};
+
+/// A container as a real host had it (from --state): created, then put in its recorded state
+/// with its recorded addresses and host ports, without events (as after a daemon start).
+struct RestoredContainer {
+  std::string id;
+  CreateSpec spec;  // name, image, env, labels, ports, command, HostConfig
+  std::string status = "created";  // created|running|paused|exited|dead
+  int exit_code = 0;
+  std::int64_t created = 0, started_at = 0, finished_at = 0;  // ns; 0 = unknown/never
+  std::map<std::string, std::string> ips;  // network name -> IPv4 address ("" when stopped)
+  PortMap published;                       // actual bindings while it ran
 };
 
 struct EngineOptions {
@@ -67,6 +81,12 @@ class Engine {
   explicit Engine(EngineOptions options);
 
   const Container& create(const CreateSpec& spec);
+  /// Loads a container from a host snapshot (see RestoredContainer); user networks it names are
+  /// created; an address outside its network's subnet (or taken) is replaced by a free one and
+  /// reported in the returned notes. 409 when the ID or name exists.
+  std::vector<std::string> restore(const RestoredContainer& container);
+  /// Forgets every event so far (a daemon that just started has no history).
+  void clear_events() { events_.clear(); }
   /// By full id, exact name (with or without '/'), or unique id prefix; 404 otherwise.
   const Container& get(const std::string& ref) const;
   const Container* find(const std::string& ref) const;
@@ -128,6 +148,8 @@ class Engine {
 
  private:
   Container& mutable_get(const std::string& ref);
+  const Container& create_with_id(const CreateSpec& spec, std::string id);
+  void attach_with_ip(Container& c, Endpoint& e, const std::string& wanted_ip, std::vector<std::string>& notes);
   void emit_container(const Container& c, const std::string& action, std::map<std::string, std::string> extra = {});
   void emit_network(const Container& c, const Endpoint& e, const std::string& action);
   void end_process(Container& c, int exit_code);

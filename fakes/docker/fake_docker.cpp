@@ -12,6 +12,17 @@ namespace fakes::docker {
 FakeDocker::FakeDocker(FakeDockerOptions options) : options_(std::move(options)) {
   engine_ = std::make_unique<Engine>(
       EngineOptions{options_.seed, options_.images, options_.clock, options_.event_history});
+  // A snapshot's containers, those sharing another's network (container:<id>) after the others.
+  for (bool sharing : {false, true})
+    for (const auto& restored : options_.state)
+      if (restored.spec.host_config.network_mode.starts_with("container:") == sharing)
+        try {
+          for (const auto& note : engine_->restore(restored)) restore_notes_.push_back(note);
+        } catch (const DockerError& e) {
+          throw std::runtime_error("cannot restore container /" + restored.spec.name + " (" + restored.id.substr(0, 12) +
+                                   "): " + e.what());
+        }
+  engine_->clear_events();  // a daemon that just started has no event history
   ServerIdentity identity{options_.api_version, options_.min_api_version, engine_release_for(options_.api_version)};
   api_ = std::make_unique<DockerApi>(io_, *engine_, identity);
   api_->set_control_handler([this](const http::ExchangePtr& ex, const http::Target& t) { handle_control(ex, t); });

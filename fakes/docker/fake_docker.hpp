@@ -45,6 +45,7 @@ struct FakeDockerOptions {
   std::size_t event_history = 256;
   Clock clock = system_clock();
   std::size_t body_limit = 1 << 20;
+  std::vector<RestoredContainer> state;  // --state: containers of a real host's snapshot
 };
 
 struct RestartOptions {
@@ -86,6 +87,8 @@ class FakeDocker {
   void clear_request_log();
   std::optional<Container> container(const std::string& ref) const;
   std::vector<Event> events() const;
+  /// What could not be restored exactly from options.state (an address outside its subnet, ...).
+  const std::vector<std::string>& restore_notes() const { return restore_notes_; }
   std::size_t event_stream_count() const;
 
   /// Runs f on the io thread and returns its result (rethrowing its exception).
@@ -112,6 +115,7 @@ class FakeDocker {
   std::uint16_t tcp_port_ = 0;
   std::thread thread_;
   std::atomic<bool> running_{false};
+  std::vector<std::string> restore_notes_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::unique_ptr<boost::asio::steady_timer> restart_timer_;
 };

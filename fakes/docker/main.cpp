@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -54,7 +55,17 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   const std::string tcp_host = options.fake.tcp_host;
-  FakeDocker fake(std::move(options.fake));
+  const std::size_t restored = options.fake.state.size();
+  std::unique_ptr<FakeDocker> owned;
+  try {
+    owned = std::make_unique<FakeDocker>(std::move(options.fake));
+  } catch (const std::exception& e) {
+    std::cerr << "fake-docker: invalid --state file: " << e.what() << "\n" << usage_text();
+    return 2;
+  }
+  FakeDocker& fake = *owned;
+  for (const auto& note : fake.restore_notes()) std::cerr << "fake-docker: --state: " << note << "\n";
+  if (restored) std::cerr << "fake-docker: --state: " << restored << " containers restored\n";
   try {
     fake.start();
     if (!options.ready_file.empty()) write_ready_file(options.ready_file, fake, tcp_host);

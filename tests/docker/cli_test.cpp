@@ -260,6 +260,16 @@ TEST_F(FakeDockerCli, BadFlagsAndImageFilesExitWith2) {
   EXPECT_EQ(unreadable.exit_code, 2);
   EXPECT_NE(unreadable.output.find("/nonexistent/images.json"), std::string::npos);
   EXPECT_FALSE(fs::exists(socket_));
+
+  std::ofstream(dir_ / "host.json") << R"([{"Id": "abc", "Name": "/web", "Config": {"Image": "nginx"}}])";
+  auto bad_state = run_shell(shell_quote(binary_.string()) + " --socket " + shell_quote(socket_) + " --state " +
+                             shell_quote((dir_ / "host.json").string()));
+  EXPECT_EQ(bad_state.exit_code, 2);
+  EXPECT_NE(bad_state.output.find("fake-docker: invalid --state file " + (dir_ / "host.json").string() +
+                                  ": [0].Id: expected 64 hex digits, got \"abc\""),
+            std::string::npos)
+      << bad_state.output;
+  EXPECT_FALSE(fs::exists(socket_));
 }
 
 }  // namespace
