@@ -52,8 +52,19 @@ bool ApiCall::authorize_read() {
 void ApiCall::serve_read(std::function<std::uint64_t()> index, std::function<nlohmann::json()> body) {
   auto params = parse_blocking_params(target_);
   if (auto* error = std::get_if<std::string>(&params)) return fail(Status::bad_request, *error);
+  // The answer depends on the question (target with its query, and the token, which ACLs may
+  // use) and on the catalog: reuse it until the catalog's next write.
+  std::string key(request().target());
+  for (const auto field : {std::string_view("X-Consul-Token"), std::string_view("Authorization")})
+    if (auto it = request().find(field); it != request().end()) key.append("\n").append(it->value());
   ctx_.blocking.serve(exchange_, std::get<BlockingParams>(params),
-                      [index = std::move(index), body = std::move(body)] { return make_view(index(), json_ok(body())); });
+                      [index = std::move(index), body = std::move(body), key = std::move(key), &ctx = ctx_] {
+                        const auto at = ctx.catalog.index();
+                        if (auto hit = ctx.rendered.find(key, at)) return std::move(*hit);
+                        auto view = make_view(index(), json_ok(body()));
+                        ctx.rendered.store(key, at, view);
+                        return view;
+                      });
 }
 
 void ApiCall::serve_view(RenderView render) {

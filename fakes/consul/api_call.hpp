@@ -7,6 +7,7 @@
 #include "blocking_queries.hpp"
 #include "catalog.hpp"
 #include "consul_response.hpp"
+#include "rendered_reads.hpp"
 
 #include "common/http_server.hpp"
 #include "common/url.hpp"
@@ -26,6 +27,7 @@ struct ApiContext {
   Catalog& catalog;
   const AgentConfig& config;
   BlockingQueries& blocking;
+  RenderedReads& rendered;
 };
 
 class ApiCall {

@@ -26,7 +26,7 @@ struct FakeConsul::Impl {
         clock(options.clock ? options.clock : &steady_clock),
         catalog(*clock, options.agent.datacenter),
         blocking(io),
-        context{catalog, options.agent, blocking},
+        context{catalog, options.agent, blocking, rendered},
         directory(catalog),
         ttl_timer(io) {}
 
@@ -85,6 +85,7 @@ struct FakeConsul::Impl {
   const Clock* clock;
   Catalog catalog;
   BlockingQueries blocking;
+  RenderedReads rendered;
   ApiContext context;
   CatalogDirectory directory;
   FaultInjector faults;

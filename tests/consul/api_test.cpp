@@ -458,6 +458,29 @@ TEST_F(ConsulApiTest, AgentCheckRegisterAndDeregister) {
   EXPECT_TRUE(get_json("/v1/agent/services").contains("host:web5:80")) << "the service stays";
 }
 
+// Read answers are reused until the catalog's next write: every kind of write must show in the
+// very next read of the same URL.
+TEST_F(ConsulApiTest, RepeatedReadsFollowEveryWrite) {
+  const std::string url = "/v1/health/service/web?passing";
+  ASSERT_EQ(put("/v1/agent/service/register",
+                R"({"ID":"a","Name":"web","Port":80,"Check":{"TTL":"30s","Status":"passing"}})").status,
+            200u);
+  EXPECT_EQ(get_json(url).size(), 1u);
+  EXPECT_EQ(get_json(url).size(), 1u);  // served again from the rendered answer
+  ASSERT_EQ(put("/v1/agent/service/register", R"({"ID":"b","Name":"web","Port":81})").status, 200u);
+  EXPECT_EQ(get_json(url).size(), 2u) << "a registration";
+  ASSERT_EQ(put("/v1/agent/check/fail/service:a").status, 200u);
+  EXPECT_EQ(get_json(url).size(), 1u) << "a check status";
+  EXPECT_EQ(put("/_fake/check/service:a?status=passing").status, 200u);
+  EXPECT_EQ(get_json(url).size(), 2u) << "a forced check status";
+  ASSERT_EQ(put("/v1/agent/service/maintenance/b?enable=true").status, 200u);
+  EXPECT_EQ(get_json(url).size(), 1u) << "maintenance";
+  ASSERT_EQ(put("/v1/agent/service/deregister/a").status, 200u);
+  EXPECT_EQ(get_json(url).size(), 0u) << "a deregistration";
+  EXPECT_EQ(get_json("/v1/catalog/service/web").size(), 1u);
+  EXPECT_EQ(get_json("/v1/catalog/service/web?tag=x").size(), 0u) << "another question, another answer";
+}
+
 TEST_F(ConsulApiTest, ControlSetsCheckStatus) {
   ASSERT_EQ(put("/v1/agent/service/register",
                 R"({"ID":"h","Name":"web","Port":80,"Check":{"HTTP":"http://172.17.0.3/","Interval":"10s"}})")

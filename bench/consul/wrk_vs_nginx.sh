@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# fake-consul's HTTP API under wrk, side by side with nginx in one run on this machine:
+#  1. GET /v1/catalog/service/web with 10 instances (keep-alive), against nginx serving the same
+#     JSON bytes as a static file (one worker each: fake-consul serves HTTP on one thread);
+#  2. PUT /v1/agent/service/register, each request a different service ID (a Lua script).
+#
+#   bench/consul/wrk_vs_nginx.sh [--bin-dir build/release/bin] [--seconds 5] [--connections 16]
+#
+# Everything listens on 127.0.0.1 free ports, in a temp dir, and is stopped on exit.
+# Needs: wrk, nginx, curl.
+set -euo pipefail
+
+bin_dir=build/release/bin
+seconds=5
+connections=16
+while (($#)); do
+  case "$1" in
+    --bin-dir) bin_dir=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    *) echo "wrk_vs_nginx: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+for tool in wrk nginx curl "$bin_dir/fake-consul"; do
+  command -v "$tool" >/dev/null || [[ -x $tool ]] || { echo "wrk_vs_nginx: missing $tool" >&2; exit 2; }
+done
+((seconds >= 1 && seconds <= 60)) || { echo "wrk_vs_nginx: --seconds must be 1..60" >&2; exit 2; }
+((connections >= 1 && connections <= 256)) || { echo "wrk_vs_nginx: --connections must be 1..256" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/wrk-vs-nginx.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [[ -f $work/nginx.pid ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_for() {  # wait_for DESCRIPTION COMMAND...: poll up to 10 s
+  local what=$1; shift
+  for _ in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "wrk_vs_nginx: $what did not come up" >&2; exit 1
+}
+rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+
+consul_port=$(free_port)
+"$bin_dir/fake-consul" --http 127.0.0.1:$consul_port >"$work/consul.log" 2>&1 &
+pids+=($!)
+wait_for fake-consul curl -sf "http://127.0.0.1:$consul_port/v1/status/leader"
+for i in $(seq 10); do
+  curl -sf -X PUT "http://127.0.0.1:$consul_port/v1/agent/service/register" \
+    -d "{\"ID\":\"host$i:web:80\",\"Name\":\"web\",\"Address\":\"172.17.0.$((i + 1))\",\"Port\":80,\"Tags\":[\"a\",\"b\"],\"Meta\":{\"team\":\"blue\"}}" >/dev/null
+done
+mkdir -p "$work/www/v1/catalog/service"
+curl -sf "http://127.0.0.1:$consul_port/v1/catalog/service/web" >"$work/www/v1/catalog/service/web"
+echo "catalog answer: $(wc -c <"$work/www/v1/catalog/service/web") bytes, 10 instances"
+chmod -R a+rX "$work"  # nginx's worker runs as an unprivileged user
+
+nginx_port=$(free_port)
+cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+daemon on;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type application/json;
+  keepalive_requests 1000000;
+  server { listen 127.0.0.1:$nginx_port; root $work/www; }
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work"
+wait_for nginx curl -sf "http://127.0.0.1:$nginx_port/v1/catalog/service/web"
+
+wrk -t1 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$consul_port/v1/catalog/service/web" >"$work/consul.txt"
+wrk -t1 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$nginx_port/v1/catalog/service/web" >"$work/nginx.txt"
+ours=$(rps "$work/consul.txt"); theirs=$(rps "$work/nginx.txt")
+echo "GET /v1/catalog/service/web: fake-consul $ours req/s, nginx $theirs req/s: ratio $(awk -v a="$ours" -v b="$theirs" 'BEGIN{printf "%.2f", a/b}')x"
+
+cat >"$work/register.lua" <<'LUA'
+local n = 0
+request = function()
+  n = n + 1
+  local body = string.format('{"ID":"bench:c%d:80","Name":"bench","Address":"172.17.%d.%d","Port":80}', n, math.floor(n / 250) % 250, n % 250 + 1)
+  return wrk.format("PUT", "/v1/agent/service/register", {["Content-Type"] = "application/json"}, body)
+end
+LUA
+wrk -t1 -c"$connections" -d"${seconds}s" -s "$work/register.lua" "http://127.0.0.1:$consul_port" >"$work/register.txt"
+echo "PUT /v1/agent/service/register (a new ID each): $(rps "$work/register.txt") req/s; non-2xx: $(awk '/Non-2xx/ {print $4}' "$work/register.txt")"
+echo "services registered: $(curl -sf "http://127.0.0.1:$consul_port/v1/agent/services" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
