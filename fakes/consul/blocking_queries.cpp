@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <charconv>
+#include <vector>
 
 namespace fakes::consul {
 
@@ -18,7 +19,17 @@ struct BlockingQueries::Parked {
   RenderView render;
   boost::asio::steady_timer timer;
   bool done = false;
+  // Where it sits in parked_, so leaving is O(1): 10,000 watchers released by one change must
+  // not cost 10,000 list scans.
+  std::list<std::shared_ptr<Parked>>::iterator position;
+  bool listed = false;
 };
+
+void BlockingQueries::unlist(Parked& parked) {
+  if (!parked.listed) return;
+  parked.listed = false;
+  parked_.erase(parked.position);
+}
 
 std::variant<BlockingParams, std::string> parse_blocking_params(const fakes::http::Target& target) {
   BlockingParams params;
@@ -60,7 +71,8 @@ void BlockingQueries::serve(const fakes::http::ExchangePtr& exchange, const Bloc
     wait += std::chrono::milliseconds(std::uniform_int_distribution<long long>(0, spread)(rng_));
 
   auto parked = std::make_shared<Parked>(io_, exchange, params.min_index, std::move(render));
-  parked_.push_back(parked);
+  parked->position = parked_.insert(parked_.end(), parked);
+  parked->listed = true;
   std::weak_ptr<Parked> weak = parked;
   exchange->on_close([this, weak, alive = std::weak_ptr<bool>(alive_)] {
     auto a = alive.lock();
@@ -68,7 +80,7 @@ void BlockingQueries::serve(const fakes::http::ExchangePtr& exchange, const Bloc
     if (!a || !*a || !p) return;
     p->done = true;
     p->timer.cancel();
-    parked_.remove(p);
+    unlist(*p);
   });
   parked->timer.expires_after(wait);
   parked->timer.async_wait([this, weak, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
@@ -83,8 +95,8 @@ void BlockingQueries::finish(const std::shared_ptr<Parked>& parked) {
   if (parked->done) return;
   parked->done = true;
   parked->timer.cancel();
-  auto keep = parked;  // remove() may drop the last owner
-  parked_.remove(parked);
+  auto keep = parked;  // unlisting may drop the last owner
+  unlist(*keep);
   keep->exchange->respond(keep->render().response);
 }
 
@@ -100,22 +112,22 @@ void BlockingQueries::notify_change() {
 }
 
 void BlockingQueries::evaluate() {
-  auto snapshot = parked_;
-  for (auto& p : snapshot) {
+  const std::vector<std::shared_ptr<Parked>> snapshot(parked_.begin(), parked_.end());
+  for (const auto& p : snapshot) {
     if (p->done) continue;
     QueryView view = p->render();
     if (view.index > p->min_index) {
       p->done = true;
       p->timer.cancel();
-      parked_.remove(p);
+      unlist(*p);
       p->exchange->respond(std::move(view.response));
     }
   }
 }
 
 void BlockingQueries::release_all() {
-  auto snapshot = parked_;
-  for (auto& p : snapshot) finish(p);
+  const std::vector<std::shared_ptr<Parked>> snapshot(parked_.begin(), parked_.end());
+  for (const auto& p : snapshot) finish(p);
 }
 
 }  // namespace fakes::consul

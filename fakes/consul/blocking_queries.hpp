@@ -56,6 +56,7 @@ class BlockingQueries {
   struct Parked;
   void evaluate();
   void finish(const std::shared_ptr<Parked>& parked);
+  void unlist(Parked& parked);
 
   boost::asio::io_context& io_;
   std::list<std::shared_ptr<Parked>> parked_;

@@ -86,11 +86,10 @@ fakes::http::ExchangePtr RequestLog::record(const fakes::http::ExchangePtr& exch
 }
 
 void RequestLog::set_status(std::uint64_t sequence, unsigned status) {
-  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it)
-    if (it->sequence == sequence) {
-      it->status = status;
-      return;
-    }
+  // Sequences in the log are consecutive (entries leave only from the front, or all at once).
+  if (entries_.empty() || sequence < entries_.front().sequence) return;
+  const auto position = sequence - entries_.front().sequence;
+  if (position < entries_.size() && entries_[position].sequence == sequence) entries_[position].status = status;
 }
 
 }  // namespace fakes::consul
