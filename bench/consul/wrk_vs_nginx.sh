@@ -27,22 +27,8 @@ done
 ((seconds >= 1 && seconds <= 60)) || { echo "wrk_vs_nginx: --seconds must be 1..60" >&2; exit 2; }
 ((connections >= 1 && connections <= 256)) || { echo "wrk_vs_nginx: --connections must be 1..256" >&2; exit 2; }
 
-work=$(mktemp -d /tmp/wrk-vs-nginx.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  [[ -f $work/nginx.pid ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() {  # wait_for DESCRIPTION COMMAND...: poll up to 10 s
-  local what=$1; shift
-  for _ in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "wrk_vs_nginx: $what did not come up" >&2; exit 1
-}
+source "$(dirname "$0")/../lib.sh"
+bench_setup wrk-vs-nginx
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 
 consul_port=$(free_port)

@@ -25,21 +25,8 @@ done
 ((seconds >= 1 && seconds <= 120)) || { echo "dnsperf_vs_nsd: --seconds must be 1..120" >&2; exit 2; }
 ((services >= 1 && services <= 250)) || { echo "dnsperf_vs_nsd: --services must be 1..250" >&2; exit 2; }
 
-work=$(mktemp -d /tmp/dnsperf-vs-nsd.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() {  # wait_for DESCRIPTION COMMAND...: poll up to 10 s
-  local what=$1; shift
-  for _ in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "dnsperf_vs_nsd: $what did not come up" >&2; exit 1
-}
+source "$(dirname "$0")/../lib.sh"
+bench_setup dnsperf-vs-nsd
 
 # --- fake-consul with N services, two instances each ---
 "$bin_dir/fake-consul" --http 127.0.0.1:0 --dns 127.0.0.1:0 --ready-file "$work/consul.ready" \

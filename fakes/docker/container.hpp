@@ -16,6 +16,12 @@ struct PortBinding {
 };
 using PortMap = std::map<std::string, std::vector<PortBinding>>;  // key "80/tcp"
 
+/// What `docker run` without -d (AttachStdout/AttachStderr) or with -i/-t asks for: only reported.
+struct StdioConfig {
+  bool attach_stdin = false, attach_stdout = false, attach_stderr = false;
+  bool tty = false, open_stdin = false, stdin_once = false;
+};
+
 struct ContainerConfig {
   std::string hostname;  // 12-char id prefix unless given
   std::string image;     // as the client named it
@@ -24,9 +30,7 @@ struct ContainerConfig {
   std::set<std::string> exposed_ports;
   std::vector<std::string> cmd;
   std::vector<std::string> entrypoint;
-  // What `docker run` without -d asks for (AttachStdout/AttachStderr) or -i/-t: only reported.
-  bool attach_stdin = false, attach_stdout = false, attach_stderr = false;
-  bool tty = false, open_stdin = false, stdin_once = false;
+  StdioConfig stdio;
 };
 
 struct HostConfig {

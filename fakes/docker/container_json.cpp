@@ -184,17 +184,17 @@ Json container_inspect_json(const Container& c, ApiVersion version) {
   Json config{{"Hostname", c.config.hostname},
               {"Domainname", ""},
               {"User", ""},
-              {"AttachStdin", c.config.attach_stdin},
-              {"AttachStdout", c.config.attach_stdout},
-              {"AttachStderr", c.config.attach_stderr}};
+              {"AttachStdin", c.config.stdio.attach_stdin},
+              {"AttachStdout", c.config.stdio.attach_stdout},
+              {"AttachStderr", c.config.stdio.attach_stderr}};
   if (!c.config.exposed_ports.empty()) {  // omitempty in the engine
     Json exposed = Json::object();
     for (const auto& p : c.config.exposed_ports) exposed[p] = Json::object();
     config["ExposedPorts"] = exposed;
   }
-  config["Tty"] = c.config.tty;
-  config["OpenStdin"] = c.config.open_stdin;
-  config["StdinOnce"] = c.config.stdin_once;
+  config["Tty"] = c.config.stdio.tty;
+  config["OpenStdin"] = c.config.stdio.open_stdin;
+  config["StdinOnce"] = c.config.stdio.stdin_once;
   config["Env"] = string_list_or_null(c.config.env);
   config["Cmd"] = string_list_or_null(c.config.cmd);
   config["Image"] = c.config.image;

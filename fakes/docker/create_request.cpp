@@ -107,9 +107,10 @@ CreateSpec parse_create_request(const std::string& body, const std::string& name
     if (!it->is_object()) throw field_error("ExposedPorts", "an object like {\"80/tcp\": {}}");
     for (const auto& [port, _] : it->items()) spec.exposed_ports.insert(port_key(port, "ExposedPorts"));
   }
-  const std::pair<const char*, bool*> flags[] = {{"AttachStdin", &spec.attach_stdin}, {"AttachStdout", &spec.attach_stdout},
-                                                  {"AttachStderr", &spec.attach_stderr}, {"Tty", &spec.tty},
-                                                  {"OpenStdin", &spec.open_stdin},       {"StdinOnce", &spec.stdin_once}};
+  auto& io = spec.stdio;
+  const std::pair<const char*, bool*> flags[] = {{"AttachStdin", &io.attach_stdin}, {"AttachStdout", &io.attach_stdout},
+                                                  {"AttachStderr", &io.attach_stderr}, {"Tty", &io.tty},
+                                                  {"OpenStdin", &io.open_stdin},       {"StdinOnce", &io.stdin_once}};
   for (const auto& [field, value] : flags)
     if (auto it = j.find(field); it != j.end() && !it->is_null()) {
       if (!it->is_boolean()) throw field_error(field, "a boolean");

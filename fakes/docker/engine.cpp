@@ -137,12 +137,7 @@ const Container& Engine::create_with_id(const CreateSpec& spec, std::string id) 
   cfg.exposed_ports.insert(spec.exposed_ports.begin(), spec.exposed_ports.end());
   // Published ports are exposed too, as the engine does for `-p 8080:80` without EXPOSE.
   for (const auto& [port, _] : spec.host_config.port_bindings) cfg.exposed_ports.insert(port);
-  cfg.attach_stdin = spec.attach_stdin;
-  cfg.attach_stdout = spec.attach_stdout;
-  cfg.attach_stderr = spec.attach_stderr;
-  cfg.tty = spec.tty;
-  cfg.open_stdin = spec.open_stdin;
-  cfg.stdin_once = spec.stdin_once;
+  cfg.stdio = spec.stdio;
   cfg.cmd = spec.cmd.value_or(image.config.cmd);
   cfg.entrypoint = spec.entrypoint.value_or(image.config.entrypoint);
   c->host_config = spec.host_config;

@@ -35,8 +35,7 @@ struct CreateSpec {
   std::optional<std::vector<std::string>> cmd;         // unset = image's
   std::optional<std::vector<std::string>> entrypoint;  // unset = image's
   HostConfig host_config;
-  bool attach_stdin = false, attach_stdout = false, attach_stderr = false;
-  bool tty = false, open_stdin = false, stdin_once = false;
+  StdioConfig stdio;
 };
 
 /// A network as `docker network inspect` shows it. The predefined bridge, host and none always
