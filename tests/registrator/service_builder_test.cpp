@@ -1,13 +1,15 @@
 // Table tests for the pure container -> services translation (upstream bridge.go/util.go,
-// docs/user/services.md examples).
+// docs/user/services.md examples, and the Consul checks of docs/user/backends.md).
 #include <gtest/gtest.h>
 
+#include "registrator/consul.hpp"
 #include "registrator/service_builder.hpp"
 
 using nlohmann::json;
 using registrator::BuildContext;
 using registrator::Config;
 using registrator::Service;
+using registrator::build_consul_registration;
 
 namespace {
 
@@ -459,3 +461,55 @@ TEST(RegistratorTags, EscapedCommaCases) {
   for (const auto& c : cases) EXPECT_EQ(registrator::split_escaped_commas(c.in), c.want) << c.in;
   EXPECT_EQ(registrator::combine_tags({"a,b", "", "c\\,d", "udp"}), (V{"a", "b", "c,d", "udp"}));
 }
+
+// ---- docs/user/backends.md: every Consul check example, container metadata to the check JSON ----
+
+TEST(RegistratorBackendsDocs, EveryConsulCheckExample) {
+  struct Row {
+    std::string section;
+    std::vector<std::string> env;  // the lines of the example, as `docker run -e` would pass them
+    std::string check;             // what registrator sends as the registration's "Check"
+  };
+  const std::vector<Row> rows = {
+      {"HTTP check",
+       {"SERVICE_80_CHECK_HTTP=/health/endpoint/path", "SERVICE_80_CHECK_INTERVAL=15s", "SERVICE_80_CHECK_TIMEOUT=1s",
+        "SERVICE_80_CHECK_HTTP_METHOD=HEAD"},
+       R"({"Interval":"15s","Timeout":"1s","HTTP":"http://172.17.0.3:80/health/endpoint/path","Method":"HEAD"})"},
+      {"HTTP check (for all ports)", {"SERVICE_CHECK_HTTP=/health/endpoint/path"},
+       R"({"Interval":"10s","HTTP":"http://172.17.0.3:80/health/endpoint/path"})"},
+      {"HTTPS check",
+       {"SERVICE_80_CHECK_HTTPS=/health/endpoint/path", "SERVICE_80_CHECK_INTERVAL=15s", "SERVICE_80_CHECK_TIMEOUT=1s",
+        "SERVICE_80_CHECK_HTTPS_METHOD=HEAD"},
+       R"({"Interval":"15s","Timeout":"1s","HTTP":"https://172.17.0.3:80/health/endpoint/path","Method":"HEAD"})"},
+      {"TCP check", {"SERVICE_80_CHECK_TCP=true", "SERVICE_80_CHECK_INTERVAL=15s", "SERVICE_80_CHECK_TIMEOUT=3s"},
+       R"({"Interval":"15s","Timeout":"3s","TCP":"172.17.0.3:80"})"},
+      {"Script check", {"SERVICE_CHECK_SCRIPT=curl --silent --fail example.com"},
+       R"({"ScriptArgs":["curl --silent --fail example.com"],"Interval":"10s"})"},
+      {"Script check with placeholders", {"SERVICE_CHECK_SCRIPT=nc $SERVICE_IP $SERVICE_PORT | grep OK"},
+       R"({"ScriptArgs":["nc 172.17.0.3 80 | grep OK"],"Interval":"10s"})"},
+      {"TTL check", {"SERVICE_CHECK_TTL=30s"}, R"({"TTL":"30s"})"},
+      {"gRPC check",
+       {"SERVICE_CHECK_GRPC=true", "SERVICE_CHECK_INTERVAL=5s", "SERVICE_CHECK_TIMEOUT=3s",
+        "SERVICE_CHECK_GRPC_USE_TLS=true", "SERVICE_CHECK_TLS_SKIP_VERIFY=true"},
+       R"({"Interval":"5s","Timeout":"3s","TLSSkipVerify":true,"GRPC":"172.17.0.3:80","GRPCUseTLS":true})"},
+      {"Initial health check status", {"SERVICE_CHECK_HTTP=/health", "SERVICE_CHECK_INITIAL_STATUS=passing"},
+       R"({"Interval":"10s","HTTP":"http://172.17.0.3:80/health","Status":"passing"})"},
+      {"Deregister after", {"SERVICE_CHECK_TTL=30s", "SERVICE_CHECK_DEREGISTER_AFTER=10m"},
+       R"({"TTL":"30s","DeregisterCriticalServiceAfter":"10m"})"},
+  };
+  Config cfg;
+  cfg.internal = true;  // the service's address and port are the container's: 172.17.0.3:80
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.section);
+    ContainerSpec s;
+    s.env = row.env;
+    const auto services = build(s, cfg);
+    ASSERT_EQ(services.size(), 1u);
+    const auto check = registrator::build_consul_check(services[0]);
+    ASSERT_TRUE(check.has_value());
+    EXPECT_EQ(check->dump(), row.check);
+    // ... and that is the "Check" of the registration PUT to the agent.
+    EXPECT_EQ(build_consul_registration(services[0])["Check"], *check);
+  }
+}
+
