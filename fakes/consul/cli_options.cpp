@@ -17,6 +17,8 @@ std::string cli_usage() {
          "                   [--datacenter NAME] [--acl-master-token TOKEN] [--ready-file PATH]\n"
          "                   [--http-unix PATH] [--unknown-deregister 404|500|200] [--dns-... see below]\n"
          "  --http ADDR:PORT          Consul HTTP API listener (port 0 = any free port)\n"
+         "  --agent NAME=ADDR:PORT    another agent (node NAME, address ADDR) on its own HTTP listener,\n"
+         "                            sharing the catalog: a simulated cluster; repeatable\n"
          "  --dns ADDR:PORT           Consul DNS listener, UDP and TCP (off when absent)\n"
          "  --node NAME               agent node name (default node1)\n"
          "  --node-address IP         agent node address (default 127.0.0.1)\n"
@@ -162,7 +164,7 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
       out.help = true;
       continue;
     }
-    static const char* const known[] = {"--http", "--dns", "--node", "--node-address", "--datacenter",
+    static const char* const known[] = {"--http", "--dns", "--node", "--agent", "--node-address", "--datacenter",
                                         "--acl-master-token", "--ready-file", "--http-unix", "--unknown-deregister",
                                         "--https", "--tls-cert", "--tls-key", "--tls-ca", "--verify-incoming",
                                         "--run-checks", "--check-allow",
@@ -215,6 +217,15 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
         out.fake.dns_address = hp->first;
         out.fake.dns_port = hp->second;
       }
+    } else if (flag == "--agent") {
+      const auto eq = value.find('=');
+      const auto hp = eq == std::string::npos ? std::nullopt : parse_host_port(value.substr(eq + 1));
+      if (eq == 0 || !hp)
+        return "bad value for --agent: \"" + value + "\" (want NAME=IP:PORT, e.g. node2=127.0.0.2:8500)";
+      const std::string name = value.substr(0, eq);
+      for (const auto& other : out.fake.agents)
+        if (other.node == name) return "bad value for --agent: node \"" + name + "\" is given twice";
+      out.fake.agents.push_back({name, hp->first, hp->second});
     } else if (flag == "--node") {
       if (value.empty()) return "bad value for --node: empty name";
       out.fake.agent.node_name = value;

@@ -30,7 +30,7 @@ struct FakeConsul::Impl {
         directory(catalog),
         ttl_timer(io) {}
 
-  void handle(FakeConsul& owner, const fakes::http::ExchangePtr& exchange) {
+  void handle(FakeConsul& owner, const fakes::http::ExchangePtr& exchange, ApiContext& agent_context) {
     try {
       auto target = fakes::http::parse_target(exchange->request().target());
       if (!target) {
@@ -40,7 +40,7 @@ struct FakeConsul::Impl {
       if (target->path.starts_with("/_fake/")) return handle_control(owner, exchange, *target);
       auto logged = request_log.record(exchange);
       if (faults.intercept(logged, target->path)) return;
-      ApiCall call(logged, std::move(*target), context);
+      ApiCall call(logged, std::move(*target), agent_context);
       if (route_status(call) || route_agent(call) || route_catalog(call) || route_health(call) || route_kv(call) ||
           route_ui(call))
         return;
@@ -98,6 +98,14 @@ struct FakeConsul::Impl {
   std::optional<Clock::time_point> armed_for;
   std::unique_ptr<CheckRunner> check_runner;  // with --run-checks
   bool stopped = false;
+  // --agent: one per extra agent (config, endpoint context, listener, port).
+  struct Agent {
+    AgentConfig config;
+    std::unique_ptr<ApiContext> context;
+    std::unique_ptr<fakes::http::Server> http;
+    std::uint16_t port = 0;
+  };
+  std::vector<std::unique_ptr<Agent>> agents;
 };
 
 FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
@@ -117,8 +125,22 @@ FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
       return text_error(Status::bad_request, "Request decode failed: http: request body too large");
     return text_error(status, std::string(message));
   };
+  for (const auto& extra : m.options.agents) {
+    auto a = std::make_unique<Impl::Agent>();
+    a->config = agent;
+    a->config.node_name = extra.node;
+    a->config.node_address = extra.address;
+    m.catalog.upsert_node(agent.datacenter, extra.node, extra.address);
+    a->context = std::make_unique<ApiContext>(ApiContext{m.catalog, a->config, m.blocking, m.rendered});
+    a->http = std::make_unique<fakes::http::Server>(
+        io, [this, context = a->context.get()](const fakes::http::ExchangePtr& ex) { impl_->handle(*this, ex, *context); },
+        server_options);
+    a->port = a->http->listen_tcp(extra.address, extra.port);
+    m.agents.push_back(std::move(a));
+  }
   m.http = std::make_unique<fakes::http::Server>(
-      io, [this](const fakes::http::ExchangePtr& ex) { impl_->handle(*this, ex); }, std::move(server_options));
+      io, [this](const fakes::http::ExchangePtr& ex) { impl_->handle(*this, ex, impl_->context); },
+      std::move(server_options));
   m.http_port = m.http->listen_tcp(m.options.http_address, m.options.http_port);
   if (m.options.http_unix_socket) m.http->listen_unix(*m.options.http_unix_socket);
   if (m.options.https_address) m.https_port = m.http->listen_tls(*m.options.https_address, m.options.https_port, m.options.tls);
@@ -138,6 +160,12 @@ std::uint16_t FakeConsul::http_port() const { return impl_->http_port; }
 
 std::optional<std::uint16_t> FakeConsul::https_port() const { return impl_->https_port; }
 
+std::vector<std::uint16_t> FakeConsul::agent_ports() const {
+  std::vector<std::uint16_t> out;
+  for (const auto& a : impl_->agents) out.push_back(a->port);
+  return out;
+}
+
 std::optional<std::uint16_t> FakeConsul::dns_port() const {
   if (!impl_->dns) return std::nullopt;
   return impl_->dns->port();
@@ -156,6 +184,7 @@ void FakeConsul::stop() {
   m.faults.clear();
   m.blocking.release_all();
   if (m.http) m.http->stop();
+  for (auto& a : m.agents) a->http->stop();
   if (m.dns) m.dns->stop();
 }
 

@@ -27,8 +27,16 @@
 
 namespace fakes::consul {
 
+/// Another agent of the simulated cluster: its own node and HTTP listener, the same catalog.
+struct ExtraAgent {
+  std::string node;
+  std::string address;     // listens here, and is the node's address
+  std::uint16_t port = 0;  // 0 = any free port
+};
+
 struct FakeConsulOptions {
   AgentConfig agent;
+  std::vector<ExtraAgent> agents;  // --agent NAME=ADDR:PORT
   std::string http_address = "127.0.0.1";
   std::uint16_t http_port = 0;  // 0 = any free port
   std::optional<std::string> http_unix_socket;
@@ -58,6 +66,8 @@ class FakeConsul {
   FakeConsul& operator=(const FakeConsul&) = delete;
 
   std::uint16_t http_port() const;
+  /// The extra agents' HTTP ports, in the order of options.agents.
+  std::vector<std::uint16_t> agent_ports() const;
   /// The HTTPS port, when an HTTPS listener was asked for.
   std::optional<std::uint16_t> https_port() const;
   std::optional<std::uint16_t> dns_port() const;

@@ -5,6 +5,8 @@
 #include "fake_consul.hpp"
 #include "ready_file.hpp"
 
+#include <map>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
@@ -36,8 +38,11 @@ int main(int argc, char** argv) {
   if (auto port = fake->dns_port()) dns = listen_address(*cli.fake.dns_address, *port);
   std::optional<std::string> https;
   if (auto port = fake->https_port()) https = listen_address(*cli.fake.https_address, *port);
+  std::map<std::string, std::string> agents;
+  for (std::size_t i = 0; i < cli.fake.agents.size(); ++i)
+    agents[cli.fake.agents[i].node] = listen_address(cli.fake.agents[i].address, fake->agent_ports()[i]);
   if (cli.ready_file) {
-    if (auto error = write_ready_file(*cli.ready_file, http, dns, https)) {
+    if (auto error = write_ready_file(*cli.ready_file, http, dns, https, agents)) {
       std::cerr << "fake-consul: " << *error << "\n";
       return 1;
     }
@@ -45,6 +50,7 @@ int main(int argc, char** argv) {
   std::cerr << "fake-consul: HTTP on " << http << (https ? ", HTTPS on " + *https : std::string())
             << (dns ? ", DNS on " + *dns : std::string()) << ", node "
             << cli.fake.agent.node_name << " in " << cli.fake.agent.datacenter << "\n";
+  for (const auto& [node, address] : agents) std::cerr << "fake-consul: agent " << node << " on " << address << "\n";
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {

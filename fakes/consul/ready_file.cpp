@@ -20,10 +20,12 @@ std::string listen_address(const std::string& address, std::uint16_t port) {
 
 std::optional<std::string> write_ready_file(const std::string& path, const std::string& http,
                                             const std::optional<std::string>& dns,
-                                            const std::optional<std::string>& https) {
+                                            const std::optional<std::string>& https,
+                                            const std::map<std::string, std::string>& agents) {
   nlohmann::json doc = {{"http", http}};
   if (dns) doc["dns"] = *dns;
   if (https) doc["https"] = *https;
+  if (!agents.empty()) doc["agents"] = agents;
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(temp, std::ios::trunc);

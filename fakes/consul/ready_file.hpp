@@ -4,6 +4,7 @@
 // for the file never reads half of it.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -13,8 +14,10 @@ namespace fakes::consul {
 std::string listen_address(const std::string& address, std::uint16_t port);
 
 /// Writes {"http":"...","dns":"..."} atomically; returns an error text on failure.
+/// `agents`: node name -> "ADDR:PORT" of the extra agents (written as {"agents": {...}}).
 std::optional<std::string> write_ready_file(const std::string& path, const std::string& http,
                                             const std::optional<std::string>& dns,
-                                            const std::optional<std::string>& https = std::nullopt);
+                                            const std::optional<std::string>& https = std::nullopt,
+                                            const std::map<std::string, std::string>& agents = {});
 
 }  // namespace fakes::consul

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <signal.h>
 #include <spawn.h>
@@ -183,6 +184,54 @@ TEST_F(ConsulBinaryTest, RegistersOverHttpAndDigSeesOneARecord) {
   EXPECT_EQ(child_->wait_exit(10s), 0);
 }
 
+// --agent: a simulated cluster in one process. Each agent has its own node and listener and
+// owns the services registered through it; the catalog, health and DNS are shared.
+TEST_F(ConsulBinaryTest, SeveralAgentsShareOneCatalog) {
+  json ready = launch({"--agent", "node2=127.0.0.2:0", "--agent=node3=127.0.0.3:0"});
+  ASSERT_TRUE(ready.contains("agents")) << ready.dump();
+  ASSERT_EQ(ready["agents"].size(), 2u) << ready.dump();
+  auto node1 = endpoint_of(ready["http"]);
+  auto node2 = endpoint_of(ready["agents"]["node2"]);
+  auto node3 = endpoint_of(ready["agents"]["node3"]);
+  EXPECT_EQ(node2.host, "127.0.0.2");
+  EXPECT_EQ(node3.host, "127.0.0.3");
+  const std::string dns_port = ready["dns"].get<std::string>().substr(ready["dns"].get<std::string>().rfind(':') + 1);
+
+  auto reg = [](const fakes::http::Endpoint& agent, const std::string& id, const std::string& address) {
+    return fakes::http::fetch(agent, verb::put, "/v1/agent/service/register",
+                              R"({"ID":")" + id + R"(","Name":"web","Port":80,"Address":")" + address + R"("})")
+        .status;
+  };
+  ASSERT_EQ(reg(node2, "h2:web:80", "10.0.0.2"), 200u);
+  ASSERT_EQ(reg(node3, "h3:web:80", "10.0.0.3"), 200u);
+
+  // Any agent answers for the whole catalog, each instance on the node of the agent that registered it.
+  auto catalog = json::parse(fakes::http::fetch(node1, verb::get, "/v1/catalog/service/web").body);
+  ASSERT_EQ(catalog.size(), 2u) << catalog.dump();
+  std::map<std::string, std::string> node_of;
+  for (const auto& e : catalog) node_of[e["ServiceID"]] = e["Node"].get<std::string>() + "@" + e["Address"].get<std::string>();
+  EXPECT_EQ(node_of["h2:web:80"], "node2@127.0.0.2");
+  EXPECT_EQ(node_of["h3:web:80"], "node3@127.0.0.3");
+  auto nodes = json::parse(fakes::http::fetch(node3, verb::get, "/v1/catalog/nodes").body);
+  EXPECT_EQ(nodes.size(), 3u) << nodes.dump();
+
+  // The agent endpoints are each agent's own.
+  auto services2 = json::parse(fakes::http::fetch(node2, verb::get, "/v1/agent/services").body);
+  EXPECT_TRUE(services2.contains("h2:web:80"));
+  EXPECT_FALSE(services2.contains("h3:web:80"));
+  EXPECT_EQ(json::parse(fakes::http::fetch(node1, verb::get, "/v1/agent/services").body), json::object());
+  EXPECT_EQ(json::parse(fakes::http::fetch(node2, verb::get, "/v1/agent/self").body)["Config"]["NodeName"], "node2");
+  EXPECT_EQ(fakes::http::fetch(node3, verb::put, "/v1/agent/service/deregister/h2:web:80").status, 404u)
+      << "node3 does not own node2's service";
+
+  const std::string dig = run_capture("/usr/bin/dig @127.0.0.1 -p " + dns_port + " web.service.dc1.consul +short +time=5 +tries=1");
+  EXPECT_NE(dig.find("10.0.0.2"), std::string::npos) << dig;
+  EXPECT_NE(dig.find("10.0.0.3"), std::string::npos) << dig;
+
+  EXPECT_EQ(fakes::http::fetch(node2, verb::put, "/v1/agent/service/deregister/h2:web:80").status, 200u);
+  EXPECT_EQ(json::parse(fakes::http::fetch(node1, verb::get, "/v1/catalog/service/web").body).size(), 1u);
+}
+
 TEST_F(ConsulBinaryTest, SigintExitsZeroAndFlagsAreHonoured) {
   json ready = launch({"--node", "agent-7", "--datacenter", "eu1", "--node-address", "127.0.0.9"});
   ASSERT_TRUE(ready.contains("http"));
@@ -206,6 +255,16 @@ TEST_F(ConsulBinaryTest, BadFlagExitsTwoNamingIt) {
   child_ = std::make_unique<Child>(std::vector<std::string>{binary_, "--http", "localhost:x"}, err.string());
   EXPECT_EQ(child_->wait_exit(10s), 2);
   EXPECT_TRUE(read_file(err).starts_with("fake-consul: bad value for --http")) << read_file(err);
+
+  for (const auto& [value, message] : std::vector<std::pair<std::string, std::string>>{
+           {"node2", "bad value for --agent: \"node2\" (want NAME=IP:PORT, e.g. node2=127.0.0.2:8500)"},
+           {"node2=localhost:0", "bad value for --agent: \"node2=localhost:0\" (want NAME=IP:PORT"},
+           {"=127.0.0.2:0", "bad value for --agent: \"=127.0.0.2:0\""}}) {
+    child_ = std::make_unique<Child>(std::vector<std::string>{binary_, "--http", "127.0.0.1:0", "--agent", value},
+                                     err.string());
+    EXPECT_EQ(child_->wait_exit(10s), 2) << value;
+    EXPECT_TRUE(read_file(err).starts_with("fake-consul: " + message)) << read_file(err);
+  }
 }
 
 TEST_F(ConsulBinaryTest, TlsFlagsAreCheckedBeforeAnythingListens) {
