@@ -21,6 +21,10 @@ namespace regsim {
 struct ConsulSpec {
   std::string datacenter = "dc1";
   std::string node = "node1";
+  /// Each host's registrator talks to its own agent (node = the host's name, listening on its
+  /// own loopback address), all agents sharing one catalog, as on a real cluster. Default: every
+  /// registrator talks to the one agent `node`.
+  bool agent_per_host = false;
 };
 
 struct RegistratorSpec {

@@ -7,11 +7,18 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 
 namespace regsim {
 namespace {
 
 namespace fs = std::filesystem;
+
+// 127.0.1.1, 127.0.1.2, ...: a loopback address of its own for the agent of host `index`.
+std::string agent_loopback_address(std::size_t index) {
+  return "127." + std::to_string(1 + index / 65000) + "." + std::to_string((index % 65000) / 250 + 1) + "." +
+         std::to_string(index % 250 + 1);
+}
 
 // "-ip", "-ip=1.2.3.4", "--ip" ... : Go's flag package accepts one or two dashes.
 bool names_flag(const std::vector<std::string>& args, const std::string& flag) {
@@ -79,19 +86,29 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
                                          const fs::path& log_dir, Reporter& reporter) {
   // fake-consul first: every registrator needs its address.
   const auto consul_ready = log_dir / "fake-consul.ready";
-  consul_ = std::make_unique<ChildProcess>(LaunchSpec{
-      (options.bin_dir / "fake-consul").string(),
-      {"--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--node", scenario.consul.node, "--datacenter",
-       scenario.consul.datacenter, "--ready-file", consul_ready.string()},
-      {},
-      log_dir / "fake-consul.log",
-      "fake-consul"});
+  std::vector<std::string> consul_args = {"--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--node",
+                                          scenario.consul.node, "--datacenter", scenario.consul.datacenter,
+                                          "--ready-file", consul_ready.string()};
+  if (scenario.consul.agent_per_host)
+    for (std::size_t i = 0; i < scenario.hosts.size(); ++i)
+      consul_args.push_back("--agent=" + scenario.hosts[i].name + "=" + agent_loopback_address(i) + ":0");
+  consul_ = std::make_unique<ChildProcess>(
+      LaunchSpec{(options.bin_dir / "fake-consul").string(), consul_args, {}, log_dir / "fake-consul.log", "fake-consul"});
   const auto ready = wait_for_ready_file(consul_ready, *consul_, options.startup_timeout);
   const auto [http_host, http_port] = host_port(ready, "http", "fake-consul");
   const auto [dns_host, dns_port] = host_port(ready, "dns", "fake-consul");
   consul_http_ = fakes::http::Endpoint::tcp(http_host, http_port);
   dns_ = std::make_unique<DnsClient>(dns_host, dns_port);
   const std::string consul_address = http_host + ":" + std::to_string(http_port);
+  std::map<std::string, std::string> agent_of_host;  // host -> its agent's "ADDR:PORT"
+  if (scenario.consul.agent_per_host) {
+    const auto agents = ready.find("agents");
+    for (const auto& host : scenario.hosts) {
+      if (agents == ready.end() || !agents->contains(host.name) || !(*agents)[host.name].is_string())
+        throw LaunchError("fake-consul ready file has no agent for " + host.name + ": " + ready.dump());
+      agent_of_host[host.name] = (*agents)[host.name].get<std::string>();
+    }
+  }
   reporter.progress("fake-consul: http " + consul_address + ", dns " + dns_host + ":" + std::to_string(dns_port));
 
   const auto images_file = log_dir / "images.json";
@@ -118,7 +135,8 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
 
   for (const auto& host : scenario.hosts) {
     const auto host_dir = log_dir / host.name;
-    LaunchSpec spec{registrator_binary(host, options), registrator_args(host, consul_address),
+    const auto agent = agent_of_host.count(host.name) ? agent_of_host[host.name] : consul_address;
+    LaunchSpec spec{registrator_binary(host, options), registrator_args(host, agent),
                     {{"DOCKER_HOST", "unix://" + (host_dir / "docker.sock").string()}},
                     host_dir / "registrator.log",
                     "registrator (" + host.name + ")"};

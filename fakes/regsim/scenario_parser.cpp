@@ -60,6 +60,7 @@ class Parser {
       r.get("comment");
       s.consul.datacenter = r.optional_string("datacenter").value_or("dc1");
       s.consul.node = r.optional_string("node").value_or("node1");
+      s.consul.agent_per_host = r.optional_bool("agent_per_host").value_or(false);
       if (!is_simple_name(s.consul.datacenter))
         throw ScenarioError("consul.datacenter", "expected letters, digits, '-', '_' or '.', got \"" +
                                                      s.consul.datacenter + "\"");

@@ -48,6 +48,7 @@ std::string host_ip(int index) {
 Scenario cluster_scenario(const SimulationSpec& spec) {
   Scenario s;
   s.name = "simulate";
+  s.consul.agent_per_host = true;  // a Consul agent per host, one catalog: as on a real cluster
   s.images = {{"app", {{"ExposedPorts", {{std::to_string(kContainerPort) + "/tcp", nlohmann::json::object()}}}}}};
   for (int i = 1; i <= spec.hosts; ++i) s.hosts.push_back(HostSpec{host_name(i), host_ip(i), {{}, {"-internal"}}});
   return s;
@@ -161,6 +162,14 @@ class Cluster {
       result.lost = diff.lost.size();
       result.stale = diff.stale.size();
       result.duplicated = diff.duplicated.size();
+      // Each host's registrator talks to the agent of its own node: an instance of h007 must
+      // be on node h007.
+      result.misplaced = 0;
+      if (catalog.is_array())
+        for (const auto& entry : catalog) {
+          const auto id = entry.value("ServiceID", std::string{});
+          if (id.substr(0, id.find(':')) != entry.value("Node", std::string{})) ++result.misplaced;
+        }
       if (diff.clean()) {
         result.convergence = since(last_event);
         result.mismatch.clear();
@@ -333,7 +342,8 @@ std::string format_simulation(const SimulationResult& r) {
                         : "NOT within " + format_duration(s.settle) + ": " + r.mismatch)
       << "\n";
   out << "  registry      " << r.running << " running, " << r.registered << " registered: lost " << r.lost
-      << ", stale " << r.stale << ", duplicated " << r.duplicated << "\n";
+      << ", stale " << r.stale << ", duplicated " << r.duplicated << ", on another host's node " << r.misplaced
+      << "\n";
   out << "  lag           p50 " << fixed(r.lag.p50_ms, 2) << " ms, p99 " << fixed(r.lag.p99_ms, 2) << " ms, max "
       << fixed(r.lag.max_ms, 2) << " ms (" << r.lag.count << " registrations; " << r.never_registered
       << " containers ended before registrator registered them)\n";
@@ -370,6 +380,7 @@ nlohmann::json simulation_json(const SimulationResult& r) {
       {"lost", r.lost},
       {"stale", r.stale},
       {"duplicated", r.duplicated},
+      {"misplaced", r.misplaced},
       {"lag_ms", {{"count", r.lag.count}, {"p50", r.lag.p50_ms}, {"p99", r.lag.p99_ms}, {"max", r.lag.max_ms}}},
       {"never_registered", r.never_registered},
       {"usage", usage},

@@ -50,6 +50,7 @@ struct SimulationResult {
   Duration churn_time{0};
   std::optional<Duration> convergence;  // after the last event; unset = not within settle
   std::size_t running = 0, registered = 0, lost = 0, stale = 0, duplicated = 0;
+  std::size_t misplaced = 0;  // registered on another node than its host's own agent
   std::string mismatch;  // the last comparison's message when it did not converge
   LagSummary lag;
   std::size_t never_registered = 0;  // started but ended before any registration was seen
@@ -57,7 +58,7 @@ struct SimulationResult {
   std::vector<std::string> ended_processes;
 
   bool passed() const {
-    return convergence && lost == 0 && stale == 0 && duplicated == 0 && ended_processes.empty();
+    return convergence && lost == 0 && stale == 0 && duplicated == 0 && misplaced == 0 && ended_processes.empty();
   }
 };
 

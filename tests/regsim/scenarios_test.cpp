@@ -300,7 +300,7 @@ TEST(Simulate, SmallClusterConvergesWithNothingLostStaleOrDuplicated) {
                              " --json " + report.string());
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("simulation: 4 hosts x 10 containers, churn 60/s for 2s, seed 3"));
-  EXPECT_THAT(r.output, HasSubstr("lost 0, stale 0, duplicated 0"));
+  EXPECT_THAT(r.output, HasSubstr("lost 0, stale 0, duplicated 0, on another host's node 0"));
   EXPECT_THAT(r.output, HasSubstr("after the last event"));
   std::ifstream in(report);
   const auto doc = nlohmann::json::parse(in, nullptr, false);
@@ -310,6 +310,7 @@ TEST(Simulate, SmallClusterConvergesWithNothingLostStaleOrDuplicated) {
   EXPECT_EQ(doc["initial_containers"], 40);
   EXPECT_EQ(doc["churn_started"].get<int>() + doc["churn_ended"].get<int>(), 120);
   EXPECT_EQ(doc["running"], doc["registered"]);
+  EXPECT_EQ(doc["misplaced"], 0) << "each host registers through its own agent";
   EXPECT_EQ(doc["running"].get<int>(), 40 + doc["churn_started"].get<int>() - doc["churn_ended"].get<int>());
   EXPECT_GE(doc["lag_ms"]["count"].get<int>(), 40);
   ASSERT_EQ(doc["usage"].size(), 3u);
