@@ -143,8 +143,9 @@ class ExchangeImpl final : public Exchange {
     if (!res.has_content_length() && !res.chunked()) res.prepare_payload();
     std::ostringstream os;
     os << res.base();
-    if (!head) os << res.body();
-    c.write(os.str());
+    std::string bytes = std::move(os).str();
+    if (!head) bytes += res.body();  // one copy of a body that may be megabytes
+    c.write(std::move(bytes));
     c.exchange_done(keep_alive);
   }
 
