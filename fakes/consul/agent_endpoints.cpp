@@ -169,10 +169,13 @@ std::optional<bool> maintenance_enable(ApiCall& call) {
 
 // PUT /v1/agent/service/maintenance/<id>?enable=true|false&reason=...
 void service_maintenance(ApiCall& call, const std::string& id) {
+  if (id.empty()) return call.fail(Status::bad_request, "Missing service ID");  // checked before enable, as Consul
   const auto enable = maintenance_enable(call);
   if (!enable) return;
   const Node* node = local_node(call);
-  if (!node || !node->services.count(id)) return call.fail(Status::not_found, "Unknown service ID \"" + id + "\"");
+  if (!node || !node->services.count(id))
+    return call.fail(Status::not_found,
+                     "Unknown service ID \"" + id + "\". Ensure that the service ID is passed, not the service name.");
   if (!call.authorize_write("service:write", node->services.at(id).name)) return;
   call.catalog().set_service_maintenance(call.config().datacenter, call.config().node_name, id, *enable,
                                          call.target().get("reason"));
@@ -199,7 +202,7 @@ void register_check(ApiCall& call) {
   if (!reg.service_id.empty()) {
     auto it = node ? node->services.find(reg.service_id) : decltype(node->services.end()){};
     if (!node || it == node->services.end())
-      return call.fail(Status::bad_request, "ServiceID \"" + reg.service_id + "\" does not exist");
+      return call.fail(Status::not_found, "ServiceID \"" + reg.service_id + "\" does not exist");
     service_name = it->second.name;
   }
   if (!call.authorize_write(reg.service_id.empty() ? "node:write" : "service:write",

@@ -80,7 +80,9 @@ struct CachedView {
 };
 
 struct Container {
-  std::uint64_t revision = 0;  // the engine bumps it before every change (invalidates cached_views)
+  // Bumped by the engine when a change begins and at every event it emits (event listeners may
+  // read the container mid-change): a cached view of an older revision is never served.
+  mutable std::uint64_t revision = 0;
   mutable std::vector<CachedView> cached_views;
   std::string id;
   std::string name;  // without the leading '/'

@@ -568,6 +568,7 @@ std::size_t Engine::running_count() const {
 }
 
 void Engine::emit_container(const Container& c, const std::string& action, std::map<std::string, std::string> extra) {
+  ++c.revision;
   // Order of precedence as in the engine: extra attributes, then labels, then image and name.
   for (const auto& [k, v] : c.config.labels) extra[k] = v;
   if (!c.config.image.empty()) extra["image"] = c.config.image;
@@ -576,6 +577,7 @@ void Engine::emit_container(const Container& c, const std::string& action, std::
 }
 
 void Engine::emit_network(const Container& c, const Endpoint& e, const std::string& action) {
+  ++c.revision;
   events_.append(Event{"network", action, e.network_id, {{"container", c.id}, {"name", e.network}, {"type", e.driver}},
                        "local", now()});
 }

@@ -214,7 +214,12 @@ TEST_F(ConsulApiTest, MaintenanceModeAddsCriticalCheckAndHidesFromPassing) {
   EXPECT_EQ(get_json("/v1/health/service/web?passing").size(), 1u);
   EXPECT_EQ(put("/v1/agent/service/maintenance/m").body, "Missing value for enable");
   EXPECT_EQ(put("/v1/agent/service/maintenance/m?enable=yes").body, "Invalid value for enable: \"yes\"");
-  EXPECT_EQ(put("/v1/agent/service/maintenance/ghost?enable=true").status, 404u);
+  auto ghost = put("/v1/agent/service/maintenance/ghost?enable=true");
+  EXPECT_EQ(ghost.status, 404u);
+  EXPECT_EQ(ghost.body, "Unknown service ID \"ghost\". Ensure that the service ID is passed, not the service name.");
+  auto no_id = put("/v1/agent/service/maintenance/?enable=true");
+  EXPECT_EQ(no_id.status, 400u);
+  EXPECT_EQ(no_id.body, "Missing service ID");
   ASSERT_EQ(put("/v1/agent/service/maintenance/m?enable=true&reason=deploy").status, 200u);
   auto check = get_json("/v1/agent/checks")["_service_maintenance:m"];
   EXPECT_EQ(check["Status"], "critical");
@@ -442,7 +447,7 @@ TEST_F(ConsulApiTest, AgentCheckRegisterAndDeregister) {
   EXPECT_TRUE(found);
 
   auto unknown_service = put("/v1/agent/check/register", R"({"Name":"x","TTL":"5s","ServiceID":"nope"})");
-  EXPECT_EQ(unknown_service.status, 400u);
+  EXPECT_EQ(unknown_service.status, 404u);
   EXPECT_EQ(unknown_service.body, "ServiceID \"nope\" does not exist");
   auto no_name = put("/v1/agent/check/register", R"({"TTL":"5s"})");
   EXPECT_EQ(no_name.status, 400u);
