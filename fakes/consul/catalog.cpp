@@ -69,6 +69,11 @@ std::uint64_t Catalog::service_index(std::string_view name) const {
 
 void Catalog::touch_service(std::string_view name, std::uint64_t index) { service_index_[to_lower(name)] = index; }
 
+void Catalog::touch_check_owner(const Node& node, const Check& check, std::uint64_t index) {
+  if (check.service_id.empty()) touch_node_services(node, index);  // a node check affects all its services
+  else touch_service(check.service_name, index);
+}
+
 void Catalog::touch_node_services(const Node& node, std::uint64_t index) {
   for (const auto& [id, s] : node.services) touch_service(s.name, index);
 }
@@ -248,8 +253,7 @@ bool Catalog::register_check(const std::string& datacenter, const std::string& n
   } else {
     c.raft = {index, index};
   }
-  if (service_id.empty()) touch_node_services(*node, index);
-  else touch_service(service->name, index);
+  touch_check_owner(*node, c, index);
   node->checks[c.id] = std::move(c);
   commit();
   return true;
@@ -262,8 +266,7 @@ bool Catalog::deregister_check(const std::string& datacenter, const std::string&
   auto it = node->checks.find(check_id);
   if (it == node->checks.end()) return false;
   const std::uint64_t index = index_ + 1;
-  if (it->second.service_id.empty()) touch_node_services(*node, index);
-  else touch_service(it->second.service_name, index);
+  touch_check_owner(*node, it->second, index);
   node->checks.erase(it);
   commit();
   return true;
@@ -311,8 +314,7 @@ void Catalog::apply_check_status(const Node& node, Check& c, HealthStatus status
   c.status = status;
   c.output = output;
   c.raft.modify_index = index_ + 1;
-  if (c.service_id.empty()) touch_node_services(node, index_ + 1);
-  else touch_service(c.service_name, index_ + 1);
+  touch_check_owner(node, c, index_ + 1);
   commit();
 }
 
@@ -361,8 +363,7 @@ std::size_t Catalog::expire_ttl_checks() {
         c.status = HealthStatus::critical;
         c.critical_since = now;
         c.raft.modify_index = index;
-        if (c.service_id.empty()) touch_node_services(node, index);
-        else touch_service(c.service_name, index);
+        touch_check_owner(node, c, index);
         ++changed;
       }
   if (changed) commit();

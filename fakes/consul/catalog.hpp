@@ -109,6 +109,8 @@ class Catalog final : public IndexSource {
   Node* mutable_node(const std::string& datacenter, const std::string& name);
   void touch_service(std::string_view name, std::uint64_t index);
   void touch_node_services(const Node& node, std::uint64_t index);
+  /// The services whose health a change of `check` alters: its own, or all of the node's.
+  void touch_check_owner(const Node& node, const Check& check, std::uint64_t index);
   /// Sets a check's status and output; a real change bumps the index and wakes watchers.
   void apply_check_status(const Node& node, Check& check, HealthStatus status, const std::string& output);
   Check make_service_check(const Service& service, const CheckDefinition& def, std::size_t position,

@@ -147,6 +147,16 @@ void DockerControl::disconnect_network(const std::string& network, const std::st
   expect_status(call(verb::post, target, json{{"Container", container}}.dump()), {200}, "POST " + target);
 }
 
+void DockerControl::end(const std::string& container, ChurnEnd how) {
+  switch (how) {
+    case ChurnEnd::stop: stop(container); break;
+    case ChurnEnd::kill: kill(container, ""); break;
+    case ChurnEnd::exit_zero: exit(container, 0); break;
+    case ChurnEnd::exit_one: exit(container, 1); break;
+    case ChurnEnd::rm: remove(container); break;
+  }
+}
+
 void DockerControl::drop_events() {
   expect_status(call(verb::post, "/_fake/events/drop"), {200, 204}, "POST /_fake/events/drop");
 }

@@ -2,6 +2,7 @@
 // The docker CLI operations a scenario performs, as plain Engine API calls to one fake-docker
 // (over its unix socket), plus the fake's control API for "the container's process exited".
 
+#include "regsim/churn_plan.hpp"
 #include "regsim/scenario.hpp"
 
 #include "common/http_client.hpp"
@@ -44,6 +45,8 @@ class DockerControl {
   void remove(const std::string& container);
   /// The container's main process exits by itself with `code` (fake-docker control API).
   void exit(const std::string& container, int code);
+  /// Ends a churned container the way `how` says (stop, kill, exit 0/1, rm -f).
+  void end(const std::string& container, ChurnEnd how);
   /// docker network create NAME (bridge driver); docker network connect/disconnect NAME CONTAINER.
   void create_network(const std::string& name);
   void connect_network(const std::string& network, const std::string& container);

@@ -227,14 +227,7 @@ class Cluster {
     const std::string name = host.running[index];
     host.running[index] = host.running.back();
     host.running.pop_back();
-    auto& docker = env_.docker(host.name);
-    switch (static_cast<ChurnEnd>(below(5))) {
-      case ChurnEnd::stop: docker.stop(name); break;
-      case ChurnEnd::kill: docker.kill(name, ""); break;
-      case ChurnEnd::exit_zero: docker.exit(name, 0); break;
-      case ChurnEnd::exit_one: docker.exit(name, 1); break;
-      case ChurnEnd::rm: docker.remove(name); break;
-    }
+    env_.docker(host.name).end(name, static_cast<ChurnEnd>(below(5)));
   }
 
   void between_operations() {

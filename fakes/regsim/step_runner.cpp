@@ -209,13 +209,7 @@ void StepRunner::churn_action(const ChurnAction& churn) {
       docker.run(container);
       ++started;
     } else {
-      switch (event.end) {
-        case ChurnEnd::stop: docker.stop(name); break;
-        case ChurnEnd::kill: docker.kill(name, ""); break;
-        case ChurnEnd::exit_zero: docker.exit(name, 0); break;
-        case ChurnEnd::exit_one: docker.exit(name, 1); break;
-        case ChurnEnd::rm: docker.remove(name); break;
-      }
+      docker.end(name, event.end);
     }
     if (++done % 100 == 0)
       reporter_.status(step_position_ + "  churn " + group + ": " + std::to_string(done) + "/" +
