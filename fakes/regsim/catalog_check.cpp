@@ -15,20 +15,20 @@ std::string value_text(const json& v) {
   return s;
 }
 
-// How a message names an expected entry: by ServiceID when it has one, else by its fields.
-std::string expected_label(const json& entry) {
-  if (auto it = entry.find("ServiceID"); it != entry.end() && it->is_string())
-    return "ServiceID=" + it->get<std::string>();
+// How a message names an expected entry: by its identity field when it has one, else by its fields.
+std::string expected_label(const json& entry, const std::string& id_field) {
+  if (auto it = entry.find(id_field); it != entry.end() && it->is_string())
+    return id_field + "=" + it->get<std::string>();
   std::string label;
   for (const auto& [k, v] : entry.items()) label += (label.empty() ? "" : " ") + k + "=" + value_text(v);
   return "{" + label + "}";
 }
 
-std::string actual_label(const json& entry) {
+std::string actual_label(const json& entry, const std::string& id_field) {
   if (entry.is_object())
-    if (auto it = entry.find("ServiceID"); it != entry.end() && it->is_string()) {
-      std::string label = "ServiceID=" + it->get<std::string>();
-      for (const char* field : {"ServiceAddress", "ServicePort", "Status"})
+    if (auto it = entry.find(id_field); it != entry.end() && it->is_string()) {
+      std::string label = id_field + "=" + it->get<std::string>();
+      for (const char* field : {"ServiceAddress", "ServicePort", "Status", "Value"})
         if (auto f = entry.find(field); f != entry.end()) label += std::string(" ") + field + "=" + value_text(*f);
       return label;
     }
@@ -58,17 +58,22 @@ std::string field_differences(const json& expected, const json& actual) {
 }  // namespace
 
 CheckResult compare_catalog(const std::vector<json>& expected, MatchMode mode, const json& actual) {
-  if (!actual.is_array()) return {false, "the catalog answered " + value_text(actual) + " instead of a list"};
+  return compare_entries(expected, mode, actual, "ServiceID");
+}
+
+CheckResult compare_entries(const std::vector<json>& expected, MatchMode mode, const json& actual,
+                            const std::string& id_field) {
+  if (!actual.is_array()) return {false, "the registry answered " + value_text(actual) + " instead of a list"};
 
   std::vector<bool> used(actual.size(), false);
   std::vector<std::optional<std::size_t>> pair(expected.size());
 
-  // 1. Entries that name a ServiceID pair with the actual entry of that ID.
+  // 1. Entries that name their identity (ServiceID, Key) pair with the actual entry of that identity.
   for (std::size_t i = 0; i < expected.size(); ++i) {
-    auto id = expected[i].find("ServiceID");
+    auto id = expected[i].find(id_field);
     if (id == expected[i].end()) continue;
     for (std::size_t j = 0; j < actual.size(); ++j)
-      if (!used[j] && actual[j].is_object() && actual[j].value("ServiceID", json()) == *id) {
+      if (!used[j] && actual[j].is_object() && actual[j].value(id_field, json()) == *id) {
         pair[i] = j;
         used[j] = true;
         break;
@@ -77,7 +82,7 @@ CheckResult compare_catalog(const std::vector<json>& expected, MatchMode mode, c
   // 2. The others take an exact match first, then the closest remaining entry.
   for (bool exact_only : {true, false}) {
     for (std::size_t i = 0; i < expected.size(); ++i) {
-      if (pair[i] || expected[i].contains("ServiceID")) continue;
+      if (pair[i] || expected[i].contains(id_field)) continue;
       std::optional<std::size_t> best;
       std::size_t best_score = 0;
       for (std::size_t j = 0; j < actual.size(); ++j) {
@@ -96,15 +101,15 @@ CheckResult compare_catalog(const std::vector<json>& expected, MatchMode mode, c
   std::vector<std::string> problems;
   for (std::size_t i = 0; i < expected.size(); ++i) {
     if (!pair[i]) {
-      problems.push_back("missing entry " + expected_label(expected[i]));
+      problems.push_back("missing entry " + expected_label(expected[i], id_field));
       continue;
     }
     const auto diff = field_differences(expected[i], actual[*pair[i]]);
-    if (!diff.empty()) problems.push_back("entry " + expected_label(expected[i]) + ": " + diff);
+    if (!diff.empty()) problems.push_back("entry " + expected_label(expected[i], id_field) + ": " + diff);
   }
   if (mode == MatchMode::exactly)
     for (std::size_t j = 0; j < actual.size(); ++j)
-      if (!used[j]) problems.push_back("unexpected entry " + actual_label(actual[j]));
+      if (!used[j]) problems.push_back("unexpected entry " + actual_label(actual[j], id_field));
 
   if (problems.empty()) {
     if (mode == MatchMode::contains)

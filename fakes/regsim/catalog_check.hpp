@@ -9,11 +9,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
 #include <vector>
 
 namespace regsim {
 
 /// `expected` holds objects with templates already expanded; `actual` is the catalog's answer.
 CheckResult compare_catalog(const std::vector<nlohmann::json>& expected, MatchMode mode, const nlohmann::json& actual);
+
+/// The same for any list of objects whose identity is `id_field` ("Key" for etcd's keys).
+CheckResult compare_entries(const std::vector<nlohmann::json>& expected, MatchMode mode, const nlohmann::json& actual,
+                            const std::string& id_field);
 
 }  // namespace regsim

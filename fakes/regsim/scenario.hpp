@@ -27,6 +27,16 @@ struct ConsulSpec {
   bool agent_per_host = false;
 };
 
+/// Where the registrators write: Consul (the default: the fake Consul's agent API), or a real
+/// etcd that regsim starts, written by registrator's etcd:// or skydns2:// backend.
+enum class RegistryBackend { consul, etcd, skydns2 };
+
+struct RegistrySpec {
+  RegistryBackend backend = RegistryBackend::consul;
+  /// The URI's path: etcd's key prefix ("/services"), SkyDNS's domain ("skydns.local").
+  std::string path;
+};
+
 struct RegistratorSpec {
   std::string binary;             // empty = registrator next to regsim (or --registrator)
   std::vector<std::string> args;  // passed verbatim, before the consul:// URI
@@ -114,16 +124,17 @@ struct PauseAction {
 
 enum class MatchMode { exactly, contains };
 
-/// Which of Consul's per-service lists a CatalogCondition reads.
-enum class ConsulList {
+/// Which registry list a CatalogCondition reads.
+enum class RegistryList {
   catalog_service,  // GET /v1/catalog/service/NAME: one entry per instance
   health_checks,    // GET /v1/health/checks/NAME: one entry per check of any instance
+  etcd_keys,        // etcd's keys under a prefix: {"Key", "Value", "LeaseTTL"} per key
 };
 
 /// That list holds these entries (each entry: fields that must be equal).
 struct CatalogCondition {
-  ConsulList list = ConsulList::catalog_service;
-  std::string service;
+  RegistryList list = RegistryList::catalog_service;
+  std::string service;  // the service's name; for etcd_keys the key prefix
   std::vector<nlohmann::json> entries;  // objects; string values may hold templates
   MatchMode match = MatchMode::exactly;
 };
@@ -194,6 +205,7 @@ struct Scenario {
   std::string name;
   std::string description;
   ConsulSpec consul;
+  RegistrySpec registry;
   nlohmann::json images = nlohmann::json::object();
   std::vector<HostSpec> hosts;
   std::vector<Step> steps;

@@ -60,12 +60,24 @@ std::string registrator_binary(const HostSpec& host, const RunOptions& options) 
   return (options.bin_dir / "registrator").string();
 }
 
-std::vector<std::string> registrator_args(const HostSpec& host, const std::string& consul_http) {
+std::string registry_uri(const RegistrySpec& registry, const std::string& consul_http, const std::string& etcd) {
+  switch (registry.backend) {
+    case RegistryBackend::etcd:
+      return "etcd://" + etcd + (registry.path.starts_with("/") ? "" : "/") + registry.path;
+    case RegistryBackend::skydns2:
+      return "skydns2://" + etcd + "/" + registry.path;
+    case RegistryBackend::consul:
+      break;
+  }
+  return "consul://" + consul_http;
+}
+
+std::vector<std::string> registrator_args(const HostSpec& host, const std::string& registry_uri) {
   std::vector<std::string> args;
   if (!names_flag(host.registrator.args, "hostname")) args.push_back("-hostname=" + host.name);
   if (!host.ip.empty() && !names_flag(host.registrator.args, "ip")) args.push_back("-ip=" + host.ip);
   args.insert(args.end(), host.registrator.args.begin(), host.registrator.args.end());
-  args.push_back("consul://" + consul_http);
+  args.push_back(registry_uri);
   return args;
 }
 
@@ -74,6 +86,10 @@ std::vector<std::string> missing_programs(const Scenario& scenario, const RunOpt
   for (const char* fake : {"fake-consul", "fake-docker"}) {
     auto p = program_problem((options.bin_dir / fake).string(), fake);
     if (!p.empty()) problems.push_back(p + " (use --bin-dir DIR)");
+  }
+  if (scenario.registry.backend != RegistryBackend::consul) {
+    auto p = program_problem(etcd_program(), "etcd");
+    if (!p.empty()) problems.push_back(p + " (install Debian's etcd-server, or set REGSIM_ETCD)");
   }
   for (const auto& host : scenario.hosts) {
     auto p = program_problem(registrator_binary(host, options), "registrator for " + host.name);
@@ -111,6 +127,13 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
   }
   reporter.progress("fake-consul: http " + consul_address + ", dns " + dns_host + ":" + std::to_string(dns_port));
 
+  std::string etcd_address;
+  if (scenario.registry.backend != RegistryBackend::consul) {
+    etcd_ = std::make_unique<EtcdServer>(etcd_program(), log_dir / "etcd", options.startup_timeout);
+    etcd_address = etcd_->address();
+    reporter.progress("etcd: " + etcd_address);
+  }
+
   const auto images_file = log_dir / "images.json";
   std::ofstream(images_file) << scenario.images.dump(2) << "\n";
 
@@ -136,7 +159,8 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
   for (const auto& host : scenario.hosts) {
     const auto host_dir = log_dir / host.name;
     const auto agent = agent_of_host.count(host.name) ? agent_of_host[host.name] : consul_address;
-    LaunchSpec spec{registrator_binary(host, options), registrator_args(host, agent),
+    LaunchSpec spec{registrator_binary(host, options),
+                    registrator_args(host, registry_uri(scenario.registry, agent, etcd_address)),
                     {{"DOCKER_HOST", "unix://" + (host_dir / "docker.sock").string()}},
                     host_dir / "registrator.log",
                     "registrator (" + host.name + ")"};
@@ -169,6 +193,11 @@ void ScenarioEnvironment::start_registrator(const std::string& host) {
 
 ScenarioEnvironment::~ScenarioEnvironment() { stop_all(); }
 
+const fakes::http::Endpoint& ScenarioEnvironment::etcd() const {
+  if (!etcd_) throw LaunchError("this scenario has no etcd (\"registry\": {\"backend\": \"etcd\"})");
+  return etcd_->client();
+}
+
 std::vector<std::string> ScenarioEnvironment::ended_processes() {
   std::vector<std::string> out;
   auto check = [&](ChildProcess& p) {
@@ -178,12 +207,14 @@ std::vector<std::string> ScenarioEnvironment::ended_processes() {
     if (r.process) check(*r.process);
   for (auto& p : fake_dockers_) check(*p);
   if (consul_) check(*consul_);
+  if (etcd_) check(etcd_->process());
   return out;
 }
 
 std::vector<fs::path> ScenarioEnvironment::log_files() const {
   std::vector<fs::path> out;
   if (consul_) out.push_back(consul_->log_file());
+  if (etcd_) out.push_back(etcd_->process().log_file());
   for (const auto& p : fake_dockers_) out.push_back(p->log_file());
   for (const auto& r : registrators_) out.push_back(r.spec.log_file);
   return out;
@@ -204,6 +235,7 @@ void ScenarioEnvironment::stop_all() {
     if (r.process) r.process->stop();
   for (auto& p : fake_dockers_) p->stop();
   if (consul_) consul_->stop();
+  if (etcd_) etcd_->process().stop();
 }
 
 }  // namespace regsim

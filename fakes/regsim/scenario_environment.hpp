@@ -6,6 +6,7 @@
 #include "regsim/child_process.hpp"
 #include "regsim/dns_client.hpp"
 #include "regsim/docker_control.hpp"
+#include "regsim/etcd_server.hpp"
 #include "regsim/run_options.hpp"
 #include "regsim/scenario.hpp"
 
@@ -26,8 +27,12 @@ class Reporter;
 std::string registrator_binary(const HostSpec& host, const RunOptions& options);
 
 /// registrator's command line for a host (without the program): -hostname and -ip unless the
-/// scenario passes them itself, the scenario's args, then the consul:// URI last.
-std::vector<std::string> registrator_args(const HostSpec& host, const std::string& consul_http);
+/// scenario passes them itself, the scenario's args, then the registry URI last.
+std::vector<std::string> registrator_args(const HostSpec& host, const std::string& registry_uri);
+
+/// The registry URI registrators get: consul://CONSUL_HTTP, or etcd://ETCD/PATH or
+/// skydns2://ETCD/DOMAIN for the scenario's etcd.
+std::string registry_uri(const RegistrySpec& registry, const std::string& consul_http, const std::string& etcd);
 
 /// Every program the scenario will execute that is missing or not executable, one message each.
 std::vector<std::string> missing_programs(const Scenario& scenario, const RunOptions& options);
@@ -44,6 +49,8 @@ class ScenarioEnvironment {
 
   const fakes::http::Endpoint& consul_http() const { return consul_http_; }
   const DnsClient& dns() const { return *dns_; }
+  /// The scenario's etcd (client URL); throws LaunchError when the scenario has none.
+  const fakes::http::Endpoint& etcd() const;
   DockerControl& docker(const std::string& host) { return dockers_.at(host); }
 
   /// Stops (SIGTERM) or starts the host's registrator with its original command line; the log
@@ -68,6 +75,7 @@ class ScenarioEnvironment {
 
  private:
   std::unique_ptr<ChildProcess> consul_;
+  std::unique_ptr<EtcdServer> etcd_;  // only for the etcd and skydns2 backends
   std::vector<std::unique_ptr<ChildProcess>> fake_dockers_;
   struct Registrator {
     std::string host;

@@ -68,6 +68,26 @@ class Parser {
         throw ScenarioError("consul.node", "expected letters, digits, '-', '_' or '.', got \"" + s.consul.node + "\"");
       r.reject_unknown();
     }
+    if (const auto* registry = top.object("registry", false)) {
+      FieldReader r(*registry, "registry");
+      r.get("comment");
+      const auto backend = r.optional_choice("backend", {"consul", "etcd", "skydns2"}).value_or("consul");
+      s.registry.backend = backend == "etcd"      ? RegistryBackend::etcd
+                           : backend == "skydns2" ? RegistryBackend::skydns2
+                                                  : RegistryBackend::consul;
+      const auto path = r.optional_string("path");
+      if (s.registry.backend == RegistryBackend::consul && path)
+        throw ScenarioError("registry.path", "only the etcd and skydns2 backends take a path");
+      s.registry.path = path.value_or(s.registry.backend == RegistryBackend::etcd      ? "/services"
+                                      : s.registry.backend == RegistryBackend::skydns2 ? "skydns.local"
+                                                                                       : "");
+      if (s.registry.backend == RegistryBackend::skydns2 &&
+          (s.registry.path.empty() || s.registry.path.find('/') != std::string::npos))
+        throw ScenarioError("registry.path", "expected a DNS domain like \"skydns.local\", got \"" + s.registry.path + "\"");
+      if (s.registry.backend == RegistryBackend::etcd && s.registry.path.find("//") != std::string::npos)
+        throw ScenarioError("registry.path", "expected a key prefix like \"/services\", got \"" + s.registry.path + "\"");
+      r.reject_unknown();
+    }
     if (const auto* images = top.object("images", false)) {
       for (const auto& [name, config] : images->items())
         if (!config.is_object())
@@ -369,12 +389,17 @@ class Parser {
                             "\"holds_for\" (must hold the whole time) and \"within\" (must come true by then) exclude each other");
       check.holds_for = duration_at(*holds, r.path_of("holds_for"));
     }
-    const int subjects = r.has("catalog") + r.has("checks") + r.has("dns") + r.has("container") + r.has("running");
+    const int subjects =
+        r.has("catalog") + r.has("checks") + r.has("keys") + r.has("dns") + r.has("container") + r.has("running");
     if (subjects != 1)
-      throw ScenarioError(r.path(), "expected exactly one of \"catalog\", \"checks\", \"dns\", \"container\" or "
-                                    "\"running\" (what to check)");
+      throw ScenarioError(r.path(), "expected exactly one of \"catalog\", \"checks\", \"keys\", \"dns\", "
+                                    "\"container\" or \"running\" (what to check)");
+    if (r.has("keys") && s.registry.backend == RegistryBackend::consul)
+      throw ScenarioError(r.path_of("keys"), "\"keys\" reads etcd: it needs \"registry\": {\"backend\": \"etcd\"} "
+                                             "or \"skydns2\" at the top level");
     if (r.has("catalog")) check.condition = parse_catalog(r, "catalog");
     else if (r.has("checks")) check.condition = parse_catalog(r, "checks");
+    else if (r.has("keys")) check.condition = parse_catalog(r, "keys");
     else if (r.has("dns")) check.condition = parse_dns(r);
     else if (r.has("running")) check.condition = parse_running_group(r, s);
     else check.condition = parse_container_state(r, s);
@@ -386,23 +411,25 @@ class Parser {
                                                                                                 : MatchMode::exactly;
   }
 
-  // `key` is "catalog" (the service's instances) or "checks" (its health checks).
+  // `key` is "catalog" (the service's instances), "checks" (its health checks) or "keys" (etcd
+  // keys under a prefix).
   CatalogCondition parse_catalog(FieldReader& r, const std::string& key) {
     CatalogCondition c;
-    c.list = key == "checks" ? ConsulList::health_checks : ConsulList::catalog_service;
+    c.list = key == "checks" ? RegistryList::health_checks
+             : key == "keys" ? RegistryList::etcd_keys
+                             : RegistryList::catalog_service;
     c.service = templated_string(*r.get(key), r.path_of(key));
-    if (c.service.empty()) throw ScenarioError(r.path_of(key), "must name a service");
+    if (c.service.empty()) throw ScenarioError(r.path_of(key), key == "keys" ? "must name a key prefix" : "must name a service");
     c.match = match_mode(r);
     const auto* entries = r.array("entries", true);
     for (std::size_t i = 0; i < entries->size(); ++i) {
       const auto& e = (*entries)[i];
       const auto item_path = path_index(r.path_of("entries"), i);
       if (!e.is_object() || e.empty())
-        throw ScenarioError(item_path, key == "checks"
-                                           ? "expected an object of check fields, e.g. {\"Status\": \"passing\"}, got " +
-                                                 describe_json(e)
-                                           : "expected an object of catalog fields, e.g. {\"ServicePort\": 80}, got " +
-                                                 describe_json(e));
+        throw ScenarioError(item_path, std::string(key == "checks" ? "expected an object of check fields, e.g. {\"Status\": \"passing\"}"
+                                                   : key == "keys"  ? "expected an object of key fields, e.g. {\"Key\": \"/services/web/host1:web:80\"}"
+                                                                    : "expected an object of catalog fields, e.g. {\"ServicePort\": 80}") +
+                                           ", got " + describe_json(e));
       check_templates_in_json(e, item_path, scope_);
       c.entries.push_back(e);
     }

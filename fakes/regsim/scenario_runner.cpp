@@ -51,7 +51,9 @@ ScenarioOutcome run_scenario(const Scenario& scenario, const RunOptions& options
   outcome.passed = reporter.scenario_failed() == 0;
   outcome.logs_kept = !outcome.passed || options.keep_logs;
   if (outcome.logs_kept) {
-    reporter.note("logs: " + outcome.log_dir.string() + " (fake-consul.log, HOST/fake-docker.log, HOST/registrator.log)");
+    reporter.note("logs: " + outcome.log_dir.string() + " (fake-consul.log, " +
+                  (scenario.registry.backend == RegistryBackend::consul ? "" : "etcd/etcd.log, ") +
+                  "HOST/fake-docker.log, HOST/registrator.log)");
   } else {
     std::error_code ec;
     fs::remove_all(outcome.log_dir, ec);

@@ -8,6 +8,7 @@
 #include "regsim/consul_control.hpp"
 #include "regsim/consul_query.hpp"
 #include "regsim/dns_check.hpp"
+#include "regsim/etcd_query.hpp"
 #include "regsim/interrupt.hpp"
 
 #include <thread>
@@ -51,7 +52,7 @@ const char* op_name(ConsulOp op) {
 
 const char* check_kind(const Condition& condition) {
   if (const auto* c = std::get_if<CatalogCondition>(&condition))
-    return c->list == ConsulList::health_checks ? "checks" : "catalog";
+    return c->list == RegistryList::health_checks ? "checks" : c->list == RegistryList::etcd_keys ? "keys" : "catalog";
   if (std::holds_alternative<DnsCondition>(condition)) return "dns";
   if (std::holds_alternative<RunningGroupCondition>(condition)) return "running";
   return "container";
@@ -80,7 +81,7 @@ void pause_for(Duration d) {
 std::string check_label(const CheckAction& check) {
   std::string label;
   if (const auto* c = std::get_if<CatalogCondition>(&check.condition)) {
-    label = (c->list == ConsulList::health_checks ? "checks " : "catalog ") + c->service;
+    label = std::string(check_kind(check.condition)) + " " + c->service;
     if (c->match == MatchMode::contains) label += " (contains)";
   } else if (const auto* d = std::get_if<DnsCondition>(&check.condition)) {
     label = std::string("dns ") + (d->type == DnsType::A ? "A " : "SRV ") + d->name + (d->tcp ? " (tcp)" : "");
@@ -340,6 +341,8 @@ CheckResult StepRunner::evaluate(const Condition& condition) {
     return {false, std::string("cannot expand ") + e.what()};
   } catch (const ConsulError& e) {
     return {false, e.what()};
+  } catch (const EtcdError& e) {
+    return {false, e.what()};
   } catch (const DockerError& e) {
     return {false, e.what()};
   }
@@ -349,9 +352,15 @@ CheckResult StepRunner::evaluate_catalog(const CatalogCondition& c) {
   std::vector<nlohmann::json> expected;
   for (const auto& e : c.entries) expected.push_back(expand_json(e, facts_));
   const auto service = expand_text(c.service, facts_);
-  const auto actual = c.list == ConsulList::health_checks ? fetch_health_checks(env_.consul_http(), service)
-                                                          : fetch_catalog_service(env_.consul_http(), service);
-  return compare_catalog(expected, c.match, actual);
+  switch (c.list) {
+    case RegistryList::health_checks:
+      return compare_catalog(expected, c.match, fetch_health_checks(env_.consul_http(), service));
+    case RegistryList::etcd_keys:
+      return compare_entries(expected, c.match, fetch_etcd_keys(env_.etcd(), service), "Key");
+    case RegistryList::catalog_service:
+      break;
+  }
+  return compare_catalog(expected, c.match, fetch_catalog_service(env_.consul_http(), service));
 }
 
 CheckResult StepRunner::evaluate_dns(const DnsCondition& c) {

@@ -24,6 +24,20 @@ TEST(CatalogCheck, ExactMatchPasses) {
   EXPECT_EQ(r.detail, "2 entries as expected");
 }
 
+TEST(CatalogCheck, EtcdKeysPairByKeyAndNameTheValue) {
+  const json keys = json::array({{{"Key", "/services/web/host1:web:80"}, {"Value", "10.0.0.1:7302"}, {"LeaseTTL", 3}},
+                                 {{"Key", "/services/web/host2:web:80"}, {"Value", "10.0.0.2:7301"}}});
+  const std::vector<json> expected = {{{"Key", "/services/web/host1:web:80"}, {"Value", "10.0.0.1:7301"}}};
+  const auto r = compare_entries(expected, MatchMode::exactly, keys, "Key");
+  EXPECT_FALSE(r.held);
+  EXPECT_EQ(r.detail,
+            "expected 1 entry, got 2: entry Key=/services/web/host1:web:80: Value expected \"10.0.0.1:7301\", got "
+            "\"10.0.0.1:7302\"; unexpected entry Key=/services/web/host2:web:80 Value=\"10.0.0.2:7301\"");
+  EXPECT_TRUE(compare_entries(expected, MatchMode::contains,
+                              json::array({{{"Key", "/services/web/host1:web:80"}, {"Value", "10.0.0.1:7301"}}}), "Key")
+                  .held);
+}
+
 TEST(CatalogCheck, OrderDoesNotMatter) {
   const json reversed = json::array({seed_catalog[1], seed_catalog[0]});
   EXPECT_TRUE(compare_catalog(seed_expected, MatchMode::exactly, reversed).held);
@@ -97,7 +111,7 @@ TEST(CatalogCheck, AbsentFieldIsSaidSo) {
 TEST(CatalogCheck, NonListAnswerIsReported) {
   const auto r = compare_catalog(seed_expected, MatchMode::exactly, json::object());
   EXPECT_FALSE(r.held);
-  EXPECT_EQ(r.detail, "the catalog answered {} instead of a list");
+  EXPECT_EQ(r.detail, "the registry answered {} instead of a list");
 }
 
 }  // namespace

@@ -118,11 +118,22 @@ TEST(Cli, MissingProgramsAreNamedBeforeAnythingStarts) {
 
 TEST(RegistratorCommandLine, AddsHostnameAndIpUnlessGiven) {
   HostSpec host{"host1", "10.186.150.172", {"", {"-internal"}}};
-  EXPECT_EQ(registrator_args(host, "127.0.0.1:8500"),
+  EXPECT_EQ(registrator_args(host, "consul://127.0.0.1:8500"),
             (std::vector<std::string>{"-hostname=host1", "-ip=10.186.150.172", "-internal", "consul://127.0.0.1:8500"}));
   host.registrator.args = {"-ip", "1.2.3.4", "--hostname=other"};
-  EXPECT_EQ(registrator_args(host, "127.0.0.1:1"),
+  EXPECT_EQ(registrator_args(host, "consul://127.0.0.1:1"),
             (std::vector<std::string>{"-ip", "1.2.3.4", "--hostname=other", "consul://127.0.0.1:1"}));
+}
+
+TEST(RegistratorCommandLine, TheRegistryUriFollowsTheScenariosBackend) {
+  RegistrySpec registry;
+  EXPECT_EQ(registry_uri(registry, "127.0.0.1:8500", ""), "consul://127.0.0.1:8500");
+  registry = {RegistryBackend::etcd, "/services"};
+  EXPECT_EQ(registry_uri(registry, "127.0.0.1:8500", "127.0.0.1:2379"), "etcd://127.0.0.1:2379/services");
+  registry = {RegistryBackend::etcd, "services"};
+  EXPECT_EQ(registry_uri(registry, "127.0.0.1:8500", "127.0.0.1:2379"), "etcd://127.0.0.1:2379/services");
+  registry = {RegistryBackend::skydns2, "skydns.local"};
+  EXPECT_EQ(registry_uri(registry, "127.0.0.1:8500", "127.0.0.1:2379"), "skydns2://127.0.0.1:2379/skydns.local");
 }
 
 TEST(RegistratorCommandLine, OverrideBeatsHostBinaryBeatsDefault) {

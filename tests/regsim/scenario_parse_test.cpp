@@ -106,13 +106,34 @@ TEST(ScenarioParse, ChecksConditionReadsTheServicesHealthChecks) {
       {"action": "expect", "catalog": "valami", "entries": []}])"), "c.json");
   ASSERT_EQ(s.steps.size(), 2u);
   const auto& checks = std::get<CatalogCondition>(std::get<CheckAction>(s.steps[0].action).condition);
-  EXPECT_EQ(checks.list, ConsulList::health_checks);
+  EXPECT_EQ(checks.list, RegistryList::health_checks);
   EXPECT_EQ(checks.service, "valami");
   EXPECT_EQ(checks.match, MatchMode::contains);
   ASSERT_EQ(checks.entries.size(), 1u);
   EXPECT_EQ(checks.entries[0], nlohmann::json({{"Status", "passing"}}));
   EXPECT_EQ(std::get<CatalogCondition>(std::get<CheckAction>(s.steps[1].action).condition).list,
-            ConsulList::catalog_service);
+            RegistryList::catalog_service);
+}
+
+TEST(ScenarioParse, EtcdRegistryAndKeysCondition) {
+  const auto s = load_scenario_text(R"({"registry": {"backend": "etcd", "path": "/svc"}, "hosts": [{"name": "host1"}],
+      "steps": [{"action": "expect", "keys": "/svc/web", "entries": [{"Key": "/svc/web/host1:web:80", "LeaseTTL": 3}]}]})",
+                                    "e.json");
+  EXPECT_EQ(s.registry.backend, RegistryBackend::etcd);
+  EXPECT_EQ(s.registry.path, "/svc");
+  const auto& keys = std::get<CatalogCondition>(std::get<CheckAction>(s.steps[0].action).condition);
+  EXPECT_EQ(keys.list, RegistryList::etcd_keys);
+  EXPECT_EQ(keys.service, "/svc/web");
+  EXPECT_EQ(keys.entries[0], nlohmann::json({{"Key", "/svc/web/host1:web:80"}, {"LeaseTTL", 3}}));
+
+  EXPECT_EQ(load_scenario_text(R"({"registry": {"backend": "etcd"}, "hosts": [{"name": "h"}], "steps": []})", "e.json")
+                .registry.path,
+            "/services");
+  const auto sky =
+      load_scenario_text(R"({"registry": {"backend": "skydns2"}, "hosts": [{"name": "h"}], "steps": []})", "s.json");
+  EXPECT_EQ(sky.registry.backend, RegistryBackend::skydns2);
+  EXPECT_EQ(sky.registry.path, "skydns.local");
+  EXPECT_EQ(load_scenario_text(scenario_with_steps("[]"), "c.json").registry.backend, RegistryBackend::consul);
 }
 
 TEST(ScenarioParse, ChurnStepAndRunningCheck) {
@@ -169,6 +190,14 @@ TEST(ScenarioParse, EveryErrorNamesItsJsonPath) {
       {R"({"hosts": [{"name": "h"}], "steps": [], "images": {"test": []}})", "images.test: expected an image config object"},
       {R"({"hosts": [{"name": "h"}], "steps": [], "consul": {"node": 7}})", "consul.node: expected a string, got the number 7"},
       {R"({"hosts": [{"name": "h"}], "steps": [], "default_within": 5})", "default_within: expected a duration like \"5s\""},
+      {R"({"hosts": [{"name": "h"}], "steps": [], "registry": {"backend": "zookeeper"}})",
+       "registry.backend: expected one of consul, etcd, skydns2, got \"zookeeper\""},
+      {R"({"hosts": [{"name": "h"}], "steps": [], "registry": {"backend": "skydns2", "path": "a/b"}})",
+       "registry.path: expected a DNS domain like \"skydns.local\", got \"a/b\""},
+      {R"({"hosts": [{"name": "h"}], "steps": [], "registry": {"path": "/x"}})",
+       "registry.path: only the etcd and skydns2 backends take a path"},
+      {scenario_with_steps(R"([{"action": "expect", "keys": "/services", "entries": []}])"),
+       "steps[0].keys: \"keys\" reads etcd: it needs \"registry\": {\"backend\": \"etcd\"}"},
       {scenario_with_steps(R"([{"name": "web5"}])"), "steps[0].action: required string is missing"},
       {scenario_with_steps(R"([{"action": "launch"}])"), "steps[0].action: expected one of run, churn, network_create, network_connect, network_disconnect, start, stop"},
       {scenario_with_steps(R"([{"action": "run", "image": "test"}])"), "steps[0].name: required string is missing"},
@@ -191,7 +220,7 @@ TEST(ScenarioParse, EveryErrorNamesItsJsonPath) {
       {scenario_with_steps(R"([{"action": "wait"}])"), "steps[0].duration: required value is missing"},
       {scenario_with_steps(R"([{"action": "wait", "duration": "5"}])"), "steps[0].duration: expected a duration"},
       {scenario_with_steps(R"([{"action": "expect", "entries": []}])"),
-       "steps[0]: expected exactly one of \"catalog\", \"checks\", \"dns\", \"container\" or \"running\""},
+       "steps[0]: expected exactly one of \"catalog\", \"checks\", \"keys\", \"dns\", \"container\" or \"running\""},
       {scenario_with_steps(R"([{"action": "churn", "group": "web", "image": "test", "per_second": 10, "lifetime": ["1s", "2s"]}])"),
        "steps[0].containers: required number of containers (1..100000) is missing"},
       {scenario_with_steps(R"([{"action": "churn", "group": "web", "image": "test", "containers": 5, "per_second": 10, "lifetime": ["1s"]}])"),

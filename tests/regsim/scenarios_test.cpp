@@ -166,7 +166,10 @@ TEST_F(ScenarioRun, EveryShippedScenarioFailsWithABrokenRegistrator) {
     const auto& file = files[i];
     const auto r = runs[i].get();
     EXPECT_EQ(r.status, 1) << file << "\n" << r.output;
-    EXPECT_THAT(r.output, ::testing::ContainsRegex(R"(FAIL  (wait for )?catalog \S+ within \S+: entry ServiceID=\S+: ServicePort expected ([0-9]+), got [0-9]+)"))
+    // Consul scenarios name the catalog's ServicePort; etcd and SkyDNS scenarios the key's Value.
+    EXPECT_THAT(r.output, ::testing::ContainsRegex(
+                              R"(FAIL  (wait for )?(catalog \S+ within \S+: entry ServiceID=\S+: ServicePort expected ([0-9]+), got [0-9]+)"
+                              R"(|keys \S+ within \S+: entry Key=\S+: Value expected .+, got .+))"))
         << file << "\n" << r.output;
     EXPECT_THAT(r.output, ::testing::EndsWith("FAIL\n")) << r.output;
     std::smatch where;
