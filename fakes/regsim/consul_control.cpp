@@ -1,5 +1,7 @@
 #include "regsim/consul_control.hpp"
 
+#include "common/url.hpp"
+
 namespace regsim {
 namespace {
 
@@ -37,6 +39,23 @@ int consul_lose_state(const fakes::http::Endpoint& consul) {
   return doc.is_object() && doc.contains("Deregistered") && doc["Deregistered"].is_number_integer()
              ? doc["Deregistered"].get<int>()
              : 0;
+}
+
+void consul_set_check_status(const fakes::http::Endpoint& agent, const std::string& check_id, const std::string& status,
+                             const std::string& note) {
+  const std::string verb_path = status == "passing" ? "pass" : status == "warning" ? "warn" : "fail";
+  std::string target = "/v1/agent/check/" + verb_path + "/" + fakes::http::percent_encode(check_id);
+  if (!note.empty()) target += "?note=" + fakes::http::percent_encode(note);
+  send(agent, verb::put, target);
+}
+
+void consul_set_maintenance(const fakes::http::Endpoint& agent, const std::string& service_id, bool enable,
+                            const std::string& reason) {
+  std::string target = service_id.empty() ? "/v1/agent/maintenance"
+                                          : "/v1/agent/service/maintenance/" + fakes::http::percent_encode(service_id);
+  target += std::string("?enable=") + (enable ? "true" : "false");
+  if (!reason.empty()) target += "&reason=" + fakes::http::percent_encode(reason);
+  send(agent, verb::put, target);
 }
 
 }  // namespace regsim

@@ -19,4 +19,14 @@ void consul_clear_faults(const fakes::http::Endpoint& consul);
 /// Returns how many services the fake dropped.
 int consul_lose_state(const fakes::http::Endpoint& consul);
 
+/// PUT /v1/agent/check/pass|warn|fail/ID?note=NOTE, as a TTL check's owner reports its health;
+/// `status` is "passing", "warning" or "critical".
+void consul_set_check_status(const fakes::http::Endpoint& agent, const std::string& check_id, const std::string& status,
+                             const std::string& note);
+
+/// PUT /v1/agent/service/maintenance/ID (or /v1/agent/maintenance for the whole node when
+/// `service_id` is empty) ?enable=true|false&reason=REASON.
+void consul_set_maintenance(const fakes::http::Endpoint& agent, const std::string& service_id, bool enable,
+                            const std::string& reason);
+
 }  // namespace regsim

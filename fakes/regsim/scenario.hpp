@@ -108,13 +108,24 @@ struct DaemonAction {
 /// Something done to the fake Consul directly, not through registrator: seed a registration
 /// (as another agent user or an earlier registrator run would have left it), inject or clear
 /// faults in its HTTP API, or make it lose every service it knows (an agent restarted empty).
-enum class ConsulOp { register_service, fault, clear_faults, lose_state };
+/// An operator's or a check's doing, through the agent's API: a check's status set (as a TTL
+/// check's pass/warn/fail), maintenance mode on a service or the whole node, or the agent
+/// process restarting (away for `duration`, back empty, as an agent without its data dir).
+enum class ConsulOp { register_service, fault, clear_faults, lose_state, check_status, maintenance, restart };
 
 struct ConsulAction {
   ConsulOp op = ConsulOp::register_service;
+  std::string host;              // check_status, maintenance: whose agent (empty = the one shared agent)
+  std::string check_id;          // check_status; may hold templates
+  std::string status;            // check_status: "passing", "warning" or "critical"
+  std::string note;              // check_status: the check's output
+  std::string service_id;        // maintenance: the service (empty = the whole node); may hold templates
+  bool enable = true;            // maintenance
+  std::string reason;            // maintenance
   nlohmann::json registration;  // register_service: PUT /v1/agent/service/register body; strings may hold templates
   nlohmann::json fault;         // fault: the /_fake/faults rule {method, path, status, count}
-  std::optional<Duration> duration;  // fault: held this long (the timeline waits), then every fault is cleared
+  std::optional<Duration> duration;  // fault: held this long (the timeline waits), then every fault is cleared;
+                                     // restart: how long the agent stays away
 };
 
 /// A plain pause on the timeline (e.g. "nothing changes for 2s").

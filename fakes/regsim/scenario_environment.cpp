@@ -1,5 +1,6 @@
 #include "regsim/scenario_environment.hpp"
 
+#include "regsim/interrupt.hpp"
 #include "regsim/ready_file.hpp"
 #include "regsim/reporter.hpp"
 
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <thread>
 
 namespace regsim {
 namespace {
@@ -99,33 +101,29 @@ std::vector<std::string> missing_programs(const Scenario& scenario, const RunOpt
 }
 
 ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOptions& options,
-                                         const fs::path& log_dir, Reporter& reporter) {
+                                         const fs::path& log_dir, Reporter& reporter)
+    : scenario_(scenario), options_(options), log_dir_(log_dir) {
   // fake-consul first: every registrator needs its address.
-  const auto consul_ready = log_dir / "fake-consul.ready";
-  std::vector<std::string> consul_args = {"--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--node",
-                                          scenario.consul.node, "--datacenter", scenario.consul.datacenter,
-                                          "--ready-file", consul_ready.string()};
+  std::vector<std::pair<std::string, std::string>> agents;
   if (scenario.consul.agent_per_host)
     for (std::size_t i = 0; i < scenario.hosts.size(); ++i)
-      consul_args.push_back("--agent=" + scenario.hosts[i].name + "=" + agent_loopback_address(i) + ":0");
-  consul_ = std::make_unique<ChildProcess>(
-      LaunchSpec{(options.bin_dir / "fake-consul").string(), consul_args, {}, log_dir / "fake-consul.log", "fake-consul"});
-  const auto ready = wait_for_ready_file(consul_ready, *consul_, options.startup_timeout);
+      agents.emplace_back(scenario.hosts[i].name, agent_loopback_address(i) + ":0");
+  const auto ready = launch_consul("127.0.0.1:0", "127.0.0.1:0", agents);
   const auto [http_host, http_port] = host_port(ready, "http", "fake-consul");
   const auto [dns_host, dns_port] = host_port(ready, "dns", "fake-consul");
   consul_http_ = fakes::http::Endpoint::tcp(http_host, http_port);
   dns_ = std::make_unique<DnsClient>(dns_host, dns_port);
+  consul_dns_address_ = dns_host + ":" + std::to_string(dns_port);
   const std::string consul_address = http_host + ":" + std::to_string(http_port);
-  std::map<std::string, std::string> agent_of_host;  // host -> its agent's "ADDR:PORT"
   if (scenario.consul.agent_per_host) {
-    const auto agents = ready.find("agents");
+    const auto found = ready.find("agents");
     for (const auto& host : scenario.hosts) {
-      if (agents == ready.end() || !agents->contains(host.name) || !(*agents)[host.name].is_string())
+      if (found == ready.end() || !found->contains(host.name) || !(*found)[host.name].is_string())
         throw LaunchError("fake-consul ready file has no agent for " + host.name + ": " + ready.dump());
-      agent_of_host[host.name] = (*agents)[host.name].get<std::string>();
+      agent_of_host_[host.name] = (*found)[host.name].get<std::string>();
     }
   }
-  reporter.progress("fake-consul: http " + consul_address + ", dns " + dns_host + ":" + std::to_string(dns_port));
+  reporter.progress("fake-consul: http " + consul_address + ", dns " + consul_dns_address_);
 
   std::string etcd_address;
   if (scenario.registry.backend != RegistryBackend::consul) {
@@ -158,7 +156,7 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
 
   for (const auto& host : scenario.hosts) {
     const auto host_dir = log_dir / host.name;
-    const auto agent = agent_of_host.count(host.name) ? agent_of_host[host.name] : consul_address;
+    const auto agent = agent_of_host_.count(host.name) ? agent_of_host_[host.name] : consul_address;
     LaunchSpec spec{registrator_binary(host, options),
                     registrator_args(host, registry_uri(scenario.registry, agent, etcd_address)),
                     {{"DOCKER_HOST", "unix://" + (host_dir / "docker.sock").string()}},
@@ -171,6 +169,42 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
     registrators_.push_back({host.name, spec, std::make_unique<ChildProcess>(spec)});
     reporter.progress("registrator (" + host.name + "): " + command);
   }
+}
+
+nlohmann::json ScenarioEnvironment::launch_consul(const std::string& http, const std::string& dns,
+                                                  const std::vector<std::pair<std::string, std::string>>& agents) {
+  const auto ready_file = log_dir_ / "fake-consul.ready";
+  std::error_code ignored;
+  fs::remove(ready_file, ignored);  // a restart must not read the previous run's file
+  std::vector<std::string> args = {"--http", http, "--dns", dns, "--node", scenario_.consul.node, "--datacenter",
+                                   scenario_.consul.datacenter, "--ready-file", ready_file.string()};
+  for (const auto& [name, address] : agents) args.push_back("--agent=" + name + "=" + address);
+  consul_ = std::make_unique<ChildProcess>(
+      LaunchSpec{(options_.bin_dir / "fake-consul").string(), args, {}, log_dir_ / "fake-consul.log", "fake-consul"});
+  return wait_for_ready_file(ready_file, *consul_, options_.startup_timeout);
+}
+
+fakes::http::Endpoint ScenarioEnvironment::consul_agent(const std::string& host) const {
+  const auto it = agent_of_host_.find(host);
+  if (it == agent_of_host_.end()) return consul_http_;
+  const auto colon = it->second.rfind(':');
+  return fakes::http::Endpoint::tcp(it->second.substr(0, colon),
+                                    static_cast<std::uint16_t>(std::stoi(it->second.substr(colon + 1))));
+}
+
+void ScenarioEnvironment::restart_consul(Duration downtime) {
+  consul_->stop();
+  const auto until = std::chrono::steady_clock::now() + downtime;
+  while (std::chrono::steady_clock::now() < until) {
+    throw_if_interrupted();
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(std::chrono::milliseconds(50),
+                                                                              until - std::chrono::steady_clock::now()));
+  }
+  // The same addresses, so registrators and checks find the new process where the old one was.
+  std::vector<std::pair<std::string, std::string>> agents;
+  for (const auto& host : scenario_.hosts)
+    if (agent_of_host_.count(host.name)) agents.emplace_back(host.name, agent_of_host_.at(host.name));
+  launch_consul(consul_http_.host + ":" + std::to_string(consul_http_.port), consul_dns_address_, agents);
 }
 
 ScenarioEnvironment::Registrator& ScenarioEnvironment::registrator(const std::string& host) {

@@ -48,6 +48,12 @@ class ScenarioEnvironment {
   ScenarioEnvironment& operator=(const ScenarioEnvironment&) = delete;
 
   const fakes::http::Endpoint& consul_http() const { return consul_http_; }
+  /// The agent `host`'s registrator talks to (its own with agent_per_host, else the shared one);
+  /// "" = the shared agent.
+  fakes::http::Endpoint consul_agent(const std::string& host) const;
+  /// The fake Consul process stops (connections refused), stays away for `downtime` and starts
+  /// again on the same addresses with nothing registered. Throws LaunchError when it cannot.
+  void restart_consul(Duration downtime);
   const DnsClient& dns() const { return *dns_; }
   /// The scenario's etcd (client URL); throws LaunchError when the scenario has none.
   const fakes::http::Endpoint& etcd() const;
@@ -74,7 +80,16 @@ class ScenarioEnvironment {
   void stop_all();
 
  private:
+  // Starts fake-consul on these addresses ("127.0.0.1:0" = any port) and waits for its ready file.
+  nlohmann::json launch_consul(const std::string& http, const std::string& dns,
+                               const std::vector<std::pair<std::string, std::string>>& agents);
+
   std::unique_ptr<ChildProcess> consul_;
+  const Scenario& scenario_;
+  const RunOptions& options_;
+  std::filesystem::path log_dir_;
+  std::string consul_dns_address_;                    // "127.0.0.1:PORT", kept across restarts
+  std::map<std::string, std::string> agent_of_host_;  // host -> its agent's "ADDR:PORT" (agent_per_host)
   std::unique_ptr<EtcdServer> etcd_;  // only for the etcd and skydns2 backends
   std::vector<std::unique_ptr<ChildProcess>> fake_dockers_;
   struct Registrator {

@@ -181,13 +181,14 @@ class Parser {
     const auto action = r.optional_choice(
         "action", {"run", "churn", "network_create", "network_connect", "network_disconnect", "start", "stop", "kill", "rm", "exit", "drop_events", "restart_docker", "stop_registrator",
                    "start_registrator", "restart_registrator", "consul_register", "consul_fault", "consul_clear_faults",
-                   "consul_lose_state", "wait", "expect", "wait_for"});
+                   "consul_lose_state", "consul_check", "consul_maintenance", "restart_consul", "wait", "expect",
+                   "wait_for"});
     if (!action) throw ScenarioError(r.path_of("action"), "required string is missing");
     StepAction out;
     if (*action == "run") out = parse_run(r, s);
     else if (*action == "churn") out = parse_churn(r, s);
     else if (action->starts_with("network_")) out = parse_network_op(r, s, *action);
-    else if (action->starts_with("consul_")) out = parse_consul_op(r, *action);
+    else if (action->starts_with("consul_") || *action == "restart_consul") out = parse_consul_op(r, s, *action);
     else if (*action == "wait") out = PauseAction{duration_at(required(r, "duration"), r.path_of("duration"))};
     else if (*action == "expect" || *action == "wait_for") out = parse_check(r, s, *action == "wait_for");
     else if (*action == "drop_events" || *action == "restart_docker" || action->ends_with("_registrator"))
@@ -341,9 +342,43 @@ class Parser {
     return d;
   }
 
-  ConsulAction parse_consul_op(FieldReader& r, const std::string& action) {
+  // Which agent a consul_check / consul_maintenance step talks to: with an agent per host, the
+  // host's (named by "host", which may be left out with one host); otherwise the one agent.
+  std::string agent_host(FieldReader& r, const Scenario& s) {
+    if (s.consul.agent_per_host) return host_of(r, s);
+    if (r.has("host"))
+      throw ScenarioError(r.path_of("host"), "every host shares one agent here; \"host\" needs \"consul\": "
+                                             "{\"agent_per_host\": true}");
+    return {};
+  }
+
+  ConsulAction parse_consul_op(FieldReader& r, const Scenario& s, const std::string& action) {
     ConsulAction c;
-    if (action == "consul_register") {
+    if (action == "consul_check") {
+      c.op = ConsulOp::check_status;
+      c.host = agent_host(r, s);
+      c.check_id = templated_string(required(r, "check"), r.path_of("check"));
+      if (c.check_id.empty()) throw ScenarioError(r.path_of("check"), "must name a check ID, e.g. \"service:host1:web:80\"");
+      const auto status = r.optional_choice("status", {"passing", "warning", "critical"});
+      if (!status) throw ScenarioError(r.path_of("status"), "required string is missing");
+      c.status = *status;
+      c.note = r.optional_string("note").value_or("");
+    } else if (action == "consul_maintenance") {
+      c.op = ConsulOp::maintenance;
+      c.host = agent_host(r, s);
+      if (r.has("service")) {
+        c.service_id = templated_string(required(r, "service"), r.path_of("service"));
+        if (c.service_id.empty()) throw ScenarioError(r.path_of("service"), "must name a service ID (leave it out for the node)");
+      }
+      const auto enable = r.optional_bool("enable");
+      if (!enable) throw ScenarioError(r.path_of("enable"), "required true or false is missing");
+      c.enable = *enable;
+      c.reason = r.optional_string("reason").value_or("");
+    } else if (action == "restart_consul") {
+      c.op = ConsulOp::restart;
+      c.duration = Duration{0};
+      if (const auto* d = r.get("downtime")) c.duration = duration_at(*d, r.path_of("downtime"));
+    } else if (action == "consul_register") {
       c.op = ConsulOp::register_service;
       const auto* reg = r.object("registration", true);
       const auto reg_path = r.path_of("registration");

@@ -46,6 +46,9 @@ const char* op_name(ConsulOp op) {
     case ConsulOp::fault: return "consul_fault";
     case ConsulOp::clear_faults: return "consul_clear_faults";
     case ConsulOp::lose_state: return "consul_lose_state";
+    case ConsulOp::check_status: return "consul_check";
+    case ConsulOp::maintenance: return "consul_maintenance";
+    case ConsulOp::restart: return "restart_consul";
   }
   return "?";
 }
@@ -276,6 +279,24 @@ void StepRunner::consul_action(const ConsulAction& c) {
       return;
     case ConsulOp::lose_state:
       reporter_.progress("consul_lose_state: " + std::to_string(consul_lose_state(consul)) + " service(s) dropped");
+      return;
+    case ConsulOp::check_status: {
+      const auto id = expand_text(c.check_id, facts_);
+      consul_set_check_status(env_.consul_agent(c.host), id, c.status, c.note);
+      reporter_.progress("consul_check " + id + " " + c.status);
+      return;
+    }
+    case ConsulOp::maintenance: {
+      const auto id = expand_text(c.service_id, facts_);
+      consul_set_maintenance(env_.consul_agent(c.host), id, c.enable, c.reason);
+      reporter_.progress("consul_maintenance " + (id.empty() ? "node" + (c.host.empty() ? "" : " of " + c.host) : id) +
+                         (c.enable ? " on" : " off"));
+      return;
+    }
+    case ConsulOp::restart:
+      env_.restart_consul(c.duration.value_or(Duration{0}));
+      reporter_.progress("restart_consul: back after " + format_duration(c.duration.value_or(Duration{0})) +
+                         ", with nothing registered");
       return;
   }
 }

@@ -48,6 +48,55 @@ TEST(ConsulSteps, ParseIntoTheModel) {
   EXPECT_EQ(std::get<ConsulAction>(s.steps[4].action).op, ConsulOp::lose_state);
 }
 
+TEST(ConsulSteps, OperatorStepsParseIntoTheModel) {
+  const auto s = load_scenario_text(with_steps(R"([
+    {"action": "consul_check", "check": "service:{{hostname host1}}:web:80", "status": "warning", "note": "slow"},
+    {"action": "consul_maintenance", "service": "host1:web:80", "enable": true, "reason": "upgrade"},
+    {"action": "consul_maintenance", "enable": false},
+    {"action": "restart_consul", "downtime": "1s"},
+    {"action": "restart_consul"}])"), "t.json");
+  ASSERT_EQ(s.steps.size(), 5u);
+  const auto& check = std::get<ConsulAction>(s.steps[0].action);
+  EXPECT_EQ(check.op, ConsulOp::check_status);
+  EXPECT_EQ(check.check_id, "service:{{hostname host1}}:web:80");
+  EXPECT_EQ(check.status, "warning");
+  EXPECT_EQ(check.note, "slow");
+  EXPECT_EQ(check.host, "") << "one shared agent";
+  const auto& service_maintenance = std::get<ConsulAction>(s.steps[1].action);
+  EXPECT_EQ(service_maintenance.op, ConsulOp::maintenance);
+  EXPECT_EQ(service_maintenance.service_id, "host1:web:80");
+  EXPECT_TRUE(service_maintenance.enable);
+  EXPECT_EQ(service_maintenance.reason, "upgrade");
+  const auto& node_maintenance = std::get<ConsulAction>(s.steps[2].action);
+  EXPECT_EQ(node_maintenance.service_id, "");
+  EXPECT_FALSE(node_maintenance.enable);
+  EXPECT_EQ(std::get<ConsulAction>(s.steps[3].action).op, ConsulOp::restart);
+  EXPECT_EQ(std::get<ConsulAction>(s.steps[3].action).duration, Duration(1s));
+  EXPECT_EQ(std::get<ConsulAction>(s.steps[4].action).duration, Duration(0s));
+
+  // With an agent per host, a step names the host whose agent it talks to.
+  const auto per_host = load_scenario_text(
+      R"({"consul": {"agent_per_host": true}, "hosts": [{"name": "a"}, {"name": "b"}],
+          "steps": [{"action": "consul_check", "host": "b", "check": "service:b:web:80", "status": "passing"}]})",
+      "t.json");
+  EXPECT_EQ(std::get<ConsulAction>(per_host.steps[0].action).host, "b");
+}
+
+TEST(ConsulSteps, OperatorStepErrorsNameThePath) {
+  EXPECT_THAT(load_error(with_steps(R"([{"action": "consul_check", "check": "c1", "status": "ok"}])")),
+              HasSubstr("steps[0].status: expected one of passing, warning, critical, got \"ok\""));
+  EXPECT_THAT(load_error(with_steps(R"([{"action": "consul_check", "check": "c1"}])")),
+              HasSubstr("steps[0].status: required string is missing"));
+  EXPECT_THAT(load_error(with_steps(R"([{"action": "consul_check", "status": "passing"}])")),
+              HasSubstr("steps[0].check"));
+  EXPECT_THAT(load_error(with_steps(R"([{"action": "consul_maintenance", "service": "x"}])")),
+              HasSubstr("steps[0].enable: required true or false is missing"));
+  EXPECT_THAT(load_error(with_steps(R"([{"action": "consul_check", "host": "host1", "check": "c", "status": "passing"}])")),
+              HasSubstr("steps[0].host: every host shares one agent here"));
+  EXPECT_THAT(load_error(with_steps(R"([{"action": "restart_consul", "downtime": "soon"}])")),
+              HasSubstr("steps[0].downtime: expected a duration"));
+}
+
 TEST(ConsulSteps, BadShapesNameThePath) {
   EXPECT_THAT(load_error(with_steps(R"([{"action": "consul_register", "registration": {"ID": "x"}}])")),
               HasSubstr("steps[0].registration.Name: a registration needs a service \"Name\" string"));
