@@ -26,6 +26,10 @@ nlohmann::json fetch_catalog_service(const fakes::http::Endpoint& consul, const 
   return fetch_list(consul, "/v1/catalog/service/" + fakes::http::percent_encode(service));
 }
 
+nlohmann::json fetch_catalog_services(const fakes::http::Endpoint& consul) {
+  return fetch_list(consul, "/v1/catalog/services");
+}
+
 nlohmann::json fetch_health_checks(const fakes::http::Endpoint& consul, const std::string& service) {
   return fetch_list(consul, "/v1/health/checks/" + fakes::http::percent_encode(service));
 }

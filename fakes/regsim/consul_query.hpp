@@ -20,6 +20,9 @@ class ConsulError : public std::runtime_error {
 /// answers anything but 200 with JSON.
 nlohmann::json fetch_catalog_service(const fakes::http::Endpoint& consul, const std::string& service);
 
+/// GET /v1/catalog/services: an object service name -> tags; throws as above.
+nlohmann::json fetch_catalog_services(const fakes::http::Endpoint& consul);
+
 /// The JSON array of the service's health checks (GET /v1/health/checks/NAME); throws as above.
 nlohmann::json fetch_health_checks(const fakes::http::Endpoint& consul, const std::string& service);
 

@@ -211,12 +211,27 @@ struct Step {
   StepAction action;
 };
 
+/// Conditions that must hold at every poll for the whole scenario, not only at its checks.
+/// Service IDs are read as HOST:CONTAINER:PORT[:udp] (registrator's form, with the host's name
+/// as regsim passes it in -hostname); other IDs are not looked at.
+struct InvariantSpec {
+  bool no_duplicate_ids = false;  // no service ID in the catalog more than once
+  /// A registered instance whose container is not running must be gone within this.
+  std::optional<Duration> stopped_deregistered_within;
+  /// Nothing of a container run with SERVICE_IGNORE (or of a port with SERVICE_<port>_IGNORE)
+  /// is ever registered.
+  bool ignored_never_registered = false;
+
+  bool any() const { return no_duplicate_ids || stopped_deregistered_within || ignored_never_registered; }
+};
+
 struct Scenario {
   std::string file;
   std::string name;
   std::string description;
   ConsulSpec consul;
   RegistrySpec registry;
+  InvariantSpec invariants;
   nlohmann::json images = nlohmann::json::object();
   std::vector<HostSpec> hosts;
   std::vector<Step> steps;

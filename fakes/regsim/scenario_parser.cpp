@@ -88,6 +88,17 @@ class Parser {
         throw ScenarioError("registry.path", "expected a key prefix like \"/services\", got \"" + s.registry.path + "\"");
       r.reject_unknown();
     }
+    if (const auto* invariants = top.object("invariants", false)) {
+      FieldReader r(*invariants, "invariants");
+      r.get("comment");
+      s.invariants.no_duplicate_ids = r.optional_bool("no_duplicate_ids").value_or(false);
+      if (const auto* within = r.get("stopped_deregistered_within"))
+        s.invariants.stopped_deregistered_within = duration_at(*within, r.path_of("stopped_deregistered_within"));
+      s.invariants.ignored_never_registered = r.optional_bool("ignored_never_registered").value_or(false);
+      r.reject_unknown();
+      if (s.invariants.any() && s.registry.backend != RegistryBackend::consul)
+        throw ScenarioError("invariants", "invariants read the Consul catalog; this scenario's registry is etcd");
+    }
     if (const auto* images = top.object("images", false)) {
       for (const auto& [name, config] : images->items())
         if (!config.is_object())

@@ -9,6 +9,7 @@
 #include "regsim/consul_query.hpp"
 #include "regsim/dns_check.hpp"
 #include "regsim/etcd_query.hpp"
+#include "regsim/invariant_monitor.hpp"
 #include "regsim/interrupt.hpp"
 
 #include <thread>
@@ -105,6 +106,13 @@ StepRunner::StepRunner(const Scenario& scenario, ScenarioEnvironment& environmen
       facts_(scenario, [this](const std::string& host) -> DockerControl& { return env_.docker(host); }) {}
 
 void StepRunner::run_all() {
+  std::unique_ptr<InvariantMonitor> monitor;
+  if (scenario_.invariants.any()) {
+    std::map<std::string, DockerControl> dockers;
+    for (const auto& host : scenario_.hosts) dockers.emplace(host.name, env_.docker(host.name));
+    monitor = std::make_unique<InvariantMonitor>(scenario_, env_.consul_http(), std::move(dockers));
+  }
+  const auto started = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < scenario_.steps.size(); ++i) {
     throw_if_interrupted();
     step_position_ = "step " + std::to_string(i + 1) + "/" + std::to_string(scenario_.steps.size());
@@ -112,8 +120,14 @@ void StepRunner::run_all() {
     if (!run_step(scenario_.steps[i])) {
       const auto left = scenario_.steps.size() - i - 1;
       if (left) reporter_.note("skipped the remaining " + std::to_string(left) + " step(s)");
-      return;
+      break;
     }
+  }
+  if (!monitor) return;
+  for (const auto& v : monitor->finish()) {
+    const CheckMeta meta{"invariant", since(started)};
+    if (v.held) reporter_.pass(v.label, v.detail, meta);
+    else reporter_.fail(v.label, v.detail, meta);
   }
 }
 

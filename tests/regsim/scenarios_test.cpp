@@ -188,6 +188,34 @@ TEST_F(ScenarioRun, SeedSingleHostNamesTheWrongPortsOfABrokenRegistrator) {
   if (std::regex_search(r.output, where, std::regex(R"(logs: (\S+))"))) fs::remove_all(where[1].str());
 }
 
+// Invariants are watched for the whole run: a registration left behind by -deregister on-success
+// (exit 1) and one seeded for an ignored container break them, and the output says which and when.
+TEST_F(ScenarioRun, BrokenInvariantsFailNamingTheServiceAndTheTime) {
+  TempDir dir;
+  const auto scenario = dir.path / "invariants.json";
+  std::ofstream(scenario) << R"({
+    "invariants": {"stopped_deregistered_within": "500ms", "ignored_never_registered": true, "no_duplicate_ids": true},
+    "images": {"web": {"ExposedPorts": {"80/tcp": {}}}},
+    "hosts": [{"name": "host1", "ip": "10.0.0.1", "registrator": {"args": ["-deregister", "on-success"]}}],
+    "steps": [
+      {"action": "run", "name": "hidden", "image": "web", "publish": ["7502:80"], "env": {"SERVICE_IGNORE": "1"}},
+      {"action": "run", "name": "job", "image": "web", "publish": ["7501:80"]},
+      {"action": "wait_for", "catalog": "web", "entries": [{"ServiceID": "host1:job:80", "ServicePort": 7501}]},
+      {"action": "consul_register", "registration": {"ID": "host1:hidden:80", "Name": "web", "Port": 7502}},
+      {"action": "exit", "container": "job", "code": 1},
+      {"action": "wait", "duration": "1500ms"}]})";
+  const auto r = run_command("TMPDIR=" + dir.path.string() + " " + regsim() + " run " + scenario.string());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("PASS  invariant no duplicate service IDs: held over ")) << r.output;
+  EXPECT_THAT(r.output, ::testing::ContainsRegex(
+                            "FAIL  invariant stopped containers deregistered within 500ms: at [0-9.]+m?s: host1:job:80 "
+                            "still registered [0-9.]+m?s after its container was seen not running"))
+      << r.output;
+  EXPECT_THAT(r.output, ::testing::ContainsRegex("FAIL  invariant ignored containers never registered: at [0-9.]+m?s: "
+                                                 "host1:hidden:80 is registered although it is ignored"))
+      << r.output;
+}
+
 // A registrator that dies at once: the checks fail, and the output says why and where the logs are.
 TEST_F(ScenarioRun, DeadRegistratorIsReportedWithItsExitStatus) {
   TempDir dir;
