@@ -34,8 +34,17 @@ FaultRule decode_fault(std::string_view body) {
     if (action == "respond") rule.action = FaultRule::Action::respond;
     else if (action == "drop") rule.action = FaultRule::Action::drop;
     else if (action == "hang") rule.action = FaultRule::Action::hang;
-    else throw DecodeError("fault.action must be respond, drop or hang, not \"" + action + "\"");
+    else if (action == "delay") rule.action = FaultRule::Action::delay;
+    else throw DecodeError("fault.action must be respond, drop, hang or delay, not \"" + action + "\"");
   }
+  if (const json* v = find_field(doc, "delay_ms")) {
+    const auto ms = read_int(*v, "fault.delay_ms");
+    if (ms < 1 || ms > 600000) throw DecodeError("fault.delay_ms must be 1..600000");
+    rule.delay = std::chrono::milliseconds(ms);
+  }
+  if ((rule.action == FaultRule::Action::delay) != (rule.delay.count() > 0))
+    throw DecodeError(rule.action == FaultRule::Action::delay ? "fault.action delay needs fault.delay_ms"
+                                                              : "fault.delay_ms goes with fault.action delay");
   return rule;
 }
 

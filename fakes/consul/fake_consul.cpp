@@ -39,14 +39,31 @@ struct FakeConsul::Impl {
       }
       if (target->path.starts_with("/_fake/")) return handle_control(owner, exchange, *target);
       auto logged = request_log.record(exchange);
-      if (faults.intercept(logged, target->path)) return;
-      ApiCall call(logged, std::move(*target), agent_context);
+      const auto fault = faults.intercept(logged, target->path);
+      if (fault.taken) return;
+      if (fault.delay.count() > 0) {
+        // Added latency: the normal answer, later. The connection may close meanwhile.
+        auto timer = std::make_shared<boost::asio::steady_timer>(io, fault.delay);
+        timer->async_wait([this, timer, logged, target = std::move(*target), &agent_context](auto) mutable {
+          if (!stopped && logged->is_open()) route(logged, std::move(target), agent_context);
+        });
+        return;
+      }
+      route(logged, std::move(*target), agent_context);
+    } catch (const std::exception& e) {
+      // A bug must cost one request, not the fake.
+      exchange->respond(text_error(Status::internal_server_error, std::string("internal error: ") + e.what()));
+    }
+  }
+
+  void route(const fakes::http::ExchangePtr& exchange, fakes::http::Target target, ApiContext& agent_context) {
+    try {
+      ApiCall call(exchange, std::move(target), agent_context);
       if (route_status(call) || route_agent(call) || route_catalog(call) || route_health(call) || route_kv(call) ||
           route_ui(call))
         return;
       call.fail(Status::not_found, "404 page not found");
     } catch (const std::exception& e) {
-      // A bug must cost one request, not the fake.
       exchange->respond(text_error(Status::internal_server_error, std::string("internal error: ") + e.what()));
     }
   }

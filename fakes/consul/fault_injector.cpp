@@ -14,7 +14,7 @@ void FaultInjector::clear() {
   hung_.clear();
 }
 
-bool FaultInjector::intercept(const fakes::http::ExchangePtr& exchange, const std::string& path) {
+Interception FaultInjector::intercept(const fakes::http::ExchangePtr& exchange, const std::string& path) {
   const std::string method(exchange->request().method_string());
   for (auto it = rules_.begin(); it != rules_.end(); ++it) {
     if (!it->method.empty() && it->method != method) continue;
@@ -32,10 +32,12 @@ bool FaultInjector::intercept(const fakes::http::ExchangePtr& exchange, const st
         std::erase_if(hung_, [](const auto& ex) { return !ex->is_open(); });
         hung_.push_back(exchange);
         break;
+      case FaultRule::Action::delay:
+        return {false, rule.delay};
     }
-    return true;
+    return {true, {}};
   }
-  return false;
+  return {};
 }
 
 // Forwards everything to the real exchange and notes the status it was answered with.

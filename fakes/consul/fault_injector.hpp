@@ -1,9 +1,11 @@
 #pragma once
 // Scripted failures for scenarios: requests matching a method and path prefix get a chosen
-// status, a dropped connection, or no answer at all, for a number of times or forever.
+// status, a dropped connection, no answer at all, or their normal answer late, for a number of
+// times or forever.
 
 #include "common/http_server.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <list>
@@ -15,13 +17,21 @@
 namespace fakes::consul {
 
 struct FaultRule {
-  enum class Action { respond, drop, hang };
+  enum class Action { respond, drop, hang, delay };
   std::string method;       // "" = any method
   std::string path_prefix;  // matched against the decoded path
   Action action = Action::respond;
   unsigned status = 500;
   std::string body = "injected fault";
   int remaining = -1;  // -1 = forever
+  std::chrono::milliseconds delay{0};  // delay: how late the normal answer comes
+};
+
+/// What the injector did with a request: nothing (serve it now), took it over (answered,
+/// dropped or held), or asks for it to be served after `delay`.
+struct Interception {
+  bool taken = false;
+  std::chrono::milliseconds delay{0};
 };
 
 class FaultInjector {
@@ -29,8 +39,8 @@ class FaultInjector {
   void add(FaultRule rule) { rules_.push_back(std::move(rule)); }
   void clear();
   std::size_t rule_count() const { return rules_.size(); }
-  /// Applies the first matching rule to the exchange; true when it took the exchange over.
-  bool intercept(const fakes::http::ExchangePtr& exchange, const std::string& path);
+  /// Applies the first matching rule to the exchange.
+  Interception intercept(const fakes::http::ExchangePtr& exchange, const std::string& path);
 
  private:
   std::vector<FaultRule> rules_;

@@ -409,7 +409,19 @@ class Parser {
         throw ScenarioError(r.path_of("path"), "expected a path prefix starting with '/', got \"" + path + "\"");
       rule["path"] = path;
       rule["status"] = r.optional_int("status", 100, 599).value_or(500);
-      if (auto action_kind = r.optional_choice("fault", {"respond", "drop", "hang"})) rule["action"] = *action_kind;
+      const auto action_kind = r.optional_choice("fault", {"respond", "drop", "hang", "delay"});
+      if (action_kind) rule["action"] = *action_kind;
+      if (const auto* delay = r.get("delay")) {
+        if (action_kind != "delay")
+          throw ScenarioError(r.path_of("delay"), "\"delay\" goes with \"fault\": \"delay\"");
+        const auto d = duration_at(*delay, r.path_of("delay"));
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+        if (ms < 1 || ms > 600000)
+          throw ScenarioError(r.path_of("delay"), "expected a delay between 1ms and 10m, got \"" + format_duration(d) + "\"");
+        rule["delay_ms"] = ms;
+      } else if (action_kind == "delay") {
+        throw ScenarioError(r.path_of("delay"), "\"fault\": \"delay\" needs a \"delay\" duration, e.g. \"500ms\"");
+      }
       const auto count = r.optional_int("count", 1, 1 << 30);
       if (count) rule["count"] = *count;
       if (const auto* d = r.get("duration")) c.duration = duration_at(*d, r.path_of("duration"));

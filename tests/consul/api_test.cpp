@@ -2,6 +2,8 @@
 // /work/shared/reference/consul.md): shapes, texts, status codes, headers.
 #include "consul_fixture.hpp"
 
+#include <gmock/gmock.h>
+
 #include <set>
 
 namespace consul_test {
@@ -387,6 +389,29 @@ TEST_F(ConsulApiTest, FaultsRequestLogAndLoseState) {
 
 // The agent reaps a service whose check stays critical for DeregisterCriticalServiceAfter. Consul
 // enforces a 1 minute minimum and reaps every 30 s; the fake reaps on time, so tests stay short.
+// Added latency: matching requests get their normal answer, but not before the delay; the
+// rule's shape is checked.
+TEST_F(ConsulApiTest, DelayFaultAnswersNormallyButLate) {
+  ASSERT_EQ(put("/v1/agent/service/register", kRegistratorBody).status, 200u);
+  auto fault = fakes::http::fetch(endpoint(), verb::post, "/_fake/faults",
+                                  R"({"path":"/v1/catalog/","action":"delay","delay_ms":300,"count":1})");
+  ASSERT_EQ(fault.status, 200u) << fault.body;
+  const auto started = std::chrono::steady_clock::now();
+  const auto late = get("/v1/catalog/services");
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(late.status, 200u);
+  EXPECT_TRUE(json::parse(late.body).contains("valami-80")) << late.body;
+  EXPECT_GE(took, std::chrono::milliseconds(300));
+  EXPECT_EQ(get("/v1/catalog/services").body, late.body) << "count 1: the next one is served as usual";
+
+  for (const char* bad : {R"({"path":"/v1/","action":"delay"})", R"({"path":"/v1/","delay_ms":100})",
+                          R"({"path":"/v1/","action":"delay","delay_ms":0})"}) {
+    const auto r = fakes::http::fetch(endpoint(), verb::post, "/_fake/faults", bad);
+    EXPECT_EQ(r.status, 400u) << bad;
+    EXPECT_THAT(r.body, ::testing::HasSubstr("delay")) << bad;
+  }
+}
+
 TEST_F(ConsulApiTest, CriticalServiceIsDeregisteredAfterDeregisterCriticalServiceAfter) {
   ASSERT_EQ(put("/v1/agent/service/register",
                 R"({"ID":"h:doomed:80","Name":"doomed","Port":80,

@@ -54,8 +54,11 @@ TEST(ConsulSteps, OperatorStepsParseIntoTheModel) {
     {"action": "consul_maintenance", "service": "host1:web:80", "enable": true, "reason": "upgrade"},
     {"action": "consul_maintenance", "enable": false},
     {"action": "restart_consul", "downtime": "1s"},
-    {"action": "restart_consul"}])"), "t.json");
-  ASSERT_EQ(s.steps.size(), 5u);
+    {"action": "restart_consul"},
+    {"action": "consul_fault", "path": "/v1/agent/", "fault": "delay", "delay": "250ms", "count": 3}])"), "t.json");
+  ASSERT_EQ(s.steps.size(), 6u);
+  EXPECT_EQ(std::get<ConsulAction>(s.steps[5].action).fault,
+            (nlohmann::json{{"path", "/v1/agent/"}, {"status", 500}, {"action", "delay"}, {"delay_ms", 250}, {"count", 3}}));
   const auto& check = std::get<ConsulAction>(s.steps[0].action);
   EXPECT_EQ(check.op, ConsulOp::check_status);
   EXPECT_EQ(check.check_id, "service:{{hostname host1}}:web:80");
@@ -93,6 +96,10 @@ TEST(ConsulSteps, OperatorStepErrorsNameThePath) {
               HasSubstr("steps[0].enable: required true or false is missing"));
   EXPECT_THAT(load_error(with_steps(R"([{"action": "consul_check", "host": "host1", "check": "c", "status": "passing"}])")),
               HasSubstr("steps[0].host: every host shares one agent here"));
+  EXPECT_THAT(load_error(with_steps(R"([{"action": "consul_fault", "path": "/v1", "fault": "delay"}])")),
+              HasSubstr("steps[0].delay: \"fault\": \"delay\" needs a \"delay\" duration"));
+  EXPECT_THAT(load_error(with_steps(R"([{"action": "consul_fault", "path": "/v1", "delay": "1s"}])")),
+              HasSubstr("steps[0].delay: \"delay\" goes with \"fault\": \"delay\""));
   EXPECT_THAT(load_error(with_steps(R"([{"action": "restart_consul", "downtime": "soon"}])")),
               HasSubstr("steps[0].downtime: expected a duration"));
 }
