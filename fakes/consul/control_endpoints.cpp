@@ -12,42 +12,6 @@ namespace {
 using fakes::http::bhttp::verb;
 using nlohmann::json;
 
-FaultRule decode_fault(std::string_view body) {
-  const json doc = parse_body(body);
-  if (!doc.is_object()) throw DecodeError("fault must be a JSON object");
-  FaultRule rule;
-  if (const json* v = find_field(doc, "method")) rule.method = read_string(*v, "fault.method");
-  if (const json* v = find_field(doc, "path")) rule.path_prefix = read_string(*v, "fault.path");
-  if (const json* v = find_field(doc, "body")) rule.body = read_string(*v, "fault.body");
-  if (const json* v = find_field(doc, "status")) {
-    auto status = read_int(*v, "fault.status");
-    if (status < 100 || status > 599) throw DecodeError("fault.status must be 100..599");
-    rule.status = static_cast<unsigned>(status);
-  }
-  if (const json* v = find_field(doc, "count")) {
-    auto count = read_int(*v, "fault.count");
-    if (count < 1) throw DecodeError("fault.count must be >= 1 (omit it for forever)");
-    rule.remaining = static_cast<int>(std::min<std::int64_t>(count, 1 << 30));
-  }
-  if (const json* v = find_field(doc, "action")) {
-    const std::string action = read_string(*v, "fault.action");
-    if (action == "respond") rule.action = FaultRule::Action::respond;
-    else if (action == "drop") rule.action = FaultRule::Action::drop;
-    else if (action == "hang") rule.action = FaultRule::Action::hang;
-    else if (action == "delay") rule.action = FaultRule::Action::delay;
-    else throw DecodeError("fault.action must be respond, drop, hang or delay, not \"" + action + "\"");
-  }
-  if (const json* v = find_field(doc, "delay_ms")) {
-    const auto ms = read_int(*v, "fault.delay_ms");
-    if (ms < 1 || ms > 600000) throw DecodeError("fault.delay_ms must be 1..600000");
-    rule.delay = std::chrono::milliseconds(ms);
-  }
-  if ((rule.action == FaultRule::Action::delay) != (rule.delay.count() > 0))
-    throw DecodeError(rule.action == FaultRule::Action::delay ? "fault.action delay needs fault.delay_ms"
-                                                              : "fault.delay_ms goes with fault.action delay");
-  return rule;
-}
-
 }  // namespace
 
 void handle_control(FakeConsul& fake, const fakes::http::ExchangePtr& exchange, const fakes::http::Target& target) {
@@ -89,7 +53,7 @@ void handle_control(FakeConsul& fake, const fakes::http::ExchangePtr& exchange, 
     }
     if (method != verb::post && method != verb::put) return bad_method();
     try {
-      fake.add_fault(decode_fault(exchange->request().body()));
+      fake.add_fault(fakes::http::decode_fault_rule(exchange->request().body()));
     } catch (const std::exception& e) {
       return reply(text_error(Status::bad_request, std::string("bad fault: ") + e.what()));
     }

@@ -28,6 +28,7 @@ struct FakeConsul::Impl {
         blocking(io),
         context{catalog, options.agent, blocking, rendered},
         directory(catalog),
+        faults([](unsigned status, const std::string& body) { return text_error(static_cast<Status>(status), body); }),
         ttl_timer(io) {}
 
   void handle(FakeConsul& owner, const fakes::http::ExchangePtr& exchange, ApiContext& agent_context) {

@@ -7,7 +7,7 @@
 #include "agent_config.hpp"
 #include "catalog.hpp"
 #include "clock.hpp"
-#include "fault_injector.hpp"
+#include "request_log.hpp"
 
 #include "fakes/dns/dns_config.hpp"
 

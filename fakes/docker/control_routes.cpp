@@ -7,6 +7,7 @@
 //   POST /_fake/events/drop                            cut all /events streams
 //   POST /_fake/restart?live_restore=1&downtime_ms=N   daemon restart
 //   GET  /_fake/requests, DELETE /_fake/requests       the request journal
+//   POST /_fake/faults, DELETE /_fake/faults           injected errors and latency
 #include "docker_error.hpp"
 #include "fake_docker.hpp"
 #include "responses.hpp"
@@ -48,6 +49,18 @@ void FakeDocker::handle_control(const http::ExchangePtr& ex, const http::Target&
     // After this exchange's response is queued, so the caller still gets its answer.
     boost::asio::post(io_, [this] { api_->event_streams().drop_all(); });
     return;
+  }
+  if (path == "/_fake/faults" && method == verb::post) {
+    try {
+      api_->faults().add(http::decode_fault_rule(ex->request().body()));
+    } catch (const std::exception& e) {
+      throw bad_parameter(std::string("control API: bad fault: ") + e.what());
+    }
+    return ok();
+  }
+  if (path == "/_fake/faults" && method == verb::delete_) {
+    api_->faults().clear();
+    return ok();
   }
   if (path == "/_fake/restart" && method == verb::post) {
     RestartOptions options{flag(t, "live_restore"), std::chrono::milliseconds(int_query(t, "downtime_ms", 0))};

@@ -1,5 +1,7 @@
 #include "docker_api.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+
 #include "docker_error.hpp"
 #include "responses.hpp"
 
@@ -23,7 +25,15 @@ std::vector<std::string> split_path(const std::string& path) {
 }  // namespace
 
 DockerApi::DockerApi(boost::asio::io_context& io, Engine& engine, ServerIdentity server)
-    : io_(io), engine_(engine), server_(server), streams_(io, engine), waiters_(engine), stops_(io, engine) {}
+    : io_(io),
+      engine_(engine),
+      server_(server),
+      faults_([this](unsigned status, const std::string& message) {
+        return error_response(static_cast<int>(status), message, server_);
+      }),
+      streams_(io, engine),
+      waiters_(engine),
+      stops_(io, engine) {}
 
 void DockerApi::respond_json(const Call& call, http::Status status, const Json& body) {
   call.ex->respond(json_response(status, body, server_));
@@ -55,7 +65,23 @@ void DockerApi::handle(const http::ExchangePtr& ex) {
   log_.push_back(RequestRecord{engine_.now(), std::string(req.method_string()), std::string(req.target()),
                                std::string(ex->transport()), std::string(req[http::bhttp::field::user_agent])});
 
-  auto versioned = split_version_prefix(target->path);
+  const auto fault = faults_.intercept(ex, split_version_prefix(target->path).rest);
+  if (fault.taken) return;
+  if (fault.delay.count() > 0) {
+    // Added latency: the normal answer, later (the client may give up meanwhile).
+    auto timer = std::make_shared<boost::asio::steady_timer>(io_, fault.delay);
+    timer->async_wait([this, timer, alive = std::weak_ptr<bool>(alive_), ex, target = std::move(*target)](
+                          const boost::system::error_code& ec) {
+      if (!ec && !alive.expired() && ex->is_open()) serve(ex, target);
+    });
+    return;
+  }
+  serve(ex, *target);
+}
+
+void DockerApi::serve(const http::ExchangePtr& ex, const http::Target& target) {
+  const auto& req = ex->request();
+  auto versioned = split_version_prefix(target.path);
   ApiVersion version = server_.max_version;
   if (versioned.version) {
     version = *versioned.version;
@@ -75,7 +101,7 @@ void DockerApi::handle(const http::ExchangePtr& ex) {
       return;
     }
   }
-  Call call{ex, req.method(), split_path(versioned.rest), *target, version};
+  Call call{ex, req.method(), split_path(versioned.rest), target, version};
   try {
     route(call);
   } catch (const DockerError& e) {

@@ -9,6 +9,7 @@
 #include "json_views.hpp"
 #include "stop_sequences.hpp"
 
+#include "common/fault_rules.hpp"
 #include "common/http_server.hpp"
 #include "common/url.hpp"
 
@@ -43,6 +44,8 @@ class DockerApi {
   const std::vector<RequestRecord>& request_log() const { return log_; }
   void clear_request_log() { log_.clear(); }
   const ServerIdentity& server() const { return server_; }
+  /// Injected errors and latency on Engine API paths (matched without the /vX.Y prefix).
+  fakes::http::FaultInjector& faults() { return faults_; }
 
  private:
   struct Call {
@@ -53,6 +56,8 @@ class DockerApi {
     ApiVersion version;
   };
 
+  /// Version negotiation, then the route; after any injected delay.
+  void serve(const fakes::http::ExchangePtr& ex, const fakes::http::Target& target);
   void route(const Call& call);
   bool route_system(const Call& call);
   bool route_containers(const Call& call);
@@ -68,6 +73,9 @@ class DockerApi {
   boost::asio::io_context& io_;
   Engine& engine_;
   ServerIdentity server_;
+  fakes::http::FaultInjector faults_;
+  // Delayed requests check it: the API object may be gone when their timer fires.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   EventStreams streams_;
   ExitWaiters waiters_;
   StopSequences stops_;

@@ -79,7 +79,9 @@ DockerControl::DockerControl(std::string socket_path)
 
 fakes::http::ClientResponse DockerControl::call(verb method, const std::string& target, const std::string& body) {
   try {
-    return fakes::http::fetch(endpoint_, method, target, body, {}, std::chrono::seconds(10));
+    // The User-Agent spares regsim's own requests from the faults its steps inject.
+    return fakes::http::fetch(endpoint_, method, target, body, {{"User-Agent", kRegsimUserAgent}},
+                              std::chrono::seconds(10));
   } catch (const fakes::http::ClientError& e) {
     throw DockerError(std::string("fake-docker unreachable: ") + e.what());
   }
@@ -155,6 +157,14 @@ void DockerControl::end(const std::string& container, ChurnEnd how) {
     case ChurnEnd::exit_one: exit(container, 1); break;
     case ChurnEnd::rm: remove(container); break;
   }
+}
+
+void DockerControl::add_fault(const nlohmann::json& rule) {
+  expect_status(call(verb::post, "/_fake/faults", rule.dump()), {200, 204}, "POST /_fake/faults");
+}
+
+void DockerControl::clear_faults() {
+  expect_status(call(verb::delete_, "/_fake/faults"), {200, 204}, "DELETE /_fake/faults");
 }
 
 void DockerControl::drop_events() {

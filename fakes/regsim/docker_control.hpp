@@ -33,6 +33,9 @@ struct ContainerFacts {
 /// body is not an inspect document.
 ContainerFacts facts_from_inspect(const nlohmann::json& inspect);
 
+/// The User-Agent of every request regsim sends to fake-docker; docker_fault rules spare it.
+inline constexpr const char* kRegsimUserAgent = "regsim";
+
 class DockerControl {
  public:
   explicit DockerControl(std::string socket_path);
@@ -51,6 +54,9 @@ class DockerControl {
   void create_network(const std::string& name);
   void connect_network(const std::string& network, const std::string& container);
   void disconnect_network(const std::string& network, const std::string& container);
+  /// fake-docker's /_fake/faults: from now on requests matching `rule` fail, drop or come late.
+  void add_fault(const nlohmann::json& rule);
+  void clear_faults();
   /// fake-docker cuts every /events stream (registrator has to reconnect).
   void drop_events();
   /// fake-docker restarts: connections drop, the API is away for `downtime`. Returns once the

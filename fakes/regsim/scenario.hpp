@@ -128,6 +128,15 @@ struct ConsulAction {
                                      // restart: how long the agent stays away
 };
 
+/// Errors or latency injected into a host's Docker API (fake-docker's /_fake/faults), or all of
+/// them cleared.
+struct DockerFaultAction {
+  std::string host;
+  bool clear = false;            // docker_clear_faults
+  nlohmann::json fault;          // {method, path, status, body, action, delay_ms, count}
+  std::optional<Duration> duration;  // held this long (the timeline waits), then cleared
+};
+
 /// A plain pause on the timeline (e.g. "nothing changes for 2s").
 struct PauseAction {
   Duration duration{0};
@@ -203,7 +212,7 @@ struct CheckAction {
 };
 
 using StepAction = std::variant<RunAction, ChurnAction, NetworkAction, ContainerAction, DaemonAction, ConsulAction,
-                                PauseAction, CheckAction>;
+                                DockerFaultAction, PauseAction, CheckAction>;
 
 struct Step {
   std::string path;         // "steps[3]", for messages

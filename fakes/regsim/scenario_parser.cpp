@@ -192,14 +192,15 @@ class Parser {
     const auto action = r.optional_choice(
         "action", {"run", "churn", "network_create", "network_connect", "network_disconnect", "start", "stop", "kill", "rm", "exit", "drop_events", "restart_docker", "stop_registrator",
                    "start_registrator", "restart_registrator", "consul_register", "consul_fault", "consul_clear_faults",
-                   "consul_lose_state", "consul_check", "consul_maintenance", "restart_consul", "wait", "expect",
-                   "wait_for"});
+                   "consul_lose_state", "consul_check", "consul_maintenance", "restart_consul", "docker_fault",
+                   "docker_clear_faults", "wait", "expect", "wait_for"});
     if (!action) throw ScenarioError(r.path_of("action"), "required string is missing");
     StepAction out;
     if (*action == "run") out = parse_run(r, s);
     else if (*action == "churn") out = parse_churn(r, s);
     else if (action->starts_with("network_")) out = parse_network_op(r, s, *action);
     else if (action->starts_with("consul_") || *action == "restart_consul") out = parse_consul_op(r, s, *action);
+    else if (action->starts_with("docker_")) out = parse_docker_fault(r, s, *action);
     else if (*action == "wait") out = PauseAction{duration_at(required(r, "duration"), r.path_of("duration"))};
     else if (*action == "expect" || *action == "wait_for") out = parse_check(r, s, *action == "wait_for");
     else if (*action == "drop_events" || *action == "restart_docker" || action->ends_with("_registrator"))
@@ -363,6 +364,53 @@ class Parser {
     return {};
   }
 
+  // The fault rule of a consul_fault or docker_fault step, in the fakes' /_fake/faults shape
+  // ({method, path, status, body, action, delay_ms, count}), and how long it is held (if given).
+  // `message_key`: the step key whose text becomes the error body ("" = none).
+  std::pair<json, std::optional<Duration>> parse_fault(FieldReader& r, const std::string& message_key) {
+    json rule = json::object();
+    if (auto method = r.optional_choice("method", {"GET", "PUT", "POST", "DELETE"})) rule["method"] = *method;
+    const auto path = r.required_string("path");
+    if (!path.starts_with("/"))
+      throw ScenarioError(r.path_of("path"), "expected a path prefix starting with '/', got \"" + path + "\"");
+    rule["path"] = path;
+    rule["status"] = r.optional_int("status", 100, 599).value_or(500);
+    if (!message_key.empty())
+      if (auto message = r.optional_string(message_key)) rule["body"] = *message;
+    const auto action_kind = r.optional_choice("fault", {"respond", "drop", "hang", "delay"});
+    if (action_kind) rule["action"] = *action_kind;
+    if (const auto* delay = r.get("delay")) {
+      if (action_kind != "delay") throw ScenarioError(r.path_of("delay"), "\"delay\" goes with \"fault\": \"delay\"");
+      const auto d = duration_at(*delay, r.path_of("delay"));
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+      if (ms < 1 || ms > 600000)
+        throw ScenarioError(r.path_of("delay"), "expected a delay between 1ms and 10m, got \"" + format_duration(d) + "\"");
+      rule["delay_ms"] = ms;
+    } else if (action_kind == "delay") {
+      throw ScenarioError(r.path_of("delay"), "\"fault\": \"delay\" needs a \"delay\" duration, e.g. \"500ms\"");
+    }
+    const auto count = r.optional_int("count", 1, 1 << 30);
+    if (count) rule["count"] = *count;
+    std::optional<Duration> duration;
+    if (const auto* d = r.get("duration")) duration = duration_at(*d, r.path_of("duration"));
+    if (count && duration)
+      throw ScenarioError(r.path(), "give \"count\" (the next N matching requests) or \"duration\", not both");
+    return {rule, duration};
+  }
+
+  DockerFaultAction parse_docker_fault(FieldReader& r, const Scenario& s, const std::string& action) {
+    DockerFaultAction f;
+    f.host = host_of(r, s);
+    if (action == "docker_clear_faults") {
+      f.clear = true;
+      return f;
+    }
+    auto [rule, duration] = parse_fault(r, "message");
+    f.fault = std::move(rule);
+    f.duration = duration;
+    return f;
+  }
+
   ConsulAction parse_consul_op(FieldReader& r, const Scenario& s, const std::string& action) {
     ConsulAction c;
     if (action == "consul_check") {
@@ -402,32 +450,9 @@ class Parser {
       c.registration = *reg;
     } else if (action == "consul_fault") {
       c.op = ConsulOp::fault;
-      json rule = json::object();
-      if (auto method = r.optional_choice("method", {"GET", "PUT", "POST", "DELETE"})) rule["method"] = *method;
-      const auto path = r.required_string("path");
-      if (!path.starts_with("/"))
-        throw ScenarioError(r.path_of("path"), "expected a path prefix starting with '/', got \"" + path + "\"");
-      rule["path"] = path;
-      rule["status"] = r.optional_int("status", 100, 599).value_or(500);
-      const auto action_kind = r.optional_choice("fault", {"respond", "drop", "hang", "delay"});
-      if (action_kind) rule["action"] = *action_kind;
-      if (const auto* delay = r.get("delay")) {
-        if (action_kind != "delay")
-          throw ScenarioError(r.path_of("delay"), "\"delay\" goes with \"fault\": \"delay\"");
-        const auto d = duration_at(*delay, r.path_of("delay"));
-        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-        if (ms < 1 || ms > 600000)
-          throw ScenarioError(r.path_of("delay"), "expected a delay between 1ms and 10m, got \"" + format_duration(d) + "\"");
-        rule["delay_ms"] = ms;
-      } else if (action_kind == "delay") {
-        throw ScenarioError(r.path_of("delay"), "\"fault\": \"delay\" needs a \"delay\" duration, e.g. \"500ms\"");
-      }
-      const auto count = r.optional_int("count", 1, 1 << 30);
-      if (count) rule["count"] = *count;
-      if (const auto* d = r.get("duration")) c.duration = duration_at(*d, r.path_of("duration"));
-      if (count && c.duration)
-        throw ScenarioError(r.path(), "give \"count\" (the next N matching requests) or \"duration\", not both");
-      c.fault = rule;
+      auto [rule, duration] = parse_fault(r, "message");
+      c.fault = std::move(rule);
+      c.duration = duration;
     } else if (action == "consul_clear_faults") {
       c.op = ConsulOp::clear_faults;
     } else {

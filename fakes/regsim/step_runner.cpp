@@ -155,6 +155,9 @@ bool StepRunner::run_step(const Step& step) {
     } else if (const auto* c = std::get_if<ConsulAction>(&step.action)) {
       what = op_name(c->op);
       consul_action(*c);
+    } else if (const auto* f = std::get_if<DockerFaultAction>(&step.action)) {
+      what = std::string(f->clear ? "docker_clear_faults " : "docker_fault ") + f->host;
+      docker_fault_action(*f);
     } else if (const auto* d = std::get_if<DaemonAction>(&step.action)) {
       what = std::string(op_name(d->op)) + " " + d->host;
       daemon_action(*d);
@@ -253,6 +256,24 @@ void StepRunner::container_action(const ContainerAction& a) {
   }
   reporter_.progress(std::string(op_name(a.op)) + " " + a.host + "/" + a.container +
                      (a.op == ContainerOp::exit ? " with code " + std::to_string(a.exit_code) : std::string{}));
+}
+
+void StepRunner::docker_fault_action(const DockerFaultAction& f) {
+  auto& docker = env_.docker(f.host);
+  if (f.clear) {
+    docker.clear_faults();
+    reporter_.progress("docker_clear_faults " + f.host);
+    return;
+  }
+  auto rule = f.fault;
+  rule["spare_user_agent"] = kRegsimUserAgent;  // regsim's own docker operations and polls go through
+  docker.add_fault(rule);
+  reporter_.progress("docker_fault " + f.host + " " + f.fault.dump());
+  if (f.duration) {
+    pause_for(*f.duration);
+    docker.clear_faults();
+    reporter_.progress("docker faults on " + f.host + " cleared after " + format_duration(*f.duration));
+  }
 }
 
 void StepRunner::daemon_action(const DaemonAction& d) {

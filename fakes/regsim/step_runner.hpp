@@ -30,6 +30,7 @@ class StepRunner {
   void network_action(const NetworkAction& action);
   void container_action(const ContainerAction& action);
   void daemon_action(const DaemonAction& action);
+  void docker_fault_action(const DockerFaultAction& action);
   void consul_action(const ConsulAction& action);
   bool check(const CheckAction& check);
   /// A check with holds_for: evaluated at every poll for the whole duration.

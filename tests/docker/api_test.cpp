@@ -178,6 +178,51 @@ TEST_F(FakeDockerApi, ErrorsUseEngineStatusesAndTexts) {
   EXPECT_EQ(call(verb::get, "/v1.47/containers/web5/json").status, 404u);
 }
 
+// Injected faults: engine-style errors, dropped connections and added latency on matching
+// paths, with or without the /vX.Y prefix; a bad rule is a 400 naming the field.
+TEST_F(FakeDockerApi, InjectedFaultsFailDropOrDelayMatchingRequests) {
+  run_web();
+  auto added = call(verb::post, "/_fake/faults",
+                    R"({"method":"GET","path":"/containers/web5/json","status":500,"body":"boom","count":2})");
+  ASSERT_EQ(added.status, 204u) << added.body;
+  for (const char* target : {"/v1.47/containers/web5/json", "/containers/web5/json"}) {
+    const auto failed = call(verb::get, target);
+    EXPECT_EQ(failed.status, 500u) << target;
+    EXPECT_EQ(json::parse(failed.body).at("message"), "boom") << target;
+  }
+  EXPECT_EQ(call(verb::get, "/v1.47/containers/web5/json").status, 200u) << "count 2: the third is served";
+
+  ASSERT_EQ(call(verb::post, "/_fake/faults", R"({"path":"/containers/json","action":"drop"})").status, 204u);
+  EXPECT_THROW(call(verb::get, "/v1.47/containers/json"), http::ClientError);
+  EXPECT_EQ(call(verb::get, "/v1.47/images/json").status, 200u) << "other paths are untouched";
+  ASSERT_EQ(call(verb::delete_, "/_fake/faults").status, 204u);
+  EXPECT_EQ(call(verb::get, "/v1.47/containers/json").status, 200u);
+
+  ASSERT_EQ(call(verb::post, "/_fake/faults", R"({"path":"/containers/","action":"delay","delay_ms":300,"count":1})").status,
+            204u);
+  const auto started = std::chrono::steady_clock::now();
+  const auto late = call(verb::get, "/v1.47/containers/web5/json");
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(300));
+  EXPECT_EQ(late.status, 200u);
+  EXPECT_EQ(json::parse(late.body).at("Name"), "/web5");
+
+  // A spared User-Agent (regsim's own requests) is never faulted.
+  ASSERT_EQ(call(verb::post, "/_fake/faults", R"({"path":"/containers/","spare_user_agent":"regsim"})").status, 204u);
+  EXPECT_EQ(http::fetch(endpoint(), verb::get, "/v1.47/containers/web5/json", {}, {{"User-Agent", "Docker-Client/28.0"}})
+                .status,
+            500u);
+  EXPECT_EQ(http::fetch(endpoint(), verb::get, "/v1.47/containers/web5/json", {}, {{"User-Agent", "regsim"}}).status,
+            200u);
+  ASSERT_EQ(call(verb::delete_, "/_fake/faults").status, 204u);
+
+  const auto bad = call(verb::post, "/_fake/faults", R"({"path":"/containers/","action":"explode"})");
+  EXPECT_EQ(bad.status, 400u);
+  EXPECT_EQ(json::parse(bad.body).at("message"),
+            "control API: bad fault: fault.action must be respond, drop, hang or delay, not \"explode\"");
+  EXPECT_EQ(json::parse(call(verb::post, "/_fake/faults", R"({"paht":"/x"})").body).at("message"),
+            "control API: bad fault: fault.paht is not a fault field");
+}
+
 TEST_F(FakeDockerApi, MalformedAndOversizedBodiesChangeNothing) {
   auto bad = call(verb::post, "/v1.47/containers/create?name=x1", "{\"Image\": ");
   EXPECT_EQ(bad.status, 400u);

@@ -104,6 +104,26 @@ TEST(ConsulSteps, OperatorStepErrorsNameThePath) {
               HasSubstr("steps[0].downtime: expected a duration"));
 }
 
+TEST(DockerFaultSteps, ParseIntoTheModel) {
+  const auto s = load_scenario_text(with_steps(R"([
+    {"action": "docker_fault", "method": "GET", "path": "/containers/", "status": 503, "message": "daemon busy", "count": 2},
+    {"action": "docker_fault", "path": "/events", "fault": "drop", "duration": "1s"},
+    {"action": "docker_clear_faults"}])"), "t.json");
+  ASSERT_EQ(s.steps.size(), 3u);
+  const auto& fail = std::get<DockerFaultAction>(s.steps[0].action);
+  EXPECT_EQ(fail.host, "host1");
+  EXPECT_EQ(fail.fault, (nlohmann::json{{"method", "GET"}, {"path", "/containers/"}, {"status", 503},
+                                        {"body", "daemon busy"}, {"count", 2}}));
+  const auto& drop = std::get<DockerFaultAction>(s.steps[1].action);
+  EXPECT_EQ(drop.fault["action"], "drop");
+  EXPECT_EQ(drop.duration, Duration(1s));
+  EXPECT_TRUE(std::get<DockerFaultAction>(s.steps[2].action).clear);
+  EXPECT_THAT(load_error(with_steps(R"([{"action": "docker_fault", "path": "containers"}])")),
+              HasSubstr("steps[0].path: expected a path prefix starting with '/', got \"containers\""));
+  EXPECT_THAT(load_error(with_steps(R"([{"action": "docker_fault", "path": "/x", "host": "nope"}])")),
+              HasSubstr("steps[0].host: no host named \"nope\""));
+}
+
 TEST(ConsulSteps, BadShapesNameThePath) {
   EXPECT_THAT(load_error(with_steps(R"([{"action": "consul_register", "registration": {"ID": "x"}}])")),
               HasSubstr("steps[0].registration.Name: a registration needs a service \"Name\" string"));

@@ -1,4 +1,4 @@
-#include "fault_injector.hpp"
+#include "request_log.hpp"
 
 #include <chrono>
 
@@ -7,38 +7,6 @@
 #include <memory>
 
 namespace fakes::consul {
-
-void FaultInjector::clear() {
-  rules_.clear();
-  for (auto& ex : hung_) ex->abort();  // end held exchanges instead of leaving clients stuck
-  hung_.clear();
-}
-
-Interception FaultInjector::intercept(const fakes::http::ExchangePtr& exchange, const std::string& path) {
-  const std::string method(exchange->request().method_string());
-  for (auto it = rules_.begin(); it != rules_.end(); ++it) {
-    if (!it->method.empty() && it->method != method) continue;
-    if (!path.starts_with(it->path_prefix)) continue;
-    const FaultRule rule = *it;
-    if (it->remaining > 0 && --it->remaining == 0) rules_.erase(it);
-    switch (rule.action) {
-      case FaultRule::Action::respond:
-        exchange->respond(text_error(static_cast<Status>(rule.status), rule.body));
-        break;
-      case FaultRule::Action::drop:
-        exchange->abort();
-        break;
-      case FaultRule::Action::hang:
-        std::erase_if(hung_, [](const auto& ex) { return !ex->is_open(); });
-        hung_.push_back(exchange);
-        break;
-      case FaultRule::Action::delay:
-        return {false, rule.delay};
-    }
-    return {true, {}};
-  }
-  return {};
-}
 
 // Forwards everything to the real exchange and notes the status it was answered with.
 class LoggedExchange final : public fakes::http::Exchange {

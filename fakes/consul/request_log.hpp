@@ -1,8 +1,8 @@
 #pragma once
-// Scripted failures for scenarios: requests matching a method and path prefix get a chosen
-// status, a dropped connection, no answer at all, or their normal answer late, for a number of
-// times or forever.
+// The request log of fake-consul's API (scenarios read it to measure lag); injected faults
+// (common/fault_rules.hpp) are applied to logged requests.
 
+#include "common/fault_rules.hpp"
 #include "common/http_server.hpp"
 
 #include <chrono>
@@ -16,36 +16,9 @@
 
 namespace fakes::consul {
 
-struct FaultRule {
-  enum class Action { respond, drop, hang, delay };
-  std::string method;       // "" = any method
-  std::string path_prefix;  // matched against the decoded path
-  Action action = Action::respond;
-  unsigned status = 500;
-  std::string body = "injected fault";
-  int remaining = -1;  // -1 = forever
-  std::chrono::milliseconds delay{0};  // delay: how late the normal answer comes
-};
-
-/// What the injector did with a request: nothing (serve it now), took it over (answered,
-/// dropped or held), or asks for it to be served after `delay`.
-struct Interception {
-  bool taken = false;
-  std::chrono::milliseconds delay{0};
-};
-
-class FaultInjector {
- public:
-  void add(FaultRule rule) { rules_.push_back(std::move(rule)); }
-  void clear();
-  std::size_t rule_count() const { return rules_.size(); }
-  /// Applies the first matching rule to the exchange.
-  Interception intercept(const fakes::http::ExchangePtr& exchange, const std::string& path);
-
- private:
-  std::vector<FaultRule> rules_;
-  std::list<fakes::http::ExchangePtr> hung_;  // held so they are never answered
-};
+using fakes::http::FaultInjector;
+using fakes::http::FaultRule;
+using fakes::http::Interception;
 
 /// One line of the request log.
 struct RequestRecord {
