@@ -64,13 +64,20 @@ void Bridge::add_locked(const std::string& container_id, bool quiet) {
   try {
     container = docker_.inspect(container_id);
     if (!container) {
+      pending_inspects_.erase(container_id);
       log::line("unable to inspect container: " + log::id12(container_id) + " No such container: " + container_id);
       return;
     }
   } catch (const std::exception& e) {
-    log::line("unable to inspect container: " + log::id12(container_id) + " " + e.what());
+    // Garbage, a truncated answer, a 5xx or no answer: Docker may answer properly later, and
+    // the start event will not come again, so the container is inspected again with back-off.
+    PendingInspect& p = pending_inspects_[container_id];
+    schedule_retry(p, now_());
+    log::line("unable to inspect container: " + log::id12(container_id) + " " + e.what() + " (retrying in " +
+              std::to_string(p.delay.count()) + " ms)");
     return;
   }
+  pending_inspects_.erase(container_id);
   BuildContext ctx{config_, config_.hostname, resolver_, [this](const std::string& id) {
                      try {
                        return docker_.inspect(id);
@@ -109,6 +116,11 @@ bool not_registered(const std::exception& e) {
 }  // namespace
 
 void Bridge::schedule_retry(Pending& p, Clock::time_point now) {
+  p.delay = p.delay.count() == 0 ? policy_.initial : std::min(p.delay * 2, policy_.max);
+  p.due = now + p.delay;
+}
+
+void Bridge::schedule_retry(PendingInspect& p, Clock::time_point now) {
   p.delay = p.delay.count() == 0 ? policy_.initial : std::min(p.delay * 2, policy_.max);
   p.due = now + p.delay;
 }
@@ -202,6 +214,12 @@ void Bridge::retry_pending() {
       deregister_locked(p.container_id, p.service);
     }
   }
+  std::vector<std::string> inspect_due;
+  for (const auto& [id, p] : pending_inspects_)
+    if (p.due <= now) inspect_due.push_back(id);
+  for (const auto& id : inspect_due)
+    if (pending_inspects_.count(id)) add_locked(id, false);
+  if (pending_reconcile_ && pending_reconcile_->due <= now) reconcile_locked();
 }
 
 std::optional<Bridge::Clock::time_point> Bridge::next_retry() const {
@@ -209,7 +227,17 @@ std::optional<Bridge::Clock::time_point> Bridge::next_retry() const {
   std::optional<Clock::time_point> next;
   for (const auto& [_, p] : pending_)
     if (!next || p.due < *next) next = p.due;
+  for (const auto& [_, p] : pending_inspects_)
+    if (!next || p.due < *next) next = p.due;
+  if (pending_reconcile_ && (!next || pending_reconcile_->due < *next)) next = pending_reconcile_->due;
   return next;
+}
+
+std::vector<std::string> Bridge::pending_inspects() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [id, _] : pending_inspects_) out.push_back(id);
+  return out;
 }
 
 std::vector<std::string> Bridge::pending_registrations() const {
@@ -265,6 +293,8 @@ void Bridge::remove_locked(const std::string& container_id, bool deregister) {
   }
   // The container is gone: whatever of it never got registered is not retried any more.
   drop_pending_registrations(key, deregister);
+  pending_inspects_.erase(key);
+  if (key != container_id) pending_inspects_.erase(container_id);
   services_.erase(key);
 }
 
@@ -344,13 +374,22 @@ void Bridge::sync(bool quiet) {
 
 void Bridge::reconcile() {
   std::lock_guard lock(mu_);
+  reconcile_locked();
+}
+
+void Bridge::reconcile_locked() {
   std::vector<std::string> running;
   try {
     running = docker_.list_containers();
   } catch (const std::exception& e) {
-    log::line(std::string("error listing containers, skipping reconcile: ") + e.what());
+    // Events missed while disconnected are only recovered by this list: try it again later.
+    if (!pending_reconcile_) pending_reconcile_.emplace();
+    schedule_retry(*pending_reconcile_, now_());
+    log::line(std::string("error listing containers, reconcile again in ") +
+              std::to_string(pending_reconcile_->delay.count()) + " ms: " + e.what());
     return;
   }
+  pending_reconcile_.reset();
   std::set<std::string> alive(running.begin(), running.end());
   std::vector<std::string> gone;
   for (const auto& [id, _] : services_)

@@ -36,6 +36,8 @@ class FakeDocker : public DockerClient {
   std::map<std::string, json> containers;  // id -> inspect
   std::set<std::string> running;
   bool fail_list = false;
+  int fail_list_times = 0;                  // the next N lists fail
+  std::map<std::string, int> fail_inspect;  // id -> how many more inspects fail (bad JSON)
 
   // Scripted event streams: each call to stream_events plays the next script.
   struct Script {
@@ -49,10 +51,18 @@ class FakeDocker : public DockerClient {
   std::vector<std::string> list_containers(const std::vector<std::string>&) override {
     std::lock_guard lock(mu_);
     if (fail_list) throw DockerError("docker unix:///fake: HTTP 500: boom");
+    if (fail_list_times > 0) {
+      --fail_list_times;
+      throw DockerError("docker unix:///fake: bad container list JSON: unexpected end of input");
+    }
     return {running.begin(), running.end()};
   }
   std::optional<json> inspect(const std::string& id) override {
     std::lock_guard lock(mu_);
+    if (auto f = fail_inspect.find(id); f != fail_inspect.end() && f->second > 0) {
+      --f->second;
+      throw DockerError("docker unix:///fake: bad inspect JSON: [json.exception.parse_error.101] truncated");
+    }
     auto it = containers.find(id);
     if (it == containers.end()) return std::nullopt;
     return it->second;
@@ -625,4 +635,55 @@ TEST(RegistratorBridgeRetry, SyncRegistersAContainerWhoseRegistrationIsPending) 
   f.bridge.sync(true);  // -resync before the retry is due
   EXPECT_TRUE(f.bridge.pending_registrations().empty());
   EXPECT_EQ(f.bridge.services().count(cid('a')), 1u);
+}
+
+TEST(RegistratorBridgeRetry, FailedInspectIsRetriedUntilTheContainerIsRegistered) {
+  RetryFixture f;
+  f.docker.fail_inspect[cid('a')] = 2;
+  f.bridge.handle_event(event("start", cid('a')));
+  EXPECT_TRUE(f.logs.contains("unable to inspect container: aaaaaaaaaaaa docker unix:///fake: bad inspect JSON"));
+  EXPECT_TRUE(f.logs.contains("(retrying in 250 ms)"));
+  EXPECT_TRUE(f.reg.calls.empty());
+  EXPECT_EQ(f.bridge.pending_inspects(), Ids{cid('a')});
+  // Another container is not held up by the one whose inspect fails.
+  f.bridge.handle_event(event("start", cid('b')));
+  EXPECT_EQ(f.reg.calls, Ids{"register node1:api:80"});
+  f.retry_next();  // fails again, 500 ms
+  EXPECT_TRUE(f.logs.contains("(retrying in 500 ms)"));
+  f.retry_next();  // succeeds
+  EXPECT_EQ(f.reg.calls, (Ids{"register node1:api:80", "register node1:web:80"}));
+  EXPECT_TRUE(f.bridge.pending_inspects().empty());
+  EXPECT_FALSE(f.bridge.next_retry().has_value());
+}
+
+TEST(RegistratorBridgeRetry, DieDropsAPendingInspect) {
+  RetryFixture f;
+  f.docker.fail_inspect[cid('a')] = 1;
+  f.bridge.handle_event(event("start", cid('a')));
+  EXPECT_EQ(f.bridge.pending_inspects(), Ids{cid('a')});
+  f.bridge.handle_event(event("die", cid('a'), {{"exitCode", "0"}}));
+  EXPECT_TRUE(f.bridge.pending_inspects().empty());
+  EXPECT_FALSE(f.bridge.next_retry().has_value());
+  EXPECT_TRUE(f.reg.calls.empty());
+}
+
+TEST(RegistratorBridgeRetry, NoSuchContainerIsNotRetried) {
+  RetryFixture f;
+  f.bridge.handle_event(event("start", cid('z')));
+  EXPECT_TRUE(f.bridge.pending_inspects().empty());
+  EXPECT_FALSE(f.bridge.next_retry().has_value());
+}
+
+TEST(RegistratorBridgeRetry, ReconcileWhoseListFailsIsTriedAgain) {
+  RetryFixture f;
+  f.docker.running = {cid('a')};
+  f.docker.fail_list_times = 2;
+  f.bridge.reconcile();
+  EXPECT_TRUE(f.logs.contains("error listing containers, reconcile again in 250 ms: docker unix:///fake: bad container list JSON"));
+  EXPECT_TRUE(f.reg.calls.empty());
+  f.retry_next();
+  EXPECT_TRUE(f.reg.calls.empty());
+  f.retry_next();
+  EXPECT_EQ(f.reg.calls, Ids{"register node1:web:80"});
+  EXPECT_FALSE(f.bridge.next_retry().has_value());
 }

@@ -53,12 +53,15 @@ class Bridge {
   std::map<std::string, std::vector<Service>> services() const;
 
   /// Failed registrations and deregistrations are kept, per service ID, and retried by
-  /// retry_pending() until they succeed. A service is in at most one of the two states; a later
+  /// retry_pending() until they succeed; so are a container's failed inspect (any failure but
+  /// "no such container") and a reconcile whose container list failed. A service is in at most one of the two states; a later
   /// start or die of its container supersedes what is pending.
   /// Retries every pending operation that is due at now() (the injected clock).
   void retry_pending();
   /// When the next pending operation is due; nullopt when nothing is pending.
   std::optional<Clock::time_point> next_retry() const;
+  /// Container IDs whose inspect failed and will be tried again.
+  std::vector<std::string> pending_inspects() const;
   /// Service IDs with a pending registration / deregistration.
   std::vector<std::string> pending_registrations() const;
   std::vector<std::string> pending_deregistrations() const;
@@ -81,10 +84,17 @@ class Bridge {
     /// Register only: an attempt may have reached the backend (no answer), so it may be registered.
     bool maybe_applied = false;
   };
+  /// A container whose inspect failed (transport error, garbage JSON, 5xx): added again later.
+  struct PendingInspect {
+    std::chrono::milliseconds delay{0};
+    Clock::time_point due;
+  };
   void add_locked(const std::string& container_id, bool quiet);
   void register_locked(const std::string& container_id, Service service);
   void deregister_locked(const std::string& container_id, const Service& service);
   void schedule_retry(Pending& p, Clock::time_point now);
+  void schedule_retry(PendingInspect& p, Clock::time_point now);
+  void reconcile_locked();
   void drop_pending_registrations(const std::string& container_id, bool deregister);
   void remove_locked(const std::string& container_id, bool deregister);
   bool should_remove(const std::string& container_id, std::optional<int> exit_code);
@@ -98,6 +108,9 @@ class Bridge {
   std::map<std::string, std::vector<Service>> services_;
   std::map<std::string, DeadContainer> dead_;
   std::map<std::string, Pending> pending_;  ///< service id -> pending operation
+  std::map<std::string, PendingInspect> pending_inspects_;  ///< container id -> next add attempt
+  /// A reconcile whose container list failed (after an event-stream reconnect) is tried again.
+  std::optional<PendingInspect> pending_reconcile_;
   NowFn now_ = [] { return Clock::now(); };
   RetryPolicy policy_;
 };
