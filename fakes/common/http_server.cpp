@@ -286,12 +286,16 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void do_write() {
     if (closed_ || outbox_.empty()) return;
     writing_ = true;
-    net::async_write(stream_, net::buffer(outbox_.front()),
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+    // Everything queued goes out in one gathered write (a busy event stream queues many small
+    // chunks); the strings stay put while the deque grows at the back.
+    gather_.clear();
+    for (std::size_t i = 0; i < outbox_.size() && i < kMaxGather; ++i) gather_.push_back(net::buffer(outbox_[i]));
+    net::async_write(stream_, gather_,
+                     [self = this->shared_from_this(), sent = gather_.size()](beast::error_code ec, std::size_t) {
                        self->writing_ = false;
                        if (self->closed_) return;
                        if (ec) return self->close();
-                       self->outbox_.pop_front();
+                       for (std::size_t i = 0; i < sent; ++i) self->outbox_.pop_front();
                        if (!self->outbox_.empty()) return self->do_write();
                        if (self->exchange_done_) self->after_exchange();
                      });
@@ -324,6 +328,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::string_view transport_;
   std::weak_ptr<ExchangeImpl> exchange_;
   std::deque<std::string> outbox_;
+  static constexpr std::size_t kMaxGather = 256;  // below IOV_MAX (1024)
+  std::vector<net::const_buffer> gather_;
   bool writing_ = false;
   bool probing_ = false;
   bool closed_ = false;

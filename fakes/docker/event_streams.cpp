@@ -10,19 +10,42 @@
 
 namespace fakes::docker {
 
+// One event's text, serialized once per API version however many streams carry it.
+class EventText {
+ public:
+  explicit EventText(const Event& e) : event_(e) {}
+  const std::string& line(ApiVersion version) {
+    for (const auto& [v, text] : texts_)
+      if (v == version) return text;
+    texts_.emplace_back(version, event_json(event_, version).dump() + "\n");
+    return texts_.back().second;
+  }
+
+ private:
+  const Event& event_;
+  std::vector<std::pair<ApiVersion, std::string>> texts_;
+};
+
 struct EventStreams::Stream {
   explicit Stream(boost::asio::io_context& io) : until_timer(io) {}
   http::ExchangePtr ex;
   FilterArgs filters;
   ApiVersion version;
   bool json_seq = false;
-  std::uint64_t subscription = 0;
+  bool live = false;    // replay done: live events go to it
+  std::string pending;  // live events not yet written (see EventStreams::broadcast)
   boost::asio::steady_timer until_timer;
 
-  void send(const Event& e) {
+  void queue(const Event& e, EventText& text) {
     if (!ex->is_open() || !event_matches(e, filters)) return;
     // RFC 7464 json-seq prefixes each record with RS (0x1E).
-    ex->send_chunk((json_seq ? "\x1e" : "") + event_json(e, version).dump() + "\n");
+    if (json_seq) pending += '\x1e';
+    pending += text.line(version);
+  }
+  void flush() {
+    if (pending.empty()) return;
+    if (ex->is_open()) ex->send_chunk(pending);
+    pending.clear();
   }
 };
 
@@ -46,8 +69,37 @@ std::string content_type_for(ApiVersion version, const std::string& accept) {
 
 }  // namespace
 
-EventStreams::~EventStreams() {
-  for (auto& [id, s] : streams_) engine_.events().unsubscribe(s->subscription);
+EventStreams::EventStreams(boost::asio::io_context& io, Engine& engine)
+    : io_(io), engine_(engine), flush_timer_(io) {
+  // One subscription for all streams: each event is serialized once per API version in use.
+  subscription_ = engine_.events().subscribe([this](const Event& e) { broadcast(e); });
+}
+
+EventStreams::~EventStreams() { engine_.events().unsubscribe(subscription_); }
+
+void EventStreams::broadcast(const Event& e) {
+  if (streams_.empty()) return;
+  EventText text(e);
+  for (const auto& [id, stream] : streams_)
+    if (stream->live) stream->queue(e, text);
+  // An event after a quiet spell is written at once. Within kCoalesce of the last write, events
+  // wait for the flush timer and leave together: one write per stream per kCoalesce instead of
+  // one per event, which is what lets 100 streams keep up with thousands of events a second.
+  if (flush_armed_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_flush_ >= kCoalesce) return flush_all(now);
+  flush_armed_ = true;
+  flush_timer_.expires_at(last_flush_ + kCoalesce);
+  flush_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;  // cancelled: this object may be gone
+    flush_armed_ = false;
+    flush_all(std::chrono::steady_clock::now());
+  });
+}
+
+void EventStreams::flush_all(std::chrono::steady_clock::time_point now) {
+  last_flush_ = now;
+  for (const auto& [id, stream] : streams_) stream->flush();
 }
 
 void EventStreams::open(const http::ExchangePtr& ex, ApiVersion version, const http::Target& target,
@@ -76,7 +128,11 @@ void EventStreams::open(const http::ExchangePtr& ex, ApiVersion version, const h
 
   const std::int64_t now = engine_.now();
   if (has_since) {
-    for (const auto& e : engine_.events().between(since, has_until ? until : now)) stream->send(e);
+    for (const auto& e : engine_.events().between(since, has_until ? until : now)) {
+      EventText text(e);
+      stream->queue(e, text);
+    }
+    stream->flush();
   }
   if (has_until && until <= now) {
     ex->end_stream();
@@ -84,11 +140,8 @@ void EventStreams::open(const http::ExchangePtr& ex, ApiVersion version, const h
   }
 
   const std::uint64_t id = next_id_++;
+  stream->live = true;
   streams_[id] = stream;
-  std::weak_ptr<Stream> weak = stream;
-  stream->subscription = engine_.events().subscribe([weak](const Event& e) {
-    if (auto s = weak.lock()) s->send(e);
-  });
   ex->on_close([this, id] { finish(id, false); });
   if (has_until) {
     stream->until_timer.expires_after(std::chrono::nanoseconds(until - now));
@@ -103,9 +156,9 @@ void EventStreams::finish(std::uint64_t id, bool abort) {
   if (it == streams_.end()) return;
   auto stream = it->second;
   streams_.erase(it);
-  engine_.events().unsubscribe(stream->subscription);
   stream->until_timer.cancel();
   if (!stream->ex->is_open()) return;
+  if (!abort) stream->flush();  // what it was due before the end
   if (abort)
     stream->ex->abort();
   else

@@ -11,15 +11,19 @@
 #include "common/url.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
 
 #include <map>
 #include <memory>
+#include <vector>
 
 namespace fakes::docker {
 
 class EventStreams {
  public:
-  EventStreams(boost::asio::io_context& io, Engine& engine) : io_(io), engine_(engine) {}
+  EventStreams(boost::asio::io_context& io, Engine& engine);
   ~EventStreams();
 
   /// Validates the query (throws DockerError 400 before anything is sent), then streams.
@@ -32,11 +36,18 @@ class EventStreams {
  private:
   struct Stream;
   void finish(std::uint64_t id, bool abort);
+  void broadcast(const Event& e);
+  void flush_all(std::chrono::steady_clock::time_point now);
 
   boost::asio::io_context& io_;
   Engine& engine_;
   std::map<std::uint64_t, std::shared_ptr<Stream>> streams_;
   std::uint64_t next_id_ = 1;
+  std::uint64_t subscription_ = 0;
+  static constexpr std::chrono::milliseconds kCoalesce{1};
+  boost::asio::steady_timer flush_timer_;
+  bool flush_armed_ = false;
+  std::chrono::steady_clock::time_point last_flush_{};
 };
 
 }  // namespace fakes::docker
