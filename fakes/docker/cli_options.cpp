@@ -1,5 +1,8 @@
 #include "cli_options.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "state_snapshot.hpp"
 
 namespace fakes::docker {
@@ -7,7 +10,10 @@ namespace fakes::docker {
 std::string usage_text() {
   return "usage: fake-docker --socket PATH [--tcp ADDR:PORT] [--images FILE] [--state FILE] [--api-version V]\n"
          "                   [--min-api-version V] [--seed N] [--event-history N] [--ready-file PATH]\n"
+         "                   [--host NAME=PATH]...\n"
          "  --socket PATH        serve the Docker API on this unix socket\n"
+         "  --host NAME=PATH     another simulated host in this process: an engine of its own on this socket\n"
+         "                       (repeatable; --socket may then be left out)\n"
          "  --tcp ADDR:PORT      also serve it on TCP (port 0 = any free port)\n"
          "  --images FILE        JSON: image name -> config as in `docker image inspect` .Config\n"
          "                       (ExposedPorts, Env, Labels, Cmd, Entrypoint); unlisted images\n"
@@ -53,8 +59,9 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
       out.help = true;
       continue;
     }
-    static const char* const with_value[] = {"--socket", "--tcp",  "--images", "--state", "--api-version",
-                                             "--min-api-version", "--seed", "--event-history", "--ready-file"};
+    static const char* const with_value[] = {"--socket", "--tcp",           "--images", "--state",
+                                             "--api-version", "--min-api-version", "--seed", "--event-history",
+                                             "--ready-file", "--host"};
     bool known = false;
     for (const char* f : with_value) known = known || flag == f;
     if (!known) throw UsageError("unknown flag: " + flag);
@@ -96,10 +103,21 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
       out.fake.event_history = parse_unsigned(flag, value);
     } else if (flag == "--ready-file") {
       out.ready_file = value;
+    } else if (flag == "--host") {
+      const auto eq = value.find('=');
+      const std::string name = eq == std::string::npos ? "" : value.substr(0, eq);
+      const bool simple = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+      });
+      if (!simple || eq + 1 >= value.size())
+        throw UsageError("invalid value for --host: \"" + value + "\" is not NAME=SOCKET-PATH");
+      for (const auto& [known, path] : out.hosts)
+        if (known == name) throw UsageError("invalid value for --host: host \"" + name + "\" given twice");
+      out.hosts.emplace_back(name, value.substr(eq + 1));
     }
   }
   if (out.help) return out;
-  if (!have_socket) throw UsageError("missing required flag --socket");
+  if (!have_socket && out.hosts.empty()) throw UsageError("missing required flag --socket (or --host NAME=PATH)");
   if (out.fake.min_api_version > out.fake.api_version)
     throw UsageError("--min-api-version " + out.fake.min_api_version.to_string() + " is above --api-version " +
                      out.fake.api_version.to_string());

@@ -11,6 +11,9 @@ namespace fakes::docker {
 
 struct CliOptions {
   FakeDockerOptions fake;
+  /// --host NAME=SOCKET: more simulated hosts served by this process, each an engine of its own
+  /// (same images and API versions, seed + its position) on its own unix socket.
+  std::vector<std::pair<std::string, std::string>> hosts;
   std::string ready_file;
   bool help = false;
 };

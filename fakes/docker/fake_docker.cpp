@@ -9,7 +9,17 @@
 
 namespace fakes::docker {
 
-FakeDocker::FakeDocker(FakeDockerOptions options) : options_(std::move(options)) {
+FakeDocker::FakeDocker(FakeDockerOptions options)
+    : options_(std::move(options)), owned_io_(std::make_unique<boost::asio::io_context>()), io_(*owned_io_) {
+  init();
+}
+
+FakeDocker::FakeDocker(FakeDockerOptions options, boost::asio::io_context& shared_io)
+    : options_(std::move(options)), io_(shared_io) {
+  init();
+}
+
+void FakeDocker::init() {
   engine_ = std::make_unique<Engine>(
       EngineOptions{options_.seed, options_.images, options_.clock, options_.event_history});
   // A snapshot's containers, those sharing another's network (container:<id>) after the others.
@@ -53,23 +63,32 @@ void FakeDocker::start() {
     server_.reset();
     throw std::runtime_error(std::string("cannot listen: ") + e.what());
   }
-  work_.emplace(io_.get_executor());
-  thread_ = std::thread([this] { io_.run(); });
+  if (owned_io_) {
+    work_.emplace(io_.get_executor());
+    thread_ = std::thread([this] { io_.run(); });
+  }
   running_ = true;
 }
 
 void FakeDocker::stop() {
+  auto shut_down = [this] {
+    if (restart_timer_) restart_timer_->cancel();
+    api_->event_streams().drop_all();
+    api_->stops().cancel_all();
+    if (server_) server_->stop();
+  };
   if (thread_.joinable()) {
-    boost::asio::post(io_, [this] {
-      if (restart_timer_) restart_timer_->cancel();
-      api_->event_streams().drop_all();
-      api_->stops().cancel_all();
-      if (server_) server_->stop();
-    });
+    boost::asio::post(io_, shut_down);
     work_.reset();
     // Sessions finish their cancelled operations and the loop runs dry.
     thread_.join();
     running_ = false;
+  } else if (running_ && !owned_io_) {
+    // A shared loop keeps running for the other hosts; the server object is released by the
+    // destructor, once the owner has stopped the loop.
+    on_io(shut_down);
+    running_ = false;
+    return;
   } else if (server_) {
     server_->stop();
   }

@@ -56,6 +56,10 @@ struct RestartOptions {
 class FakeDocker {
  public:
   explicit FakeDocker(FakeDockerOptions options);
+  /// A simulated host on a loop that several hosts share (one process, many engines): start()
+  /// only listens, the owner runs `shared_io` on its own thread, and stop() must be called while
+  /// that thread still runs it.
+  FakeDocker(FakeDockerOptions options, boost::asio::io_context& shared_io);
   ~FakeDocker();
   FakeDocker(const FakeDocker&) = delete;
   FakeDocker& operator=(const FakeDocker&) = delete;
@@ -95,7 +99,8 @@ class FakeDocker {
   template <class F>
   auto on_io(F f) const -> decltype(f()) {
     // Inline on the io thread, and when no io thread runs (before start / after stop).
-    if (io_.get_executor().running_in_this_thread() || !running_) return f();
+    // Also inline on a shared loop that is no longer run (a host destroyed after the owner stopped it).
+    if (io_.get_executor().running_in_this_thread() || !running_ || io_.stopped()) return f();
     std::packaged_task<decltype(f())()> task(std::move(f));
     auto result = task.get_future();
     boost::asio::post(io_, [&task] { task(); });
@@ -103,12 +108,14 @@ class FakeDocker {
   }
 
  private:
+  void init();
   void listen();
   void handle_control(const fakes::http::ExchangePtr& ex, const fakes::http::Target& target);
   void restart_on_io(RestartOptions options, std::function<void()> done);
 
   FakeDockerOptions options_;
-  mutable boost::asio::io_context io_;
+  std::unique_ptr<boost::asio::io_context> owned_io_;  // null on a shared loop
+  boost::asio::io_context& io_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<DockerApi> api_;
   std::unique_ptr<fakes::http::Server> server_;

@@ -11,20 +11,21 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
 #include <pthread.h>
 #include <unistd.h>
 
 namespace {
 
 // Written under a temporary name and renamed, so a launcher never reads half a file.
-void write_ready_file(const std::string& path, const fakes::docker::FakeDocker& fake, const std::string& tcp_host) {
-  nlohmann::json j{{"socket", fake.socket_path()}, {"pid", ::getpid()}};
-  j["tcp"] = tcp_host.empty() ? nlohmann::json(nullptr) : nlohmann::json(tcp_host + ":" + std::to_string(fake.tcp_port()));
+void write_ready_file(const std::string& path, const nlohmann::json& content) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::trunc);
     if (!out) throw std::runtime_error("cannot write ready file " + tmp);
-    out << j.dump() << "\n";
+    out << content.dump() << "\n";
     if (!out.flush()) throw std::runtime_error("cannot write ready file " + tmp);
   }
   std::filesystem::rename(tmp, path);
@@ -56,29 +57,79 @@ int main(int argc, char** argv) {
 
   const std::string tcp_host = options.fake.tcp_host;
   const std::size_t restored = options.fake.state.size();
-  std::unique_ptr<FakeDocker> owned;
+  const bool has_socket = !options.fake.socket_path.empty();
+  // More than one simulated host: one loop serves them all, run by one thread of its own.
+  std::unique_ptr<boost::asio::io_context> shared_io;
+  if (!options.hosts.empty()) shared_io = std::make_unique<boost::asio::io_context>();
+  auto make = [&](FakeDockerOptions o) {
+    return shared_io ? std::make_unique<FakeDocker>(std::move(o), *shared_io) : std::make_unique<FakeDocker>(std::move(o));
+  };
+
+  std::unique_ptr<FakeDocker> owned;  // the --socket host
+  std::vector<std::pair<std::string, std::unique_ptr<FakeDocker>>> hosts;
   try {
-    owned = std::make_unique<FakeDocker>(std::move(options.fake));
+    for (std::size_t i = 0; i < options.hosts.size(); ++i) {
+      FakeDockerOptions o = options.fake;
+      o.socket_path = options.hosts[i].second;
+      o.tcp_host.clear();
+      o.state.clear();  // --state describes the --socket host
+      o.seed = options.fake.seed + i + 1;
+      hosts.emplace_back(options.hosts[i].first, make(std::move(o)));
+    }
+    if (has_socket) owned = make(std::move(options.fake));
   } catch (const std::exception& e) {
     std::cerr << "fake-docker: invalid --state file: " << e.what() << "\n" << usage_text();
     return 2;
   }
-  FakeDocker& fake = *owned;
-  for (const auto& note : fake.restore_notes()) std::cerr << "fake-docker: --state: " << note << "\n";
-  if (restored) std::cerr << "fake-docker: --state: " << restored << " containers restored\n";
+  if (owned) {
+    for (const auto& note : owned->restore_notes()) std::cerr << "fake-docker: --state: " << note << "\n";
+    if (restored) std::cerr << "fake-docker: --state: " << restored << " containers restored\n";
+  }
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
+  std::thread loop;
+  if (shared_io) {
+    work.emplace(shared_io->get_executor());
+    loop = std::thread([&] { shared_io->run(); });
+  }
+  auto stop_all = [&] {
+    for (auto& [name, fake] : hosts) fake->stop();
+    if (owned) owned->stop();
+    if (shared_io) {
+      work.reset();
+      shared_io->stop();
+      loop.join();
+    }
+  };
   try {
-    fake.start();
-    if (!options.ready_file.empty()) write_ready_file(options.ready_file, fake, tcp_host);
+    nlohmann::json ready{{"pid", ::getpid()}, {"socket", nullptr}, {"tcp", nullptr}};
+    if (owned) {
+      owned->start();
+      ready["socket"] = owned->socket_path();
+      if (!tcp_host.empty()) ready["tcp"] = tcp_host + ":" + std::to_string(owned->tcp_port());
+    }
+    if (!hosts.empty()) {
+      ready["hosts"] = nlohmann::json::object();
+      for (auto& [name, fake] : hosts) {
+        fake->start();
+        ready["hosts"][name] = fake->socket_path();
+      }
+    }
+    if (!options.ready_file.empty()) write_ready_file(options.ready_file, ready);
   } catch (const std::exception& e) {
     std::cerr << "fake-docker: " << e.what() << "\n";
+    stop_all();
     return 1;
   }
-  std::cerr << "fake-docker: listening on unix://" << fake.socket_path();
-  if (!tcp_host.empty()) std::cerr << " and tcp://" << tcp_host << ":" << fake.tcp_port();
-  std::cerr << std::endl;
+  if (owned) {
+    std::cerr << "fake-docker: listening on unix://" << owned->socket_path();
+    if (!tcp_host.empty()) std::cerr << " and tcp://" << tcp_host << ":" << owned->tcp_port();
+    std::cerr << std::endl;
+  }
+  for (const auto& [name, fake] : hosts)
+    std::cerr << "fake-docker: host " << name << " listening on unix://" << fake->socket_path() << std::endl;
 
   int received = 0;
   sigwait(&stop_signals, &received);
-  fake.stop();
+  stop_all();
   return 0;
 }

@@ -243,6 +243,49 @@ TEST_F(FakeDockerCli, UserDefinedNetworks) {
   EXPECT_NE(unknown.output.find("network nowhere not found"), std::string::npos) << unknown.output;
 }
 
+// Several simulated hosts in one process: each --host has an engine of its own on its own
+// socket (the docker CLI sees separate daemons), next to the --socket host.
+TEST_F(FakeDockerCli, SeveralHostsInOneProcessAreSeparateEngines) {
+  const std::string a = (dir_ / "a.sock").string(), b = (dir_ / "b.sock").string();
+  start_fake({"--host", "a=" + a, "--host=b=" + b});
+  std::ifstream in(dir_ / "ready.json");
+  const auto ready = json::parse(in);
+  EXPECT_EQ(ready.at("hosts"), (json{{"a", a}, {"b", b}}));
+
+  auto on = [&](const std::string& socket, const std::string& args) {
+    const std::string home = (dir_ / "home").string();
+    return run_shell("env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_API_VERSION HOME=" + shell_quote(home) +
+                     " DOCKER_CONFIG=" + shell_quote(home + "/.docker") + " " + kDockerCli + " -H unix://" +
+                     shell_quote(socket) + " " + args);
+  };
+  ASSERT_EQ(on(a, "run -d --name web -p 8080:80 test").exit_code, 0);
+  ASSERT_EQ(on(b, "run -d --name web -p 8080:80 test").exit_code, 0) << "the same name and port on another host";
+  EXPECT_EQ(on(a, "ps -q").output.size(), 13u);
+  EXPECT_EQ(on(b, "ps -q").output.size(), 13u);
+  EXPECT_NE(on(a, "ps -q").output, on(b, "ps -q").output) << "hosts hand out different ids";
+  EXPECT_EQ(on(socket_, "ps -q").output, "") << "the --socket host has none";
+  ASSERT_EQ(on(a, "stop web").exit_code, 0);
+  EXPECT_EQ(on(a, "ps -q").output, "");
+  EXPECT_EQ(on(b, "ps -q").output.size(), 13u);
+
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_FALSE(fs::exists(a));
+  EXPECT_FALSE(fs::exists(b));
+  EXPECT_FALSE(fs::exists(socket_));
+
+  auto bad = run_shell(shell_quote(binary_.string()) + " --host nameonly");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.output.rfind("fake-docker: invalid value for --host: \"nameonly\" is not NAME=SOCKET-PATH\nusage:", 0), 0u)
+      << bad.output;
+  auto twice = run_shell(shell_quote(binary_.string()) + " --host a=/tmp/x.sock --host a=/tmp/y.sock");
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.output.find("host \"a\" given twice"), std::string::npos) << twice.output;
+}
+
 TEST_F(FakeDockerCli, BadFlagsAndImageFilesExitWith2) {
   auto bad_flag = run_shell(shell_quote(binary_.string()) + " --socket /tmp/x.sock --bogus");
   EXPECT_EQ(bad_flag.exit_code, 2);
