@@ -11,11 +11,12 @@
 namespace regsim {
 
 const char* const usage_text =
-    "usage: regsim run FILE... [--bin-dir DIR] [--registrator PATH] [--keep-logs] [-v]\n"
+    "usage: regsim run FILE... [--bin-dir DIR] [--registrator PATH] [--one-docker-process] [--keep-logs] [-v]\n"
     "                  [--junit FILE] [--json FILE] [--html FILE]\n"
     "       regsim validate FILE...\n"
     "       regsim simulate [--hosts N] [--containers N] [--churn R/s] [--duration D] [--settle D] [--seed N]\n"
-    "                       [--bin-dir DIR] [--registrator PATH] [--keep-logs] [-v] [--json FILE]\n"
+    "                       [--bin-dir DIR] [--registrator PATH] [--one-docker-process] [--keep-logs] [-v]\n"
+    "                       [--json FILE]\n"
     "  run       replay each scenario against fake-docker, fake-consul and registrator\n"
     "  validate  only parse and check the scenario files\n"
     "  simulate  a cluster: per host a fake-docker and a registrator, one fake Consul; fill every host with\n"
@@ -23,6 +24,8 @@ const char* const usage_text =
     "            (defaults: --hosts 10 --containers 20 --churn 50/s --duration 10s --settle 30s --seed 1)\n"
     "  --bin-dir DIR       where fake-docker, fake-consul and registrator are (default: regsim's own directory)\n"
     "  --registrator PATH  run this registrator binary on every host\n"
+    "  --one-docker-process  simulate every host's Docker in one fake-docker process (an engine and a\n"
+    "                      socket per host) instead of one process per host\n"
     "  --keep-logs         keep the process logs even when everything passed\n"
     "  -v, --verbose       print each docker operation and process start\n"
     "  --junit FILE        also write the results as JUnit XML (a testsuite per scenario, a testcase per check)\n"
@@ -136,6 +139,8 @@ CliCommand parse_command_line(const std::vector<std::string>& args) {
       cmd.simulation.seed = static_cast<std::uint64_t>(int_in_range("--seed", *sd, 0, 2147483647));
     } else if (a == "--keep-logs") {
       cmd.options.keep_logs = true;
+    } else if (a == "--one-docker-process") {
+      cmd.options.one_docker_process = true;
     } else if (a == "-v" || a == "--verbose") {
       cmd.options.verbose = true;
     } else if (a.size() > 1 && a[0] == '-') {
@@ -152,7 +157,7 @@ CliCommand parse_command_line(const std::vector<std::string>& args) {
   }
   if (cmd.kind == CliCommand::Kind::validate &&
       (!cmd.options.bin_dir.empty() || !cmd.options.registrator_override.empty() || cmd.options.keep_logs ||
-       cmd.reports.any()))
+       cmd.options.one_docker_process || cmd.reports.any()))
     throw UsageError("validate takes only scenario files (and -v)");
   if (cmd.options.bin_dir.empty()) cmd.options.bin_dir = own_bin_dir();
   return cmd;

@@ -12,6 +12,7 @@ struct RunOptions {
   std::string registrator_override;       // --registrator: replaces every host's binary
   bool keep_logs = false;                 // keep the temp dir even when everything passed
   bool verbose = false;
+  bool one_docker_process = false;        // every host's Docker in one fake-docker (--host per host)
   std::chrono::milliseconds startup_timeout{15000};  // per fake, until its ready file appears
 };
 

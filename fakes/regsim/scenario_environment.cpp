@@ -135,8 +135,23 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
   const auto images_file = log_dir / "images.json";
   std::ofstream(images_file) << scenario.images.dump(2) << "\n";
 
+  if (options.one_docker_process) {
+    // One fake-docker serves every host, each on its own socket (fake-docker --host).
+    std::vector<std::string> args = {"--images", images_file.string(), "--ready-file",
+                                     (log_dir / "fake-docker.ready").string()};
+    for (const auto& host : scenario.hosts) {
+      fs::create_directories(log_dir / host.name);
+      args.push_back("--host=" + host.name + "=" + (log_dir / host.name / "docker.sock").string());
+    }
+    fake_dockers_.push_back(std::make_unique<ChildProcess>(LaunchSpec{(options.bin_dir / "fake-docker").string(), args,
+                                                                      {}, log_dir / "fake-docker.log", "fake-docker"}));
+    wait_for_ready_file(log_dir / "fake-docker.ready", *fake_dockers_.back(), options.startup_timeout);
+    for (const auto& host : scenario.hosts)
+      dockers_.emplace(host.name, DockerControl((log_dir / host.name / "docker.sock").string()));
+    reporter.progress("fake-docker: one process for " + std::to_string(scenario.hosts.size()) + " host(s)");
+  }
   int seed = 1;
-  for (const auto& host : scenario.hosts) {
+  for (const auto& host : options.one_docker_process ? std::vector<HostSpec>{} : scenario.hosts) {
     const auto host_dir = log_dir / host.name;
     fs::create_directories(host_dir);
     const auto socket = host_dir / "docker.sock";

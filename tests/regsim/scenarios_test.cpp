@@ -351,6 +351,27 @@ TEST(Simulate, SmallClusterConvergesWithNothingLostStaleOrDuplicated) {
   EXPECT_GT(doc["usage"][2]["max_peak_rss_bytes"].get<std::uint64_t>(), 0u);
 }
 
+// --one-docker-process: every host's Docker is one engine in a single fake-docker process; the
+// cluster behaves the same, and the report counts one fake-docker process.
+TEST(Simulate, OneDockerProcessServesEveryHost) {
+  TempDir dir;
+  const auto report = dir.path / "sim.json";
+  const auto r = run_command(regsim() + " simulate --hosts 5 --containers 8 --churn 40/s --duration 1s --seed 2" +
+                             " --one-docker-process --json " + report.string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("lost 0, stale 0, duplicated 0, on another host's node 0"));
+  std::ifstream in(report);
+  const auto doc = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  EXPECT_TRUE(doc["passed"].get<bool>());
+  EXPECT_EQ(doc["initial_containers"], 40);
+  EXPECT_EQ(doc["running"], doc["registered"]);
+  ASSERT_EQ(doc["usage"].size(), 3u);
+  EXPECT_EQ(doc["usage"][0]["processes"], 5) << "a registrator per host";
+  EXPECT_EQ(doc["usage"][1]["role"], "fake-docker");
+  EXPECT_EQ(doc["usage"][1]["processes"], 1) << "one fake-docker for all hosts";
+}
+
 // A "registrator" that never registers anything: the simulation does not converge, counts every
 // container as lost and exits 1.
 TEST(Simulate, ARegistratorThatRegistersNothingIsReportedAsLosingEverything) {
