@@ -60,6 +60,10 @@ struct Endpoint {
   std::string gateway;
   int prefix_len = 0;
   std::string mac;
+  // What `docker network connect` submitted as EndpointConfig.IPAMConfig / .DriverOpts, as JSON
+  // text, reported back as the engine does ("" = none: null).
+  std::string ipam_config_json;
+  std::string driver_opts_json;
 };
 
 /// How the fake "process" in the container reacts to SIGTERM (set through the control API).

@@ -35,8 +35,21 @@ Json runtime_ports_json(const Container& c) {
   return j;
 }
 
-Json endpoint_json(const Endpoint& e, ApiVersion version) {
-  Json j{{"IPAMConfig", nullptr}, {"Links", nullptr}, {"Aliases", nullptr}, {"MacAddress", e.mac}, {"DriverOpts", nullptr}};
+Json submitted_object(const std::string& text) {
+  return text.empty() ? Json(nullptr) : Json::parse(text, nullptr, false);
+}
+
+Json endpoint_json(const Endpoint& e, const Container& c, ApiVersion version) {
+  // On a user-defined network a container is reachable by name and short ID: until API 1.45 the
+  // short ID is reported as an alias, from 1.44 both are in DNSNames.
+  const bool user_network = !e.network.empty() && e.network != "bridge" && e.network != "host" && e.network != "none";
+  const std::string short_id = c.id.substr(0, 12);
+  const Json aliases = user_network && version < ApiVersion{1, 45} ? Json::array({short_id}) : Json(nullptr);
+  Json j{{"IPAMConfig", submitted_object(e.ipam_config_json)},
+         {"Links", nullptr},
+         {"Aliases", aliases},
+         {"MacAddress", e.mac},
+         {"DriverOpts", submitted_object(e.driver_opts_json)}};
   if (version >= ApiVersion{1, 48}) j["GwPriority"] = 0;  // added in API 1.48
   j["NetworkID"] = e.network_id;
   j["EndpointID"] = e.endpoint_id;
@@ -46,14 +59,16 @@ Json endpoint_json(const Endpoint& e, ApiVersion version) {
   j["IPv6Gateway"] = "";
   j["GlobalIPv6Address"] = "";
   j["GlobalIPv6PrefixLen"] = 0;
-  if (version >= ApiVersion{1, 44}) j["DNSNames"] = nullptr;  // added in API 1.44
+  if (version >= ApiVersion{1, 44})  // added in API 1.44
+    j["DNSNames"] = user_network ? Json::array({c.name.starts_with("/") ? c.name.substr(1) : c.name, short_id})
+                                 : Json(nullptr);
   return j;
 }
 
 Json networks_json(const Container& c, ApiVersion version) {
   Json j = Json::object();
-  if (!c.endpoint.network.empty()) j[c.endpoint.network] = endpoint_json(c.endpoint, version);
-  for (const auto& e : c.connected) j[e.network] = endpoint_json(e, version);
+  if (!c.endpoint.network.empty()) j[c.endpoint.network] = endpoint_json(c.endpoint, c, version);
+  for (const auto& e : c.connected) j[e.network] = endpoint_json(e, c, version);
   return j;
 }
 

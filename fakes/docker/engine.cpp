@@ -367,7 +367,8 @@ void Engine::remove_network(const std::string& ref) {
   events_.append(destroyed);
 }
 
-void Engine::connect(const std::string& network_ref, const std::string& container_ref) {
+void Engine::connect(const std::string& network_ref, const std::string& container_ref,
+                     const std::string& ipam_config_json, const std::string& driver_opts_json) {
   const Network& n = get_network(network_ref);
   Container& c = mutable_get(container_ref);
   if (c.endpoint.driver != "bridge" || n.driver != "bridge")
@@ -376,6 +377,8 @@ void Engine::connect(const std::string& network_ref, const std::string& containe
       std::any_of(c.connected.begin(), c.connected.end(), [&](const Endpoint& e) { return e.network_id == n.id; }))
     throw DockerError(403, "endpoint with name " + c.name + " already exists in network " + n.name);
   c.connected.push_back(endpoint_on(n));
+  c.connected.back().ipam_config_json = ipam_config_json;
+  c.connected.back().driver_opts_json = driver_opts_json;
   if (c.state.running) attach(c, c.connected.back());
 }
 
@@ -390,7 +393,11 @@ void Engine::disconnect(const std::string& network_ref, const std::string& conta
   auto it = std::find_if(c.connected.begin(), c.connected.end(), [&](const Endpoint& e) { return e.network_id == n.id; });
   if (it == c.connected.end())
     throw DockerError(403, "container " + c.id + " is not connected to network " + n.name);
+  const Endpoint leaving = *it;
   detach(c, *it);
+  // dockerd 20.10 reports a running container's explicit disconnect twice (the sandbox leaving
+  // the network, then the daemon's own event), as the side-by-side test records.
+  if (!leaving.ip.empty()) emit_network(c, leaving, "disconnect");
   c.connected.erase(it);
 }
 

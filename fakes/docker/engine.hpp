@@ -125,7 +125,8 @@ class Engine {
   /// `docker network connect`: a running container gets an address at once (connect event),
   /// a stopped one when it starts. 403 when already connected or the container has no network
   /// of its own (host, none, container:).
-  void connect(const std::string& network_ref, const std::string& container_ref);
+  void connect(const std::string& network_ref, const std::string& container_ref,
+               const std::string& ipam_config_json = {}, const std::string& driver_opts_json = {});
   /// `docker network disconnect`: releases the address (disconnect event).
   void disconnect(const std::string& network_ref, const std::string& container_ref);
 

@@ -49,4 +49,22 @@ std::string parse_network_container(const std::string& body) {
   return container;
 }
 
+NetworkConnectSpec parse_network_connect(const std::string& body) {
+  NetworkConnectSpec spec;
+  spec.container = parse_network_container(body);
+  const json j = parse_object(body, "request body");
+  const auto config = j.find("EndpointConfig");
+  if (config == j.end() || config->is_null()) return spec;
+  if (!config->is_object()) throw bad_parameter("invalid JSON: EndpointConfig must be an object");
+  auto object_text = [&](const char* field) -> std::string {
+    const auto it = config->find(field);
+    if (it == config->end() || it->is_null()) return {};
+    if (!it->is_object()) throw bad_parameter(std::string("invalid JSON: EndpointConfig.") + field + " must be an object");
+    return it->dump();
+  };
+  spec.ipam_config_json = object_text("IPAMConfig");
+  spec.driver_opts_json = object_text("DriverOpts");
+  return spec;
+}
+
 }  // namespace fakes::docker

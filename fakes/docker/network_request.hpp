@@ -18,4 +18,13 @@ NetworkCreateSpec parse_network_create(const std::string& body);
 /// The "Container" of a connect or disconnect body (an ID or a name).
 std::string parse_network_container(const std::string& body);
 
+/// A connect body: the container, and its EndpointConfig's IPAMConfig and DriverOpts as JSON
+/// text ("" when absent or null) to be reported back in inspect.
+struct NetworkConnectSpec {
+  std::string container;
+  std::string ipam_config_json;
+  std::string driver_opts_json;
+};
+NetworkConnectSpec parse_network_connect(const std::string& body);
+
 }  // namespace fakes::docker

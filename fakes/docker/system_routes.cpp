@@ -99,9 +99,12 @@ bool DockerApi::route_networks(const Call& call) {
     return true;
   }
   if (s.size() == 3 && call.method == verb::post && (s[2] == "connect" || s[2] == "disconnect")) {
-    const auto container = parse_network_container(call.ex->request().body());
-    if (s[2] == "connect") engine_.connect(s[1], container);
-    else engine_.disconnect(s[1], container);
+    if (s[2] == "connect") {
+      const auto spec = parse_network_connect(call.ex->request().body());
+      engine_.connect(s[1], spec.container, spec.ipam_config_json, spec.driver_opts_json);
+    } else {
+      engine_.disconnect(s[1], parse_network_container(call.ex->request().body()));
+    }
     respond_empty(call, http::Status::ok);
     return true;
   }

@@ -292,6 +292,72 @@ TEST_F(SideBySide, ListInspectAndEventsAgreeFieldByField) {
   }
 }
 
+// User-defined networks: create, run on one, connect and disconnect a container of the default
+// bridge; inspect, the network's own inspect and the network events agree field by field, and
+// refused operations fail with the engine's text.
+TEST_F(SideBySide, UserDefinedNetworksAgreeFieldByField) {
+  const std::string since = regtest::now_seconds_text();
+  const std::string sleeper = "tiny:1 /bin/sh -c 'trap \"exit 143\" TERM; sleep 1000 & wait' >/dev/null";
+  both("network create appnet >/dev/null");
+  both("run -d --name onnet --network appnet " + sleeper);
+  both("run -d --name joiner -p 8090:80 " + sleeper);
+  both("network connect appnet joiner");
+  // On a user-defined network API 1.41 lists the container's short ID as an alias: each engine
+  // its own ID, so the alias is checked against it and then set aside.
+  auto own_alias_checked = [](json doc) {
+    json& aliases = doc["NetworkSettings"]["Networks"]["appnet"]["Aliases"];
+    EXPECT_EQ(aliases, json::array({doc["Id"].get<std::string>().substr(0, 12)}));
+    aliases = "<short id>";
+    return doc;
+  };
+  for (const char* name : {"onnet", "joiner"}) {
+    const json real = own_alias_checked(api_get(real_->socket(), std::string("/v1.41/containers/") + name + "/json"));
+    const json fake = own_alias_checked(api_get(fake_->socket(), std::string("/v1.41/containers/") + name + "/json"));
+    EXPECT_EQ(differences(real, fake), std::vector<std::string>{})
+        << name << " on a user-defined network differs:\n" << join(differences(real, fake));
+  }
+  const json real_net = api_get(real_->socket(), "/v1.41/networks/appnet");
+  const json fake_net = api_get(fake_->socket(), "/v1.41/networks/appnet");
+  EXPECT_EQ(fake_net["IPAM"], real_net["IPAM"]) << "the same subnet and gateway";
+  EXPECT_EQ(fake_net["Containers"].size(), real_net["Containers"].size());
+
+  both("network disconnect appnet joiner");
+  const json real_after = api_get(real_->socket(), "/v1.41/containers/joiner/json");
+  const json fake_after = api_get(fake_->socket(), "/v1.41/containers/joiner/json");
+  EXPECT_EQ(differences(real_after, fake_after), std::vector<std::string>{})
+      << "after disconnect:\n" << join(differences(real_after, fake_after));
+
+  // Refused: the same exit status and the same first line of the engine's message.
+  auto first_line = [](const std::string& text) { return text.substr(0, text.find('\n')); };
+  for (const std::string args : {"network connect appnet onnet", "network disconnect appnet nosuch",
+                                 "network create appnet", "network rm nosuchnet"}) {
+    const auto r = real_->cli(args);
+    const auto f = fake_->cli(args);
+    EXPECT_EQ(f.exit_code, r.exit_code) << args << "\nreal: " << r.output << "fake: " << f.output;
+    EXPECT_EQ(first_line(f.output), first_line(r.output)) << args;
+  }
+
+  both("rm -f onnet >/dev/null");  // one at a time: the CLI removes several in parallel
+  both("rm -f joiner >/dev/null");
+  both("network rm appnet >/dev/null");
+  const std::string until = regtest::now_seconds_text();
+  std::vector<json> real_events, fake_events;
+  for (const auto& e : events_between(real_->socket(), since, until))
+    if (e.value("Type", "") == "network") real_events.push_back(e);
+  for (const auto& e : events_between(fake_->socket(), since, until))
+    if (e.value("Type", "") == "network") fake_events.push_back(e);
+  auto actions = [](const std::vector<json>& events) {
+    std::vector<std::string> out;
+    for (const auto& e : events) out.push_back(e.value("Action", "") + " " + e["Actor"]["Attributes"].value("name", ""));
+    return out;
+  };
+  ASSERT_EQ(actions(fake_events), actions(real_events)) << "real: " << json(real_events).dump() << "\nfake: " << json(fake_events).dump();
+  for (std::size_t i = 0; i < real_events.size(); ++i)
+    EXPECT_EQ(differences(real_events[i], fake_events[i]), std::vector<std::string>{})
+        << "network event " << i << " (" << actions(real_events)[i] << ") differs:\n"
+        << join(differences(real_events[i], fake_events[i]));
+}
+
 // --state: what `docker inspect` prints on the real engine, loaded into a new fake-docker,
 // inspects the same, field by field (with the allowances above; IDs and times now agree too).
 TEST_F(SideBySide, AStateSnapshotOfTheRealEngineInspectsTheSame) {
