@@ -1,4 +1,5 @@
 #include "registrator/consul.hpp"
+#include "registrator/consulkv.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -35,7 +36,9 @@ std::optional<ojson> build_consul_check(const Service& s) {
     std::string interval, timeout, ttl, http, method, tcp, status, grpc, deregister_after;
     bool tls_skip_verify = false, grpc_use_tls = false;
   } c;
-  const std::string addr = s.ip + ":" + std::to_string(s.port);
+  // Upstream concatenates ip + ":" + port, which for IPv6 is an address no agent can parse;
+  // brackets make it a host:port and a URL authority (identical for IPv4).
+  const std::string addr = join_host_port(s.ip, s.port);
   if (std::string st = attr(s, "check_initial_status"); !st.empty()) c.status = st;
   if (std::string path = attr(s, "check_http"); !path.empty()) {
     c.http = "http://" + addr + path;
