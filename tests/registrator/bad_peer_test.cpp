@@ -113,8 +113,8 @@ class RegistratorBadPeer : public ::testing::Test {
     ASSERT_TRUE(regtest::eventually([&] { return fs::exists(ready); }, 20s))
         << regtest::read_text(dir.path() / "docker.log");
   }
-  void run_container(const std::string& name) {
-    const std::string create = R"({"Image":"web","ExposedPorts":{"80/tcp":{}}})";
+  void run_container(const std::string& name,
+                     const std::string& create = R"({"Image":"web","ExposedPorts":{"80/tcp":{}}})") {
     ASSERT_EQ(regtest::docker_request(docker_socket, "POST", "/v1.47/containers/create?name=" + name, create).status,
               201u);
     ASSERT_EQ(regtest::docker_request(docker_socket, "POST", "/v1.47/containers/" + name + "/start").status, 204u);
@@ -262,6 +262,28 @@ TEST_F(RegistratorBadPeer, RefusedConsulIsRetriedUntilItComesBack) {
   consul = std::make_unique<regtest::FakeConsulProcess>(address);  // back, on the same address
   EXPECT_TRUE(regtest::eventually([&] { return has_services(*consul, {"host1:web2:80"}); }, 20s)) << log();
   EXPECT_TRUE(registrator->running());
+}
+
+// Metadata a Consul agent refuses (it would reject the whole registration, forever): the
+// offending keys are named with the container and left out; the service is registered.
+TEST_F(RegistratorBadPeer, MetadataConsulRejectsIsDroppedAndNamed) {
+  regtest::FakeConsulProcess consul;
+  start_fake_docker();
+  json create = {{"Image", "web"},
+                 {"ExposedPorts", {{"80/tcp", json::object()}}},
+                 {"Env", {"SERVICE_REGION=eu", "SERVICE_FOO.BAR=1", "SERVICE_CONSUL-OWNER=me"}},
+                 {"Labels", {{"SERVICE_BLOB", std::string(600, 'x')}}}};
+  run_container("meta1", create.dump());
+  auto registrator = start_registrator(docker_socket, consul.http_address());
+  ASSERT_TRUE(regtest::eventually([&] { return has_services(consul, {"host1:meta1:80"}); }, 20s)) << log();
+  auto service = json::parse(consul.get("/v1/agent/service/host1:meta1:80").body);
+  EXPECT_EQ(service["Meta"], (json{{"region", "eu"}})) << service.dump();
+  EXPECT_TRUE(log_has("consul: host1:meta1:80 (container meta1): Meta key \"foo.bar\" has characters outside "
+                      "[A-Za-z0-9_-] (from SERVICE_* metadata): not sent, Consul rejects it"))
+      << log();
+  EXPECT_TRUE(log_has("(container meta1): Meta key \"consul-owner\" uses the reserved prefix consul-")) << log();
+  EXPECT_TRUE(log_has("(container meta1): Meta value of \"blob\" is longer than 512 characters")) << log();
+  EXPECT_FALSE(log_has("register failed")) << log();
 }
 
 }  // namespace
