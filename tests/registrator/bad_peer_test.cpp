@@ -57,7 +57,8 @@ std::set<std::string> agent_service_ids(const regtest::FakeConsulProcess& consul
   try {
     auto r = consul.get("/v1/agent/services");
     if (r.status != 200) return ids;
-    for (const auto& [id, _] : json::parse(r.body).items()) ids.insert(id);
+    const json services = json::parse(r.body);  // items() must not outlive it
+    for (const auto& [id, _] : services.items()) ids.insert(id);
   } catch (const std::exception&) {
   }
   return ids;
