@@ -50,7 +50,7 @@ void Bridge::handle_event(const DockerEvent& event) {
   }
 }
 
-void Bridge::add_locked(const std::string& container_id, bool quiet) {
+void Bridge::add_locked(const std::string& container_id, bool quiet, std::optional<Inspected> prefetched) {
   if (auto d = dead_.find(container_id); d != dead_.end()) {
     services_[container_id] = std::move(d->second.services);
     dead_.erase(d);
@@ -62,7 +62,12 @@ void Bridge::add_locked(const std::string& container_id, bool quiet) {
   }
   std::optional<nlohmann::json> container;
   try {
-    container = docker_.inspect(container_id);
+    if (prefetched) {
+      if (prefetched->error) std::rethrow_exception(prefetched->error);
+      container = std::move(prefetched->container);
+    } else {
+      container = docker_.inspect(container_id);
+    }
     if (!container) {
       pending_inspects_.erase(container_id);
       log::line("unable to inspect container: " + log::id12(container_id) + " No such container: " + container_id);
@@ -355,10 +360,17 @@ void Bridge::sync(bool quiet) {
     return;
   }
   log::line("Syncing services on " + std::to_string(ids.size()) + " containers");
+  // Unknown containers are inspected a window ahead on another thread (their own Docker
+  // requests, in list order), so Docker's and the registry's round trips overlap.
+  std::vector<std::string> unknown;
+  for (const auto& id : ids)
+    if (!services_.count(id)) unknown.push_back(id);
+  constexpr std::size_t kInspectWindow = 64;
+  InspectPrefetcher prefetch(docker_, unknown, kInspectWindow);
   for (const auto& id : ids) {
     auto it = services_.find(id);
     if (it == services_.end()) {
-      add_locked(id, quiet);
+      add_locked(id, quiet, prefetch.next());
       continue;
     }
     for (const auto& service : it->second) {

@@ -1,4 +1,5 @@
 #include "registrator/consul.hpp"
+#include "registrator/consulkv.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -35,7 +36,9 @@ std::optional<ojson> build_consul_check(const Service& s) {
     std::string interval, timeout, ttl, http, method, tcp, status, grpc, deregister_after;
     bool tls_skip_verify = false, grpc_use_tls = false;
   } c;
-  const std::string addr = s.ip + ":" + std::to_string(s.port);
+  // Upstream concatenates ip + ":" + port, which for IPv6 is an address no agent can parse;
+  // brackets make it a host:port and a URL authority (identical for IPv4).
+  const std::string addr = join_host_port(s.ip, s.port);
   if (std::string st = attr(s, "check_initial_status"); !st.empty()) c.status = st;
   if (std::string path = attr(s, "check_http"); !path.empty()) {
     c.http = "http://" + addr + path;
@@ -101,9 +104,9 @@ ojson build_consul_registration(const Service& s) {
   // Consul's anti-entropy keep tags that other tools changed. The key stays in Meta as well,
   // which is what upstream (which ignores it) would send.
   if (parses_as_true(attr(s, "enable_tag_override"))) j["EnableTagOverride"] = true;
-  if (!s.attrs.empty()) {
+  if (auto kept = consul_meta(s.attrs).kept; !kept.empty()) {
     ojson meta = ojson::object();
-    for (const auto& [k, v] : s.attrs) meta[k] = v;
+    for (const auto& [k, v] : kept) meta[k] = v;
     j["Meta"] = meta;
   }
   auto check = build_consul_check(s);
@@ -112,18 +115,33 @@ ojson build_consul_registration(const Service& s) {
   return j;
 }
 
-std::vector<std::string> consul_meta_problems(const std::map<std::string, std::string>& meta) {
-  std::vector<std::string> out;
-  if (meta.size() > 64) out.push_back(std::to_string(meta.size()) + " Meta keys, Consul allows 64");
-  for (const auto& [key, value] : meta) {
-    const bool chars_ok = std::all_of(key.begin(), key.end(), [](unsigned char c) {
-      return std::isalnum(c) || c == '_' || c == '-';
-    });
-    if (key.empty()) out.push_back("an empty Meta key");
-    else if (!chars_ok) out.push_back("Meta key \"" + key + "\" has characters outside [A-Za-z0-9_-]");
-    if (key.size() > 128) out.push_back("Meta key \"" + key.substr(0, 32) + "...\" is longer than 128 characters");
-    if (key.rfind("consul-", 0) == 0) out.push_back("Meta key \"" + key + "\" uses the reserved prefix consul-");
-    if (value.size() > 512) out.push_back("Meta value of \"" + key + "\" is longer than 512 characters");
+namespace {
+// Why Consul's ValidateServiceMetadata refuses this one pair; empty when it accepts it.
+std::string meta_pair_problem(const std::string& key, const std::string& value) {
+  constexpr std::size_t kMaxKey = 128, kMaxValue = 512;
+  const bool chars_ok = std::all_of(key.begin(), key.end(), [](unsigned char c) {
+    return (c < 0x80 && std::isalnum(c)) || c == '_' || c == '-';
+  });
+  if (key.empty()) return "an empty Meta key";
+  if (!chars_ok) return "Meta key \"" + key + "\" has characters outside [A-Za-z0-9_-]";
+  if (key.size() > kMaxKey) return "Meta key \"" + key.substr(0, 32) + "...\" is longer than 128 characters";
+  if (key.rfind("consul-", 0) == 0) return "Meta key \"" + key + "\" uses the reserved prefix consul-";
+  if (value.size() > kMaxValue) return "Meta value of \"" + key + "\" is longer than 512 characters";
+  return {};
+}
+}  // namespace
+
+ConsulMeta consul_meta(const std::map<std::string, std::string>& attrs) {
+  constexpr std::size_t kMaxPairs = 64;
+  ConsulMeta out;
+  for (const auto& [key, value] : attrs) {
+    if (std::string why = meta_pair_problem(key, value); !why.empty()) {
+      out.dropped.push_back(std::move(why));
+    } else if (out.kept.size() == kMaxPairs) {
+      out.dropped.push_back("Meta key \"" + key + "\" is beyond Consul's 64 pairs");
+    } else {
+      out.kept.emplace(key, value);
+    }
   }
   return out;
 }
@@ -167,10 +185,11 @@ void ConsulBackend::ping() {
 }
 
 void ConsulBackend::register_service(const Service& service) {
-  // Sent anyway (the agent is the judge, and upstream sends it), but the operator learns which
-  // container label or env var to fix before the agent's terse 400 arrives.
-  for (const auto& problem : consul_meta_problems(service.attrs)) {
-    log::line("consul: " + service.id + ": " + problem + " (from SERVICE_* metadata); the agent will reject it");
+  // The agent would refuse the whole registration for one bad key: register without it and tell
+  // the operator which container's SERVICE_* env var or label to fix.
+  for (const auto& problem : consul_meta(service.attrs).dropped) {
+    log::line("consul: " + service.id + " (container " + service.origin.container_name + "): " + problem +
+              " (from SERVICE_* metadata): not sent, Consul rejects it");
   }
   call("PUT", "/v1/agent/service/register", build_consul_registration(service).dump());
 }

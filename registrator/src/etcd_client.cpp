@@ -37,6 +37,18 @@ std::string prefix_range_end(std::string prefix) {
   return std::string(1, '\0');  // whole keyspace
 }
 
+// A string member of one element of a range answer ("" when absent, as etcd omits empty
+// values); anything else is the peer's garbage, named rather than thrown as a json type error.
+std::string string_field(const json& kv, const char* name, const std::string& peer) {
+  if (!kv.is_object()) throw RegistryError("etcd " + peer + ": range answer element is not an object: " + kv.dump());
+  auto it = kv.find(name);
+  if (it == kv.end()) return "";
+  if (!it->is_string()) {
+    throw RegistryError("etcd " + peer + ": range answer field \"" + name + "\" is not a string: " + it->dump());
+  }
+  return it->get<std::string>();
+}
+
 }  // namespace
 
 EtcdClient::EtcdClient(http::Endpoint endpoint, std::chrono::milliseconds timeout)
@@ -102,8 +114,8 @@ std::optional<std::string> EtcdClient::get(const std::string& key) {
   json r = post("/v3/kv/range", {{"key", base64_encode(key)}});
   auto kvs = r.find("kvs");
   if (kvs == r.end() || !kvs->is_array() || kvs->empty()) return std::nullopt;
-  auto value = base64_decode((*kvs)[0].value("value", ""));
-  if (!value) throw RegistryError("etcd: bad base64 value for key " + key);
+  auto value = base64_decode(string_field((*kvs)[0], "value", endpoint_.describe()));
+  if (!value) throw RegistryError("etcd " + endpoint_.describe() + ": bad base64 value for key " + key);
   return value;
 }
 
@@ -114,9 +126,9 @@ std::map<std::string, std::string> EtcdClient::get_prefix(const std::string& pre
   auto kvs = r.find("kvs");
   if (kvs == r.end() || !kvs->is_array()) return out;
   for (const auto& kv : *kvs) {
-    auto k = base64_decode(kv.value("key", ""));
-    auto v = base64_decode(kv.value("value", ""));
-    if (!k || !v) throw RegistryError("etcd: bad base64 in range response under " + prefix);
+    auto k = base64_decode(string_field(kv, "key", endpoint_.describe()));
+    auto v = base64_decode(string_field(kv, "value", endpoint_.describe()));
+    if (!k || !v) throw RegistryError("etcd " + endpoint_.describe() + ": bad base64 in range response under " + prefix);
     out[*k] = *v;
   }
   return out;

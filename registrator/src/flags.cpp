@@ -195,7 +195,11 @@ bool assign(Config& c, const FlagDef& f, std::string_view value, std::string& er
     return true;
   }
   std::string v(value);
-  if (n == "ip") c.host_ip = v;
+  if (n == "ip") {
+    // "[fd00::7]" as written in URLs: the address itself is registered.
+    if (v.size() > 2 && v.front() == '[' && v.back() == ']') v = v.substr(1, v.size() - 2);
+    c.host_ip = v;
+  }
   else if (n == "useIpFromLabel") c.use_ip_from_label = v;
   else if (n == "tags") c.force_tags = v;
   else if (n == "deregister") c.deregister = v;

@@ -64,7 +64,9 @@ class Link {
     if (result) {
       close();
       return Failure{ep.describe() + ": " + stage + ": " + describe_error(result),
-                     std::string_view(stage) != "connect" && !got_bytes};
+                     // A stale idle connection fails at once (reset, EOF); a timeout means the
+                     // peer is slow, and repeating would only double the wait, silently.
+                     std::string_view(stage) != "connect" && !got_bytes && result != beast::error::timeout};
     }
     stream_.expires_never();
     if (!parser.keep_alive()) close();

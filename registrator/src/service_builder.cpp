@@ -90,7 +90,9 @@ PortInfo service_port(const json& container, const std::string& key, const json&
   std::string nm = str(at(container, "HostConfig"), "NetworkMode");
   if (!nm.empty() && nm != "bridge" && nm != "default" && nm != "host") {
     // Overlay / user-defined network: the container's address on that network (upstream).
-    o.host_ip = str(at(at(settings, "Networks"), nm.c_str()), "IPAddress");
+    const json& net = at(at(settings, "Networks"), nm.c_str());
+    o.host_ip = str(net, "IPAddress");
+    if (o.host_ip.empty()) o.host_ip = str(net, "GlobalIPv6Address");
   }
 
   auto slash = key.find('/');
@@ -111,19 +113,26 @@ PortInfo service_port(const json& container, const std::string& key, const json&
 
 std::string container_ip(const json& container) {
   const json& settings = at(container, "NetworkSettings");
-  if (std::string ip = str(settings, "IPAddress"); !ip.empty()) return ip;
   const json& networks = at(settings, "Networks");
-  if (!networks.is_object()) return {};
-  auto ip_of = [&](const std::string& name) { return str(at(networks, name.c_str()), "IPAddress"); };
-  std::string nm = str(at(container, "HostConfig"), "NetworkMode");
-  if (!nm.empty()) {
-    if (std::string ip = ip_of(nm); !ip.empty()) return ip;
-  }
-  if (std::string ip = ip_of("bridge"); !ip.empty()) return ip;
-  for (const auto& [name, net] : networks.items()) {  // nlohmann objects iterate in key order
-    if (std::string ip = str(net, "IPAddress"); !ip.empty()) return ip;
-  }
-  return {};
+  const std::string nm = str(at(container, "HostConfig"), "NetworkMode");
+  // One order of networks for both families: the top-level field (API < 1.52), the network
+  // named by NetworkMode, "bridge", then every network by name. IPv4 anywhere wins over IPv6, so
+  // dual-stack containers keep the address they had; an IPv6-only container gets its global one.
+  auto first_of = [&](const char* field) -> std::string {
+    if (std::string ip = str(settings, field); !ip.empty()) return ip;
+    if (!networks.is_object()) return {};
+    auto ip_of = [&](const std::string& name) { return str(at(networks, name.c_str()), field); };
+    if (!nm.empty()) {
+      if (std::string ip = ip_of(nm); !ip.empty()) return ip;
+    }
+    if (std::string ip = ip_of("bridge"); !ip.empty()) return ip;
+    for (const auto& [name, net] : networks.items()) {  // nlohmann objects iterate in key order
+      if (std::string ip = str(net, field); !ip.empty()) return ip;
+    }
+    return {};
+  };
+  if (std::string ip = first_of("IPAddress"); !ip.empty()) return ip;
+  return first_of("GlobalIPv6Address");
 }
 
 std::string default_service_name(std::string_view image) {
@@ -264,7 +273,8 @@ BuildResult build_services(const json& container, const BuildContext& ctx) {
   for (const PortInfo& pi : service_ports) {
     ServiceOrigin port = pi.origin;
     std::string hostname = ctx.hostname.empty() ? port.host_ip : ctx.hostname;
-    if (port.host_ip == "0.0.0.0" && cfg.host_ip.empty() && ctx.resolve_host) {
+    // "::" is the unspecified address of a binding published on IPv6 only.
+    if ((port.host_ip == "0.0.0.0" || port.host_ip == "::") && cfg.host_ip.empty() && ctx.resolve_host) {
       if (auto ip = ctx.resolve_host(hostname); ip && !ip->empty()) port.host_ip = *ip;
     }
     if (!cfg.host_ip.empty()) port.host_ip = cfg.host_ip;

@@ -687,3 +687,46 @@ TEST(RegistratorBridgeRetry, ReconcileWhoseListFailsIsTriedAgain) {
   EXPECT_EQ(f.reg.calls, Ids{"register node1:web:80"});
   EXPECT_FALSE(f.bridge.next_retry().has_value());
 }
+
+TEST(RegistratorInspectPrefetcher, ResultsInOrderWithErrorsAndNoSuchContainer) {
+  FakeDocker docker;
+  for (char c : std::string("abcdefgh")) docker.containers[cid(c)] = container(cid(c), std::string(1, c), 8000 + c);
+  docker.fail_inspect[cid('c')] = 1;
+  std::vector<std::string> ids;
+  for (char c : std::string("abcdefghz")) ids.push_back(cid(c));
+  InspectPrefetcher prefetch(docker, ids, 2);
+  for (char c : std::string("abcdefghz")) {
+    Inspected r = prefetch.next();
+    if (c == 'c') {
+      EXPECT_TRUE(r.error);
+    } else if (c == 'z') {
+      EXPECT_FALSE(r.error);
+      EXPECT_FALSE(r.container.has_value());
+    } else {
+      ASSERT_TRUE(r.container.has_value());
+      EXPECT_EQ((*r.container)["Id"], cid(c));
+    }
+  }
+}
+
+TEST(RegistratorInspectPrefetcher, StopsEarlyWhenDestroyed) {
+  FakeDocker docker;
+  std::vector<std::string> ids(1000, cid('a'));
+  docker.containers[cid('a')] = container(cid('a'), "web", 8080);
+  {
+    InspectPrefetcher prefetch(docker, ids, 4);
+    EXPECT_TRUE(prefetch.next().container.has_value());
+  }  // joins without inspecting the rest
+  SUCCEED();
+}
+
+TEST(RegistratorBridgeRetry, SyncWithAFailedInspectRetriesThatContainerOnly) {
+  RetryFixture f;
+  f.docker.running = {cid('a'), cid('b')};
+  f.docker.fail_inspect[cid('a')] = 1;
+  f.bridge.sync(false);
+  EXPECT_EQ(f.reg.calls, Ids{"register node1:api:80"});
+  EXPECT_EQ(f.bridge.pending_inspects(), Ids{cid('a')});
+  f.retry_next();
+  EXPECT_EQ(f.reg.calls, (Ids{"register node1:api:80", "register node1:web:80"}));
+}

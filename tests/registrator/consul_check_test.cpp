@@ -155,23 +155,47 @@ TEST(RegistratorConsulRegistration, EnableTagOverrideFromServiceAttribute) {
   }
 }
 
-TEST(RegistratorConsulRegistration, MetaThatConsulRejectsIsNamed) {
-  EXPECT_TRUE(registrator::consul_meta_problems({{"region", "us2"}, {"check_http", "/h"}, {"a-b_C9", "x"}}).empty());
+TEST(RegistratorConsulRegistration, MetaThatConsulRejectsIsDroppedAndNamed) {
+  auto ok = registrator::consul_meta({{"region", "us2"}, {"check_http", "/h"}, {"a-b_C9", "x"}});
+  EXPECT_TRUE(ok.dropped.empty());
+  EXPECT_EQ(ok.kept.size(), 3u);
 
-  auto bad = registrator::consul_meta_problems(
-      {{"foo.bar", "1"}, {"consul-x", "1"}, {std::string(129, 'k'), "1"}, {"big", std::string(513, 'v')}});
-  ASSERT_EQ(bad.size(), 4u);
+  auto bad = registrator::consul_meta({{"foo.bar", "1"},
+                                       {"consul-x", "1"},
+                                       {std::string(129, 'k'), "1"},
+                                       {"big", std::string(513, 'v')},
+                                       {"caf\xc3\xa9", "1"},
+                                       {"region", "eu"}});
+  EXPECT_EQ(bad.kept, (std::map<std::string, std::string>{{"region", "eu"}}));
+  ASSERT_EQ(bad.dropped.size(), 5u);
   auto has = [&](const std::string& text) {
-    return std::any_of(bad.begin(), bad.end(), [&](const std::string& p) { return p.find(text) != std::string::npos; });
+    return std::any_of(bad.dropped.begin(), bad.dropped.end(),
+                       [&](const std::string& p) { return p.find(text) != std::string::npos; });
   };
   EXPECT_TRUE(has("Meta key \"foo.bar\" has characters outside [A-Za-z0-9_-]"));
+  EXPECT_TRUE(has("Meta key \"caf\xc3\xa9\" has characters outside [A-Za-z0-9_-]"));
   EXPECT_TRUE(has("Meta key \"consul-x\" uses the reserved prefix consul-"));
   EXPECT_TRUE(has("is longer than 128 characters"));
   EXPECT_TRUE(has("Meta value of \"big\" is longer than 512 characters"));
 
+  // The registration body carries only what is kept; checks still come from every attribute.
+  Service s;
+  s.id = "x";
+  s.name = "y";
+  s.ip = "10.0.0.5";
+  s.port = 80;
+  s.attrs = {{"foo.bar", "1"}, {"region", "eu"}, {"check_tcp", "true"}};
+  EXPECT_EQ(build_consul_registration(s).dump(),
+            R"({"ID":"x","Name":"y","Port":80,"Address":"10.0.0.5","Meta":{"check_tcp":"true","region":"eu"},)"
+            R"("Check":{"Interval":"10s","TCP":"10.0.0.5:80"},"Checks":null})");
+  s.attrs = {{"consul-only", "1"}};
+  EXPECT_EQ(build_consul_registration(s).dump().find("Meta"), std::string::npos);
+
   std::map<std::string, std::string> many;
-  for (int i = 0; i < 65; ++i) many["k" + std::to_string(i)] = "v";
-  auto too_many = registrator::consul_meta_problems(many);
-  ASSERT_EQ(too_many.size(), 1u);
-  EXPECT_EQ(too_many[0], "65 Meta keys, Consul allows 64");
+  for (int i = 0; i < 70; ++i) many["k" + std::string(i < 10 ? "0" : "") + std::to_string(i)] = "v";
+  auto too_many = registrator::consul_meta(many);
+  ASSERT_EQ(too_many.kept.size(), 64u);
+  EXPECT_EQ(too_many.kept.rbegin()->first, "k63");
+  ASSERT_EQ(too_many.dropped.size(), 6u);
+  EXPECT_EQ(too_many.dropped[0], "Meta key \"k64\" is beyond Consul's 64 pairs");
 }

@@ -13,14 +13,15 @@ namespace regtest {
 
 class FakeConsulProcess {
  public:
-  FakeConsulProcess() : dir_("fake-consul-kv") {
+  /// `http`: the listen address; a fixed port lets a test restart the agent where it was.
+  explicit FakeConsulProcess(const std::string& http = "127.0.0.1:0") : dir_("fake-consul-kv") {
     const char* bin = std::getenv("REG_BIN_DIR");
     const std::string binary = std::string(bin ? bin : "") + "/fake-consul";
     if (!std::filesystem::exists(binary)) throw std::runtime_error(binary + " not found (is REG_BIN_DIR set?)");
     socket_ = (dir_.path() / "consul.sock").string();
     const auto ready = dir_.path() / "ready.json";
     child_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{binary, "--http", "127.0.0.1:0", "--http-unix", socket_, "--ready-file",
+        std::vector<std::string>{binary, "--http", http, "--http-unix", socket_, "--ready-file",
                                  ready.string()},
         (dir_.path() / "log.txt").string());
     if (!eventually([&] { return std::filesystem::exists(ready) || !child_->running(); }, std::chrono::seconds(20)) ||

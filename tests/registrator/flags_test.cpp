@@ -185,3 +185,12 @@ TEST(RegistratorFlags, UsageListsFlagsSortedGoStyle) {
   EXPECT_NE(u.find("-hostname string"), std::string::npos);
   EXPECT_NE(u.find("-v6-naming\n"), std::string::npos);
 }
+
+TEST(RegistratorFlags, IpAcceptsIpv6WithOrWithoutBrackets) {
+  auto o = parse({"-ip", "2001:db8::7", "consul://"});
+  expect_run(o);
+  EXPECT_EQ(o.config.host_ip, "2001:db8::7");
+  o = parse({"-ip=[2001:db8::7]", "consul://"});
+  expect_run(o);
+  EXPECT_EQ(o.config.host_ip, "2001:db8::7");
+}

@@ -8,6 +8,7 @@
 
 #include "registrator/consul.hpp"
 #include "registrator/docker_http_client.hpp"
+#include "registrator/etcd_client.hpp"
 #include "registrator/log.hpp"
 
 namespace net = boost::asio;
@@ -288,4 +289,66 @@ TEST(RegistratorJsonSplitter, HandlesSeparatorsStringsAndPartialInput) {
   EXPECT_EQ(out[0], "{\"a\":\"}{\\\"\",\"b\":[1,{}]}");
   EXPECT_EQ(out[1], "{\"c\":1}");
   EXPECT_EQ(s.pending(), 1u);
+}
+
+TEST(RegistratorJsonSplitter, StrayBytesAndValuesCutByANewlineAreHandedOnNotSwallowed) {
+  JsonStreamSplitter s;
+  // Docker writes one compact event per line: an unbalanced '{' must not swallow later events.
+  auto out = s.feed("oops\n{\"a\":\n{\"b\":1}\nxx{\"c\":2}\n");
+  ASSERT_EQ(out.size(), 5u);
+  EXPECT_EQ(out[0], "oops");
+  EXPECT_EQ(out[1], "{\"a\":");
+  EXPECT_EQ(out[2], "{\"b\":1}");
+  EXPECT_EQ(out[3], "xx");
+  EXPECT_EQ(out[4], "{\"c\":2}");
+  EXPECT_EQ(s.pending(), 0u);
+}
+
+TEST(RegistratorJsonSplitter, AnEndlessLineIsCutAtTheLimit) {
+  JsonStreamSplitter s;
+  std::string big = "{\"a\":\"" + std::string(JsonStreamSplitter::kMaxText + 10, 'x');
+  auto out = s.feed(big);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(s.pending(), 0u);
+  out = s.feed("\"}\n{\"b\":1}\n");
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1], "{\"b\":1}");
+}
+
+// etcd's JSON gateway answering garbage where registrator parses it: every case is a
+// RegistryError naming the peer (and its message), never a crash or a json exception.
+TEST(RegistratorEtcdHttp, GarbageAndErrorAnswersAreRegistryErrorsNamingThePeer) {
+  std::string range_answer;
+  MiniServer<net::ip::tcp> server(
+      net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), 0), [&](const Recorded& r) -> std::vector<std::string> {
+        if (r.head.rfind("POST /v3/kv/range ", 0) == 0) return {range_answer};
+        if (r.head.rfind("POST /v3/lease/grant ", 0) == 0) return {response(200, R"({"ID":"not-a-number","TTL":"5"})")};
+        return {response(404, "")};
+      });
+  const std::string peer = "127.0.0.1:" + std::to_string(server.endpoint().port());
+  EtcdClient etcd(http::Endpoint::tcp("127.0.0.1", std::to_string(server.endpoint().port())), std::chrono::seconds(5));
+  auto expect_error = [&](const std::string& answer, const std::string& needle) {
+    range_answer = answer;
+    try {
+      etcd.get_prefix("/services/");
+      ADD_FAILURE() << "no error for " << answer;
+    } catch (const RegistryError& e) {
+      EXPECT_NE(std::string(e.what()).find(peer), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+    try {
+      etcd.get("/services/x");
+      ADD_FAILURE() << "no error for " << answer;
+    } catch (const RegistryError& e) {
+      EXPECT_NE(std::string(e.what()).find(peer), std::string::npos) << e.what();
+    }
+  };
+  expect_error(response(200, R"({"header":{},"kvs":[{"key":"L3M=","val)"), "response is not a JSON object");
+  expect_error(response(200, R"({"kvs":[1]})"), "range answer element is not an object");
+  expect_error(response(200, R"({"kvs":[{"key":5,"value":7}]})"), "is not a string");
+  expect_error(response(200, R"({"kvs":[{"key":"***","value":"***"}]})"), "bad base64");
+  expect_error(response(503, R"({"error":"etcdserver: too many requests","code":14})"),
+               "HTTP 503 ({\"error\":\"etcdserver: too many requests\"");
+  expect_error("HTTP/1.1 200 OK\r\nContent-Length: 900\r\n\r\n{\"kvs\":", "read: partial message");
+  EXPECT_THROW(etcd.grant_lease(5), RegistryError);
 }

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "registrator/consul.hpp"
+#include "registrator/consulkv.hpp"
+#include "registrator/etcd_layouts.hpp"
 #include "registrator/service_builder.hpp"
 
 using nlohmann::json;
@@ -513,3 +515,92 @@ TEST(RegistratorBackendsDocs, EveryConsulCheckExample) {
   }
 }
 
+
+// IPv6 (issue item "IPv6 addresses"): the IPv4 rule first, then the same network order over
+// GlobalIPv6Address; values are host:port with brackets, SkyDNS's host the bare address.
+TEST(RegistratorServiceBuilderIpv6, Ipv6OnlyContainerIsRegisteredWithItsGlobalAddressUnderInternal) {
+  Config cfg;
+  cfg.internal = true;
+  ContainerSpec s;
+  s.legacy_ip = false;
+  s.networks = {{"bridge", {{"IPAddress", ""}, {"GlobalIPv6Address", "fd00:dead:beef::2"}}}};
+  expect_services(build(s, cfg), {{"host1:web5:80", "test", "fd00:dead:beef::2", 80}});
+  // API < 1.52: the top-level field.
+  s.legacy_ip = true;
+  s.ip = "";
+  auto j = s.to_json();
+  j["NetworkSettings"]["GlobalIPv6Address"] = "fd00::7";
+  BuildContext ctx{cfg, "host1", {}, {}};
+  EXPECT_EQ(registrator::build_services(j, ctx).services.at(0).ip, "fd00::7");
+}
+
+TEST(RegistratorServiceBuilderIpv6, Ipv4AnywhereWinsThenTheSameNetworkOrderForIpv6) {
+  Config cfg;
+  cfg.internal = true;
+  ContainerSpec s;
+  s.legacy_ip = false;
+  s.network_mode = "zeta";
+  // Dual stack on one network: IPv4, as before.
+  s.networks = {{"zeta", {{"IPAddress", "10.26.0.2"}, {"GlobalIPv6Address", "fd00:26::2"}}}};
+  EXPECT_EQ(build(s, cfg).at(0).ip, "10.26.0.2");
+  // An IPv4 address on any network wins over the NetworkMode network's IPv6 one.
+  s.networks = {{"alpha", {{"IPAddress", "10.1.0.2"}}}, {"zeta", {{"GlobalIPv6Address", "fd00:26::2"}}}};
+  EXPECT_EQ(build(s, cfg).at(0).ip, "10.1.0.2");
+  // No IPv4 at all: NetworkMode's network, then bridge, then the first by name.
+  s.networks = {{"alpha", {{"GlobalIPv6Address", "fd00:1::2"}}},
+                {"bridge", {{"GlobalIPv6Address", "fd00:17::2"}}},
+                {"zeta", {{"GlobalIPv6Address", "fd00:26::2"}}}};
+  EXPECT_EQ(build(s, cfg).at(0).ip, "fd00:26::2");
+  s.network_mode = "default";
+  EXPECT_EQ(build(s, cfg).at(0).ip, "fd00:17::2");
+  s.networks = {{"gamma", {{"GlobalIPv6Address", "fd00:3::2"}}}, {"beta", {{"GlobalIPv6Address", ""}}},
+                {"alpha", {{"GlobalIPv6Address", "fd00:1::2"}}}};
+  EXPECT_EQ(build(s, cfg).at(0).ip, "fd00:1::2");
+}
+
+TEST(RegistratorServiceBuilderIpv6, UserDefinedIpv6OnlyNetworkGivesHostIp) {
+  Config cfg;
+  ContainerSpec s;
+  s.legacy_ip = false;
+  s.network_mode = "v6net";
+  s.networks = {{"v6net", {{"IPAddress", ""}, {"GlobalIPv6Address", "2001:db8:1::4"}}}};
+  s.ports = {{"80/tcp", bind("8080")}};
+  expect_services(build(s, cfg), {{"host1:web5:80", "test", "2001:db8:1::4", 8080}});
+}
+
+TEST(RegistratorServiceBuilderIpv6, ForcedIpv6HostIpAndIpv6OnlyBindingResolveTheHost) {
+  Config cfg;
+  cfg.host_ip = "2001:db8::7";
+  ContainerSpec s;
+  s.ports = {{"80/tcp", json::array({{{"HostIp", "::"}, {"HostPort", "8080"}}})}};
+  expect_services(build(s, cfg), {{"host1:web5:80", "test", "2001:db8::7", 8080}});
+  // Published on IPv6 only ("::"): as 0.0.0.0, the host name is resolved.
+  Config plain;
+  BuildContext ctx{plain, "host1", [](const std::string&) { return std::optional<std::string>("2001:db8::9"); }, {}};
+  EXPECT_EQ(registrator::build_services(s.to_json(), ctx).services.at(0).ip, "2001:db8::9");
+}
+
+TEST(RegistratorServiceBuilderIpv6, BackendValuesAndChecksBracketIpv6) {
+  Service svc;
+  svc.id = "host1:web5:80";
+  svc.name = "web";
+  svc.ip = "fd00::5";
+  svc.port = 8080;
+  EXPECT_EQ(registrator::etcd_layout("/services").value(svc), "[fd00::5]:8080");  // etcd
+  EXPECT_EQ(registrator::join_host_port(svc.ip, svc.port), "[fd00::5]:8080");    // consulkv
+  EXPECT_EQ(registrator::skydns2_layout("skydns.local").value(svc), R"({"host":"fd00::5","port":8080})");
+  auto with = [&](std::map<std::string, std::string> attrs) {
+    Service t = svc;
+    t.attrs = std::move(attrs);
+    return registrator::build_consul_check(t)->dump();
+  };
+  EXPECT_EQ(with({{"check_http", "/health"}}), R"({"Interval":"10s","HTTP":"http://[fd00::5]:8080/health"})");
+  EXPECT_EQ(with({{"check_https", "/health"}}), R"({"Interval":"10s","HTTP":"https://[fd00::5]:8080/health"})");
+  EXPECT_EQ(with({{"check_tcp", "true"}}), R"({"Interval":"10s","TCP":"[fd00::5]:8080"})");
+  EXPECT_EQ(with({{"check_grpc", "true"}}), R"({"Interval":"10s","GRPC":"[fd00::5]:8080"})");
+  // A script gets the bare address, as it would write it into its own command.
+  EXPECT_EQ(with({{"check_script", "nc $SERVICE_IP $SERVICE_PORT"}}),
+            R"({"ScriptArgs":["nc fd00::5 8080"],"Interval":"10s"})");
+  // Consul's service Address is the bare address.
+  EXPECT_EQ(build_consul_registration(svc)["Address"], "fd00::5");
+}

@@ -10,6 +10,7 @@
 
 #include "registrator/config.hpp"
 #include "registrator/docker_client.hpp"
+#include "registrator/inspect_prefetcher.hpp"
 #include "registrator/registry.hpp"
 #include "registrator/service.hpp"
 
@@ -89,7 +90,8 @@ class Bridge {
     std::chrono::milliseconds delay{0};
     Clock::time_point due;
   };
-  void add_locked(const std::string& container_id, bool quiet);
+  /// `prefetched`: the container's inspect, already done (start-up sync); else inspects now.
+  void add_locked(const std::string& container_id, bool quiet, std::optional<Inspected> prefetched = std::nullopt);
   void register_locked(const std::string& container_id, Service service);
   void deregister_locked(const std::string& container_id, const Service& service);
   void schedule_retry(Pending& p, Clock::time_point now);

@@ -19,12 +19,20 @@ namespace registrator {
 std::optional<nlohmann::ordered_json> build_consul_check(const Service& service);
 
 /// The body of PUT /v1/agent/service/register (api.AgentServiceRegistration as Go marshals it).
+/// Meta is consul_meta(attrs).kept: what the agent accepts.
 nlohmann::ordered_json build_consul_registration(const Service& service);
 
-/// Why a Consul agent would answer `400 Invalid Service Meta` for these attributes (its limits:
-/// 64 pairs, keys of at most 128 characters from [A-Za-z0-9_-] without the reserved "consul-"
-/// prefix, values of at most 512 characters). Empty when the agent will accept them.
-std::vector<std::string> consul_meta_problems(const std::map<std::string, std::string>& meta);
+/// A service's attributes split by what a Consul agent accepts as Meta (its limits: keys of at
+/// most 128 characters from [A-Za-z0-9_-] without the reserved "consul-" prefix, values of at
+/// most 512 characters, 64 pairs). Upstream sends everything and the agent refuses the whole
+/// registration (`400 Invalid Service Meta`), forever; we register without the offending keys.
+struct ConsulMeta {
+  std::map<std::string, std::string> kept;
+  /// One entry per dropped key: `Meta key "foo.bar" has characters outside [A-Za-z0-9_-]`.
+  std::vector<std::string> dropped;
+};
+/// Invalid keys are dropped first; of the valid ones the first 64 in key order are kept.
+ConsulMeta consul_meta(const std::map<std::string, std::string>& attrs);
 
 class ConsulBackend : public RegistryBackend {
  public:

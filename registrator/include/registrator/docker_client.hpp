@@ -59,13 +59,16 @@ class DockerClient {
 };
 
 /// Splits a byte stream into top-level JSON texts (objects/arrays), tolerating newlines,
-/// RFC 7464 record separators and arbitrary chunk boundaries.
+/// RFC 7464 record separators and arbitrary chunk boundaries. Bytes that cannot be a value (stray
+/// text between values, a value cut off by a newline, one longer than kMaxText) are returned
+/// too, so the caller reports them; what follows them is split as usual.
 class JsonStreamSplitter {
  public:
   /// Appends bytes; returns the complete JSON texts found so far.
   std::vector<std::string> feed(std::string_view bytes);
   /// Bytes buffered for an incomplete value.
   std::size_t pending() const { return buf_.size(); }
+  static constexpr std::size_t kMaxText = 4 << 20;
 
  private:
   std::string buf_;
@@ -73,6 +76,7 @@ class JsonStreamSplitter {
   int depth_ = 0;
   bool in_string_ = false;
   bool escape_ = false;
+  bool stray_ = false;  ///< the current text does not start like a JSON value
   std::size_t start_ = std::string::npos;
 };
 

@@ -7,7 +7,9 @@
 //  * Services are produced in ascending (port number, protocol) order.
 //  * Container IP: NetworkSettings.IPAddress when present and non-empty (API < 1.52); otherwise
 //    from NetworkSettings.Networks: the network named by HostConfig.NetworkMode, else "bridge",
-//    else the lexicographically first network name with a non-empty IPAddress.
+//    else the lexicographically first network name with a non-empty IPAddress. Only when no
+//    IPv4 address exists anywhere: the same order over GlobalIPv6Address (IPv6-only networks).
+//  * A binding on "::" (published on IPv6 only) counts as unspecified, like 0.0.0.0.
 //  * The same rule is used for the IP of a `container:<id>` network-mode peer.
 //  * A missing/empty HostConfig.NetworkMode is treated like "default".
 //  * Of several host bindings of one port, the first IPv4 one is used (upstream: the first).
