@@ -2,6 +2,8 @@
 // (?recurse, ?cas). Values travel base64-encoded in JSON, as in Consul.
 #include "api_call.hpp"
 
+#include "common/base64.hpp"
+
 #include <charconv>
 
 namespace fakes::consul {
@@ -13,25 +15,9 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxValueSize = 512 * 1024;  // Consul's kv_max_value_size default
 
-std::string base64(std::string_view in) {
-  static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < in.size(); i += 3) {
-    std::uint32_t n = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
-    if (i + 2 < in.size()) n |= static_cast<unsigned char>(in[i + 2]);
-    out += table[(n >> 18) & 63];
-    out += table[(n >> 12) & 63];
-    out += i + 1 < in.size() ? table[(n >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? table[n & 63] : '=';
-  }
-  return out;
-}
-
 json entry_json(const KvEntry& e) {
   return {{"LockIndex", e.lock_index}, {"Key", e.key},
-          {"Flags", e.flags},          {"Value", e.value.empty() ? json(nullptr) : json(base64(e.value))},
+          {"Flags", e.flags},          {"Value", e.value.empty() ? json(nullptr) : json(fakes::base64_encode(e.value))},
           {"CreateIndex", e.create_index}, {"ModifyIndex", e.modify_index}};
 }
 
