@@ -76,6 +76,9 @@ class Catalog final : public IndexSource {
   /// DeregisterCriticalServiceAfter (the agent's reaper); returns how many were removed.
   std::size_t reap_critical_services();
   std::optional<Clock::time_point> next_reap_deadline() const;
+  /// Consul's check_deregister_interval_min: a shorter DeregisterCriticalServiceAfter counts as
+  /// this long (Consul: 1 minute; the fake defaults to 0 so tests can use short times).
+  void set_deregister_critical_min(std::chrono::milliseconds min) { deregister_critical_min_ = min; }
   /// Node maintenance mode: adds (or removes) the critical "_node_maintenance" check, which
   /// hides every instance on the node. False when the node is unknown.
   bool set_node_maintenance(const std::string& datacenter, const std::string& node, bool enable,
@@ -113,6 +116,12 @@ class Catalog final : public IndexSource {
   void touch_check_owner(const Node& node, const Check& check, std::uint64_t index);
   /// Sets a check's status and output; a real change bumps the index and wakes watchers.
   void apply_check_status(const Node& node, Check& check, HealthStatus status, const std::string& output);
+  void arm_ttl(Check& check) const;
+  /// Consul's UpdateCheck bookkeeping of CriticalTime for a status report.
+  void note_status_update(Check& check, HealthStatus status) const;
+  void start_registered_critical_time(Check& check) const;
+  /// When the reaper may deregister the check's service; nullopt = not on the way out.
+  std::optional<Clock::time_point> reap_due(const Check& check) const;
   Check make_service_check(const Service& service, const CheckDefinition& def, std::size_t position,
                            std::size_t count) const;
 
@@ -122,6 +131,7 @@ class Catalog final : public IndexSource {
   std::map<std::string, std::uint64_t> service_index_;  // lower-cased name -> last write
   std::uint64_t index_ = 1;
   std::function<void()> listener_;
+  std::chrono::milliseconds deregister_critical_min_{0};
   KvStore kv_;
 };
 

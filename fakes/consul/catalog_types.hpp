@@ -62,6 +62,21 @@ struct CheckDefinition {
   std::string target;  // the HTTP URL / TCP address / ... for display
 };
 
+/// The agent's own bookkeeping of a check, not part of the catalog record: two records that
+/// differ only in it compare equal (re-registering an identical check is not a write).
+struct AgentCheckState {
+  // TTL checks: Consul's CheckTTL fires once per arming (pass/warn/fail and every
+  // (re-)registration re-arm it), also when the check is already critical.
+  Clock::time_point ttl_deadline{};
+  bool ttl_armed = false;
+  std::string ttl_last_output;  // of the last pass/warn/fail since (re-)registration
+  // Consul's CheckState.CriticalTime: set by the first status update that reports critical,
+  // kept by further critical updates, cleared by any other status. A (re-)registered check
+  // starts without one (DeregisterCriticalServiceAfter counts from here, not from registration).
+  std::optional<Clock::time_point> critical_since;
+  bool operator==(const AgentCheckState&) const { return true; }
+};
+
 struct Check {
   std::string id;
   std::string name;
@@ -73,14 +88,13 @@ struct Check {
   std::vector<std::string> service_tags;
   std::string type;
   std::optional<std::chrono::milliseconds> ttl;
-  Clock::time_point ttl_deadline{};  // meaningful when ttl is set
   std::chrono::milliseconds interval{0};
   std::chrono::milliseconds timeout{0};
   std::string target;
   // DeregisterCriticalServiceAfter: the agent reaps the service once this check has been
-  // critical for that long (0 = never); critical_since is when it last turned critical.
+  // critical for that long (0 = never), counted from agent.critical_since.
   std::chrono::milliseconds deregister_critical_after{0};
-  Clock::time_point critical_since{};
+  AgentCheckState agent;
   RaftIndex raft;
   bool operator==(const Check&) const = default;
 };

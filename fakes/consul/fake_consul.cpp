@@ -6,6 +6,7 @@
 #include "catalog_directory.hpp"
 #include "control_endpoints.hpp"
 #include "json_views.hpp"
+#include "reaper_schedule.hpp"
 
 #include "common/http_server.hpp"
 #include "common/url.hpp"
@@ -28,7 +29,10 @@ struct FakeConsul::Impl {
         blocking(io),
         context{catalog, options.agent, blocking, rendered},
         directory(catalog),
-        ttl_timer(io) {}
+        ttl_timer(io),
+        reaper_start(clock->now()) {
+    catalog.set_deregister_critical_min(options.deregister_critical_min);
+  }
 
   void handle(FakeConsul& owner, const fakes::http::ExchangePtr& exchange, ApiContext& agent_context) {
     try {
@@ -62,7 +66,10 @@ struct FakeConsul::Impl {
   void arm_ttl_timer() {
     if (options.clock || stopped) return;
     auto next = catalog.next_ttl_deadline();
-    if (auto reap = catalog.next_reap_deadline(); reap && (!next || *reap < *next)) next = reap;
+    if (auto due = catalog.next_reap_deadline()) {
+      const auto reap = next_reaper_run(reaper_start, options.reap_interval, *due);
+      if (!next || reap < *next) next = reap;
+    }
     if (!next) {
       ttl_timer.cancel();
       return;
@@ -96,6 +103,7 @@ struct FakeConsul::Impl {
   std::optional<std::uint16_t> https_port;
   boost::asio::steady_timer ttl_timer;
   std::optional<Clock::time_point> armed_for;
+  Clock::time_point reaper_start;  // the reaper runs at reaper_start + k * reap_interval
   std::unique_ptr<CheckRunner> check_runner;  // with --run-checks
   bool stopped = false;
   // --agent: one per extra agent (config, endpoint context, listener, port).

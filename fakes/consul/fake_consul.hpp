@@ -51,6 +51,11 @@ struct FakeConsulOptions {
   /// Probe HTTP and TCP checks for real (only addresses inside checks.allowed).
   bool run_checks = false;
   CheckRunnerOptions checks;
+  /// The critical-service reaper: Consul runs it every check_reap_interval (30 s) and counts a
+  /// DeregisterCriticalServiceAfter below check_deregister_interval_min (1 min) as that minimum.
+  /// Both 0 by default: the fake reaps exactly when due, so tests can use short times.
+  std::chrono::milliseconds reap_interval{0};
+  std::chrono::milliseconds deregister_critical_min{0};
   /// Time source for TTL checks; nullptr = the steady clock, with expiry driven by a timer.
   /// With another clock, call expire_ttl_checks() after moving it.
   const Clock* clock = nullptr;

@@ -113,13 +113,18 @@ json node_service_json(const Service& s) {
 }
 
 json check_json(const Node& node, const Check& c) {
+  // As Consul's HealthCheckDefinition.MarshalJSON renders it: Interval, Timeout and
+  // DeregisterCriticalServiceAfter as Go duration strings, left out when zero; TTL is not
+  // covered by that marshaller, so it is a time.Duration in nanoseconds (omitempty).
   json definition = json::object();
-  if (c.ttl) definition["TTL"] = format_go_duration(*c.ttl);
+  if (c.ttl) definition["TTL"] = std::chrono::duration_cast<std::chrono::nanoseconds>(*c.ttl).count();
   if (c.type == "http") definition["HTTP"] = c.target;
   if (c.type == "tcp") definition["TCP"] = c.target;
   if (c.type == "grpc") definition["GRPC"] = c.target;
   if (c.interval.count() > 0) definition["Interval"] = format_go_duration(c.interval);
   if (c.timeout.count() > 0) definition["Timeout"] = format_go_duration(c.timeout);
+  if (c.deregister_critical_after.count() > 0)
+    definition["DeregisterCriticalServiceAfter"] = format_go_duration(c.deregister_critical_after);
   return {
       {"Node", node.name},
       {"CheckID", c.id},
