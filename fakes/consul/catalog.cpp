@@ -163,6 +163,7 @@ bool Catalog::register_service(const std::string& datacenter, const std::string&
   if (!node) return false;
   Service service = std::move(reg.service);
   if (service.id.empty()) service.id = service.name;
+  if (!service.from_catalog_api) forget_stashed_service(datacenter, node_name, service.id);
 
   // Build the service's new check set; existing checks keep status and output, even against
   // a Status in the request (Consul's addServiceInternal restores them from its check-state
@@ -223,8 +224,10 @@ bool Catalog::deregister_service(const std::string& datacenter, const std::strin
                                  const std::string& service_id) {
   Node* node = mutable_node(datacenter, node_name);
   if (!node) return false;
+  // A service the catalog API removed is still the agent's until the agent deregisters it.
+  const bool was_stashed = forget_stashed_service(datacenter, node_name, service_id);
   auto it = node->services.find(service_id);
-  if (it == node->services.end()) return false;
+  if (it == node->services.end()) return was_stashed;
   touch_service(it->second.name, index_ + 1);
   std::erase_if(node->checks, [&](const auto& kv) { return kv.second.service_id == service_id; });
   node->services.erase(it);
@@ -244,6 +247,7 @@ bool Catalog::register_check(const std::string& datacenter, const std::string& n
     service = &it->second;
   }
   Check c = make_service_check(*service, def, 0, 1);
+  forget_stashed_check(datacenter, node_name, c.id);
   if (service_id.empty()) {
     c.service_id.clear();
     c.service_name.clear();
@@ -272,8 +276,9 @@ bool Catalog::deregister_check(const std::string& datacenter, const std::string&
                                const std::string& check_id) {
   Node* node = mutable_node(datacenter, node_name);
   if (!node) return false;
+  const bool was_stashed = forget_stashed_check(datacenter, node_name, check_id);
   auto it = node->checks.find(check_id);
-  if (it == node->checks.end()) return false;
+  if (it == node->checks.end()) return was_stashed;
   const std::uint64_t index = index_ + 1;
   touch_check_owner(*node, it->second, index);
   node->checks.erase(it);
@@ -283,6 +288,7 @@ bool Catalog::deregister_check(const std::string& datacenter, const std::string&
 
 std::size_t Catalog::deregister_all_services(const std::string& datacenter, const std::string& node_name) {
   Node* node = mutable_node(datacenter, node_name);
+  stash_.erase({datacenter, node_name});  // the agent forgot them too
   if (!node || node->services.empty()) return 0;
   const std::size_t count = node->services.size();
   touch_node_services(*node, index_ + 1);

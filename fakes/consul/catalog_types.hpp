@@ -43,6 +43,9 @@ struct Service {
   std::map<std::string, TaggedAddress> tagged_addresses;
   bool enable_tag_override = false;
   Weights weights;
+  // Written by PUT /v1/catalog/register rather than by the node's agent: the agent's
+  // anti-entropy removes such entries from its own node (it asserts only what it owns).
+  bool from_catalog_api = false;
   RaftIndex raft;
   bool operator==(const Service&) const = default;
 };
@@ -95,6 +98,7 @@ struct Check {
   // critical for that long (0 = never), counted from agent.critical_since.
   std::chrono::milliseconds deregister_critical_after{0};
   AgentCheckState agent;
+  bool from_catalog_api = false;  // as Service::from_catalog_api
   RaftIndex raft;
   bool operator==(const Check&) const = default;
 };
@@ -108,6 +112,32 @@ struct Node {
   std::map<std::string, Service> services;  // by service ID
   std::map<std::string, Check> checks;      // by check ID
   RaftIndex raft;
+};
+
+/// PUT /v1/catalog/register (Consul's structs.RegisterRequest), decoded and validated.
+struct CatalogRegistration {
+  std::string datacenter;  // "" = the local one
+  std::string node;
+  std::string address;
+  std::map<std::string, std::string> node_meta;
+  bool skip_node_update = false;
+  std::optional<Service> service;
+  std::vector<Check> checks;  // status, output, service_id as given
+};
+
+/// PUT /v1/catalog/deregister: the node, one of its services, or one of its checks.
+struct CatalogDeregistration {
+  std::string datacenter;
+  std::string node;
+  std::string service_id;
+  std::string check_id;
+};
+
+/// What an agent registered that a /v1/catalog write removed or overwrote: its anti-entropy
+/// puts these back at the next sync.
+struct AgentStash {
+  std::map<std::string, Service> services;  // by service ID
+  std::map<std::string, Check> checks;      // by check ID
 };
 
 /// A service instance as the read endpoints see it.

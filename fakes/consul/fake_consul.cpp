@@ -30,6 +30,7 @@ struct FakeConsul::Impl {
         context{catalog, options.agent, blocking, rendered},
         directory(catalog),
         ttl_timer(io),
+        anti_entropy_timer(io),
         reaper_start(clock->now()) {
     catalog.set_deregister_critical_min(options.deregister_critical_min);
   }
@@ -86,6 +87,25 @@ struct FakeConsul::Impl {
     });
   }
 
+  /// Every agent's anti-entropy sync, the first agent's node and then the --agent ones.
+  std::size_t sync_agents() {
+    const AgentConfig& first = options.agent;
+    std::size_t changes = catalog.anti_entropy_sync(first.datacenter, first.node_name, first.node_address);
+    for (const auto& a : agents)
+      changes += catalog.anti_entropy_sync(a->config.datacenter, a->config.node_name, a->config.node_address);
+    return changes;
+  }
+
+  void arm_anti_entropy_timer() {
+    if (options.anti_entropy_interval.count() <= 0 || stopped) return;
+    anti_entropy_timer.expires_after(options.anti_entropy_interval);
+    anti_entropy_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopped) return;
+      sync_agents();
+      arm_anti_entropy_timer();
+    });
+  }
+
   boost::asio::io_context& io;
   FakeConsulOptions options;
   SteadyClock steady_clock;
@@ -102,6 +122,7 @@ struct FakeConsul::Impl {
   std::uint16_t http_port = 0;
   std::optional<std::uint16_t> https_port;
   boost::asio::steady_timer ttl_timer;
+  boost::asio::steady_timer anti_entropy_timer;
   std::optional<Clock::time_point> armed_for;
   Clock::time_point reaper_start;  // the reaper runs at reaper_start + k * reap_interval
   std::unique_ptr<CheckRunner> check_runner;  // with --run-checks
@@ -160,6 +181,7 @@ FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
                                                    boost::asio::ip::make_address(*m.options.dns_address),
                                                    m.options.dns_port);
   }
+  m.arm_anti_entropy_timer();
 }
 
 FakeConsul::~FakeConsul() { stop(); }
@@ -188,6 +210,7 @@ void FakeConsul::stop() {
   if (m.stopped) return;
   m.stopped = true;
   m.ttl_timer.cancel();
+  m.anti_entropy_timer.cancel();
   if (m.check_runner) m.check_runner->stop();
   m.faults.clear();
   m.blocking.release_all();
@@ -244,6 +267,12 @@ void FakeConsul::close_connections() {
   run_on_io([&] {
     if (impl_->http) impl_->http->close_connections();
   });
+}
+
+std::size_t FakeConsul::anti_entropy_sync() {
+  std::size_t n = 0;
+  run_on_io([&] { n = impl_->sync_agents(); });
+  return n;
 }
 
 std::size_t FakeConsul::expire_ttl_checks() {

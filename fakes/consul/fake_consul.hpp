@@ -56,6 +56,9 @@ struct FakeConsulOptions {
   /// Both 0 by default: the fake reaps exactly when due, so tests can use short times.
   std::chrono::milliseconds reap_interval{0};
   std::chrono::milliseconds deregister_critical_min{0};
+  /// Every agent's anti-entropy sync (Consul: about a minute, scaled up in large clusters):
+  /// re-asserts what a /v1/catalog write took from the agent's node. 0 = only on request.
+  std::chrono::milliseconds anti_entropy_interval{std::chrono::minutes(1)};
   /// Time source for TTL checks; nullptr = the steady clock, with expiry driven by a timer.
   /// With another clock, call expire_ttl_checks() after moving it.
   const Clock* clock = nullptr;
@@ -94,6 +97,8 @@ class FakeConsul {
   void close_connections();
   /// Expires TTL checks against the configured clock now; returns how many turned critical.
   std::size_t expire_ttl_checks();
+  /// Runs every agent's anti-entropy sync now; returns how many catalog entries changed.
+  std::size_t anti_entropy_sync();
   /// Agent services and checks plus the catalog index, for debugging and assertions.
   nlohmann::json state();
   /// Runs f(catalog) on the io thread and returns its result.
