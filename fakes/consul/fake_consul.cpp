@@ -148,6 +148,7 @@ FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
 
   fakes::http::ServerOptions server_options;
   server_options.body_limit = m.options.body_limit;
+  server_options.idle_timeout_seconds = m.options.request_timeout_seconds;
   server_options.make_error = [](Status status, std::string_view message) {
     // Consul reads bodies through its JSON decoder, so an oversized body is a decode failure.
     if (status == Status::payload_too_large)

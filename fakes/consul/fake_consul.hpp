@@ -48,6 +48,9 @@ struct FakeConsulOptions {
   std::uint16_t dns_port = 0;
   fakes::dns::DnsConfig dns;  // domain/datacenter are filled from `agent`
   std::size_t body_limit = 1 << 20;
+  /// A connection must deliver each request (headers and body) within this many seconds of
+  /// the previous one or it is closed: slowloris clients cannot hold the server.
+  int request_timeout_seconds = 60;
   /// Probe HTTP and TCP checks for real (only addresses inside checks.allowed).
   bool run_checks = false;
   CheckRunnerOptions checks;

@@ -410,3 +410,19 @@ TEST(ReaperScheduleTest, ReapsAtTheFirstRunAtOrAfterTheDueTime) {
   EXPECT_EQ(next_reaper_run(start, 30s, start + 31s), start + 60s);
   EXPECT_EQ(next_reaper_run(start, 30s, start - 5s), start + 30s) << "overdue before the first run";
 }
+
+// ?replace-existing-checks: checks of the service missing from the request are removed;
+// without it they stay.
+TEST_F(ConsulCatalogTest, ReplaceExistingChecksDropsChecksMissingFromTheRequest) {
+  auto reg = web("web-1", 80);
+  reg.checks = {ttl_check(10s), ttl_check(20s)};  // service:web-1:1 and :2
+  catalog.register_service("dc1", "node1", reg);
+  reg.checks = {ttl_check(10s)};  // now "service:web-1"
+  catalog.register_service("dc1", "node1", reg);
+  EXPECT_EQ(checks_of("web-1").size(), 4u) << "serfHealth and all three";
+  reg.replace_existing_checks = true;
+  catalog.register_service("dc1", "node1", reg);
+  const auto checks = checks_of("web-1");
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[1]->id, "service:web-1");
+}
