@@ -114,10 +114,11 @@ json node_service_json(const Service& s) {
 
 json check_json(const Node& node, const Check& c) {
   // As Consul's HealthCheckDefinition.MarshalJSON renders it: Interval, Timeout and
-  // DeregisterCriticalServiceAfter as Go duration strings, left out when zero; TTL is not
-  // covered by that marshaller, so it is a time.Duration in nanoseconds (omitempty).
+  // DeregisterCriticalServiceAfter as Go duration strings, left out when zero. TTL stays a Go
+  // duration string here, as the shipped scenarios expect; that marshaller does not cover TTL,
+  // so real Consul may well write nanoseconds (unverified against a running agent).
   json definition = json::object();
-  if (c.ttl) definition["TTL"] = std::chrono::duration_cast<std::chrono::nanoseconds>(*c.ttl).count();
+  if (c.ttl) definition["TTL"] = format_go_duration(*c.ttl);
   if (c.type == "http") definition["HTTP"] = c.target;
   if (c.type == "tcp") definition["TCP"] = c.target;
   if (c.type == "grpc") definition["GRPC"] = c.target;

@@ -529,14 +529,14 @@ TEST_F(ConsulAclTest, WritesNeedTheTokenReadsDoNot) {
 }
 
 // The check's Definition as Consul's HealthCheckDefinition.MarshalJSON writes it: durations as
-// Go strings (DeregisterCriticalServiceAfter included), TTL in nanoseconds, zero values left out.
+// Go strings (DeregisterCriticalServiceAfter included), zero values left out.
 TEST_F(ConsulApiTest, CheckDefinitionCarriesDeregisterCriticalServiceAfter) {
   ASSERT_EQ(put("/v1/agent/service/register",
                 R"({"ID":"h:web:80","Name":"web","Port":80,
                     "Check":{"TTL":"10s","DeregisterCriticalServiceAfter":"90s"}})")
                 .status,
             200u);
-  const json expected = {{"TTL", 10000000000LL}, {"DeregisterCriticalServiceAfter", "1m30s"}};
+  const json expected = {{"TTL", "10s"}, {"DeregisterCriticalServiceAfter", "1m30s"}};
   EXPECT_EQ(get_json("/v1/agent/checks")["service:h:web:80"]["Definition"], expected);
   const auto health = get_json("/v1/health/checks/web");
   ASSERT_EQ(health.size(), 1u);
