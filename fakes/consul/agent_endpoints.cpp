@@ -73,9 +73,9 @@ void register_service(ApiCall& call) {
 }
 
 void deregister_service(ApiCall& call, const std::string& id) {
-  const Node* node = local_node(call);
-  auto it = node ? node->services.find(id) : decltype(node->services.end()){};
-  if (!node || it == node->services.end()) {
+  const auto services = call.catalog().agent_services(call.config().datacenter, call.config().node_name);
+  auto it = services.find(id);
+  if (it == services.end()) {
     switch (call.config().unknown_deregister) {
       case UnknownDeregister::not_found_404:
         return call.fail(Status::not_found, "Unknown service ID \"" + id +
@@ -87,7 +87,7 @@ void deregister_service(ApiCall& call, const std::string& id) {
         return call.reply(empty_ok());
     }
   }
-  if (!call.authorize_write("service:write", it->second.name)) return;
+  if (!call.authorize_write("service:write", it->second->name)) return;
   call.catalog().deregister_service(call.config().datacenter, call.config().node_name, id);
   call.reply(empty_ok());
 }
@@ -95,8 +95,8 @@ void deregister_service(ApiCall& call, const std::string& id) {
 void list_services(ApiCall& call) {
   if (!call.authorize_read()) return;
   json out = json::object();
-  if (const Node* node = local_node(call))
-    for (const auto& [id, s] : node->services) out[id] = agent_service_json(s, call.config().datacenter);
+  for (const auto& [id, s] : call.catalog().agent_services(call.config().datacenter, call.config().node_name))
+    out[id] = agent_service_json(*s, call.config().datacenter);
   call.reply(json_ok(out));
 }
 

@@ -82,4 +82,24 @@ std::optional<bool> ApiCall::bool_param(const std::string& name) {
   return std::nullopt;
 }
 
+std::vector<std::pair<std::string, std::string>> ApiCall::node_meta_filters() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto [first, last] = target_.query.equal_range("node-meta");
+  for (auto it = first; it != last; ++it) {
+    const auto colon = it->second.find(':');
+    if (colon == std::string::npos) out.emplace_back(it->second, "");
+    else out.emplace_back(it->second.substr(0, colon), it->second.substr(colon + 1));
+  }
+  return out;
+}
+
+bool satisfies_meta_filters(const std::map<std::string, std::string>& meta,
+                            const std::vector<std::pair<std::string, std::string>>& filters) {
+  for (const auto& [key, value] : filters) {
+    auto it = meta.find(key);
+    if (it == meta.end() || it->second != value) return false;
+  }
+  return true;
+}
+
 }  // namespace fakes::consul

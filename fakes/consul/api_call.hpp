@@ -59,6 +59,9 @@ class ApiCall {
   void serve_read(std::function<std::uint64_t()> index, std::function<nlohmann::json()> body);
   /// The same for answers that are not plain JSON (KV ?raw, 404 for missing keys).
   void serve_view(RenderView render);
+  /// ?node-meta=key:value (repeatable) as Consul's parseMetaFilter reads it: split at the
+  /// first ':', a filter without one wants an empty value.
+  std::vector<std::pair<std::string, std::string>> node_meta_filters() const;
   /// True for ?name, ?name=true/1; false for absent or false/0; nullopt (400 sent) otherwise.
   std::optional<bool> bool_param(const std::string& name);
 
@@ -67,6 +70,10 @@ class ApiCall {
   fakes::http::Target target_;
   ApiContext& ctx_;
 };
+
+/// Consul's SatisfiesMetaFilters: every filter key present with exactly that value.
+bool satisfies_meta_filters(const std::map<std::string, std::string>& meta,
+                            const std::vector<std::pair<std::string, std::string>>& filters);
 
 // Endpoint groups: each answers and returns true when the path is one of its own.
 bool route_status(ApiCall& call);

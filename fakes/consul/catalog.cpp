@@ -25,6 +25,10 @@ std::string node_uuid(std::string_view name) {
   return buf;
 }
 
+std::string ttl_expired_output(const std::string& last_output) {
+  return last_output.empty() ? "TTL expired" : "TTL expired (last output before timeout follows): " + last_output;
+}
+
 bool has_all_tags(const Service& s, const std::vector<std::string>& wanted) {
   return std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
     return std::any_of(s.tags.begin(), s.tags.end(), [&](const std::string& t) { return iequals(t, w); });
@@ -145,12 +149,12 @@ Check Catalog::make_service_check(const Service& service, const CheckDefinition&
   c.service_tags = service.tags;
   c.type = def.type;
   c.ttl = def.ttl;
-  if (c.ttl) c.ttl_deadline = clock_.now() + *c.ttl;
+  arm_ttl(c);
   c.interval = def.interval;
   c.timeout = def.timeout;
   c.target = def.target;
   c.deregister_critical_after = def.deregister_critical_after;
-  if (c.status == HealthStatus::critical) c.critical_since = clock_.now();
+  start_registered_critical_time(c);
   return c;
 }
 
@@ -159,18 +163,19 @@ bool Catalog::register_service(const std::string& datacenter, const std::string&
   if (!node) return false;
   Service service = std::move(reg.service);
   if (service.id.empty()) service.id = service.name;
+  if (!service.from_catalog_api) forget_stashed_service(datacenter, node_name, service.id);
 
-  // Build the service's new check set; existing checks keep status and output (Consul
-  // restores them from its check-state snapshot on re-registration).
+  // Build the service's new check set; existing checks keep status and output, even against
+  // a Status in the request (Consul's addServiceInternal restores them from its check-state
+  // snapshot). The agent-side state starts afresh: a new TTL timer, no CriticalTime.
   std::map<std::string, Check> new_checks;
   for (std::size_t i = 0; i < reg.checks.size(); ++i) {
     Check c = make_service_check(service, reg.checks[i], i, reg.checks.size());
     if (auto old = node->checks.find(c.id); old != node->checks.end()) {
       c.status = old->second.status;
       c.output = old->second.output;
-      c.critical_since = old->second.critical_since;
       c.raft = old->second.raft;
-      if (old->second.ttl == c.ttl) c.ttl_deadline = old->second.ttl_deadline;
+      start_registered_critical_time(c);
     }
     new_checks[c.id] = std::move(c);
   }
@@ -186,7 +191,10 @@ bool Catalog::register_service(const std::string& datacenter, const std::string&
       auto old = node->checks.find(id);
       unchanged = unchanged && old != node->checks.end() && old->second == c;
     }
-    if (unchanged) return true;
+    if (unchanged) {  // no catalog write, but the agent re-armed its timers
+      for (auto& [id, c] : new_checks) node->checks[id].agent = c.agent;
+      return true;
+    }
   }
 
   const std::uint64_t index = index_ + 1;
@@ -216,8 +224,10 @@ bool Catalog::deregister_service(const std::string& datacenter, const std::strin
                                  const std::string& service_id) {
   Node* node = mutable_node(datacenter, node_name);
   if (!node) return false;
+  // A service the catalog API removed is still the agent's until the agent deregisters it.
+  const bool was_stashed = forget_stashed_service(datacenter, node_name, service_id);
   auto it = node->services.find(service_id);
-  if (it == node->services.end()) return false;
+  if (it == node->services.end()) return was_stashed;
   touch_service(it->second.name, index_ + 1);
   std::erase_if(node->checks, [&](const auto& kv) { return kv.second.service_id == service_id; });
   node->services.erase(it);
@@ -237,6 +247,7 @@ bool Catalog::register_check(const std::string& datacenter, const std::string& n
     service = &it->second;
   }
   Check c = make_service_check(*service, def, 0, 1);
+  forget_stashed_check(datacenter, node_name, c.id);
   if (service_id.empty()) {
     c.service_id.clear();
     c.service_name.clear();
@@ -244,11 +255,13 @@ bool Catalog::register_check(const std::string& datacenter, const std::string& n
   }
   const std::uint64_t index = index_ + 1;
   if (auto old = node->checks.find(c.id); old != node->checks.end()) {
-    if (!def.status) {
-      c.status = old->second.status;
-      c.output = old->second.output;
-      c.critical_since = old->second.critical_since;
-    }
+    // Consul's addCheckLocked snapshots the existing check and restores its status and output
+    // after the re-registration, whatever Status the request carried; that restore is an
+    // UpdateCheck on fresh state, so a critical check's CriticalTime restarts now.
+    c.status = old->second.status;
+    c.output = old->second.output;
+    c.agent.critical_since.reset();
+    note_status_update(c, c.status);
     c.raft = {old->second.raft.create_index, index};
   } else {
     c.raft = {index, index};
@@ -263,8 +276,9 @@ bool Catalog::deregister_check(const std::string& datacenter, const std::string&
                                const std::string& check_id) {
   Node* node = mutable_node(datacenter, node_name);
   if (!node) return false;
+  const bool was_stashed = forget_stashed_check(datacenter, node_name, check_id);
   auto it = node->checks.find(check_id);
-  if (it == node->checks.end()) return false;
+  if (it == node->checks.end()) return was_stashed;
   const std::uint64_t index = index_ + 1;
   touch_check_owner(*node, it->second, index);
   node->checks.erase(it);
@@ -274,6 +288,7 @@ bool Catalog::deregister_check(const std::string& datacenter, const std::string&
 
 std::size_t Catalog::deregister_all_services(const std::string& datacenter, const std::string& node_name) {
   Node* node = mutable_node(datacenter, node_name);
+  stash_.erase({datacenter, node_name});  // the agent forgot them too
   if (!node || node->services.empty()) return 0;
   const std::size_t count = node->services.size();
   touch_node_services(*node, index_ + 1);
@@ -291,7 +306,8 @@ CheckUpdate Catalog::update_ttl_check(const std::string& datacenter, const std::
   if (it == node->checks.end()) return CheckUpdate::unknown_check;
   Check& c = it->second;
   if (!c.ttl) return CheckUpdate::not_ttl;
-  c.ttl_deadline = clock_.now() + *c.ttl;
+  arm_ttl(c);
+  c.agent.ttl_last_output = output;
   apply_check_status(*node, c, status, output);  // an unchanged status is a heartbeat only
   return CheckUpdate::updated;
 }
@@ -303,14 +319,34 @@ bool Catalog::set_check_status(const std::string& datacenter, const std::string&
   auto it = node->checks.find(check_id);
   if (it == node->checks.end()) return false;
   Check& c = it->second;
-  if (c.ttl) c.ttl_deadline = clock_.now() + *c.ttl;
+  arm_ttl(c);
+  c.agent.ttl_last_output = output;
   apply_check_status(*node, c, status, output);
   return true;
 }
 
+void Catalog::arm_ttl(Check& c) const {
+  if (!c.ttl) return;
+  c.agent.ttl_deadline = clock_.now() + *c.ttl;
+  c.agent.ttl_armed = true;
+}
+
+void Catalog::note_status_update(Check& c, HealthStatus status) const {
+  if (status != HealthStatus::critical) c.agent.critical_since.reset();
+  else if (!c.agent.critical_since) c.agent.critical_since = clock_.now();
+}
+
+void Catalog::start_registered_critical_time(Check& c) const {
+  // A registered check has no CriticalTime until its first status update. A TTL check gets
+  // that when its timer runs out (or from pass/warn/fail); every other kind would be probed
+  // right away, so the fake, which probes few of them, lets registration stand in for it.
+  c.agent.critical_since.reset();
+  if (!c.ttl) note_status_update(c, c.status);
+}
+
 void Catalog::apply_check_status(const Node& node, Check& c, HealthStatus status, const std::string& output) {
+  note_status_update(c, status);  // also for an unchanged status, as Consul's UpdateCheck
   if (c.status == status && c.output == output) return;  // no write: the index stays
-  if (status == HealthStatus::critical && c.status != HealthStatus::critical) c.critical_since = clock_.now();
   c.status = status;
   c.output = output;
   c.raft.modify_index = index_ + 1;
@@ -357,11 +393,15 @@ std::size_t Catalog::expire_ttl_checks() {
   for (auto& [dc, nodes] : datacenters_)
     for (auto& [name, node] : nodes)
       for (auto& [id, c] : node.checks) {
-        if (!c.ttl || c.ttl_deadline > now || c.status == HealthStatus::critical) continue;
+        if (!c.ttl || !c.agent.ttl_armed || c.agent.ttl_deadline > now) continue;
+        // Fires once per arming, also on a check that is already critical (after a fail).
+        c.agent.ttl_armed = false;
+        note_status_update(c, HealthStatus::critical);
         // Consul keeps the last output after this prefix so operators see what it said last.
-        c.output = c.output.empty() ? "TTL expired" : "TTL expired (last output before timeout follows): " + c.output;
+        std::string output = ttl_expired_output(c.agent.ttl_last_output);
+        if (c.status == HealthStatus::critical && c.output == output) continue;
+        c.output = std::move(output);
         c.status = HealthStatus::critical;
-        c.critical_since = now;
         c.raft.modify_index = index;
         touch_check_owner(node, c, index);
         ++changed;
@@ -375,7 +415,7 @@ std::optional<Clock::time_point> Catalog::next_ttl_deadline() const {
   for (const auto& [dc, nodes] : datacenters_)
     for (const auto& [name, node] : nodes)
       for (const auto& [id, c] : node.checks)
-        if (c.ttl && c.status != HealthStatus::critical && (!next || c.ttl_deadline < *next)) next = c.ttl_deadline;
+        if (c.ttl && c.agent.ttl_armed && (!next || c.agent.ttl_deadline < *next)) next = c.agent.ttl_deadline;
   return next;
 }
 
@@ -388,12 +428,18 @@ std::size_t Catalog::reap_critical_services() {
   for (const auto& [dc, nodes] : datacenters_)
     for (const auto& [name, node] : nodes)
       for (const auto& [id, c] : node.checks)
-        if (c.deregister_critical_after.count() > 0 && !c.service_id.empty() && c.status == HealthStatus::critical &&
-            now - c.critical_since >= c.deregister_critical_after)
+        if (auto due = reap_due(c); due && now >= *due)
           doomed.push_back({dc, name, c.service_id});
   std::size_t removed = 0;
   for (const auto& d : doomed) removed += deregister_service(d.datacenter, d.node, d.service_id) ? 1 : 0;
   return removed;
+}
+
+std::optional<Clock::time_point> Catalog::reap_due(const Check& c) const {
+  if (c.deregister_critical_after.count() <= 0 || c.service_id.empty() || c.status != HealthStatus::critical ||
+      !c.agent.critical_since)
+    return std::nullopt;
+  return *c.agent.critical_since + std::max(c.deregister_critical_after, deregister_critical_min_);
 }
 
 std::optional<Clock::time_point> Catalog::next_reap_deadline() const {
@@ -401,10 +447,7 @@ std::optional<Clock::time_point> Catalog::next_reap_deadline() const {
   for (const auto& [dc, nodes] : datacenters_)
     for (const auto& [name, node] : nodes)
       for (const auto& [id, c] : node.checks)
-        if (c.deregister_critical_after.count() > 0 && !c.service_id.empty() && c.status == HealthStatus::critical) {
-          const auto due = c.critical_since + c.deregister_critical_after;
-          if (!next || due < *next) next = due;
-        }
+        if (auto due = reap_due(c); due && (!next || *due < *next)) next = due;
   return next;
 }
 
@@ -424,7 +467,6 @@ bool Catalog::set_node_maintenance(const std::string& datacenter, const std::str
                                "default message."
                              : reason;
     c.type = "maintenance";
-    c.critical_since = clock_.now();
     c.raft = {index, index};
     node->checks.emplace(check_id, std::move(c));
   } else {

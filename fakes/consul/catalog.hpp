@@ -76,10 +76,29 @@ class Catalog final : public IndexSource {
   /// DeregisterCriticalServiceAfter (the agent's reaper); returns how many were removed.
   std::size_t reap_critical_services();
   std::optional<Clock::time_point> next_reap_deadline() const;
+  /// Consul's check_deregister_interval_min: a shorter DeregisterCriticalServiceAfter counts as
+  /// this long (Consul: 1 minute; the fake defaults to 0 so tests can use short times).
+  void set_deregister_critical_min(std::chrono::milliseconds min) { deregister_critical_min_ = min; }
   /// Node maintenance mode: adds (or removes) the critical "_node_maintenance" check, which
   /// hides every instance on the node. False when the node is unknown.
   bool set_node_maintenance(const std::string& datacenter, const std::string& node, bool enable,
                             const std::string& reason);
+
+  // ---- /v1/catalog writes and the agents' anti-entropy (catalog_anti_entropy.cpp) ----
+  /// Applies a validated catalog registration; returns Consul's error text, "" on success.
+  /// Agent-owned entries it overwrites are remembered for the agent's next sync.
+  std::string catalog_register(const CatalogRegistration& reg);
+  /// Removes the node, a service or a check; true also when it was already gone (Consul's 200).
+  void catalog_deregister(const CatalogDeregistration& dereg);
+  /// One anti-entropy run of the agent of `node`: re-registers what the agent owns that a
+  /// catalog write removed or changed, drops what the catalog API put on its node, restores
+  /// the node's address and meta. Returns how many entries changed (0 = in sync, no write).
+  std::size_t anti_entropy_sync(const std::string& datacenter, const std::string& node, const std::string& address);
+
+  /// The services the agent of `node` owns, as its /v1/agent/* endpoints show them: the ones
+  /// it registered, including those a catalog write removed or changed and the next sync
+  /// restores; not what the catalog API put on the node.
+  std::map<std::string, const Service*> agent_services(const std::string& datacenter, const std::string& node) const;
 
   // ---- reads ----
   const std::string& local_datacenter() const { return local_datacenter_; }
@@ -113,8 +132,22 @@ class Catalog final : public IndexSource {
   void touch_check_owner(const Node& node, const Check& check, std::uint64_t index);
   /// Sets a check's status and output; a real change bumps the index and wakes watchers.
   void apply_check_status(const Node& node, Check& check, HealthStatus status, const std::string& output);
+  void arm_ttl(Check& check) const;
+  /// Consul's UpdateCheck bookkeeping of CriticalTime for a status report.
+  void note_status_update(Check& check, HealthStatus status) const;
+  void start_registered_critical_time(Check& check) const;
+  /// When the reaper may deregister the check's service; nullopt = not on the way out.
+  std::optional<Clock::time_point> reap_due(const Check& check) const;
   Check make_service_check(const Service& service, const CheckDefinition& def, std::size_t position,
                            std::size_t count) const;
+
+  /// Keeps the agent's copy of an agent-owned service (with its checks) or check before a
+  /// catalog write changes it; no-op for catalog-API entries or when already kept.
+  void stash_service(const std::string& datacenter, const Node& node, const std::string& service_id);
+  void stash_check(const std::string& datacenter, const Node& node, const std::string& check_id);
+  /// The agent itself (re-)registered or deregistered it: nothing left to re-assert.
+  bool forget_stashed_service(const std::string& datacenter, const std::string& node, const std::string& service_id);
+  bool forget_stashed_check(const std::string& datacenter, const std::string& node, const std::string& check_id);
 
   const Clock& clock_;
   std::string local_datacenter_;
@@ -122,6 +155,8 @@ class Catalog final : public IndexSource {
   std::map<std::string, std::uint64_t> service_index_;  // lower-cased name -> last write
   std::uint64_t index_ = 1;
   std::function<void()> listener_;
+  std::chrono::milliseconds deregister_critical_min_{0};
+  std::map<std::pair<std::string, std::string>, AgentStash> stash_;  // by (datacenter, node)
   KvStore kv_;
 };
 

@@ -1,5 +1,6 @@
 // /v1/catalog/*: the cluster-wide view, blocking-query capable.
 #include "api_call.hpp"
+#include "catalog_registration_decoder.hpp"
 #include "json_views.hpp"
 
 namespace fakes::consul {
@@ -16,12 +17,51 @@ std::vector<std::string> tag_params(const fakes::http::Target& target) {
   return tags;
 }
 
+Status status_of(const CatalogRequestError& e) {
+  return e.status == 400 ? Status::bad_request : Status::internal_server_error;
+}
+
+// PUT /v1/catalog/register: answers `true` like Consul's CatalogRegister.
+void catalog_register(ApiCall& call) {
+  auto decoded = decode_catalog_registration(call.request().body());
+  if (auto* error = std::get_if<CatalogRequestError>(&decoded)) return call.fail(status_of(*error), error->message);
+  auto& reg = std::get<CatalogRegistration>(decoded);
+  if (!reg.datacenter.empty() && !call.catalog().has_datacenter(reg.datacenter))
+    return call.fail(Status::internal_server_error, "No path to datacenter");
+  if (!call.authorize_write("node:write", reg.node)) return;
+  if (reg.service && !call.authorize_write("service:write", reg.service->name)) return;
+  if (auto error = call.catalog().catalog_register(reg); !error.empty())
+    return call.fail(Status::internal_server_error, error);
+  call.reply(json_ok(true));
+}
+
+// PUT /v1/catalog/deregister: `true`, also for what is already gone.
+void catalog_deregister(ApiCall& call) {
+  auto decoded = decode_catalog_deregistration(call.request().body());
+  if (auto* error = std::get_if<CatalogRequestError>(&decoded)) return call.fail(status_of(*error), error->message);
+  auto& dereg = std::get<CatalogDeregistration>(decoded);
+  if (!dereg.datacenter.empty() && !call.catalog().has_datacenter(dereg.datacenter))
+    return call.fail(Status::internal_server_error, "No path to datacenter");
+  if (!call.authorize_write("node:write", dereg.node)) return;
+  call.catalog().catalog_deregister(dereg);
+  call.reply(json_ok(true));
+}
+
 }  // namespace
 
 bool route_catalog(ApiCall& call) {
   if (!call.path().starts_with("/v1/catalog/")) return false;
   auto read = [&] { return call.require_method({verb::get}) && call.authorize_read(); };
   Catalog* catalog = &call.catalog();
+
+  if (call.path() == "/v1/catalog/register") {
+    if (call.require_method({verb::put})) catalog_register(call);
+    return true;
+  }
+  if (call.path() == "/v1/catalog/deregister") {
+    if (call.require_method({verb::put})) catalog_deregister(call);
+    return true;
+  }
 
   if (call.path() == "/v1/catalog/datacenters") {
     if (!read()) return true;
@@ -51,10 +91,12 @@ bool route_catalog(ApiCall& call) {
     auto dc = call.datacenter();
     if (!dc) return true;
     call.serve_read([catalog, name = *name] { return catalog->service_index(name); },
-                    [catalog, dc = *dc, name = *name, tags = tag_params(call.target())] {
+                    [catalog, dc = *dc, name = *name, tags = tag_params(call.target()),
+                     meta = call.node_meta_filters()] {
                       json out = json::array();
                       for (const auto& ref : catalog->service_instances(dc, name, tags))
-                        out.push_back(catalog_service_json(*ref.node, *ref.service));
+                        if (satisfies_meta_filters(ref.node->meta, meta))
+                          out.push_back(catalog_service_json(*ref.node, *ref.service));
                       return out;
                     });
     return true;
@@ -64,9 +106,10 @@ bool route_catalog(ApiCall& call) {
     auto dc = call.datacenter();
     if (!dc) return true;
     call.serve_read([catalog] { return catalog->index(); },
-                    [catalog, dc = *dc] {
+                    [catalog, dc = *dc, meta = call.node_meta_filters()] {
                       json out = json::array();
-                      for (const Node* node : catalog->nodes(dc)) out.push_back(node_json(*node));
+                      for (const Node* node : catalog->nodes(dc))
+                        if (satisfies_meta_filters(node->meta, meta)) out.push_back(node_json(*node));
                       return out;
                     });
     return true;

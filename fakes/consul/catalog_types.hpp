@@ -43,6 +43,9 @@ struct Service {
   std::map<std::string, TaggedAddress> tagged_addresses;
   bool enable_tag_override = false;
   Weights weights;
+  // Written by PUT /v1/catalog/register rather than by the node's agent: the agent's
+  // anti-entropy removes such entries from its own node (it asserts only what it owns).
+  bool from_catalog_api = false;
   RaftIndex raft;
   bool operator==(const Service&) const = default;
 };
@@ -62,6 +65,21 @@ struct CheckDefinition {
   std::string target;  // the HTTP URL / TCP address / ... for display
 };
 
+/// The agent's own bookkeeping of a check, not part of the catalog record: two records that
+/// differ only in it compare equal (re-registering an identical check is not a write).
+struct AgentCheckState {
+  // TTL checks: Consul's CheckTTL fires once per arming (pass/warn/fail and every
+  // (re-)registration re-arm it), also when the check is already critical.
+  Clock::time_point ttl_deadline{};
+  bool ttl_armed = false;
+  std::string ttl_last_output;  // of the last pass/warn/fail since (re-)registration
+  // Consul's CheckState.CriticalTime: set by the first status update that reports critical,
+  // kept by further critical updates, cleared by any other status. A (re-)registered check
+  // starts without one (DeregisterCriticalServiceAfter counts from here, not from registration).
+  std::optional<Clock::time_point> critical_since;
+  bool operator==(const AgentCheckState&) const { return true; }
+};
+
 struct Check {
   std::string id;
   std::string name;
@@ -73,14 +91,14 @@ struct Check {
   std::vector<std::string> service_tags;
   std::string type;
   std::optional<std::chrono::milliseconds> ttl;
-  Clock::time_point ttl_deadline{};  // meaningful when ttl is set
   std::chrono::milliseconds interval{0};
   std::chrono::milliseconds timeout{0};
   std::string target;
   // DeregisterCriticalServiceAfter: the agent reaps the service once this check has been
-  // critical for that long (0 = never); critical_since is when it last turned critical.
+  // critical for that long (0 = never), counted from agent.critical_since.
   std::chrono::milliseconds deregister_critical_after{0};
-  Clock::time_point critical_since{};
+  AgentCheckState agent;
+  bool from_catalog_api = false;  // as Service::from_catalog_api
   RaftIndex raft;
   bool operator==(const Check&) const = default;
 };
@@ -94,6 +112,32 @@ struct Node {
   std::map<std::string, Service> services;  // by service ID
   std::map<std::string, Check> checks;      // by check ID
   RaftIndex raft;
+};
+
+/// PUT /v1/catalog/register (Consul's structs.RegisterRequest), decoded and validated.
+struct CatalogRegistration {
+  std::string datacenter;  // "" = the local one
+  std::string node;
+  std::string address;
+  std::map<std::string, std::string> node_meta;
+  bool skip_node_update = false;
+  std::optional<Service> service;
+  std::vector<Check> checks;  // status, output, service_id as given
+};
+
+/// PUT /v1/catalog/deregister: the node, one of its services, or one of its checks.
+struct CatalogDeregistration {
+  std::string datacenter;
+  std::string node;
+  std::string service_id;
+  std::string check_id;
+};
+
+/// What an agent registered that a /v1/catalog write removed or overwrote: its anti-entropy
+/// puts these back at the next sync.
+struct AgentStash {
+  std::map<std::string, Service> services;  // by service ID
+  std::map<std::string, Check> checks;      // by check ID
 };
 
 /// A service instance as the read endpoints see it.

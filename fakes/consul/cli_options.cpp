@@ -33,6 +33,10 @@ std::string cli_usage() {
          "  --verify-incoming         require a client certificate signed by --tls-ca (verify_incoming)\n"
          "  --run-checks              probe HTTP and TCP checks every Interval, as an agent does\n"
          "  --check-allow CIDR        networks --run-checks may probe; repeatable (default 127.0.0.0/8 and ::1)\n"
+         "  --reap-interval DUR       run the critical-service reaper every DUR (Consul: 30s; default 0 =\n"
+         "                            exactly when DeregisterCriticalServiceAfter runs out)\n"
+         "  --deregister-critical-min DUR  shortest DeregisterCriticalServiceAfter (Consul: 1m; default 0)\n"
+         "  --anti-entropy-interval DUR  agents re-assert their services this often (default 1m, 0 = never)\n"
          "  --unknown-deregister C    answer for deregistering an unknown ID: 404 (current Consul),\n"
          "                            500 (old agents) or 200 (as the docs say); default 404\n"
          "DNS (Consul's dns_config; durations in Go syntax, e.g. 30s, 1m):\n"
@@ -167,7 +171,7 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     static const char* const known[] = {"--http", "--dns", "--node", "--agent", "--node-address", "--datacenter",
                                         "--acl-master-token", "--ready-file", "--http-unix", "--unknown-deregister",
                                         "--https", "--tls-cert", "--tls-key", "--tls-ca", "--verify-incoming",
-                                        "--run-checks", "--check-allow",
+                                        "--run-checks", "--check-allow", "--reap-interval", "--deregister-critical-min", "--anti-entropy-interval",
                                         "--dns-domain", "--dns-alt-domain", "--dns-node-ttl", "--dns-service-ttl",
                                         "--dns-udp-answer-limit", "--dns-a-record-limit", "--dns-only-passing",
                                         "--dns-enable-truncate", "--dns-recursion-available", "--dns-soa-min-ttl",
@@ -197,6 +201,13 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     } else if (flag == "--run-checks") {
       if (value != "true" && value != "false") return "bad value for --run-checks: \"" + value + "\" (want true or false)";
       out.fake.run_checks = value == "true";
+    } else if (flag == "--reap-interval" || flag == "--deregister-critical-min" || flag == "--anti-entropy-interval") {
+      const auto d = parse_go_duration(value);
+      if (!d || d->count() < 0) return bad(flag, value, "want a non-negative duration such as 30s");
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+      if (flag == "--reap-interval") out.fake.reap_interval = ms;
+      else if (flag == "--deregister-critical-min") out.fake.deregister_critical_min = ms;
+      else out.fake.anti_entropy_interval = ms;
     } else if (flag == "--check-allow") {
       auto network = IpNetwork::parse(value);
       if (!network) return "bad value for --check-allow: \"" + value + "\" (want a CIDR such as 127.0.0.0/8)";

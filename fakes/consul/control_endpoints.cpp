@@ -69,6 +69,10 @@ void handle_control(FakeConsul& fake, const fakes::http::ExchangePtr& exchange, 
     reply(empty_ok());
     return fake.close_connections();
   }
+  if (path == "/_fake/anti-entropy") {
+    if (method != verb::post && method != verb::put) return bad_method();
+    return reply(json_ok({{"Changed", fake.anti_entropy_sync()}}));
+  }
   if (path == "/_fake/expire-ttl") {
     if (method != verb::post && method != verb::put) return bad_method();
     return reply(json_ok({{"Expired", fake.expire_ttl_checks()}}));

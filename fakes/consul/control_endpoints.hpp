@@ -10,6 +10,7 @@
 //   PUT    /_fake/check/<check-id>?status=passing|warning|critical&output=...
 //   POST   /_fake/close-connections             cut every HTTP connection
 //   POST   /_fake/expire-ttl                    expire TTL checks now
+//   POST   /_fake/anti-entropy                  run every agent's anti-entropy sync now
 
 #include "fake_consul.hpp"
 

@@ -6,6 +6,7 @@
 #include "catalog_directory.hpp"
 #include "control_endpoints.hpp"
 #include "json_views.hpp"
+#include "reaper_schedule.hpp"
 
 #include "common/http_server.hpp"
 #include "common/url.hpp"
@@ -29,7 +30,11 @@ struct FakeConsul::Impl {
         context{catalog, options.agent, blocking, rendered},
         directory(catalog),
         faults([](unsigned status, const std::string& body) { return text_error(static_cast<Status>(status), body); }),
-        ttl_timer(io) {}
+        ttl_timer(io),
+        anti_entropy_timer(io),
+        reaper_start(clock->now()) {
+    catalog.set_deregister_critical_min(options.deregister_critical_min);
+  }
 
   void handle(FakeConsul& owner, const fakes::http::ExchangePtr& exchange, ApiContext& agent_context) {
     try {
@@ -80,7 +85,10 @@ struct FakeConsul::Impl {
   void arm_ttl_timer() {
     if (options.clock || stopped) return;
     auto next = catalog.next_ttl_deadline();
-    if (auto reap = catalog.next_reap_deadline(); reap && (!next || *reap < *next)) next = reap;
+    if (auto due = catalog.next_reap_deadline()) {
+      const auto reap = next_reaper_run(reaper_start, options.reap_interval, *due);
+      if (!next || reap < *next) next = reap;
+    }
     if (!next) {
       ttl_timer.cancel();
       return;
@@ -94,6 +102,25 @@ struct FakeConsul::Impl {
       catalog.expire_ttl_checks();
       catalog.reap_critical_services();
       arm_ttl_timer();
+    });
+  }
+
+  /// Every agent's anti-entropy sync, the first agent's node and then the --agent ones.
+  std::size_t sync_agents() {
+    const AgentConfig& first = options.agent;
+    std::size_t changes = catalog.anti_entropy_sync(first.datacenter, first.node_name, first.node_address);
+    for (const auto& a : agents)
+      changes += catalog.anti_entropy_sync(a->config.datacenter, a->config.node_name, a->config.node_address);
+    return changes;
+  }
+
+  void arm_anti_entropy_timer() {
+    if (options.anti_entropy_interval.count() <= 0 || stopped) return;
+    anti_entropy_timer.expires_after(options.anti_entropy_interval);
+    anti_entropy_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopped) return;
+      sync_agents();
+      arm_anti_entropy_timer();
     });
   }
 
@@ -113,7 +140,9 @@ struct FakeConsul::Impl {
   std::uint16_t http_port = 0;
   std::optional<std::uint16_t> https_port;
   boost::asio::steady_timer ttl_timer;
+  boost::asio::steady_timer anti_entropy_timer;
   std::optional<Clock::time_point> armed_for;
+  Clock::time_point reaper_start;  // the reaper runs at reaper_start + k * reap_interval
   std::unique_ptr<CheckRunner> check_runner;  // with --run-checks
   bool stopped = false;
   // --agent: one per extra agent (config, endpoint context, listener, port).
@@ -137,6 +166,7 @@ FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
 
   fakes::http::ServerOptions server_options;
   server_options.body_limit = m.options.body_limit;
+  server_options.idle_timeout_seconds = m.options.request_timeout_seconds;
   server_options.make_error = [](Status status, std::string_view message) {
     // Consul reads bodies through its JSON decoder, so an oversized body is a decode failure.
     if (status == Status::payload_too_large)
@@ -170,6 +200,7 @@ FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
                                                    boost::asio::ip::make_address(*m.options.dns_address),
                                                    m.options.dns_port);
   }
+  m.arm_anti_entropy_timer();
 }
 
 FakeConsul::~FakeConsul() { stop(); }
@@ -198,6 +229,7 @@ void FakeConsul::stop() {
   if (m.stopped) return;
   m.stopped = true;
   m.ttl_timer.cancel();
+  m.anti_entropy_timer.cancel();
   if (m.check_runner) m.check_runner->stop();
   m.faults.clear();
   m.blocking.release_all();
@@ -254,6 +286,12 @@ void FakeConsul::close_connections() {
   run_on_io([&] {
     if (impl_->http) impl_->http->close_connections();
   });
+}
+
+std::size_t FakeConsul::anti_entropy_sync() {
+  std::size_t n = 0;
+  run_on_io([&] { n = impl_->sync_agents(); });
+  return n;
 }
 
 std::size_t FakeConsul::expire_ttl_checks() {

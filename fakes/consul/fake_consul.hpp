@@ -48,9 +48,20 @@ struct FakeConsulOptions {
   std::uint16_t dns_port = 0;
   fakes::dns::DnsConfig dns;  // domain/datacenter are filled from `agent`
   std::size_t body_limit = 1 << 20;
+  /// A connection must deliver each request (headers and body) within this many seconds of
+  /// the previous one or it is closed: slowloris clients cannot hold the server.
+  int request_timeout_seconds = 60;
   /// Probe HTTP and TCP checks for real (only addresses inside checks.allowed).
   bool run_checks = false;
   CheckRunnerOptions checks;
+  /// The critical-service reaper: Consul runs it every check_reap_interval (30 s) and counts a
+  /// DeregisterCriticalServiceAfter below check_deregister_interval_min (1 min) as that minimum.
+  /// Both 0 by default: the fake reaps exactly when due, so tests can use short times.
+  std::chrono::milliseconds reap_interval{0};
+  std::chrono::milliseconds deregister_critical_min{0};
+  /// Every agent's anti-entropy sync (Consul: about a minute, scaled up in large clusters):
+  /// re-asserts what a /v1/catalog write took from the agent's node. 0 = only on request.
+  std::chrono::milliseconds anti_entropy_interval{std::chrono::minutes(1)};
   /// Time source for TTL checks; nullptr = the steady clock, with expiry driven by a timer.
   /// With another clock, call expire_ttl_checks() after moving it.
   const Clock* clock = nullptr;
@@ -89,6 +100,8 @@ class FakeConsul {
   void close_connections();
   /// Expires TTL checks against the configured clock now; returns how many turned critical.
   std::size_t expire_ttl_checks();
+  /// Runs every agent's anti-entropy sync now; returns how many catalog entries changed.
+  std::size_t anti_entropy_sync();
   /// Agent services and checks plus the catalog index, for debugging and assertions.
   nlohmann::json state();
   /// Runs f(catalog) on the io thread and returns its result.

@@ -37,9 +37,10 @@ bool route_health(ApiCall& call) {
     auto [first, last] = call.target().query.equal_range("tag");
     for (auto it = first; it != last; ++it) tags.push_back(it->second);
     call.serve_read([catalog, name = *name] { return catalog->service_index(name); },
-                    [catalog, dc = *dc, name = *name, tags, only_passing = *passing] {
+                    [catalog, dc = *dc, name = *name, tags, only_passing = *passing, meta = call.node_meta_filters()] {
                       json out = json::array();
                       for (const auto& ref : catalog->service_instances(dc, name, tags)) {
+                        if (!satisfies_meta_filters(ref.node->meta, meta)) continue;
                         auto checks = catalog->instance_checks(*ref.node, *ref.service);
                         // ?passing drops instances with any non-passing check, node checks included.
                         if (only_passing && worst_status(checks) != HealthStatus::passing) continue;

@@ -113,6 +113,10 @@ json node_service_json(const Service& s) {
 }
 
 json check_json(const Node& node, const Check& c) {
+  // As Consul's HealthCheckDefinition.MarshalJSON renders it: Interval, Timeout and
+  // DeregisterCriticalServiceAfter as Go duration strings, left out when zero. TTL stays a Go
+  // duration string here, as the shipped scenarios expect; that marshaller does not cover TTL,
+  // so real Consul may well write nanoseconds (unverified against a running agent).
   json definition = json::object();
   if (c.ttl) definition["TTL"] = format_go_duration(*c.ttl);
   if (c.type == "http") definition["HTTP"] = c.target;
@@ -120,6 +124,8 @@ json check_json(const Node& node, const Check& c) {
   if (c.type == "grpc") definition["GRPC"] = c.target;
   if (c.interval.count() > 0) definition["Interval"] = format_go_duration(c.interval);
   if (c.timeout.count() > 0) definition["Timeout"] = format_go_duration(c.timeout);
+  if (c.deregister_critical_after.count() > 0)
+    definition["DeregisterCriticalServiceAfter"] = format_go_duration(c.deregister_critical_after);
   return {
       {"Node", node.name},
       {"CheckID", c.id},

@@ -553,6 +553,73 @@ TEST_F(ConsulAclTest, WritesNeedTheTokenReadsDoNot) {
   EXPECT_EQ(put("/v1/kv/k", "v").status, 403u);
 }
 
+// The check's Definition as Consul's HealthCheckDefinition.MarshalJSON writes it: durations as
+// Go strings (DeregisterCriticalServiceAfter included), zero values left out.
+TEST_F(ConsulApiTest, CheckDefinitionCarriesDeregisterCriticalServiceAfter) {
+  ASSERT_EQ(put("/v1/agent/service/register",
+                R"({"ID":"h:web:80","Name":"web","Port":80,
+                    "Check":{"TTL":"10s","DeregisterCriticalServiceAfter":"90s"}})")
+                .status,
+            200u);
+  const json expected = {{"TTL", "10s"}, {"DeregisterCriticalServiceAfter", "1m30s"}};
+  EXPECT_EQ(get_json("/v1/agent/checks")["service:h:web:80"]["Definition"], expected);
+  const auto health = get_json("/v1/health/checks/web");
+  ASSERT_EQ(health.size(), 1u);
+  EXPECT_EQ(health[0]["Definition"], expected);
+}
+
+// PUT /v1/agent/check/register of an existing check ID keeps its status and output, even when
+// the body names another Status (agent.go addCheckLocked restores its snapshot).
+TEST_F(ConsulApiTest, ReRegisteredCheckKeepsStatusAgainstStatusInBody) {
+  ASSERT_EQ(put("/v1/agent/check/register", R"({"ID":"mem","Name":"mem","TTL":"30s"})").status, 200u);
+  ASSERT_EQ(put("/v1/agent/check/pass/mem?note=ok").status, 200u);
+  ASSERT_EQ(put("/v1/agent/check/register", R"({"ID":"mem","Name":"mem","TTL":"30s","Status":"critical"})").status,
+            200u);
+  const auto check = get_json("/v1/agent/checks")["mem"];
+  EXPECT_EQ(check["Status"], "passing");
+  EXPECT_EQ(check["Output"], "ok");
+}
+
+// Consul's reaper timing on request: --reap-interval and --deregister-critical-min.
+class ConsulReaperTimingTest : public ConsulFixture {
+ protected:
+  void SetUp() override {}
+  bool poll_gone(const std::string& id, std::chrono::steady_clock::time_point deadline) {
+    while (get_json("/v1/agent/services").contains(id)) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      std::this_thread::sleep_for(20ms);  // polling interval
+    }
+    return true;
+  }
+  void register_doomed() {
+    ASSERT_EQ(put("/v1/agent/service/register",
+                  R"({"ID":"h:doomed:80","Name":"doomed","Port":80,
+                      "Check":{"TTL":"50ms","Status":"passing","DeregisterCriticalServiceAfter":"100ms"}})")
+                  .status,
+              200u);
+  }
+};
+
+TEST_F(ConsulReaperTimingTest, ReaperRunsOnlyEveryReapInterval) {
+  fakes::consul::FakeConsulOptions options;
+  options.reap_interval = 800ms;
+  const auto t0 = std::chrono::steady_clock::now();  // the reaper's first run is >= t0 + 800ms
+  start(options);
+  register_doomed();
+  ASSERT_TRUE(poll_gone("h:doomed:80", t0 + 10s));
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 800ms) << "due after 150ms, reaped at the first run";
+}
+
+TEST_F(ConsulReaperTimingTest, ShortDeregisterAfterCountsAsTheMinimum) {
+  fakes::consul::FakeConsulOptions options;
+  options.deregister_critical_min = 700ms;
+  start(options);
+  const auto t0 = std::chrono::steady_clock::now();
+  register_doomed();
+  ASSERT_TRUE(poll_gone("h:doomed:80", t0 + 10s));
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 750ms) << "50ms TTL, then the 700ms minimum";
+}
+
 class ConsulBodyLimitTest : public ConsulFixture {
  protected:
   void SetUp() override {

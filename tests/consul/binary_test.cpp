@@ -265,6 +265,14 @@ TEST_F(ConsulBinaryTest, BadFlagExitsTwoNamingIt) {
     EXPECT_EQ(child_->wait_exit(10s), 2) << value;
     EXPECT_TRUE(read_file(err).starts_with("fake-consul: " + message)) << read_file(err);
   }
+  for (const char* flag : {"--reap-interval", "--deregister-critical-min"}) {
+    child_ = std::make_unique<Child>(std::vector<std::string>{binary_, "--http", "127.0.0.1:0", flag, "-1s"},
+                                     err.string());
+    EXPECT_EQ(child_->wait_exit(10s), 2) << flag;
+    EXPECT_TRUE(read_file(err).starts_with(std::string("fake-consul: bad value for ") + flag +
+                                           ": \"-1s\" (want a non-negative duration such as 30s)"))
+        << read_file(err);
+  }
 }
 
 TEST_F(ConsulBinaryTest, TlsFlagsAreCheckedBeforeAnythingListens) {

@@ -1,4 +1,5 @@
 #include "consul/catalog.hpp"
+#include "consul/reaper_schedule.hpp"
 
 #include <gtest/gtest.h>
 
@@ -276,3 +277,152 @@ TEST_F(ConsulCatalogTest, UnknownNodeAndDatacenter) {
 }
 
 }  // namespace
+
+// ---- Consul's check-state semantics (agent/local/state.go, agent/checks/check.go, agent/agent.go) ----
+
+class ConsulCheckStateTest : public ConsulCatalogTest {
+ protected:
+  const Check& check(const std::string& id) { return catalog.find_node("dc1", "node1")->checks.at(id); }
+  ServiceRegistration web_with_ttl(HealthStatus initial, std::chrono::milliseconds deregister_after) {
+    auto reg = web("web-1", 80);
+    auto def = ttl_check(10s);
+    def.status = initial;
+    def.deregister_critical_after = deregister_after;
+    reg.checks.push_back(def);
+    return reg;
+  }
+};
+
+// The countdown starts at the first critical report, and further critical reports (other
+// output, TTL expiry) do not restart it.
+TEST_F(ConsulCheckStateTest, ReapCountdownStartsAtFirstCriticalAndIsNotResetByLaterCriticalUpdates) {
+  catalog.register_service("dc1", "node1", web_with_ttl(HealthStatus::passing, 60s));
+  clock.advance(100s);
+  EXPECT_FALSE(catalog.next_reap_deadline()) << "registered passing: no countdown yet";
+  const auto first_critical = clock.now();
+  catalog.update_ttl_check("dc1", "node1", "service:web-1", HealthStatus::critical, "down");
+  clock.advance(20s);
+  catalog.update_ttl_check("dc1", "node1", "service:web-1", HealthStatus::critical, "still down");
+  clock.advance(15s);  // the TTL (10s after the last fail) expires on an already critical check
+  EXPECT_EQ(catalog.expire_ttl_checks(), 1u);
+  ASSERT_TRUE(catalog.next_reap_deadline());
+  EXPECT_EQ(*catalog.next_reap_deadline(), first_critical + 60s);
+  clock.advance(24s);
+  EXPECT_EQ(catalog.reap_critical_services(), 0u);
+  clock.advance(1s);
+  EXPECT_EQ(catalog.reap_critical_services(), 1u);
+}
+
+// A TTL check registered critical (Consul's default) has no CriticalTime until its TTL runs out.
+TEST_F(ConsulCheckStateTest, TtlCheckRegisteredCriticalStartsCountingWhenItsTtlExpires) {
+  catalog.register_service("dc1", "node1", web_with_ttl(HealthStatus::critical, 30s));
+  EXPECT_FALSE(catalog.next_reap_deadline());
+  clock.advance(10s);
+  EXPECT_EQ(catalog.expire_ttl_checks(), 1u);
+  EXPECT_EQ(check("service:web-1").output, "TTL expired");
+  ASSERT_TRUE(catalog.next_reap_deadline());
+  EXPECT_EQ(*catalog.next_reap_deadline(), clock.now() + 30s);
+}
+
+// Consul's CheckTTL fires once per arming, whatever the status: after a fail, the expiry still
+// replaces the output with "TTL expired ..." and then stays quiet until the next update.
+TEST_F(ConsulCheckStateTest, TtlExpiryOnAnAlreadyCriticalCheckSetsTtlExpiredOutput) {
+  catalog.register_service("dc1", "node1", web_with_ttl(HealthStatus::passing, 0s));
+  catalog.update_ttl_check("dc1", "node1", "service:web-1", HealthStatus::critical, "disk full");
+  ASSERT_TRUE(catalog.next_ttl_deadline()) << "a failed TTL check is still armed";
+  const auto index = catalog.index();
+  clock.advance(10s);
+  EXPECT_EQ(catalog.expire_ttl_checks(), 1u);
+  EXPECT_EQ(check("service:web-1").status, HealthStatus::critical);
+  EXPECT_EQ(check("service:web-1").output, "TTL expired (last output before timeout follows): disk full");
+  EXPECT_EQ(catalog.index(), index + 1);
+  EXPECT_FALSE(catalog.next_ttl_deadline());
+  clock.advance(30s);
+  EXPECT_EQ(catalog.expire_ttl_checks(), 0u) << "fires once per arming";
+}
+
+// Re-registering a check keeps its status and output even when the request names a Status
+// (agent.go addCheckLocked / addServiceInternal restore them from a snapshot).
+TEST_F(ConsulCheckStateTest, ReRegisteringACheckKeepsItsStatusWithOrWithoutStatusInTheRequest) {
+  catalog.register_service("dc1", "node1", web("web-1", 80));
+  CheckDefinition api = ttl_check(30s);
+  api.id = "api";
+  api.name = "api";
+  ASSERT_TRUE(catalog.register_check("dc1", "node1", api, "web-1"));
+  catalog.update_ttl_check("dc1", "node1", "api", HealthStatus::passing, "fine");
+  api.status = HealthStatus::critical;
+  api.notes = "changed";
+  ASSERT_TRUE(catalog.register_check("dc1", "node1", api, "web-1"));
+  EXPECT_EQ(check("api").status, HealthStatus::passing);
+  EXPECT_EQ(check("api").output, "fine");
+  EXPECT_EQ(check("api").notes, "changed");
+  api.status.reset();
+  ASSERT_TRUE(catalog.register_check("dc1", "node1", api, "web-1"));
+  EXPECT_EQ(check("api").status, HealthStatus::passing);
+
+  auto reg = web_with_ttl(HealthStatus::passing, 0s);
+  catalog.register_service("dc1", "node1", reg);
+  catalog.update_ttl_check("dc1", "node1", "service:web-1", HealthStatus::warning, "slow");
+  reg.checks[0].status = HealthStatus::critical;
+  catalog.register_service("dc1", "node1", reg);
+  EXPECT_EQ(check("service:web-1").status, HealthStatus::warning);
+  EXPECT_EQ(check("service:web-1").output, "slow");
+}
+
+// A re-registration starts a new TTL timer, even when nothing in the catalog changes.
+TEST_F(ConsulCheckStateTest, IdenticalReRegistrationReArmsTheTtl) {
+  auto reg = web_with_ttl(HealthStatus::passing, 0s);
+  catalog.register_service("dc1", "node1", reg);
+  clock.advance(8s);
+  const auto index = catalog.index();
+  catalog.register_service("dc1", "node1", reg);
+  EXPECT_EQ(catalog.index(), index) << "identical: no catalog write";
+  clock.advance(8s);
+  EXPECT_EQ(catalog.expire_ttl_checks(), 0u);
+  clock.advance(2s);
+  EXPECT_EQ(catalog.expire_ttl_checks(), 1u);
+}
+
+// Consul's check_deregister_interval_min (1 minute): a shorter DeregisterCriticalServiceAfter
+// counts as the minimum. The fake's default minimum is 0.
+TEST_F(ConsulCheckStateTest, DeregisterCriticalMinimumRaisesShortTimeouts) {
+  catalog.set_deregister_critical_min(60s);
+  auto reg = web("web-1", 80);
+  CheckDefinition http;
+  http.type = "http";
+  http.status = HealthStatus::critical;
+  http.deregister_critical_after = 5s;
+  reg.checks.push_back(http);
+  catalog.register_service("dc1", "node1", reg);
+  ASSERT_TRUE(catalog.next_reap_deadline());
+  EXPECT_EQ(*catalog.next_reap_deadline(), clock.now() + 60s);
+  clock.advance(59s);
+  EXPECT_EQ(catalog.reap_critical_services(), 0u);
+  clock.advance(1s);
+  EXPECT_EQ(catalog.reap_critical_services(), 1u);
+}
+
+TEST(ReaperScheduleTest, ReapsAtTheFirstRunAtOrAfterTheDueTime) {
+  const Clock::time_point start{std::chrono::hours(1)};
+  EXPECT_EQ(next_reaper_run(start, 0s, start + 7s), start + 7s) << "no interval: exactly when due";
+  EXPECT_EQ(next_reaper_run(start, 30s, start + 7s), start + 30s);
+  EXPECT_EQ(next_reaper_run(start, 30s, start + 30s), start + 30s);
+  EXPECT_EQ(next_reaper_run(start, 30s, start + 31s), start + 60s);
+  EXPECT_EQ(next_reaper_run(start, 30s, start - 5s), start + 30s) << "overdue before the first run";
+}
+
+// ?replace-existing-checks: checks of the service missing from the request are removed;
+// without it they stay.
+TEST_F(ConsulCatalogTest, ReplaceExistingChecksDropsChecksMissingFromTheRequest) {
+  auto reg = web("web-1", 80);
+  reg.checks = {ttl_check(10s), ttl_check(20s)};  // service:web-1:1 and :2
+  catalog.register_service("dc1", "node1", reg);
+  reg.checks = {ttl_check(10s)};  // now "service:web-1"
+  catalog.register_service("dc1", "node1", reg);
+  EXPECT_EQ(checks_of("web-1").size(), 4u) << "serfHealth and all three";
+  reg.replace_existing_checks = true;
+  catalog.register_service("dc1", "node1", reg);
+  const auto checks = checks_of("web-1");
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[1]->id, "service:web-1");
+}

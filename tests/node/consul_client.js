@@ -83,6 +83,23 @@ run(async () => {
   check('deregister removes web-2', Object.keys(await consul.agent.service.list()), ['web-1']);
   await expectReject('deregister of an unknown ID', consul.agent.service.deregister('web-9'), 404, 'Unknown service ID');
 
+  // catalog.register / catalog.deregister: an external node with a service and its check
+  await consul.catalog.register({
+    node: 'ext1', address: '10.0.0.9', nodemeta: { rack: 'r1' },
+    service: { service: 'db', port: 5432, tags: ['primary'] },
+    check: { name: 'db alive', serviceid: 'db', status: 'passing', definition: { tcp: '10.0.0.9:5432', intervalduration: '10s' } },
+  });
+  const db = await consul.catalog.service.nodes({ service: 'db', 'node-meta': ['rack:r1'] });
+  check('catalog.register: db on ext1, found by ?node-meta', db.map((n) => [n.Node, n.ServiceID, n.ServicePort]),
+    [['ext1', 'db', 5432]]);
+  check('catalog.register check', (await consul.health.checks('db')).map((c) => [c.CheckID, c.Status]),
+    [['db alive', 'passing']]);
+  check('?node-meta that matches nothing', await consul.catalog.service.nodes({ service: 'db', 'node-meta': ['rack:r9'] }), []);
+  await consul.catalog.deregister({ node: 'ext1', serviceid: 'db' });
+  check('catalog.deregister of the service', await consul.catalog.service.nodes('db'), []);
+  await consul.catalog.deregister('ext1');
+  check('catalog.deregister of the node', (await consul.catalog.node.list()).map((n) => n.Node), ['node1']);
+
   // kv
   await consul.kv.set('app/config/a', 'one');
   await consul.kv.set({ key: 'app/config/b', value: 'two', flags: 42 });
