@@ -29,9 +29,9 @@ std::vector<RegisteredInstance> fetch_registered_instances(const fakes::http::En
   return out;
 }
 
-InvariantMonitor::InvariantMonitor(const Scenario& scenario, fakes::http::Endpoint consul,
+InvariantMonitor::InvariantMonitor(const Scenario& scenario, std::vector<fakes::http::Endpoint> consuls,
                                    std::map<std::string, DockerControl> dockers)
-    : consul_(std::move(consul)),
+    : consuls_(std::move(consuls)),
       dockers_(std::move(dockers)),
       tracker_(scenario.invariants, host_names(scenario), ignored_containers(scenario)),
       thread_([this] { run(); }) {}
@@ -52,7 +52,10 @@ void InvariantMonitor::poll() {
   const auto at = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started_);
   std::vector<RegisteredInstance> registry;
   try {
-    registry = fetch_registered_instances(consul_);
+    for (const auto& consul : consuls_) {
+      auto instances = fetch_registered_instances(consul);
+      registry.insert(registry.end(), instances.begin(), instances.end());
+    }
   } catch (const ConsulError&) {
     return;  // Consul is away (a fault or restart step): nothing to judge
   }

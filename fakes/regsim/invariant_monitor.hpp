@@ -18,7 +18,9 @@ namespace regsim {
 
 class InvariantMonitor {
  public:
-  InvariantMonitor(const Scenario& scenario, fakes::http::Endpoint consul, std::map<std::string, DockerControl> dockers);
+  /// `consuls`: every datacenter's HTTP API (a poll reads them all).
+  InvariantMonitor(const Scenario& scenario, std::vector<fakes::http::Endpoint> consuls,
+                   std::map<std::string, DockerControl> dockers);
   ~InvariantMonitor();
   InvariantMonitor(const InvariantMonitor&) = delete;
   InvariantMonitor& operator=(const InvariantMonitor&) = delete;
@@ -30,7 +32,7 @@ class InvariantMonitor {
   void run();
   void poll();
 
-  fakes::http::Endpoint consul_;
+  std::vector<fakes::http::Endpoint> consuls_;
   std::map<std::string, DockerControl> dockers_;
   InvariantTracker tracker_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

@@ -19,7 +19,10 @@
 namespace regsim {
 
 struct ConsulSpec {
-  std::string datacenter = "dc1";
+  std::string datacenter = "dc1";  // the first (default) datacenter
+  /// Every datacenter, the first being `datacenter`. Each is a fake Consul process of its own
+  /// (its catalog, its DNS, its agents); hosts name theirs.
+  std::vector<std::string> datacenters = {"dc1"};
   std::string node = "node1";
   /// Each host's registrator talks to its own agent (node = the host's name, listening on its
   /// own loopback address), all agents sharing one catalog, as on a real cluster. Default: every
@@ -46,6 +49,7 @@ struct HostSpec {
   std::string name;
   std::string ip;  // external IP; when set, registrator gets -ip=IP unless args name -ip
   RegistratorSpec registrator;
+  std::string datacenter;  // its agent's datacenter; "" = the first
 };
 
 /// docker run -d --name NAME [-e K=V]... [--label K=V]... [-p PUBLISH]... [--network NET] IMAGE
@@ -115,6 +119,7 @@ enum class ConsulOp { register_service, fault, clear_faults, lose_state, check_s
 
 struct ConsulAction {
   ConsulOp op = ConsulOp::register_service;
+  std::string datacenter;        // whose Consul ("" = the first datacenter's)
   std::string host;              // check_status, maintenance: whose agent (empty = the one shared agent)
   std::string check_id;          // check_status; may hold templates
   std::string status;            // check_status: "passing", "warning" or "critical"
@@ -154,6 +159,7 @@ enum class RegistryList {
 /// That list holds these entries (each entry: fields that must be equal).
 struct CatalogCondition {
   RegistryList list = RegistryList::catalog_service;
+  std::string datacenter;  // whose catalog ("" = the first datacenter's)
   std::string service;  // the service's name; for etcd_keys the key prefix
   std::vector<nlohmann::json> entries;  // objects; string values may hold templates
   MatchMode match = MatchMode::exactly;
@@ -170,6 +176,7 @@ struct SrvAnswer {
 
 /// A DNS question to the fake Consul's DNS port and the answers it must get.
 struct DnsCondition {
+  std::string datacenter;  // whose DNS interface is asked ("" = the first datacenter's)
   std::string name;
   DnsType type = DnsType::A;
   std::vector<std::string> addresses;  // A; may hold templates

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <thread>
+#include <utility>
 
 namespace regsim {
 namespace {
@@ -103,27 +104,30 @@ std::vector<std::string> missing_programs(const Scenario& scenario, const RunOpt
 ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOptions& options,
                                          const fs::path& log_dir, Reporter& reporter)
     : scenario_(scenario), options_(options), log_dir_(log_dir) {
-  // fake-consul first: every registrator needs its address.
-  std::vector<std::pair<std::string, std::string>> agents;
-  if (scenario.consul.agent_per_host)
-    for (std::size_t i = 0; i < scenario.hosts.size(); ++i)
-      agents.emplace_back(scenario.hosts[i].name, agent_loopback_address(i) + ":0");
-  const auto ready = launch_consul("127.0.0.1:0", "127.0.0.1:0", agents);
-  const auto [http_host, http_port] = host_port(ready, "http", "fake-consul");
-  const auto [dns_host, dns_port] = host_port(ready, "dns", "fake-consul");
-  consul_http_ = fakes::http::Endpoint::tcp(http_host, http_port);
-  dns_ = std::make_unique<DnsClient>(dns_host, dns_port);
-  consul_dns_address_ = dns_host + ":" + std::to_string(dns_port);
-  const std::string consul_address = http_host + ":" + std::to_string(http_port);
-  if (scenario.consul.agent_per_host) {
+  // fake-consul first (one per datacenter): every registrator needs its agent's address.
+  for (const auto& dc : scenario.consul.datacenters) {
+    auto& site = sites_.emplace_back();
+    site.datacenter = dc;
+    std::vector<std::pair<std::string, std::string>> agents;
+    if (scenario.consul.agent_per_host)
+      for (std::size_t i = 0; i < scenario.hosts.size(); ++i)
+        if ((scenario.hosts[i].datacenter.empty() ? scenario.consul.datacenter : scenario.hosts[i].datacenter) == dc)
+          agents.emplace_back(scenario.hosts[i].name, agent_loopback_address(i) + ":0");
+    const auto ready = launch_consul(site, "127.0.0.1:0", "127.0.0.1:0", agents);
+    const auto [http_host, http_port] = host_port(ready, "http", "fake-consul");
+    const auto [dns_host, dns_port] = host_port(ready, "dns", "fake-consul");
+    site.http = fakes::http::Endpoint::tcp(http_host, http_port);
+    site.dns = std::make_unique<DnsClient>(dns_host, dns_port);
+    site.dns_address = dns_host + ":" + std::to_string(dns_port);
     const auto found = ready.find("agents");
-    for (const auto& host : scenario.hosts) {
-      if (found == ready.end() || !found->contains(host.name) || !(*found)[host.name].is_string())
-        throw LaunchError("fake-consul ready file has no agent for " + host.name + ": " + ready.dump());
-      agent_of_host_[host.name] = (*found)[host.name].get<std::string>();
+    for (const auto& [host, address] : agents) {
+      if (found == ready.end() || !found->contains(host) || !(*found)[host].is_string())
+        throw LaunchError("fake-consul ready file has no agent for " + host + ": " + ready.dump());
+      site.agent_of_host[host] = (*found)[host].get<std::string>();
     }
+    reporter.progress("fake-consul (" + dc + "): http " + http_host + ":" + std::to_string(http_port) + ", dns " +
+                      site.dns_address);
   }
-  reporter.progress("fake-consul: http " + consul_address + ", dns " + consul_dns_address_);
 
   std::string etcd_address;
   if (scenario.registry.backend != RegistryBackend::consul) {
@@ -171,7 +175,10 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
 
   for (const auto& host : scenario.hosts) {
     const auto host_dir = log_dir / host.name;
-    const auto agent = agent_of_host_.count(host.name) ? agent_of_host_[host.name] : consul_address;
+    const auto& host_site = site(host.datacenter);
+    const auto agent = host_site.agent_of_host.count(host.name)
+                           ? host_site.agent_of_host.at(host.name)
+                           : host_site.http.host + ":" + std::to_string(host_site.http.port);
     LaunchSpec spec{registrator_binary(host, options),
                     registrator_args(host, registry_uri(scenario.registry, agent, etcd_address)),
                     {{"DOCKER_HOST", "unix://" + (host_dir / "docker.sock").string()}},
@@ -186,29 +193,57 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
   }
 }
 
-nlohmann::json ScenarioEnvironment::launch_consul(const std::string& http, const std::string& dns,
+nlohmann::json ScenarioEnvironment::launch_consul(ConsulSite& site, const std::string& http, const std::string& dns,
                                                   const std::vector<std::pair<std::string, std::string>>& agents) {
-  const auto ready_file = log_dir_ / "fake-consul.ready";
+  // The first datacenter keeps the plain file names of a one-datacenter scenario.
+  const bool first = site.datacenter == scenario_.consul.datacenters.front();
+  const std::string stem = first ? "fake-consul" : "fake-consul-" + site.datacenter;
+  const auto ready_file = log_dir_ / (stem + ".ready");
   std::error_code ignored;
   fs::remove(ready_file, ignored);  // a restart must not read the previous run's file
   std::vector<std::string> args = {"--http", http, "--dns", dns, "--node", scenario_.consul.node, "--datacenter",
-                                   scenario_.consul.datacenter, "--ready-file", ready_file.string()};
+                                   site.datacenter, "--ready-file", ready_file.string()};
   for (const auto& [name, address] : agents) args.push_back("--agent=" + name + "=" + address);
-  consul_ = std::make_unique<ChildProcess>(
-      LaunchSpec{(options_.bin_dir / "fake-consul").string(), args, {}, log_dir_ / "fake-consul.log", "fake-consul"});
-  return wait_for_ready_file(ready_file, *consul_, options_.startup_timeout);
+  site.process = std::make_unique<ChildProcess>(LaunchSpec{(options_.bin_dir / "fake-consul").string(), args, {},
+                                                           log_dir_ / (stem + ".log"),
+                                                           first ? "fake-consul" : "fake-consul (" + site.datacenter + ")"});
+  return wait_for_ready_file(ready_file, *site.process, options_.startup_timeout);
+}
+
+const ScenarioEnvironment::ConsulSite& ScenarioEnvironment::site(const std::string& datacenter) const {
+  if (datacenter.empty()) return sites_.front();
+  for (const auto& s : sites_)
+    if (s.datacenter == datacenter) return s;
+  throw LaunchError("no fake Consul for datacenter " + datacenter);
+}
+
+ScenarioEnvironment::ConsulSite& ScenarioEnvironment::site(const std::string& datacenter) {
+  return const_cast<ConsulSite&>(std::as_const(*this).site(datacenter));
+}
+
+const fakes::http::Endpoint& ScenarioEnvironment::consul_http(const std::string& datacenter) const {
+  return site(datacenter).http;
+}
+
+std::vector<fakes::http::Endpoint> ScenarioEnvironment::consul_https() const {
+  std::vector<fakes::http::Endpoint> out;
+  for (const auto& s : sites_) out.push_back(s.http);
+  return out;
 }
 
 fakes::http::Endpoint ScenarioEnvironment::consul_agent(const std::string& host) const {
-  const auto it = agent_of_host_.find(host);
-  if (it == agent_of_host_.end()) return consul_http_;
+  const HostSpec* spec = scenario_.find_host(host);
+  const auto& host_site = site(spec ? spec->datacenter : std::string{});
+  const auto it = host_site.agent_of_host.find(host);
+  if (it == host_site.agent_of_host.end()) return host_site.http;
   const auto colon = it->second.rfind(':');
   return fakes::http::Endpoint::tcp(it->second.substr(0, colon),
                                     static_cast<std::uint16_t>(std::stoi(it->second.substr(colon + 1))));
 }
 
-void ScenarioEnvironment::restart_consul(Duration downtime) {
-  consul_->stop();
+void ScenarioEnvironment::restart_consul(const std::string& datacenter, Duration downtime) {
+  auto& restarting = site(datacenter);
+  restarting.process->stop();
   const auto until = std::chrono::steady_clock::now() + downtime;
   while (std::chrono::steady_clock::now() < until) {
     throw_if_interrupted();
@@ -218,8 +253,9 @@ void ScenarioEnvironment::restart_consul(Duration downtime) {
   // The same addresses, so registrators and checks find the new process where the old one was.
   std::vector<std::pair<std::string, std::string>> agents;
   for (const auto& host : scenario_.hosts)
-    if (agent_of_host_.count(host.name)) agents.emplace_back(host.name, agent_of_host_.at(host.name));
-  launch_consul(consul_http_.host + ":" + std::to_string(consul_http_.port), consul_dns_address_, agents);
+    if (restarting.agent_of_host.count(host.name)) agents.emplace_back(host.name, restarting.agent_of_host.at(host.name));
+  launch_consul(restarting, restarting.http.host + ":" + std::to_string(restarting.http.port), restarting.dns_address,
+                agents);
 }
 
 ScenarioEnvironment::Registrator& ScenarioEnvironment::registrator(const std::string& host) {
@@ -255,14 +291,16 @@ std::vector<std::string> ScenarioEnvironment::ended_processes() {
   for (auto& r : registrators_)
     if (r.process) check(*r.process);
   for (auto& p : fake_dockers_) check(*p);
-  if (consul_) check(*consul_);
+  for (auto& site : sites_)
+    if (site.process) check(*site.process);
   if (etcd_) check(etcd_->process());
   return out;
 }
 
 std::vector<fs::path> ScenarioEnvironment::log_files() const {
   std::vector<fs::path> out;
-  if (consul_) out.push_back(consul_->log_file());
+  for (const auto& site : sites_)
+    if (site.process) out.push_back(site.process->log_file());
   if (etcd_) out.push_back(etcd_->process().log_file());
   for (const auto& p : fake_dockers_) out.push_back(p->log_file());
   for (const auto& r : registrators_) out.push_back(r.spec.log_file);
@@ -271,7 +309,8 @@ std::vector<fs::path> ScenarioEnvironment::log_files() const {
 
 std::vector<ScenarioEnvironment::RunningProcess> ScenarioEnvironment::running_processes() {
   std::vector<RunningProcess> out;
-  if (consul_ && consul_->running()) out.push_back({"fake-consul", consul_->pid()});
+  for (auto& site : sites_)
+    if (site.process && site.process->running()) out.push_back({"fake-consul", site.process->pid()});
   for (const auto& p : fake_dockers_)
     if (p->running()) out.push_back({"fake-docker", p->pid()});
   for (const auto& r : registrators_)
@@ -283,7 +322,8 @@ void ScenarioEnvironment::stop_all() {
   for (auto& r : registrators_)
     if (r.process) r.process->stop();
   for (auto& p : fake_dockers_) p->stop();
-  if (consul_) consul_->stop();
+  for (auto& site : sites_)
+    if (site.process) site.process->stop();
   if (etcd_) etcd_->process().stop();
 }
 

@@ -47,14 +47,18 @@ class ScenarioEnvironment {
   ScenarioEnvironment(const ScenarioEnvironment&) = delete;
   ScenarioEnvironment& operator=(const ScenarioEnvironment&) = delete;
 
-  const fakes::http::Endpoint& consul_http() const { return consul_http_; }
-  /// The agent `host`'s registrator talks to (its own with agent_per_host, else the shared one);
-  /// "" = the shared agent.
+  /// The HTTP API of a datacenter's Consul ("" = the first datacenter).
+  const fakes::http::Endpoint& consul_http(const std::string& datacenter = {}) const;
+  /// Every datacenter's HTTP API, the first datacenter's first.
+  std::vector<fakes::http::Endpoint> consul_https() const;
+  /// The agent `host`'s registrator talks to (its own with agent_per_host, else its
+  /// datacenter's shared one); "" = the first datacenter's shared agent.
   fakes::http::Endpoint consul_agent(const std::string& host) const;
-  /// The fake Consul process stops (connections refused), stays away for `downtime` and starts
-  /// again on the same addresses with nothing registered. Throws LaunchError when it cannot.
-  void restart_consul(Duration downtime);
-  const DnsClient& dns() const { return *dns_; }
+  /// A datacenter's fake Consul process stops (connections refused), stays away for `downtime`
+  /// and starts again on the same addresses with nothing registered. Throws LaunchError when it
+  /// cannot.
+  void restart_consul(const std::string& datacenter, Duration downtime);
+  const DnsClient& dns(const std::string& datacenter = {}) const { return *site(datacenter).dns; }
   /// The scenario's etcd (client URL); throws LaunchError when the scenario has none.
   const fakes::http::Endpoint& etcd() const;
   DockerControl& docker(const std::string& host) { return dockers_.at(host); }
@@ -80,16 +84,26 @@ class ScenarioEnvironment {
   void stop_all();
 
  private:
-  // Starts fake-consul on these addresses ("127.0.0.1:0" = any port) and waits for its ready file.
-  nlohmann::json launch_consul(const std::string& http, const std::string& dns,
+  // One datacenter's fake Consul: its process, addresses, DNS client and per-host agents.
+  struct ConsulSite {
+    std::string datacenter;
+    std::unique_ptr<ChildProcess> process;
+    fakes::http::Endpoint http;
+    std::string dns_address;  // "127.0.0.1:PORT", kept across restarts
+    std::unique_ptr<DnsClient> dns;
+    std::map<std::string, std::string> agent_of_host;  // host -> its agent's "ADDR:PORT" (agent_per_host)
+  };
+  const ConsulSite& site(const std::string& datacenter) const;
+  ConsulSite& site(const std::string& datacenter);
+  // Starts the site's fake-consul on these addresses ("127.0.0.1:0" = any port) and waits for
+  // its ready file.
+  nlohmann::json launch_consul(ConsulSite& site, const std::string& http, const std::string& dns,
                                const std::vector<std::pair<std::string, std::string>>& agents);
 
-  std::unique_ptr<ChildProcess> consul_;
+  std::vector<ConsulSite> sites_;  // one per datacenter, the first datacenter first
   const Scenario& scenario_;
   const RunOptions& options_;
   std::filesystem::path log_dir_;
-  std::string consul_dns_address_;                    // "127.0.0.1:PORT", kept across restarts
-  std::map<std::string, std::string> agent_of_host_;  // host -> its agent's "ADDR:PORT" (agent_per_host)
   std::unique_ptr<EtcdServer> etcd_;  // only for the etcd and skydns2 backends
   std::vector<std::unique_ptr<ChildProcess>> fake_dockers_;
   struct Registrator {
@@ -100,8 +114,6 @@ class ScenarioEnvironment {
   Registrator& registrator(const std::string& host);
 
   std::vector<Registrator> registrators_;
-  fakes::http::Endpoint consul_http_;
-  std::unique_ptr<DnsClient> dns_;
   std::map<std::string, DockerControl> dockers_;
 };
 

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include <functional>
@@ -59,6 +60,25 @@ class Parser {
       FieldReader r(*consul, "consul");
       r.get("comment");
       s.consul.datacenter = r.optional_string("datacenter").value_or("dc1");
+      if (const auto* dcs = r.array("datacenters", false)) {
+        if (r.has("datacenter"))
+          throw ScenarioError("consul.datacenters", "give \"datacenter\" (one) or \"datacenters\" (several), not both");
+        if (dcs->empty()) throw ScenarioError("consul.datacenters", "at least one datacenter is required");
+        s.consul.datacenters.clear();
+        for (std::size_t i = 0; i < dcs->size(); ++i) {
+          const auto item = path_index("consul.datacenters", i);
+          const auto& dc = (*dcs)[i];
+          if (!dc.is_string() || !is_simple_name(dc.get<std::string>()))
+            throw ScenarioError(item, "expected a datacenter name (letters, digits, '-', '_' or '.'), got " + describe_json(dc));
+          if (std::find(s.consul.datacenters.begin(), s.consul.datacenters.end(), dc.get<std::string>()) !=
+              s.consul.datacenters.end())
+            throw ScenarioError(item, "duplicate datacenter " + dc.dump());
+          s.consul.datacenters.push_back(dc.get<std::string>());
+        }
+        s.consul.datacenter = s.consul.datacenters.front();
+      } else {
+        s.consul.datacenters = {s.consul.datacenter};
+      }
       s.consul.node = r.optional_string("node").value_or("node1");
       s.consul.agent_per_host = r.optional_bool("agent_per_host").value_or(false);
       if (!is_simple_name(s.consul.datacenter))
@@ -142,6 +162,9 @@ class Parser {
     if (!is_simple_name(h.name))
       throw ScenarioError(r.path_of("name"), "expected letters, digits, '-', '_' or '.', got \"" + h.name + "\"");
     if (s.find_host(h.name)) throw ScenarioError(r.path_of("name"), "duplicate host name \"" + h.name + "\"");
+    if (auto dc = r.optional_string("datacenter")) {
+      h.datacenter = known_datacenter(*dc, r.path_of("datacenter"), s);
+    }
     if (auto ip = r.optional_string("ip")) {
       if (!is_ipv4(*ip)) throw ScenarioError(r.path_of("ip"), "expected an IPv4 address, got \"" + *ip + "\"");
       h.ip = *ip;
@@ -166,6 +189,21 @@ class Parser {
     r.get("comment");
     r.reject_unknown();
     return h;
+  }
+
+  // A datacenter the consul section declares; "" for the first (the default).
+  std::string known_datacenter(const std::string& dc, const std::string& path, const Scenario& s) {
+    const auto& dcs = s.consul.datacenters;
+    if (std::find(dcs.begin(), dcs.end(), dc) == dcs.end()) {
+      std::string known;
+      for (const auto& d : dcs) known += (known.empty() ? "" : ", ") + d;
+      throw ScenarioError(path, "no datacenter \"" + dc + "\" (the consul section declares " + known + ")");
+    }
+    return dc == dcs.front() ? std::string{} : dc;
+  }
+  std::string optional_datacenter(FieldReader& r, const Scenario& s) {
+    auto dc = r.optional_string("datacenter");
+    return dc ? known_datacenter(*dc, r.path_of("datacenter"), s) : std::string{};
   }
 
   // "host" may be left out when the scenario has one host.
@@ -413,6 +451,7 @@ class Parser {
 
   ConsulAction parse_consul_op(FieldReader& r, const Scenario& s, const std::string& action) {
     ConsulAction c;
+    c.datacenter = optional_datacenter(r, s);
     if (action == "consul_check") {
       c.op = ConsulOp::check_status;
       c.host = agent_host(r, s);
@@ -480,12 +519,17 @@ class Parser {
     if (r.has("keys") && s.registry.backend == RegistryBackend::consul)
       throw ScenarioError(r.path_of("keys"), "\"keys\" reads etcd: it needs \"registry\": {\"backend\": \"etcd\"} "
                                              "or \"skydns2\" at the top level");
+    if (r.has("datacenter") && !r.has("catalog") && !r.has("checks") && !r.has("dns"))
+      throw ScenarioError(r.path_of("datacenter"), "only catalog, checks and dns conditions are asked of a datacenter");
+    const auto datacenter = optional_datacenter(r, s);
     if (r.has("catalog")) check.condition = parse_catalog(r, "catalog");
     else if (r.has("checks")) check.condition = parse_catalog(r, "checks");
     else if (r.has("keys")) check.condition = parse_catalog(r, "keys");
     else if (r.has("dns")) check.condition = parse_dns(r);
     else if (r.has("running")) check.condition = parse_running_group(r, s);
     else check.condition = parse_container_state(r, s);
+    if (auto* c = std::get_if<CatalogCondition>(&check.condition)) c->datacenter = datacenter;
+    if (auto* d = std::get_if<DnsCondition>(&check.condition)) d->datacenter = datacenter;
     return check;
   }
 

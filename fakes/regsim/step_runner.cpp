@@ -86,9 +86,11 @@ std::string check_label(const CheckAction& check) {
   std::string label;
   if (const auto* c = std::get_if<CatalogCondition>(&check.condition)) {
     label = std::string(check_kind(check.condition)) + " " + c->service;
+    if (!c->datacenter.empty()) label += " in " + c->datacenter;
     if (c->match == MatchMode::contains) label += " (contains)";
   } else if (const auto* d = std::get_if<DnsCondition>(&check.condition)) {
-    label = std::string("dns ") + (d->type == DnsType::A ? "A " : "SRV ") + d->name + (d->tcp ? " (tcp)" : "");
+    label = std::string("dns ") + (d->type == DnsType::A ? "A " : "SRV ") + d->name + (d->tcp ? " (tcp)" : "") +
+            (d->datacenter.empty() ? "" : " asked of " + d->datacenter);
   } else if (const auto* g = std::get_if<RunningGroupCondition>(&check.condition)) {
     label = "catalog " + g->service + " = running " + g->host + "/" + g->group + "-*";
   } else {
@@ -110,7 +112,7 @@ void StepRunner::run_all() {
   if (scenario_.invariants.any()) {
     std::map<std::string, DockerControl> dockers;
     for (const auto& host : scenario_.hosts) dockers.emplace(host.name, env_.docker(host.name));
-    monitor = std::make_unique<InvariantMonitor>(scenario_, env_.consul_http(), std::move(dockers));
+    monitor = std::make_unique<InvariantMonitor>(scenario_, env_.consul_https(), std::move(dockers));
   }
   const auto started = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < scenario_.steps.size(); ++i) {
@@ -291,7 +293,9 @@ void StepRunner::daemon_action(const DaemonAction& d) {
 }
 
 void StepRunner::consul_action(const ConsulAction& c) {
-  const auto& consul = env_.consul_http();
+  const auto& consul = env_.consul_http(c.datacenter);
+  // Check and maintenance steps talk to an agent: the host's own with agent_per_host.
+  const auto agent = c.host.empty() ? consul : env_.consul_agent(c.host);
   switch (c.op) {
     case ConsulOp::register_service: {
       const auto registration = expand_json(c.registration, facts_);
@@ -317,19 +321,19 @@ void StepRunner::consul_action(const ConsulAction& c) {
       return;
     case ConsulOp::check_status: {
       const auto id = expand_text(c.check_id, facts_);
-      consul_set_check_status(env_.consul_agent(c.host), id, c.status, c.note);
+      consul_set_check_status(agent, id, c.status, c.note);
       reporter_.progress("consul_check " + id + " " + c.status);
       return;
     }
     case ConsulOp::maintenance: {
       const auto id = expand_text(c.service_id, facts_);
-      consul_set_maintenance(env_.consul_agent(c.host), id, c.enable, c.reason);
+      consul_set_maintenance(agent, id, c.enable, c.reason);
       reporter_.progress("consul_maintenance " + (id.empty() ? "node" + (c.host.empty() ? "" : " of " + c.host) : id) +
                          (c.enable ? " on" : " off"));
       return;
     }
     case ConsulOp::restart:
-      env_.restart_consul(c.duration.value_or(Duration{0}));
+      env_.restart_consul(c.datacenter, c.duration.value_or(Duration{0}));
       reporter_.progress("restart_consul: back after " + format_duration(c.duration.value_or(Duration{0})) +
                          ", with nothing registered");
       return;
@@ -410,13 +414,13 @@ CheckResult StepRunner::evaluate_catalog(const CatalogCondition& c) {
   const auto service = expand_text(c.service, facts_);
   switch (c.list) {
     case RegistryList::health_checks:
-      return compare_catalog(expected, c.match, fetch_health_checks(env_.consul_http(), service));
+      return compare_catalog(expected, c.match, fetch_health_checks(env_.consul_http(c.datacenter), service));
     case RegistryList::etcd_keys:
       return compare_entries(expected, c.match, fetch_etcd_keys(env_.etcd(), service), "Key");
     case RegistryList::catalog_service:
       break;
   }
-  return compare_catalog(expected, c.match, fetch_catalog_service(env_.consul_http(), service));
+  return compare_catalog(expected, c.match, fetch_catalog_service(env_.consul_http(c.datacenter), service));
 }
 
 CheckResult StepRunner::evaluate_dns(const DnsCondition& c) {
@@ -425,7 +429,7 @@ CheckResult StepRunner::evaluate_dns(const DnsCondition& c) {
   for (auto& a : expected.addresses) a = expand_text(a, facts_);
   for (auto& s : expected.srv)
     if (s.target) s.target = expand_text(*s.target, facts_);
-  const auto reply = env_.dns().query(expected.name, expected.type, expected.tcp);
+  const auto reply = env_.dns(c.datacenter).query(expected.name, expected.type, expected.tcp);
   return compare_dns(expected, reply);
 }
 
@@ -436,7 +440,9 @@ CheckResult StepRunner::evaluate_running_group(const RunningGroupCondition& c) {
   std::set<std::string> expected;
   for (const auto& name : env_.docker(c.host).running_names())
     if (name.starts_with(c.group + "-")) expected.insert(hostname + ":" + name + ":" + std::to_string(c.port));
-  const auto catalog = fetch_catalog_service(env_.consul_http(), expand_text(c.service, facts_));
+  const HostSpec* host = scenario_.find_host(c.host);
+  const auto catalog =
+      fetch_catalog_service(env_.consul_http(host ? host->datacenter : std::string{}), expand_text(c.service, facts_));
   return compare_running_group(expected, id_prefix, catalog);
 }
 

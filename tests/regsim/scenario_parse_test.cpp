@@ -1,6 +1,7 @@
 // The scenario parser: valid files give the model; every schema error names the JSON path (and
 // the line) of what was wrong.
 #include "regsim/scenario_loader.hpp"
+#include "regsim/step_runner.hpp"
 
 #include "test_paths.hpp"
 
@@ -134,6 +135,36 @@ TEST(ScenarioParse, EtcdRegistryAndKeysCondition) {
   EXPECT_EQ(sky.registry.backend, RegistryBackend::skydns2);
   EXPECT_EQ(sky.registry.path, "skydns.local");
   EXPECT_EQ(load_scenario_text(scenario_with_steps("[]"), "c.json").registry.backend, RegistryBackend::consul);
+}
+
+TEST(ScenarioParse, SeveralDatacenters) {
+  const auto s = load_scenario_text(R"({"consul": {"datacenters": ["dc1", "dc2"]},
+      "hosts": [{"name": "a"}, {"name": "b", "datacenter": "dc2"}, {"name": "c", "datacenter": "dc1"}],
+      "steps": [
+        {"action": "expect", "catalog": "web", "datacenter": "dc2", "entries": []},
+        {"action": "expect", "dns": "web.service.dc2.consul", "datacenter": "dc2", "answers": []},
+        {"action": "expect", "checks": "web", "entries": []},
+        {"action": "restart_consul", "datacenter": "dc2"}]})",
+                                    "d.json");
+  EXPECT_EQ(s.consul.datacenters, (std::vector<std::string>{"dc1", "dc2"}));
+  EXPECT_EQ(s.consul.datacenter, "dc1");
+  EXPECT_EQ(s.hosts[0].datacenter, "");
+  EXPECT_EQ(s.hosts[1].datacenter, "dc2");
+  EXPECT_EQ(s.hosts[2].datacenter, "") << "the first datacenter is the default, named or not";
+  EXPECT_EQ(std::get<CatalogCondition>(std::get<CheckAction>(s.steps[0].action).condition).datacenter, "dc2");
+  EXPECT_EQ(std::get<DnsCondition>(std::get<CheckAction>(s.steps[1].action).condition).datacenter, "dc2");
+  EXPECT_EQ(std::get<CatalogCondition>(std::get<CheckAction>(s.steps[2].action).condition).datacenter, "");
+  EXPECT_EQ(std::get<ConsulAction>(s.steps[3].action).datacenter, "dc2");
+  EXPECT_EQ(check_label(std::get<CheckAction>(s.steps[0].action)), "catalog web in dc2");
+
+  EXPECT_THAT(load_error(R"({"consul": {"datacenters": ["dc1"]}, "hosts": [{"name": "a", "datacenter": "dc9"}], "steps": []})"),
+              HasSubstr("hosts[0].datacenter: no datacenter \"dc9\" (the consul section declares dc1)"));
+  EXPECT_THAT(load_error(R"({"consul": {"datacenter": "dc1", "datacenters": ["dc1"]}, "hosts": [{"name": "a"}], "steps": []})"),
+              HasSubstr("consul.datacenters: give \"datacenter\" (one) or \"datacenters\" (several), not both"));
+  EXPECT_THAT(load_error(R"({"consul": {"datacenters": ["dc1", "dc1"]}, "hosts": [{"name": "a"}], "steps": []})"),
+              HasSubstr("consul.datacenters[1]: duplicate datacenter \"dc1\""));
+  EXPECT_THAT(load_error(scenario_with_steps(R"([{"action": "expect", "container": "x", "state": "running", "datacenter": "dc1"}])")),
+              HasSubstr("only catalog, checks and dns conditions are asked of a datacenter"));
 }
 
 TEST(ScenarioParse, ChurnStepAndRunningCheck) {
