@@ -113,12 +113,11 @@ json node_service_json(const Service& s) {
 }
 
 json check_json(const Node& node, const Check& c) {
-  // As Consul's HealthCheckDefinition.MarshalJSON renders it: Interval, Timeout and
-  // DeregisterCriticalServiceAfter as Go duration strings, left out when zero. TTL stays a Go
-  // duration string here, as the shipped scenarios expect; that marshaller does not cover TTL,
-  // so real Consul may well write nanoseconds (unverified against a running agent).
+  // As Consul's HealthCheckDefinition.MarshalJSON renders it (agent/structs): Interval, Timeout
+  // and DeregisterCriticalServiceAfter as Go duration strings, left out when zero; TTL is not
+  // among the fields it rewrites, so it goes out as the time.Duration it is: nanoseconds.
   json definition = json::object();
-  if (c.ttl) definition["TTL"] = format_go_duration(*c.ttl);
+  if (c.ttl) definition["TTL"] = std::chrono::duration_cast<std::chrono::nanoseconds>(*c.ttl).count();
   if (c.type == "http") definition["HTTP"] = c.target;
   if (c.type == "tcp") definition["TCP"] = c.target;
   if (c.type == "grpc") definition["GRPC"] = c.target;

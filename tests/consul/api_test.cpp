@@ -561,7 +561,8 @@ TEST_F(ConsulApiTest, CheckDefinitionCarriesDeregisterCriticalServiceAfter) {
                     "Check":{"TTL":"10s","DeregisterCriticalServiceAfter":"90s"}})")
                 .status,
             200u);
-  const json expected = {{"TTL", "10s"}, {"DeregisterCriticalServiceAfter", "1m30s"}};
+  // TTL is not among the fields Consul's MarshalJSON rewrites: a time.Duration in nanoseconds.
+  const json expected = {{"TTL", 10'000'000'000LL}, {"DeregisterCriticalServiceAfter", "1m30s"}};
   EXPECT_EQ(get_json("/v1/agent/checks")["service:h:web:80"]["Definition"], expected);
   const auto health = get_json("/v1/health/checks/web");
   ASSERT_EQ(health.size(), 1u);
