@@ -2,6 +2,8 @@
 
 #include "regsim/consul_query.hpp"
 
+#include <algorithm>
+
 namespace regsim {
 namespace {
 
@@ -42,9 +44,15 @@ void InvariantMonitor::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();
+    const auto started = std::chrono::steady_clock::now();
     poll();
+    // A poll of a big cluster is not free (the whole catalog, every host's docker ps): rest at
+    // least twice as long as it took, so watching never takes more than a third of a core from
+    // what is being watched.
+    const auto rest = std::max<std::chrono::steady_clock::duration>(kPollInterval,
+                                                                     2 * (std::chrono::steady_clock::now() - started));
     lock.lock();
-    wake_.wait_for(lock, kPollInterval, [this] { return stopping_; });
+    wake_.wait_for(lock, rest, [this] { return stopping_; });
   }
 }
 
