@@ -32,7 +32,6 @@ struct EventStreams::Stream {
   FilterArgs filters;
   ApiVersion version;
   bool json_seq = false;
-  bool live = false;    // replay done: live events go to it
   std::string pending;  // live events not yet written (see EventStreams::broadcast)
   boost::asio::steady_timer until_timer;
 
@@ -81,7 +80,7 @@ void EventStreams::broadcast(const Event& e) {
   if (streams_.empty()) return;
   EventText text(e);
   for (const auto& [id, stream] : streams_)
-    if (stream->live) stream->queue(e, text);
+    stream->queue(e, text);
   // An event after a quiet spell is written at once. Within kCoalesce of the last write, events
   // wait for the flush timer and leave together: one write per stream per kCoalesce instead of
   // one per event, which is what lets 100 streams keep up with thousands of events a second.
@@ -140,7 +139,6 @@ void EventStreams::open(const http::ExchangePtr& ex, ApiVersion version, const h
   }
 
   const std::uint64_t id = next_id_++;
-  stream->live = true;
   streams_[id] = stream;
   ex->on_close([this, id] { finish(id, false); });
   if (has_until) {

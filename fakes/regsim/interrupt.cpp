@@ -1,5 +1,8 @@
 #include "regsim/interrupt.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include <csignal>
 
 namespace regsim {
@@ -24,6 +27,15 @@ bool interrupt_requested() { return g_interrupted != 0; }
 
 void throw_if_interrupted() {
   if (g_interrupted) throw Interrupted();
+}
+
+void pause_for(std::chrono::milliseconds d) {
+  constexpr auto slice = std::chrono::milliseconds(50);
+  const auto until = std::chrono::steady_clock::now() + d;
+  while (std::chrono::steady_clock::now() < until) {
+    throw_if_interrupted();
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(slice, until - std::chrono::steady_clock::now()));
+  }
 }
 
 }  // namespace regsim

@@ -3,6 +3,7 @@
 // and throws Interrupted, so the stack unwinds and every child process is stopped and reaped
 // by its owner's destructor.
 
+#include <chrono>
 #include <stdexcept>
 
 namespace regsim {
@@ -17,5 +18,7 @@ void install_interrupt_handlers();
 bool interrupt_requested();
 /// Throws Interrupted when a signal arrived.
 void throw_if_interrupted();
+/// Sleeps for `d` in short slices, throwing Interrupted as soon as a signal arrives.
+void pause_for(std::chrono::milliseconds d);
 
 }  // namespace regsim

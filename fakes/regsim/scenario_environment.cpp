@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <thread>
 #include <utility>
 
 namespace regsim {
@@ -244,12 +243,7 @@ fakes::http::Endpoint ScenarioEnvironment::consul_agent(const std::string& host)
 void ScenarioEnvironment::restart_consul(const std::string& datacenter, Duration downtime) {
   auto& restarting = site(datacenter);
   restarting.process->stop();
-  const auto until = std::chrono::steady_clock::now() + downtime;
-  while (std::chrono::steady_clock::now() < until) {
-    throw_if_interrupted();
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(std::chrono::milliseconds(50),
-                                                                              until - std::chrono::steady_clock::now()));
-  }
+  pause_for(downtime);
   // The same addresses, so registrators and checks find the new process where the old one was.
   std::vector<std::pair<std::string, std::string>> agents;
   for (const auto& host : scenario_.hosts)

@@ -70,15 +70,6 @@ std::string step_name(const Step& step) {
   return step.path + (step.line ? " (line " + std::to_string(*step.line) + ")" : std::string{});
 }
 
-// Sleeps in short slices so Ctrl-C is noticed promptly.
-void pause_for(Duration d) {
-  const auto until = std::chrono::steady_clock::now() + d;
-  while (std::chrono::steady_clock::now() < until) {
-    throw_if_interrupted();
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(poll_interval,
-                                                                              until - std::chrono::steady_clock::now()));
-  }
-}
 
 }  // namespace
 
