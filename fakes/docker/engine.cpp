@@ -112,7 +112,26 @@ std::string Engine::checked_new_name(const std::string& wanted, const std::strin
   return name;
 }
 
-const Container& Engine::create(const CreateSpec& spec) { return create_with_id(spec, ids_.next_id()); }
+namespace {
+// The engine's validateNetContainerMode: a container joining another's network namespace has no
+// hostname, ports or exposed ports of its own. Publishing is checked first (`-p` exposes too).
+void check_container_network_mode(const CreateSpec& spec) {
+  const std::string& mode = spec.host_config.network_mode;
+  if (!mode.starts_with("container:")) return;
+  if (mode.size() == 10) throw bad_parameter("Invalid network mode: invalid container format container:<name|id>");
+  if (!spec.hostname.empty()) throw bad_parameter("conflicting options: hostname and the network mode");
+  if (!spec.host_config.port_bindings.empty() || spec.host_config.publish_all_ports)
+    throw bad_parameter("conflicting options: port publishing and the container type network mode");
+  if (!spec.exposed_ports.empty())
+    throw bad_parameter("conflicting options: port exposing and the container type network mode");
+}
+}  // namespace
+
+// Snapshots (restore) skip the API's checks: what a real engine holds is taken as it is.
+const Container& Engine::create(const CreateSpec& spec) {
+  check_container_network_mode(spec);
+  return create_with_id(spec, ids_.next_id());
+}
 
 const Container& Engine::create_with_id(const CreateSpec& spec, std::string id) {
   if (spec.image.empty()) throw bad_parameter("No image specified");  // engine: "config cannot be empty..." variants
@@ -405,6 +424,14 @@ void Engine::start(const std::string& ref) {
   Container& c = mutable_get(ref);
   if (c.state.paused) throw DockerError(409, "cannot start a paused container, try unpause instead");
   if (c.state.running) throw not_modified();
+  if (c.host_config.network_mode.starts_with("container:")) {
+    // As the engine at start: the other container must run, and from now on the mode names it
+    // by its full ID whatever the user wrote.
+    const Container& owner = get(c.host_config.network_mode.substr(10));
+    if (!owner.state.running)
+      throw DockerError(409, "cannot join network of a non running container: " + owner.id);
+    c.host_config.network_mode = "container:" + owner.id;
+  }
   // Publish ports first so a conflict leaves the container untouched.
   PortMap published;
   std::vector<std::pair<std::string, int>> claimed;
