@@ -58,7 +58,7 @@ TEST_F(ChildProcessTest, OutputGoesToTheLogAndExitStatusIsReported) {
 
 TEST_F(ChildProcessTest, MissingProgramIsALaunchErrorWithTheReason) {
   try {
-    ChildProcess child(LaunchSpec{(dir_ / "no-such-program").string(), {}, {}, dir_ / "x.log", "ghost"});
+    ChildProcess child(LaunchSpec{(dir_ / "no-such-program").string(), {}, {}, dir_ / "x.log", "ghost", {}});
     FAIL() << "expected LaunchError";
   } catch (const LaunchError& e) {
     EXPECT_THAT(e.what(), HasSubstr("ghost: cannot execute"));
