@@ -27,7 +27,7 @@ class ChildProcessTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   LaunchSpec shell(const std::string& script) {
-    return {"/bin/sh", {"-c", script}, {}, dir_ / "child.log", "test child"};
+    return {"/bin/sh", {"-c", script}, {}, dir_ / "child.log", "test child", {}};
   }
   std::string read(const fs::path& p) {
     std::ifstream in(p);

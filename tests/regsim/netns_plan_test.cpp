@@ -105,6 +105,7 @@ TEST(ScenarioForNetns, DeclaredHostAddressesBecomeNamespaceAddressesInHostsAndEx
       {"name": "own", "ip": "10.0.0.3", "registrator": {"args": ["-ip=10.0.0.3"]}},
       {"name": "bare"}],
     "steps": [
+      {"action": "run", "host": "host1", "name": "web", "image": "x"},
       {"action": "expect", "catalog": "web", "entries": [
          {"ServiceAddress": "10.0.0.1", "ServicePort": 80},
          {"ServiceAddress": "10.0.0.12"},
@@ -118,16 +119,16 @@ TEST(ScenarioForNetns, DeclaredHostAddressesBecomeNamespaceAddressesInHostsAndEx
   EXPECT_EQ(mapped.hosts[2].ip, "10.0.0.3") << "a host passing its own -ip keeps it";
   EXPECT_EQ(mapped.hosts[3].ip, "") << "a host without ip runs without -ip";
 
-  const auto& catalog = std::get<CatalogCondition>(std::get<CheckAction>(mapped.steps[0].action).condition);
+  const auto& catalog = std::get<CatalogCondition>(std::get<CheckAction>(mapped.steps[1].action).condition);
   EXPECT_EQ(catalog.entries[0]["ServiceAddress"], "192.0.2.1");
   EXPECT_EQ(catalog.entries[0]["ServicePort"], 80);
   EXPECT_EQ(catalog.entries[1]["ServiceAddress"], "192.0.2.2");
   EXPECT_EQ(catalog.entries[2]["ServiceAddress"], "10.0.0.3");
-  const auto& checks = std::get<CatalogCondition>(std::get<CheckAction>(mapped.steps[1].action).condition);
+  const auto& checks = std::get<CatalogCondition>(std::get<CheckAction>(mapped.steps[2].action).condition);
   EXPECT_EQ(checks.entries[0]["Definition"]["HTTP"], "http://192.0.2.2:80/");
-  const auto& dns = std::get<DnsCondition>(std::get<CheckAction>(mapped.steps[2].action).condition);
+  const auto& dns = std::get<DnsCondition>(std::get<CheckAction>(mapped.steps[3].action).condition);
   EXPECT_THAT(dns.addresses, ElementsAre("192.0.2.1", "192.0.2.2", "{{ip host1/web}}"));
-  EXPECT_EQ(std::get<ConsulAction>(mapped.steps[3].action).registration["Address"], "192.0.2.1");
+  EXPECT_EQ(std::get<ConsulAction>(mapped.steps[4].action).registration["Address"], "192.0.2.1");
   // The original is untouched.
   EXPECT_EQ(s.hosts[0].ip, "10.0.0.1");
 }
