@@ -120,8 +120,18 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
     std::vector<std::pair<std::string, std::string>> agents;
     if (scenario.consul.agent_per_host)
       for (std::size_t i = 0; i < scenario.hosts.size(); ++i)
-        if ((scenario.hosts[i].datacenter.empty() ? scenario.consul.datacenter : scenario.hosts[i].datacenter) == dc)
-          agents.emplace_back(scenario.hosts[i].name, (netns ? listen_ip : agent_loopback_address(i)) + ":0");
+        if ((scenario.hosts[i].datacenter.empty() ? scenario.consul.datacenter : scenario.hosts[i].datacenter) == dc) {
+          const auto& name = scenario.hosts[i].name;
+          if (netns) {
+            // The host's agent listens at the host's own address inside the host's namespace,
+            // where its registrator runs; regsim reaches it over the bridge.
+            const auto* placed = netns->find(name);
+            site.agent_netns[name] = netns_path(placed->netns);
+            agents.emplace_back(name, placed->address + ":0");
+          } else {
+            agents.emplace_back(name, agent_loopback_address(i) + ":0");
+          }
+        }
     const auto ready = launch_consul(site, listen_ip + ":0", listen_ip + ":0", agents);
     const auto [http_host, http_port] = host_port(ready, "http", "fake-consul");
     const auto [dns_host, dns_port] = host_port(ready, "dns", "fake-consul");
@@ -215,7 +225,11 @@ nlohmann::json ScenarioEnvironment::launch_consul(ConsulSite& site, const std::s
   fs::remove(ready_file, ignored);  // a restart must not read the previous run's file
   std::vector<std::string> args = {"--http", http, "--dns", dns, "--node", scenario_.consul.node, "--datacenter",
                                    site.datacenter, "--ready-file", ready_file.string()};
-  for (const auto& [name, address] : agents) args.push_back("--agent=" + name + "=" + address);
+  for (const auto& [name, address] : agents) {
+    const auto in_netns = site.agent_netns.find(name);
+    args.push_back("--agent=" + name + "=" + address +
+                   (in_netns == site.agent_netns.end() ? "" : ",netns=" + in_netns->second));
+  }
   site.process = std::make_unique<ChildProcess>(LaunchSpec{(options_.bin_dir / "fake-consul").string(), args, {},
                                                            log_dir_ / (stem + ".log"),
                                                            first ? "fake-consul" : "fake-consul (" + site.datacenter + ")", {}});

@@ -101,6 +101,7 @@ class ScenarioEnvironment {
     std::string dns_address;  // "127.0.0.1:PORT", kept across restarts
     std::unique_ptr<DnsClient> dns;
     std::map<std::string, std::string> agent_of_host;  // host -> its agent's "ADDR:PORT" (agent_per_host)
+    std::map<std::string, std::string> agent_netns;    // host -> the namespace its agent listens in (--netns)
   };
   const ConsulSite& site(const std::string& datacenter) const;
   ConsulSite& site(const std::string& datacenter);

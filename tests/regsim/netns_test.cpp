@@ -214,7 +214,7 @@ std::string command_output(const std::string& command) {
 // takes everything down (exit 130) and no namespace is left.
 TEST_F(Netns, HostsReachTheHubOverTheBridgeAndSigtermRemovesEveryNamespace) {
   const auto file = dir_.path / "long.json";
-  std::ofstream(file) << R"({"images": {"web": {"ExposedPorts": {"80/tcp": {}}}},
+  std::ofstream(file) << R"({"images": {"web": {"ExposedPorts": {"80/tcp": {}}}}, "consul": {"agent_per_host": true},
     "hosts": [{"name": "host1", "ip": "10.0.0.1"}, {"name": "host2", "ip": "10.0.0.2"}],
     "steps": [
       {"action": "run", "host": "host1", "name": "web1", "image": "web", "publish": ["8080:80"], "env": {"SERVICE_NAME": "web"}},
@@ -264,6 +264,17 @@ TEST_F(Netns, HostsReachTheHubOverTheBridgeAndSigtermRemovesEveryNamespace) {
   std::string answer;
   eventually([&] { return (answer = command_output(dig)) == "192.0.2.1\n"; }, std::chrono::seconds(30));
   EXPECT_EQ(answer, "192.0.2.1\n");
+
+  // Each host's Consul agent listens at the host's own address inside the host's namespace
+  // (192.0.2.1 exists nowhere else): its registrator talks to it locally, host2 reaches it
+  // over the bridge.
+  const auto agents = nlohmann::json::parse(read_file(log_dir / "fake-consul.ready")).at("agents");
+  const auto agent1 = agents.at("host1").get<std::string>();
+  ASSERT_TRUE(agent1.starts_with("192.0.2.1:")) << agents.dump();
+  EXPECT_THAT(read_file(log_dir / "host1" / "registrator.cmd"), HasSubstr(" consul://" + agent1 + "\n"));
+  EXPECT_THAT(command_output("nsenter --net=/run/netns/" + ns + "1 curl -sS --max-time 5 http://" + agent1 +
+                             "/v1/agent/self"),
+              HasSubstr("\"NodeName\":\"host1\""));
 
   ASSERT_EQ(::kill(pid, SIGTERM), 0);
   ASSERT_TRUE(eventually([&] { return !child.running(); }, std::chrono::seconds(30)));
