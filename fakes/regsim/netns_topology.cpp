@@ -57,6 +57,7 @@ std::string run_ip_batch(const IpBatch& batch, bool force) {
   }
   const pid_t pid = ::fork();
   if (pid == 0) {
+    ::setpgid(0, 0);  // a terminal's Ctrl-C is regsim's to handle; it must not cut a batch short
     ::dup2(out_pipe[1], 1);
     ::dup2(out_pipe[1], 2);
     ::execv(ip.c_str(), argv.data());
