@@ -18,7 +18,8 @@ std::string cli_usage() {
          "                   [--http-unix PATH] [--unknown-deregister 404|500|200] [--dns-... see below]\n"
          "  --http ADDR:PORT          Consul HTTP API listener (port 0 = any free port)\n"
          "  --agent NAME=ADDR:PORT    another agent (node NAME, address ADDR) on its own HTTP listener,\n"
-         "                            sharing the catalog: a simulated cluster; repeatable\n"
+         "                            sharing the catalog: a simulated cluster; repeatable;\n"
+         "                            ,netns=PATH binds its listener in that network namespace\n"
          "  --dns ADDR:PORT           Consul DNS listener, UDP and TCP (off when absent)\n"
          "  --node NAME               agent node name (default node1)\n"
          "  --node-address IP         agent node address (default 127.0.0.1)\n"
@@ -129,6 +130,29 @@ std::optional<std::string> apply_dns_flag(const std::string& flag, const std::st
   return std::nullopt;
 }
 
+/// --agent NAME=IP:PORT[,netns=PATH]
+std::variant<ExtraAgent, std::string> parse_agent(const std::string& value) {
+  const std::string want = " (want NAME=IP:PORT[,netns=PATH], e.g. node2=127.0.0.2:8500)";
+  const auto comma = value.find(',');
+  const std::string head = value.substr(0, comma);
+  const auto eq = head.find('=');
+  const auto hp = eq == std::string::npos ? std::nullopt : parse_host_port(head.substr(eq + 1));
+  if (eq == 0 || !hp) return "bad value for --agent: \"" + value + "\"" + want;
+  ExtraAgent agent{head.substr(0, eq), hp->first, hp->second, {}};
+  std::size_t at = comma;
+  while (at != std::string::npos) {
+    const auto next = value.find(',', at + 1);
+    const std::string option = value.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1);
+    if (option.starts_with("netns=") && option.size() > 6) {
+      agent.netns = option.substr(6);
+    } else {
+      return "bad value for --agent: \"" + value + "\": unknown option \"" + option + "\"" + want;
+    }
+    at = next;
+  }
+  return agent;
+}
+
 }  // namespace
 
 std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(const std::string& text) {
@@ -229,14 +253,12 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
         out.fake.dns_port = hp->second;
       }
     } else if (flag == "--agent") {
-      const auto eq = value.find('=');
-      const auto hp = eq == std::string::npos ? std::nullopt : parse_host_port(value.substr(eq + 1));
-      if (eq == 0 || !hp)
-        return "bad value for --agent: \"" + value + "\" (want NAME=IP:PORT, e.g. node2=127.0.0.2:8500)";
-      const std::string name = value.substr(0, eq);
+      auto agent = parse_agent(value);
+      if (auto* error = std::get_if<std::string>(&agent)) return *error;
+      auto& extra = std::get<ExtraAgent>(agent);
       for (const auto& other : out.fake.agents)
-        if (other.node == name) return "bad value for --agent: node \"" + name + "\" is given twice";
-      out.fake.agents.push_back({name, hp->first, hp->second});
+        if (other.node == extra.node) return "bad value for --agent: node \"" + extra.node + "\" is given twice";
+      out.fake.agents.push_back(std::move(extra));
     } else if (flag == "--node") {
       if (value.empty()) return "bad value for --node: empty name";
       out.fake.agent.node_name = value;

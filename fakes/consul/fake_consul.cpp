@@ -6,6 +6,7 @@
 #include "catalog_directory.hpp"
 #include "control_endpoints.hpp"
 #include "json_views.hpp"
+#include "netns_binding.hpp"
 #include "reaper_schedule.hpp"
 
 #include "common/http_server.hpp"
@@ -183,7 +184,7 @@ FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
     a->http = std::make_unique<fakes::http::Server>(
         io, [this, context = a->context.get()](const fakes::http::ExchangePtr& ex) { impl_->handle(*this, ex, *context); },
         server_options);
-    a->port = a->http->listen_tcp(extra.address, extra.port);
+    a->port = in_netns(extra.netns, [&] { return a->http->listen_tcp(extra.address, extra.port); });
     m.agents.push_back(std::move(a));
   }
   m.http = std::make_unique<fakes::http::Server>(

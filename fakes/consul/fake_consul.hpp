@@ -32,6 +32,8 @@ struct ExtraAgent {
   std::string node;
   std::string address;     // listens here, and is the node's address
   std::uint16_t port = 0;  // 0 = any free port
+  /// Network namespace file (e.g. /var/run/netns/X) the listener is bound in; "" = this one.
+  std::string netns;
 };
 
 struct FakeConsulOptions {

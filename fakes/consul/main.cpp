@@ -3,6 +3,7 @@
 
 #include "cli_options.hpp"
 #include "fake_consul.hpp"
+#include "netns_binding.hpp"
 #include "ready_file.hpp"
 
 #include <map>
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
   std::unique_ptr<FakeConsul> fake;
   try {
     fake = std::make_unique<FakeConsul>(io, cli.fake);
+  } catch (const NetnsError& e) {
+    std::cerr << "fake-consul: " << e.what() << "\n";  // a bad --agent ...,netns= value
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "fake-consul: cannot start listeners: " << e.what() << "\n";
     return 1;

@@ -1,6 +1,7 @@
 #include "regsim/child_process.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -63,6 +64,12 @@ ChildProcess::ChildProcess(const LaunchSpec& spec) : label_(spec.label), log_fil
   if (devnull.fd < 0 || ::pipe2(report_pipe, O_CLOEXEC) != 0)
     throw LaunchError(label_ + ": cannot set up the child: " + std::strerror(errno));
   FdGuard report_read{report_pipe[0]}, report_write{report_pipe[1]};
+  FdGuard netns;
+  if (!spec.netns.empty()) {
+    netns.fd = ::open(spec.netns.c_str(), O_RDONLY | O_CLOEXEC);
+    if (netns.fd < 0)
+      throw LaunchError(label_ + ": cannot open network namespace " + spec.netns + ": " + std::strerror(errno));
+  }
 
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
@@ -76,6 +83,12 @@ ChildProcess::ChildProcess(const LaunchSpec& spec) : label_(spec.label), log_fil
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::signal(SIGPIPE, SIG_DFL);  // ignored dispositions survive exec; regsim ignores SIGPIPE
+    // Between fork and exec: only this process changes namespace, regsim stays where it is.
+    if (netns.fd >= 0 && ::setns(netns.fd, CLONE_NEWNET) != 0) {
+      const int err = errno;
+      [[maybe_unused]] auto n = ::write(report_pipe[1], &err, sizeof err);
+      ::_exit(127);
+    }
     ::dup2(devnull.fd, 0);
     ::dup2(log.fd, 1);
     ::dup2(log.fd, 2);
@@ -95,7 +108,8 @@ ChildProcess::ChildProcess(const LaunchSpec& spec) : label_(spec.label), log_fil
     int status = 0;
     ::waitpid(pid_, &status, 0);
     status_ = status;
-    throw LaunchError(label_ + ": cannot execute " + spec.program + ": " + std::strerror(exec_errno));
+    throw LaunchError(label_ + ": cannot execute " + spec.program +
+                      (spec.netns.empty() ? "" : " in network namespace " + spec.netns) + ": " + std::strerror(exec_errno));
   }
 }
 

@@ -22,6 +22,7 @@ struct LaunchSpec {
   std::vector<std::pair<std::string, std::string>> env;  // added to (or replacing in) regsim's environment
   std::filesystem::path log_file;
   std::string label;  // "registrator (host1)", for messages
+  std::string netns;  // a network namespace file (/run/netns/NAME) to run in; empty = regsim's own
 };
 
 class LaunchError : public std::runtime_error {

@@ -1,6 +1,7 @@
 #include "regsim/cli.hpp"
 
 #include "regsim/interrupt.hpp"
+#include "regsim/netns_topology.hpp"
 #include "regsim/scenario_environment.hpp"
 #include "regsim/scenario_loader.hpp"
 #include "regsim/scenario_runner.hpp"
@@ -11,11 +12,11 @@
 namespace regsim {
 
 const char* const usage_text =
-    "usage: regsim run FILE... [--bin-dir DIR] [--registrator PATH] [--one-docker-process] [--keep-logs] [-v]\n"
+    "usage: regsim run FILE... [--bin-dir DIR] [--registrator PATH] [--one-docker-process] [--netns] [--keep-logs] [-v]\n"
     "                  [--junit FILE] [--json FILE] [--html FILE]\n"
     "       regsim validate FILE...\n"
     "       regsim simulate [--hosts N] [--containers N] [--churn R/s] [--duration D] [--settle D] [--seed N]\n"
-    "                       [--bin-dir DIR] [--registrator PATH] [--one-docker-process] [--keep-logs] [-v]\n"
+    "                       [--bin-dir DIR] [--registrator PATH] [--one-docker-process] [--netns] [--keep-logs] [-v]\n"
     "                       [--json FILE]\n"
     "  run       replay each scenario against fake-docker, fake-consul and registrator\n"
     "  validate  only parse and check the scenario files\n"
@@ -26,6 +27,8 @@ const char* const usage_text =
     "  --registrator PATH  run this registrator binary on every host\n"
     "  --one-docker-process  simulate every host's Docker in one fake-docker process (an engine and a\n"
     "                      socket per host) instead of one process per host\n"
+    "  --netns             (root) every host in a network namespace of its own with an address in 192.0.2.0/24, on\n"
+    "                      a bridge in a hub namespace where the fakes and regsim run; all removed afterwards\n"
     "  --keep-logs         keep the process logs even when everything passed\n"
     "  -v, --verbose       print each docker operation and process start\n"
     "  --junit FILE        also write the results as JUnit XML (a testsuite per scenario, a testcase per check)\n"
@@ -54,7 +57,21 @@ Duration duration_flag(const std::string& flag, const std::string& text) {
   return *d;
 }
 
+// --netns needs root and `ip`; say so before anything starts. Namespaces an earlier run left
+// behind (killed with SIGKILL) are removed here. False when --netns cannot work.
+bool prepare_netns(const RunOptions& options, std::ostream& err) {
+  if (!options.netns) return true;
+  if (const auto reason = netns_unavailable_reason(); !reason.empty()) {
+    err << "regsim: " << reason << "\n";
+    return false;
+  }
+  for (const auto& name : remove_leftover_namespaces())
+    err << "regsim: removed network namespace " << name << " left behind by an earlier run\n";
+  return true;
+}
+
 int simulate(const CliCommand& cmd, std::ostream& out, std::ostream& err, bool live) {
+  if (!prepare_netns(cmd.options, err)) return 2;
   install_interrupt_handlers();
   Reporter reporter(out, cmd.options.verbose, live);
   SimulationResult result;
@@ -139,6 +156,9 @@ CliCommand parse_command_line(const std::vector<std::string>& args) {
       cmd.simulation.seed = static_cast<std::uint64_t>(int_in_range("--seed", *sd, 0, 2147483647));
     } else if (a == "--keep-logs") {
       cmd.options.keep_logs = true;
+    } else if (a == "--netns") {
+      cmd.options.netns = true;
+      cmd.simulation.netns = true;
     } else if (a == "--one-docker-process") {
       cmd.options.one_docker_process = true;
     } else if (a == "-v" || a == "--verbose") {
@@ -157,8 +177,11 @@ CliCommand parse_command_line(const std::vector<std::string>& args) {
   }
   if (cmd.kind == CliCommand::Kind::validate &&
       (!cmd.options.bin_dir.empty() || !cmd.options.registrator_override.empty() || cmd.options.keep_logs ||
-       cmd.options.one_docker_process || cmd.reports.any()))
+       cmd.options.one_docker_process || cmd.options.netns || cmd.reports.any()))
     throw UsageError("validate takes only scenario files (and -v)");
+  if (simulate && cmd.options.netns && cmd.simulation.hosts > static_cast<int>(kMaxNetnsHosts))
+    throw UsageError("--netns supports at most " + std::to_string(kMaxNetnsHosts) + " hosts (192.0.2.1-253), got --hosts " +
+                     std::to_string(cmd.simulation.hosts));
   if (cmd.options.bin_dir.empty()) cmd.options.bin_dir = own_bin_dir();
   return cmd;
 }
@@ -201,6 +224,14 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     for (const auto& m : missing) err << "regsim: " << m << "\n";
     return 2;
   }
+  if (cmd.options.netns)
+    for (const auto& s : scenarios)
+      if (s.hosts.size() > kMaxNetnsHosts) {
+        err << "regsim: " << s.file << ": --netns supports at most " << kMaxNetnsHosts << " hosts, the scenario has "
+            << s.hosts.size() << "\n";
+        return 2;
+      }
+  if (!prepare_netns(cmd.options, err)) return 2;
 
   install_interrupt_handlers();
   Reporter reporter(out, cmd.options.verbose, live);

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,22 +18,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A loopback port that was free a moment ago. etcd cannot listen on port 0 and then advertise
+// A port on `ip` that was free a moment ago. etcd cannot listen on port 0 and then advertise
 // the port it got, so the port is chosen here; a lost race shows up as etcd exiting, and the
 // launch is retried with new ports.
-std::uint16_t free_loopback_port() {
+std::uint16_t free_port(const std::string& ip) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw LaunchError("etcd: cannot create a socket to find a free port");
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) {
+    ::close(fd);
+    throw LaunchError("etcd: not an IPv4 address: " + ip);
+  }
   socklen_t len = sizeof addr;
   std::uint16_t port = 0;
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
       ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
     port = ntohs(addr.sin_port);
   ::close(fd);
-  if (port == 0) throw LaunchError("etcd: cannot find a free loopback port");
+  if (port == 0) throw LaunchError("etcd: cannot find a free port on " + ip);
   return port;
 }
 
@@ -60,14 +64,15 @@ std::string etcd_program() {
   return "/usr/bin/etcd";
 }
 
-EtcdServer::EtcdServer(const std::string& program, const fs::path& dir, std::chrono::milliseconds timeout) {
+EtcdServer::EtcdServer(const std::string& program, const fs::path& dir, std::chrono::milliseconds timeout,
+                       const std::string& ip) {
   fs::create_directories(dir);
   std::string last_failure;
   for (int attempt = 1; attempt <= 3; ++attempt) {
-    const auto client_port = free_loopback_port();
-    const auto peer_port = free_loopback_port();
-    const std::string client_url = "http://127.0.0.1:" + std::to_string(client_port);
-    const std::string peer_url = "http://127.0.0.1:" + std::to_string(peer_port);
+    const auto client_port = free_port(ip);
+    const auto peer_port = free_port(ip);
+    const std::string client_url = "http://" + ip + ":" + std::to_string(client_port);
+    const std::string peer_url = "http://" + ip + ":" + std::to_string(peer_port);
     const auto data = dir / ("data-" + std::to_string(attempt));
     process_ = std::make_unique<ChildProcess>(LaunchSpec{
         program,
@@ -78,8 +83,9 @@ EtcdServer::EtcdServer(const std::string& program, const fs::path& dir, std::chr
          "--heartbeat-interval", "50", "--election-timeout", "500"},
         {},
         dir / "etcd.log",
-        "etcd"});
-    client_ = fakes::http::Endpoint::tcp("127.0.0.1", client_port);
+        "etcd",
+        {}});
+    client_ = fakes::http::Endpoint::tcp(ip, client_port);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (process_->running() && std::chrono::steady_clock::now() < deadline) {
       throw_if_interrupted();

@@ -18,10 +18,12 @@ class EtcdServer {
  public:
   /// Starts `program` and waits until it is healthy; throws LaunchError (with its log tail)
   /// when it exits or `timeout` passes, Interrupted on Ctrl-C.
-  EtcdServer(const std::string& program, const std::filesystem::path& dir, std::chrono::milliseconds timeout);
+  /// It listens on `ip` (a loopback address, or with --netns the hub's bridge address).
+  EtcdServer(const std::string& program, const std::filesystem::path& dir, std::chrono::milliseconds timeout,
+             const std::string& ip = "127.0.0.1");
 
   const fakes::http::Endpoint& client() const { return client_; }
-  /// "127.0.0.1:PORT", for registrator's etcd:// and skydns2:// URIs.
+  /// "IP:PORT", for registrator's etcd:// and skydns2:// URIs.
   std::string address() const;
   ChildProcess& process() { return *process_; }
 

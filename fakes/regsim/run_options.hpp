@@ -13,6 +13,7 @@ struct RunOptions {
   bool keep_logs = false;                 // keep the temp dir even when everything passed
   bool verbose = false;
   bool one_docker_process = false;        // every host's Docker in one fake-docker (--host per host)
+  bool netns = false;                     // every host in a network namespace of its own (netns_plan.hpp)
   std::chrono::milliseconds startup_timeout{15000};  // per fake, until its ready file appears
 };
 

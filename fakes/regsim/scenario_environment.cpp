@@ -22,14 +22,6 @@ std::string agent_loopback_address(std::size_t index) {
          std::to_string(index % 250 + 1);
 }
 
-// "-ip", "-ip=1.2.3.4", "--ip" ... : Go's flag package accepts one or two dashes.
-bool names_flag(const std::vector<std::string>& args, const std::string& flag) {
-  for (const auto& a : args)
-    for (const std::string dashes : {"-", "--"})
-      if (a == dashes + flag || a.rfind(dashes + flag + "=", 0) == 0) return true;
-  return false;
-}
-
 // "127.0.0.1:8500" from a ready file -> host and port; throws LaunchError when malformed.
 std::pair<std::string, std::uint16_t> host_port(const nlohmann::json& ready, const std::string& key,
                                                 const std::string& who) {
@@ -56,6 +48,13 @@ std::string program_problem(const std::string& path, const std::string& what) {
 
 }  // namespace
 
+bool args_name_flag(const std::vector<std::string>& args, const std::string& flag) {
+  for (const auto& a : args)
+    for (const std::string dashes : {"-", "--"})
+      if (a == dashes + flag || a.rfind(dashes + flag + "=", 0) == 0) return true;
+  return false;
+}
+
 std::string registrator_binary(const HostSpec& host, const RunOptions& options) {
   if (!options.registrator_override.empty()) return options.registrator_override;
   if (!host.registrator.binary.empty()) return host.registrator.binary;
@@ -76,8 +75,8 @@ std::string registry_uri(const RegistrySpec& registry, const std::string& consul
 
 std::vector<std::string> registrator_args(const HostSpec& host, const std::string& registry_uri) {
   std::vector<std::string> args;
-  if (!names_flag(host.registrator.args, "hostname")) args.push_back("-hostname=" + host.name);
-  if (!host.ip.empty() && !names_flag(host.registrator.args, "ip")) args.push_back("-ip=" + host.ip);
+  if (!args_name_flag(host.registrator.args, "hostname")) args.push_back("-hostname=" + host.name);
+  if (!host.ip.empty() && !args_name_flag(host.registrator.args, "ip")) args.push_back("-ip=" + host.ip);
   args.insert(args.end(), host.registrator.args.begin(), host.registrator.args.end());
   args.push_back(registry_uri);
   return args;
@@ -101,8 +100,19 @@ std::vector<std::string> missing_programs(const Scenario& scenario, const RunOpt
 }
 
 ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOptions& options,
-                                         const fs::path& log_dir, Reporter& reporter)
+                                         const fs::path& log_dir, Reporter& reporter, const NetnsPlan* netns)
     : scenario_(scenario), options_(options), log_dir_(log_dir) {
+  // Everything the fakes listen on: loopback, or with --netns the hub's bridge address, the only
+  // address of the hub that the host namespaces can reach.
+  std::string listen_ip = "127.0.0.1";
+  if (netns) {
+    const auto started = std::chrono::steady_clock::now();
+    netns_ = std::make_unique<NetnsTopology>(*netns);
+    listen_ip = netns->hub_address;
+    netns_setup_time_ = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started);
+    reporter.progress("netns: hub " + netns->hub + " (" + netns->hub_address + ") and " +
+                      std::to_string(netns->hosts.size()) + " host namespace(s) in " + format_duration(netns_setup_time_));
+  }
   // fake-consul first (one per datacenter): every registrator needs its agent's address.
   for (const auto& dc : scenario.consul.datacenters) {
     auto& site = sites_.emplace_back();
@@ -110,9 +120,19 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
     std::vector<std::pair<std::string, std::string>> agents;
     if (scenario.consul.agent_per_host)
       for (std::size_t i = 0; i < scenario.hosts.size(); ++i)
-        if ((scenario.hosts[i].datacenter.empty() ? scenario.consul.datacenter : scenario.hosts[i].datacenter) == dc)
-          agents.emplace_back(scenario.hosts[i].name, agent_loopback_address(i) + ":0");
-    const auto ready = launch_consul(site, "127.0.0.1:0", "127.0.0.1:0", agents);
+        if ((scenario.hosts[i].datacenter.empty() ? scenario.consul.datacenter : scenario.hosts[i].datacenter) == dc) {
+          const auto& name = scenario.hosts[i].name;
+          if (netns) {
+            // The host's agent listens at the host's own address inside the host's namespace,
+            // where its registrator runs; regsim reaches it over the bridge.
+            const auto* placed = netns->find(name);
+            site.agent_netns[name] = netns_path(placed->netns);
+            agents.emplace_back(name, placed->address + ":0");
+          } else {
+            agents.emplace_back(name, agent_loopback_address(i) + ":0");
+          }
+        }
+    const auto ready = launch_consul(site, listen_ip + ":0", listen_ip + ":0", agents);
     const auto [http_host, http_port] = host_port(ready, "http", "fake-consul");
     const auto [dns_host, dns_port] = host_port(ready, "dns", "fake-consul");
     site.http = fakes::http::Endpoint::tcp(http_host, http_port);
@@ -130,7 +150,7 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
 
   std::string etcd_address;
   if (scenario.registry.backend != RegistryBackend::consul) {
-    etcd_ = std::make_unique<EtcdServer>(etcd_program(), log_dir / "etcd", options.startup_timeout);
+    etcd_ = std::make_unique<EtcdServer>(etcd_program(), log_dir / "etcd", options.startup_timeout, listen_ip);
     etcd_address = etcd_->address();
     reporter.progress("etcd: " + etcd_address);
   }
@@ -147,7 +167,7 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
       args.push_back("--host=" + host.name + "=" + (log_dir / host.name / "docker.sock").string());
     }
     fake_dockers_.push_back(std::make_unique<ChildProcess>(LaunchSpec{(options.bin_dir / "fake-docker").string(), args,
-                                                                      {}, log_dir / "fake-docker.log", "fake-docker"}));
+                                                                      {}, log_dir / "fake-docker.log", "fake-docker", {}}));
     wait_for_ready_file(log_dir / "fake-docker.ready", *fake_dockers_.back(), options.startup_timeout);
     for (const auto& host : scenario.hosts)
       dockers_.emplace(host.name, DockerControl((log_dir / host.name / "docker.sock").string()));
@@ -166,7 +186,8 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
          "--ready-file", docker_ready.string()},
         {},
         host_dir / "fake-docker.log",
-        "fake-docker (" + host.name + ")"}));
+        "fake-docker (" + host.name + ")",
+        {}}));
     wait_for_ready_file(docker_ready, *fake_dockers_.back(), options.startup_timeout);
     dockers_.emplace(host.name, DockerControl(socket.string()));
     reporter.progress("fake-docker (" + host.name + "): " + socket.string());
@@ -182,10 +203,12 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
                     registrator_args(host, registry_uri(scenario.registry, agent, etcd_address)),
                     {{"DOCKER_HOST", "unix://" + (host_dir / "docker.sock").string()}},
                     host_dir / "registrator.log",
-                    "registrator (" + host.name + ")"};
+                    "registrator (" + host.name + ")",
+                    netns ? netns_path(netns->find(host.name)->netns) : std::string{}};
     std::string command = spec.program;
     for (const auto& a : spec.args) command += " " + a;
-    std::ofstream(host_dir / "registrator.cmd") << "DOCKER_HOST=unix://" << (host_dir / "docker.sock").string() << " "
+    std::ofstream(host_dir / "registrator.cmd") << (spec.netns.empty() ? "" : "nsenter --net=" + spec.netns + " ")
+                                                 << "DOCKER_HOST=unix://" << (host_dir / "docker.sock").string() << " "
                                                  << command << "\n";
     registrators_.push_back({host.name, spec, std::make_unique<ChildProcess>(spec)});
     reporter.progress("registrator (" + host.name + "): " + command);
@@ -202,10 +225,14 @@ nlohmann::json ScenarioEnvironment::launch_consul(ConsulSite& site, const std::s
   fs::remove(ready_file, ignored);  // a restart must not read the previous run's file
   std::vector<std::string> args = {"--http", http, "--dns", dns, "--node", scenario_.consul.node, "--datacenter",
                                    site.datacenter, "--ready-file", ready_file.string()};
-  for (const auto& [name, address] : agents) args.push_back("--agent=" + name + "=" + address);
+  for (const auto& [name, address] : agents) {
+    const auto in_netns = site.agent_netns.find(name);
+    args.push_back("--agent=" + name + "=" + address +
+                   (in_netns == site.agent_netns.end() ? "" : ",netns=" + in_netns->second));
+  }
   site.process = std::make_unique<ChildProcess>(LaunchSpec{(options_.bin_dir / "fake-consul").string(), args, {},
                                                            log_dir_ / (stem + ".log"),
-                                                           first ? "fake-consul" : "fake-consul (" + site.datacenter + ")"});
+                                                           first ? "fake-consul" : "fake-consul (" + site.datacenter + ")", {}});
   return wait_for_ready_file(ready_file, *site.process, options_.startup_timeout);
 }
 

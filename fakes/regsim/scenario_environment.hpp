@@ -7,6 +7,7 @@
 #include "regsim/dns_client.hpp"
 #include "regsim/docker_control.hpp"
 #include "regsim/etcd_server.hpp"
+#include "regsim/netns_topology.hpp"
 #include "regsim/run_options.hpp"
 #include "regsim/scenario.hpp"
 
@@ -21,6 +22,10 @@
 namespace regsim {
 
 class Reporter;
+
+/// True when `args` pass `flag` ("-ip", "-ip=1.2.3.4", "--ip": Go's flag package accepts one or
+/// two dashes).
+bool args_name_flag(const std::vector<std::string>& args, const std::string& flag);
 
 /// The binary each host's registrator runs: --registrator, else the host's "binary", else
 /// registrator in the bin dir.
@@ -40,9 +45,11 @@ std::vector<std::string> missing_programs(const Scenario& scenario, const RunOpt
 class ScenarioEnvironment {
  public:
   /// Starts everything and waits for the fakes to be ready; throws LaunchError (after stopping
-  /// whatever had started) when something cannot start, Interrupted on Ctrl-C.
+  /// whatever had started) when something cannot start, Interrupted on Ctrl-C. With `netns`
+  /// (--netns) it first builds that topology and enters its hub: the fakes, etcd and regsim's
+  /// checks listen and ask on the hub's address, each registrator runs in its host's namespace.
   ScenarioEnvironment(const Scenario& scenario, const RunOptions& options, const std::filesystem::path& log_dir,
-                      Reporter& reporter);
+                      Reporter& reporter, const NetnsPlan* netns = nullptr);
   ~ScenarioEnvironment();
   ScenarioEnvironment(const ScenarioEnvironment&) = delete;
   ScenarioEnvironment& operator=(const ScenarioEnvironment&) = delete;
@@ -62,6 +69,8 @@ class ScenarioEnvironment {
   /// The scenario's etcd (client URL); throws LaunchError when the scenario has none.
   const fakes::http::Endpoint& etcd() const;
   DockerControl& docker(const std::string& host) { return dockers_.at(host); }
+  /// How long building the --netns topology took (0 without --netns).
+  Duration netns_setup_time() const { return netns_setup_time_; }
 
   /// Stops (SIGTERM) or starts the host's registrator with its original command line; the log
   /// continues in the same file. Throws LaunchError when starting fails or it already runs.
@@ -92,6 +101,7 @@ class ScenarioEnvironment {
     std::string dns_address;  // "127.0.0.1:PORT", kept across restarts
     std::unique_ptr<DnsClient> dns;
     std::map<std::string, std::string> agent_of_host;  // host -> its agent's "ADDR:PORT" (agent_per_host)
+    std::map<std::string, std::string> agent_netns;    // host -> the namespace its agent listens in (--netns)
   };
   const ConsulSite& site(const std::string& datacenter) const;
   ConsulSite& site(const std::string& datacenter);
@@ -100,6 +110,9 @@ class ScenarioEnvironment {
   nlohmann::json launch_consul(ConsulSite& site, const std::string& http, const std::string& dns,
                                const std::vector<std::pair<std::string, std::string>>& agents);
 
+  // Declared first so that it goes last: every process has stopped before the namespaces go.
+  std::unique_ptr<NetnsTopology> netns_;
+  Duration netns_setup_time_{0};
   std::vector<ConsulSite> sites_;  // one per datacenter, the first datacenter first
   const Scenario& scenario_;
   const RunOptions& options_;

@@ -1,6 +1,7 @@
 #include "regsim/scenario_runner.hpp"
 
 #include "regsim/interrupt.hpp"
+#include "regsim/netns_scenario.hpp"
 #include "regsim/scenario_environment.hpp"
 #include "regsim/step_runner.hpp"
 
@@ -8,6 +9,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
+
+#include <unistd.h>
 #include <stdexcept>
 
 namespace regsim {
@@ -30,12 +34,29 @@ ScenarioOutcome run_scenario(const Scenario& scenario, const RunOptions& options
   ScenarioOutcome outcome;
   outcome.log_dir = make_log_dir(scenario.name);
 
+  // With --netns the scenario runs as netns_scenario.hpp maps it: hosts at their namespace
+  // addresses. Declared before `env`, which refers to them, so they outlive it.
+  std::optional<NetnsPlan> netns;
+  Scenario mapped;
+  const Scenario* effective = &scenario;
   std::unique_ptr<ScenarioEnvironment> env;
   try {
     const auto missing = missing_programs(scenario, options);
     if (!missing.empty()) throw LaunchError(missing.front());
-    env = std::make_unique<ScenarioEnvironment>(scenario, options, outcome.log_dir, reporter);
-    StepRunner(scenario, *env, reporter).run_all();
+    if (options.netns) {
+      std::vector<std::string> hosts;
+      for (const auto& h : scenario.hosts) hosts.push_back(h.name);
+      try {
+        netns = plan_netns(::getpid(), hosts);
+      } catch (const NetnsPlanError& e) {
+        throw LaunchError(e.what());
+      }
+      mapped = scenario_for_netns(scenario, *netns);
+      effective = &mapped;
+    }
+    env = std::make_unique<ScenarioEnvironment>(*effective, options, outcome.log_dir, reporter,
+                                                netns ? &*netns : nullptr);
+    StepRunner(*effective, *env, reporter).run_all();
     // Nothing should have ended on its own: a crashed registrator is a failure even when the
     // checks happened to pass before it died.
     for (const auto& ended : env->ended_processes()) reporter.fail("processes", ended + " during the scenario", {"processes"});

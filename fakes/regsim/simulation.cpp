@@ -3,6 +3,7 @@
 #include "regsim/churn_plan.hpp"
 #include "regsim/consul_query.hpp"
 #include "regsim/interrupt.hpp"
+#include "regsim/netns_scenario.hpp"
 #include "regsim/process_usage.hpp"
 #include "regsim/running_group_check.hpp"
 #include "regsim/scenario.hpp"
@@ -20,6 +21,8 @@
 #include <sstream>
 #include <thread>
 #include <unordered_map>
+
+#include <unistd.h>
 
 namespace regsim {
 namespace {
@@ -50,8 +53,12 @@ Scenario cluster_scenario(const SimulationSpec& spec) {
   s.name = "simulate";
   s.consul.agent_per_host = true;  // a Consul agent per host, one catalog: as on a real cluster
   s.images = {{"app", {{"ExposedPorts", {{std::to_string(kContainerPort) + "/tcp", nlohmann::json::object()}}}}}};
-  for (int i = 1; i <= spec.hosts; ++i) s.hosts.push_back(HostSpec{host_name(i), host_ip(i), {{}, {"-internal"}}});
+  for (int i = 1; i <= spec.hosts; ++i) s.hosts.push_back(HostSpec{host_name(i), host_ip(i), {{}, {"-internal"}}, {}});
   return s;
+}
+
+Duration since_start(SteadyClock::time_point t) {
+  return std::chrono::duration_cast<Duration>(SteadyClock::now() - t);
 }
 
 std::int64_t wall_ns() {
@@ -295,12 +302,23 @@ LagSummary summarize_lags(std::vector<double> lags_ms) {
 SimulationResult run_simulation(const SimulationSpec& spec, const RunOptions& options, Reporter& reporter) {
   SimulationResult result;
   result.spec = spec;
-  const auto scenario = cluster_scenario(spec);
+  auto scenario = cluster_scenario(spec);
   const auto missing = missing_programs(scenario, options);
   if (!missing.empty()) throw LaunchError(missing.front());
+  // --netns: every host in a namespace of its own, registering its namespace address.
+  std::optional<NetnsPlan> netns;
+  if (options.netns) {
+    std::vector<std::string> hosts;
+    for (const auto& h : scenario.hosts) hosts.push_back(h.name);
+    netns = plan_netns(::getpid(), hosts);
+    scenario = scenario_for_netns(scenario, *netns);
+  }
   const auto log_dir = make_log_dir("simulate");
   {
-    ScenarioEnvironment env(scenario, options, log_dir, reporter);
+    const auto setup_started = SteadyClock::now();
+    ScenarioEnvironment env(scenario, options, log_dir, reporter, netns ? &*netns : nullptr);
+    result.setup_time = since_start(setup_started);
+    result.netns_setup_time = env.netns_setup_time();
     Cluster cluster(spec, env, reporter);
     cluster.populate(result);
     cluster.churn(result);
@@ -321,10 +339,13 @@ std::string format_simulation(const SimulationResult& r) {
   std::ostringstream out;
   const auto& s = r.spec;
   out << "simulation: " << s.hosts << " hosts x " << s.containers << " containers, churn " << fixed(s.churn_per_second, 0)
-      << "/s for " << format_duration(s.duration) << ", seed " << s.seed << "\n";
+      << "/s for " << format_duration(s.duration) << ", seed " << s.seed << (s.netns ? ", --netns" : "") << "\n";
   const auto rate = [](std::size_t n, Duration d) {
     return fixed(static_cast<double>(n) / std::max(0.001, std::chrono::duration<double>(d).count()), 0) + "/s";
   };
+  out << "  setup         "
+      << (s.netns ? std::to_string(s.hosts + 1) + " network namespaces in " + format_duration(r.netns_setup_time) + ", " : std::string{})
+      << "everything started in " << format_duration(r.setup_time) << "\n";
   out << "  populate      " << r.initial_containers << " containers started in " << format_duration(r.populate_time)
       << " (" << rate(r.initial_containers, r.populate_time) << ")\n";
   out << "  churn         " << r.churn_started + r.churn_ended << " operations in " << format_duration(r.churn_time)
@@ -362,6 +383,9 @@ nlohmann::json simulation_json(const SimulationResult& r) {
       {"duration_ms", r.spec.duration.count()},
       {"seed", r.spec.seed},
       {"initial_containers", r.initial_containers},
+      {"netns", r.spec.netns},
+      {"setup_ms", r.setup_time.count()},
+      {"netns_setup_ms", r.netns_setup_time.count()},
       {"populate_ms", r.populate_time.count()},
       {"churn_started", r.churn_started},
       {"churn_ended", r.churn_ended},

@@ -25,6 +25,7 @@ struct SimulationSpec {
   Duration duration{10000};        // of the churn
   Duration settle{30000};          // how long the catalog may take to converge after the last event
   std::uint64_t seed = 1;
+  bool netns = false;              // --netns (the same as RunOptions::netns; shown in the summary)
 };
 
 struct LagSummary {
@@ -44,6 +45,8 @@ struct UsageSummary {
 
 struct SimulationResult {
   SimulationSpec spec;
+  Duration netns_setup_time{0};  // of setup_time: building the --netns namespaces
+  Duration setup_time{0};  // namespaces (with --netns), fake-consul, fake-dockers and registrators started
   std::size_t initial_containers = 0;
   Duration populate_time{0};
   std::size_t churn_started = 0, churn_ended = 0;

@@ -27,7 +27,7 @@ class ChildProcessTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   LaunchSpec shell(const std::string& script) {
-    return {"/bin/sh", {"-c", script}, {}, dir_ / "child.log", "test child"};
+    return {"/bin/sh", {"-c", script}, {}, dir_ / "child.log", "test child", {}};
   }
   std::string read(const fs::path& p) {
     std::ifstream in(p);
@@ -58,7 +58,7 @@ TEST_F(ChildProcessTest, OutputGoesToTheLogAndExitStatusIsReported) {
 
 TEST_F(ChildProcessTest, MissingProgramIsALaunchErrorWithTheReason) {
   try {
-    ChildProcess child(LaunchSpec{(dir_ / "no-such-program").string(), {}, {}, dir_ / "x.log", "ghost"});
+    ChildProcess child(LaunchSpec{(dir_ / "no-such-program").string(), {}, {}, dir_ / "x.log", "ghost", {}});
     FAIL() << "expected LaunchError";
   } catch (const LaunchError& e) {
     EXPECT_THAT(e.what(), HasSubstr("ghost: cannot execute"));

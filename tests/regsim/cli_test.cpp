@@ -87,6 +87,23 @@ TEST(Cli, BadSimulateOptionsAreNamed) {
   }
 }
 
+TEST(Cli, NetnsIsAnOptionOfRunAndSimulateOnly) {
+  EXPECT_TRUE(parse_command_line({"run", "--netns", "a.json"}).options.netns);
+  EXPECT_FALSE(parse_command_line({"run", "a.json"}).options.netns);
+  const auto sim = parse_command_line({"simulate", "--netns", "--hosts", "253"});
+  EXPECT_TRUE(sim.options.netns);
+  EXPECT_TRUE(sim.simulation.netns);
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"simulate", "--netns", "--hosts", "254"}, "--netns supports at most 253 hosts (192.0.2.1-253), got --hosts 254"},
+      {{"validate", "--netns", "a.json"}, "validate takes only scenario files"},
+  };
+  for (const auto& [args, message] : cases) {
+    const auto r = cli(args);
+    EXPECT_EQ(r.status, 2) << message;
+    EXPECT_THAT(r.err, HasSubstr(message));
+  }
+}
+
 TEST(Cli, HelpGoesToStdout) {
   const auto r = cli({"--help"});
   EXPECT_EQ(r.status, 0);

@@ -249,7 +249,7 @@ TEST_F(ScenarioRun, InterruptStopsEveryChildProcess) {
   std::ofstream(scenario) << R"({"hosts": [{"name": "host1"}, {"name": "host2"}], "steps": [
       {"action": "wait", "duration": "2m"}]})";
   const auto output = dir.path / "out.txt";
-  regsim::LaunchSpec spec{regsim(), {"run", scenario.string()}, {{"TMPDIR", dir.path.string()}}, output, "regsim"};
+  regsim::LaunchSpec spec{regsim(), {"run", scenario.string()}, {{"TMPDIR", dir.path.string()}}, output, "regsim", {}};
   regsim::ChildProcess child(spec);
   // Ready when both registrators have been started (their command files are written just before).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
