@@ -261,8 +261,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     lowest().expires_never();  // the handler may hold this exchange for a long time (streams)
     auto exchange = std::make_shared<ExchangeImpl>(this->weak_from_this(), parser_->release());
     exchange_ = exchange;
-    probe();
     server_->handler(exchange);
+    // Most handlers answer at once; a read attempt per request just to find EAGAIN costs two
+    // system calls. Only an exchange still pending needs one to notice the client leaving.
+    if (!exchange_done_) probe();
   }
 
   // While an exchange is pending, keep a read outstanding so a client that goes away is noticed
