@@ -334,7 +334,7 @@ int version_key(ApiVersion v) { return v.major * 1000 + v.minor; }
 
 }  // namespace
 
-std::string container_inspect_text(const Container& c, ApiVersion version) {
+const std::string& container_inspect_text(const Container& c, ApiVersion version) {
   if (const auto* v = find_view(c, version_key(version), kInspect)) return v->head;
   auto& view = add_view(c, version_key(version), kInspect);
   view.head = write_container_inspect(c, version);
