@@ -35,6 +35,7 @@ int open_nonblocking(int family) {
 
 std::string SocketError::describe() const {
   if (timed_out) return "timed out";
+  if (!message.empty()) return message;
   if (!code) return "connection closed by peer";
   return code.message();
 }
@@ -51,13 +52,13 @@ bool BlockingSocket::wait(short events, Deadline deadline, SocketError& error) {
   for (;;) {
     const int ms = remaining_ms(deadline);
     if (ms == 0) {
-      error = {std::make_error_code(std::errc::timed_out), true};
+      error = {std::make_error_code(std::errc::timed_out), true, {}};
       return false;
     }
     const int n = ::poll(&p, 1, ms);
     if (n > 0) return true;
     if (n < 0 && errno != EINTR) {
-      error = {last_error(), false};
+      error = {last_error(), false, {}};
       return false;
     }
   }
@@ -69,7 +70,7 @@ bool BlockingSocket::connect(const Endpoint& ep, Deadline deadline, SocketError&
   auto finish = [&](int rc) {
     if (rc == 0) return true;
     if (errno != EINPROGRESS && errno != EAGAIN) {
-      error = {last_error(), false};
+      error = {last_error(), false, {}};
       return false;
     }
     if (!wait(POLLOUT, deadline, error)) return false;
@@ -77,7 +78,7 @@ bool BlockingSocket::connect(const Endpoint& ep, Deadline deadline, SocketError&
     socklen_t len = sizeof so_error;
     ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &so_error, &len);
     if (so_error != 0) {
-      error = {std::error_code(so_error, std::system_category()), false};
+      error = {std::error_code(so_error, std::system_category()), false, {}};
       return false;
     }
     return true;
@@ -86,13 +87,13 @@ bool BlockingSocket::connect(const Endpoint& ep, Deadline deadline, SocketError&
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     if (ep.path.size() >= sizeof addr.sun_path) {
-      error = {std::make_error_code(std::errc::filename_too_long), false};
+      error = {std::make_error_code(std::errc::filename_too_long), false, {}};
       return false;
     }
     std::memcpy(addr.sun_path, ep.path.data(), ep.path.size());
     fd_ = open_nonblocking(AF_UNIX);
     if (fd_ < 0) {
-      error = {last_error(), false};
+      error = {last_error(), false, {}};
       return false;
     }
     if (!finish(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr))) {
@@ -106,15 +107,15 @@ bool BlockingSocket::connect(const Endpoint& ep, Deadline deadline, SocketError&
   hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
   addrinfo* found = nullptr;
   if (int rc = ::getaddrinfo(ep.host.c_str(), ep.port.c_str(), &hints, &found); rc != 0) {
-    error = {std::make_error_code(std::errc::host_unreachable), false};
-    if (rc == EAI_SYSTEM) error.code = last_error();
+    error = {std::make_error_code(std::errc::host_unreachable), false,
+             "resolve " + ep.host + ": " + (rc == EAI_SYSTEM ? last_error().message() : ::gai_strerror(rc))};
     return false;
   }
   std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> list(found, ::freeaddrinfo);
   for (const addrinfo* a = found; a; a = a->ai_next) {
     fd_ = open_nonblocking(a->ai_family);
     if (fd_ < 0) {
-      error = {last_error(), false};
+      error = {last_error(), false, {}};
       continue;
     }
     if (finish(::connect(fd_, a->ai_addr, a->ai_addrlen))) {
@@ -142,7 +143,7 @@ bool BlockingSocket::write_all(std::string_view a, std::string_view b, Deadline 
         if (!wait(POLLOUT, deadline, error)) return false;
         continue;
       }
-      error = {last_error(), false};
+      error = {last_error(), false, {}};
       return false;
     }
     std::size_t done = static_cast<std::size_t>(n);
@@ -161,7 +162,7 @@ long BlockingSocket::read_some(char* data, std::size_t size, Deadline deadline, 
     const ssize_t n = ::recv(fd_, data, size, 0);
     if (n >= 0) return static_cast<long>(n);
     if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
-      error = {last_error(), false};
+      error = {last_error(), false, {}};
       return -1;
     }
   }

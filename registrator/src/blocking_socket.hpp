@@ -19,6 +19,7 @@ using Deadline = std::chrono::steady_clock::time_point;
 struct SocketError {
   std::error_code code;
   bool timed_out = false;
+  std::string message;  ///< when set, says it better than `code` (name resolution)
   std::string describe() const;  ///< "timed out", "connection closed by peer", strerror text
 };
 
