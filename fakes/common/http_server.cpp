@@ -141,10 +141,18 @@ class ExchangeImpl final : public Exchange {
     res.version(request_.version());
     res.keep_alive(keep_alive);
     if (!res.has_content_length() && !res.chunked()) res.prepare_payload();
-    std::ostringstream os;
-    os << res.base();
-    std::string bytes = std::move(os).str();
-    if (!head) bytes += res.body();  // one copy of a body that may be megabytes
+    // Status line and fields as Beast prints them, then the body: one buffer sized once (a
+    // stringstream and a growing string cost more than the answer for a small document).
+    const auto& body = res.body();
+    std::string bytes;
+    bytes.reserve(256 + (head ? 0 : body.size()));
+    bytes.append("HTTP/").append(1, static_cast<char>('0' + res.version() / 10)).append(1, '.');
+    bytes.append(1, static_cast<char>('0' + res.version() % 10)).append(1, ' ');
+    bytes.append(std::to_string(res.result_int())).append(1, ' ').append(res.reason()).append("\r\n");
+    for (const auto& field : res.base())
+      bytes.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+    bytes.append("\r\n");
+    if (!head) bytes += body;  // one copy of a body that may be megabytes
     c.write(std::move(bytes));
     c.exchange_done(keep_alive);
   }
@@ -261,8 +269,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     lowest().expires_never();  // the handler may hold this exchange for a long time (streams)
     auto exchange = std::make_shared<ExchangeImpl>(this->weak_from_this(), parser_->release());
     exchange_ = exchange;
-    probe();
     server_->handler(exchange);
+    // Most handlers answer at once; a read attempt per request just to find EAGAIN costs two
+    // system calls. Only an exchange still pending needs one to notice the client leaving.
+    if (!exchange_done_) probe();
   }
 
   // While an exchange is pending, keep a read outstanding so a client that goes away is noticed

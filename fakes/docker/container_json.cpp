@@ -72,13 +72,6 @@ Json networks_json(const Container& c, ApiVersion version) {
   return j;
 }
 
-// HostConfig.NetworkMode of a container created without one: dockerd 20.10 (API 1.41) reports
-// "default" (seen side by side); newer engines report "bridge" (not checked against one here).
-std::string reported_network_mode(const Container& c, ApiVersion version) {
-  const std::string& mode = c.host_config.network_mode;
-  if (mode == "default" && version >= ApiVersion{1, 44}) return "bridge";
-  return mode;
-}
 
 // Every HostConfig field a real engine reports, with its defaults (dockerd 20.10 at API 1.41,
 // compared side by side in tests/docker/real_dockerd_test.cpp), and what the container set.
@@ -184,6 +177,14 @@ std::vector<std::string> command_line(const Container& c) {
 }
 
 }  // namespace
+
+// HostConfig.NetworkMode of a container created without one: dockerd 20.10 (API 1.41) reports
+// "default" (seen side by side); newer engines report "bridge" (not checked against one here).
+std::string reported_network_mode(const Container& c, ApiVersion version) {
+  const std::string& mode = c.host_config.network_mode;
+  if (mode == "default" && version >= ApiVersion{1, 44}) return "bridge";
+  return mode;
+}
 
 Json container_inspect_json(const Container& c, ApiVersion version) {
   const auto argv = command_line(c);
@@ -333,10 +334,10 @@ int version_key(ApiVersion v) { return v.major * 1000 + v.minor; }
 
 }  // namespace
 
-std::string container_inspect_text(const Container& c, ApiVersion version) {
+const std::string& container_inspect_text(const Container& c, ApiVersion version) {
   if (const auto* v = find_view(c, version_key(version), kInspect)) return v->head;
   auto& view = add_view(c, version_key(version), kInspect);
-  view.head = container_inspect_json(c, version).dump();
+  view.head = write_container_inspect(c, version);
   return view.head;
 }
 

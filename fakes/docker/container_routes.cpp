@@ -64,7 +64,11 @@ bool DockerApi::route_containers(const Call& call) {
   }
   if (s.size() != 3) return false;
   if (s[2] == "json" && call.method == verb::get) {
-    respond_json_text(call, http::Status::ok, container_inspect_text(engine_.get(ref), call.version) + "\n");
+    const std::string& text = container_inspect_text(engine_.get(ref), call.version);
+    std::string body;
+    body.reserve(text.size() + 1);
+    body.append(text).append(1, '\n');
+    respond_json_text(call, http::Status::ok, std::move(body));
     return true;
   }
   if (call.method != verb::post) return false;

@@ -23,9 +23,14 @@ struct ServerIdentity {
 
 Json container_inspect_json(const Container& c, ApiVersion version);
 Json container_summary_json(const Container& c, std::int64_t now_nanos, bool with_size, ApiVersion version);
+/// container_inspect_json(c, version).dump(), written without building the document.
+std::string write_container_inspect(const Container& c, ApiVersion version);
+/// HostConfig.NetworkMode as this API version reports it.
+std::string reported_network_mode(const Container& c, ApiVersion version);
 /// container_inspect_json(...).dump(), and container_summary_json(...).dump() appended to `out`,
 /// byte for byte, from views cached in the container until its revision changes.
-std::string container_inspect_text(const Container& c, ApiVersion version);
+/// The inspect text lives in the container's cache until the container changes.
+const std::string& container_inspect_text(const Container& c, ApiVersion version);
 void append_container_summary(std::string& out, const Container& c, std::int64_t now_nanos, bool with_size,
                               ApiVersion version);
 /// One /events line; API < 1.52 adds the legacy status/id/from fields.

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "registrator/fast_json.hpp"
 #include "registrator/log.hpp"
 
 namespace registrator {
@@ -65,6 +66,7 @@ std::vector<std::string> DockerHttpClient::list_containers(const std::vector<std
   }
   auto r = call(target);
   if (r.status != 200) throw DockerError(error_message(r));
+  if (auto ids = fast_json::array_ids(r.body)) return std::move(*ids);
   std::vector<std::string> ids;
   try {
     // Only the Ids are kept: a host with 10,000 containers lists ~15 MB of JSON, whose full DOM
@@ -88,7 +90,8 @@ std::optional<nlohmann::json> DockerHttpClient::inspect(const std::string& id) {
   if (r.status == 404) return std::nullopt;
   if (r.status != 200) throw DockerError(error_message(r));
   try {
-    auto j = nlohmann::json::parse(r.body);
+    auto fast = fast_json::parse(r.body);
+    auto j = fast ? std::move(*fast) : nlohmann::json::parse(r.body);
     if (!j.is_object()) throw DockerError("docker " + endpoint_.describe() + ": inspect result is not an object");
     return j;
   } catch (const nlohmann::json::exception& e) {

@@ -1,7 +1,9 @@
 #include "registrator/keep_alive_client.hpp"
 
 #include <variant>
+#include <vector>
 
+#include "blocking_socket.hpp"
 #include "http_detail.hpp"
 
 namespace registrator::http {
@@ -16,88 +18,90 @@ struct Failure {
   bool before_answer = false;  // nothing of the response had arrived
 };
 
-template <class Protocol>
-class Link {
- public:
-  explicit Link(net::io_context& ioc) : stream_(ioc) {}
-
-  // One exchange on this link; connects first when it is not open yet.
-  std::variant<Response, Failure> exchange(net::io_context& ioc, const Endpoint& ep, const Request& r,
-                                           std::chrono::milliseconds timeout) {
-    auto req = make_request(ep, r, true);
-    bhttp::response_parser<bhttp::string_body> parser;
-    prepare_parser(parser, r);
-    beast::error_code result;
-    const char* stage = "write";
-    bool got_bytes = false;
-
-    auto write_then_read = [&] {
-      bhttp::async_write(stream_, req, [&](beast::error_code ec, std::size_t) {
-        if (ec) {
-          result = ec;
-          return;
-        }
-        stage = "read";
-        bhttp::async_read(stream_, buffer_, parser, [&](beast::error_code ec2, std::size_t n) {
-          got_bytes = n > 0 || parser.got_some();
-          result = ec2;
-        });
-      });
-    };
-    stream_.expires_after(timeout);
-    if (!open_) {
-      stage = "connect";
-      async_connect_to(ioc, stream_, ep, [&](beast::error_code ec) {
-        if (ec) {
-          result = ec;
-          return;
-        }
-        open_ = true;
-        stage = "write";
-        write_then_read();
-      });
-    } else {
-      write_then_read();
-    }
-    ioc.restart();
-    ioc.run();
-    if (result) {
-      close();
-      return Failure{ep.describe() + ": " + stage + ": " + describe_error(result),
-                     // A stale idle connection fails at once (reset, EOF); a timeout means the
-                     // peer is slow, and repeating would only double the wait, silently.
-                     std::string_view(stage) != "connect" && !got_bytes && result != beast::error::timeout};
-    }
-    stream_.expires_never();
-    if (!parser.keep_alive()) close();
-    return take_response(parser);
+// The request head as Beast would write it for make_request(ep, r, keep_alive = true): HTTP/1.1
+// keeps the connection by default, so no Connection field.
+std::string request_head(const Endpoint& ep, const Request& r) {
+  std::string out;
+  out.reserve(160 + r.target.size());
+  out.append(r.method).append(" ").append(r.target).append(" HTTP/1.1\r\nHost: ");
+  if (ep.kind == Endpoint::Kind::Unix) {
+    out.append("localhost");
+  } else {
+    out.append(ep.host).append(":").append(ep.port);
   }
-
-  bool is_open() const { return open_; }
-
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(Protocol::socket::shutdown_both, ignored);
-    stream_.close();
-    buffer_.clear();
-    open_ = false;
-  }
-
- private:
-  beast::basic_stream<Protocol> stream_;
-  beast::flat_buffer buffer_;
-  bool open_ = false;
-};
+  out.append("\r\nUser-Agent: registrator-cpp\r\n");
+  for (const auto& [k, v] : r.headers) out.append(k).append(": ").append(v).append("\r\n");
+  if (!r.content_type.empty()) out.append("Content-Type: ").append(r.content_type).append("\r\n");
+  if (!r.body.empty() || r.method == "PUT" || r.method == "POST")
+    out.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
+  out.append("\r\n");
+  return out;
+}
 
 }  // namespace
 
+// One kept connection and the bytes read from it that no response has consumed yet.
 struct KeepAliveClient::Connection {
-  using AnyLink = std::variant<Link<unix_proto>, Link<tcp>>;
-  explicit Connection(Endpoint::Kind kind)
-      : link(kind == Endpoint::Kind::Unix ? AnyLink(std::in_place_type<Link<unix_proto>>, ioc)
-                                          : AnyLink(std::in_place_type<Link<tcp>>, ioc)) {}
-  net::io_context ioc;  // declared before link: the link's socket lives on it
-  AnyLink link;
+  BlockingSocket socket;
+  std::vector<char> buffer = std::vector<char>(64 * 1024);
+  std::size_t begin = 0, end = 0;
+
+  void close() {
+    socket.close();
+    begin = end = 0;
+  }
+
+  // One exchange; connects first when the connection is not open.
+  std::variant<Response, Failure> exchange(const Endpoint& ep, const Request& r, std::chrono::milliseconds timeout) {
+    const Deadline deadline = std::chrono::steady_clock::now() + timeout;
+    SocketError error;
+    auto fail = [&](const char* stage, const std::string& why, bool before_answer) -> Failure {
+      close();
+      return Failure{ep.describe() + ": " + stage + ": " + why, before_answer};
+    };
+    if (!socket.is_open() && !socket.connect(ep, deadline, error)) return fail("connect", error.describe(), false);
+    if (!socket.write_all(request_head(ep, r), r.body, deadline, error))
+      // A stale idle connection fails at once (reset, EOF); a timeout means the peer is slow,
+      // and repeating would only double the wait, silently.
+      return fail("write", error.describe(), !error.timed_out);
+
+    bhttp::response_parser<bhttp::string_body> parser;
+    prepare_parser(parser, r);
+    parser.eager(true);
+    bool got_bytes = false;
+    for (;;) {
+      while (begin < end) {
+        beast::error_code ec;
+        const std::size_t used = parser.put(net::buffer(buffer.data() + begin, end - begin), ec);
+        begin += used;
+        if (ec == bhttp::error::need_more) break;
+        if (ec) return fail("read", describe_error(ec), false);
+        if (parser.is_done()) break;
+        if (used == 0) break;
+      }
+      if (parser.is_done()) break;
+      if (begin == end) begin = end = 0;
+      if (begin > 0 && end == buffer.size()) {  // keep the unparsed tail, make room after it
+        std::copy(buffer.begin() + static_cast<long>(begin), buffer.begin() + static_cast<long>(end), buffer.begin());
+        end -= begin;
+        begin = 0;
+      }
+      if (end == buffer.size()) buffer.resize(buffer.size() * 2);  // one header larger than the buffer
+      const long n = socket.read_some(buffer.data() + end, buffer.size() - end, deadline, error);
+      if (n < 0) return fail("read", error.describe(), !got_bytes && !error.timed_out);
+      if (n == 0) {
+        if (!got_bytes && !parser.got_some()) return fail("read", describe_error(bhttp::error::end_of_stream), true);
+        beast::error_code ec;
+        parser.put_eof(ec);
+        if (ec) return fail("read", describe_error(ec), false);
+        break;
+      }
+      got_bytes = true;
+      end += static_cast<std::size_t>(n);
+    }
+    if (!parser.keep_alive()) close();
+    return take_response(parser);
+  }
 };
 
 KeepAliveClient::KeepAliveClient(Endpoint endpoint) : endpoint_(std::move(endpoint)) {}
@@ -106,19 +110,12 @@ KeepAliveClient::~KeepAliveClient() = default;
 Response KeepAliveClient::send(const Request& request, std::chrono::milliseconds timeout) {
   if (endpoint_.tls) return http::send(endpoint_, request, timeout);
   std::lock_guard lock(mu_);
-  if (!connection_) connection_ = std::make_unique<Connection>(endpoint_.kind);
-  auto attempt = [&]() -> std::pair<std::variant<Response, Failure>, bool> {
-    return std::visit(
-        [&](auto& link) -> std::pair<std::variant<Response, Failure>, bool> {
-          const bool reused = link.is_open();
-          return {link.exchange(connection_->ioc, endpoint_, request, timeout), reused};
-        },
-        connection_->link);
-  };
-  auto [outcome, reused] = attempt();
+  if (!connection_) connection_ = std::make_unique<Connection>();
+  const bool reused = connection_->socket.is_open();
+  auto outcome = connection_->exchange(endpoint_, request, timeout);
   if (auto* failure = std::get_if<Failure>(&outcome); failure && reused && failure->before_answer) {
     // The peer closed the idle connection (keep-alive timeout, restart): not an answer.
-    outcome = attempt().first;
+    outcome = connection_->exchange(endpoint_, request, timeout);
   }
   if (auto* failure = std::get_if<Failure>(&outcome)) throw TransportError(failure->what);
   return std::get<Response>(std::move(outcome));
