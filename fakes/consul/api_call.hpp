@@ -28,6 +28,8 @@ struct ApiContext {
   const AgentConfig& config;
   BlockingQueries& blocking;
   RenderedReads& rendered;
+  /// Every datacenter the process knows (its own and --wan ones), for /v1/catalog/datacenters.
+  const std::vector<std::string>* datacenters = nullptr;
 };
 
 class ApiCall {
