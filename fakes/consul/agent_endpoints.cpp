@@ -232,6 +232,7 @@ void deregister_check(ApiCall& call, const std::string& id) {
 bool route_agent(ApiCall& call) {
   const std::string& path = call.path();
   if (!path.starts_with("/v1/agent/")) return false;
+  if (route_agent_health(call)) return true;
   if (path == "/v1/agent/self" || path == "/v1/agent/members") {
     if (call.require_method({verb::get})) agent_self(call);
     return true;
