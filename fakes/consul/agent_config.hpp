@@ -21,6 +21,9 @@ struct AgentConfig {
   std::optional<std::string> acl_master_token;
   UnknownDeregister unknown_deregister = UnknownDeregister::not_found_404;
   std::string version = "1.15.4";
+  /// Consul's enable_script_checks: without it, registering a script check through the HTTP
+  /// API is refused (500 "Scripts are disabled on this agent from remote calls; ...").
+  bool enable_script_checks = false;
 };
 
 }  // namespace fakes::consul

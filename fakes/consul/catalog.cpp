@@ -153,6 +153,7 @@ Check Catalog::make_service_check(const Service& service, const CheckDefinition&
   c.interval = def.interval;
   c.timeout = def.timeout;
   c.target = def.target;
+  c.args = def.args;
   c.deregister_critical_after = def.deregister_critical_after;
   start_registered_critical_time(c);
   return c;

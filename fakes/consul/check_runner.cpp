@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 
 #include "common/url.hpp"
+#include "script_check.hpp"
 
 namespace fakes::consul {
 
@@ -101,7 +102,7 @@ std::optional<Target> parse_target(const std::string& type, std::string text) {
 // One check's probe loop: probe, set the status, wait Interval, again, until cancelled.
 struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
   Probe(net::io_context& io, CheckRunner& owner, const Check& check)
-      : io(io), owner(owner), check_id(check.id), type(check.type), target_text(check.target),
+      : io(io), owner(owner), check_id(check.id), type(check.type), target_text(check.target), args(check.args),
         interval(check.interval), timeout(check.timeout), timer(io) {}
 
   void start() { run_once(); }
@@ -109,10 +110,18 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
     cancelled = true;
     timer.cancel();
     if (stream) stream->cancel();
+    if (script) script->cancel();
   }
 
   void run_once() {
     if (cancelled) return;
+    if (type == "script") {
+      const auto limit = timeout.count() > 0 ? timeout : owner.options_.script_default_timeout;
+      script = run_script_check(io, args, limit, [self = shared_from_this()](HealthStatus status, std::string output) {
+        self->finish(status, output);
+      });
+      return;
+    }
     const auto target = parse_target(type, target_text);
     if (!target) return finish(HealthStatus::critical, "fake-consul cannot probe " + target_text);
     boost::system::error_code ec;
@@ -188,7 +197,9 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
   net::io_context& io;
   CheckRunner& owner;
   std::string check_id, type, target_text;
+  std::vector<std::string> args;
   std::chrono::milliseconds interval, timeout;
+  std::shared_ptr<ScriptRun> script;  // the running script check, if any
   net::steady_timer timer;
   std::shared_ptr<beast::tcp_stream> stream;
   bool cancelled = false;
@@ -210,7 +221,9 @@ void CheckRunner::sync() {
   std::map<std::string, const Check*> wanted;
   if (node)
     for (const auto& [id, c] : node->checks)
-      if ((c.type == "http" || c.type == "tcp") && c.interval.count() > 0) wanted[id] = &c;
+      if ((c.type == "http" || c.type == "tcp" || (c.type == "script" && options_.run_scripts)) &&
+          c.interval.count() > 0)
+        wanted[id] = &c;
   for (auto it = probes_.begin(); it != probes_.end();) {
     auto w = wanted.find(it->first);
     const bool same = w != wanted.end() && w->second->target == it->second->target_text &&

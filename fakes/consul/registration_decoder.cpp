@@ -70,6 +70,7 @@ RawCheck decode_check(const json& object, std::string_view where) {
     else if (raw.script) raw.def.type = "script";
     else if (raw.alias) raw.def.type = "alias";
   }
+  if (raw.def.type == "script") raw.def.args = std::move(args);
   if (raw.ttl.count() > 0) raw.def.ttl = duration_cast<milliseconds>(raw.ttl);
   raw.def.interval = duration_cast<milliseconds>(raw.interval);
   return raw;
