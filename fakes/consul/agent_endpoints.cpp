@@ -60,9 +60,10 @@ void agent_self(ApiCall& call) {
 }
 
 /// Consul's addCheck: without enable_script_checks an HTTP-registered script check is a 500,
-/// and nothing of the registration is applied. Answers and returns true when refused.
+/// and nothing of the registration is applied (--script-checks refuse). Answers and returns
+/// true when refused.
 bool refuse_script_checks(ApiCall& call, const std::vector<const CheckDefinition*>& checks) {
-  if (call.config().enable_script_checks) return false;
+  if (call.config().script_checks != ScriptChecks::refuse) return false;
   for (const CheckDefinition* c : checks) {
     if (c->type != "script") continue;
     call.fail(Status::internal_server_error,

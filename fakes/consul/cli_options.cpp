@@ -37,8 +37,9 @@ std::string cli_usage() {
          "  --tls-ca FILE             PEM CA that client certificates must chain to\n"
          "  --verify-incoming         require a client certificate signed by --tls-ca (verify_incoming)\n"
          "  --run-checks              probe HTTP and TCP checks every Interval, as an agent does\n"
-         "  --enable-script-checks    accept script checks (Args) over the API, as enable_script_checks;\n"
-         "                            with --run-checks they run (exit 0 passing, 1 warning, else critical)\n"
+         "  --script-checks refuse|store|run  script checks (Args) over the API: refused as Consul's\n"
+         "                            default, stored without running (default here), or run by --run-checks\n"
+         "  --enable-script-checks[=true|false]  as enable_script_checks: true = run, false = refuse\n"
          "  --check-allow CIDR        networks --run-checks may probe; repeatable (default 127.0.0.0/8 and ::1)\n"
          "  --reap-interval DUR       run the critical-service reaper every DUR (Consul: 30s; default 0 =\n"
          "                            exactly when DeregisterCriticalServiceAfter runs out)\n"
@@ -203,7 +204,7 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     static const char* const known[] = {"--http", "--dns", "--node", "--agent", "--wan", "--node-address", "--datacenter",
                                         "--acl-master-token", "--ready-file", "--http-unix", "--unknown-deregister",
                                         "--https", "--tls-cert", "--tls-key", "--tls-ca", "--verify-incoming",
-                                        "--run-checks", "--enable-script-checks", "--check-allow", "--reap-interval", "--deregister-critical-min", "--anti-entropy-interval",
+                                        "--run-checks", "--enable-script-checks", "--script-checks", "--check-allow", "--reap-interval", "--deregister-critical-min", "--anti-entropy-interval",
                                         "--dns-domain", "--dns-alt-domain", "--dns-node-ttl", "--dns-service-ttl",
                                         "--dns-udp-answer-limit", "--dns-a-record-limit", "--dns-only-passing",
                                         "--dns-enable-truncate", "--dns-recursion-available", "--dns-soa-min-ttl",
@@ -235,7 +236,14 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
       out.fake.run_checks = value == "true";
     } else if (flag == "--enable-script-checks") {
       if (value != "true" && value != "false") return bad(flag, value, "want true or false");
-      out.fake.agent.enable_script_checks = out.fake.checks.run_scripts = value == "true";
+      out.fake.agent.script_checks = value == "true" ? ScriptChecks::run : ScriptChecks::refuse;
+      out.fake.checks.run_scripts = value == "true";
+    } else if (flag == "--script-checks") {
+      if (value == "refuse") out.fake.agent.script_checks = ScriptChecks::refuse;
+      else if (value == "store") out.fake.agent.script_checks = ScriptChecks::store;
+      else if (value == "run") out.fake.agent.script_checks = ScriptChecks::run;
+      else return bad(flag, value, "want refuse, store or run");
+      out.fake.checks.run_scripts = value == "run";
     } else if (flag == "--reap-interval" || flag == "--deregister-critical-min" || flag == "--anti-entropy-interval") {
       const auto d = parse_go_duration(value);
       if (!d || d->count() < 0) return bad(flag, value, "want a non-negative duration such as 30s");

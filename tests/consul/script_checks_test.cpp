@@ -1,5 +1,7 @@
-// Script checks (Args) as Consul runs them: refused over the HTTP API unless the agent has
-// enable_script_checks (fake-consul --enable-script-checks), and with --run-checks run every
+// Script checks (Args) as Consul runs them: refused over the HTTP API as by an agent without
+// enable_script_checks (--script-checks refuse, or --enable-script-checks=false), stored but
+// never run by default (shipped scenarios rely on it), and with --enable-script-checks and
+// --run-checks run every
 // Interval: exit 0 passing, 1 warning, other critical, stdout+stderr as the output (the last
 // 4 KiB, "Captured N of M bytes" when cut), Timeout kills the process.
 #include "binary_fixture.hpp"
@@ -22,8 +24,8 @@ bool eventually(F probe, std::chrono::milliseconds timeout) {
   return probe();
 }
 
-TEST_F(ConsulBinaryTest, ScriptChecksAreRefusedWithoutEnableScriptChecks) {
-  json ready = launch({"--run-checks"});
+TEST_F(ConsulBinaryTest, ScriptChecksAreRefusedAsByConsulsDefault) {
+  json ready = launch({"--run-checks", "--script-checks", "refuse"});
   const auto http = endpoint_of(ready["http"]);
   auto res = fakes::http::fetch(http, verb::put, "/v1/agent/service/register",
                                 R"({"ID":"s1","Name":"svc","Check":{"Args":["/bin/true"],"Interval":"1s"}})");
@@ -35,6 +37,31 @@ TEST_F(ConsulBinaryTest, ScriptChecksAreRefusedWithoutEnableScriptChecks) {
                            R"({"Name":"n1","ScriptArgs":["/bin/true"],"Interval":"1s"})");
   EXPECT_EQ(res.status, 500u);
   EXPECT_EQ(res.body, kRefused);
+}
+
+TEST_F(ConsulBinaryTest, ScriptChecksAreStoredButNotRunByDefault) {
+  json ready = launch({"--run-checks"});
+  const auto http = endpoint_of(ready["http"]);
+  ASSERT_EQ(fakes::http::fetch(http, verb::put, "/v1/agent/service/register",
+                               R"({"ID":"s1","Name":"svc","Check":{"CheckID":"c","Args":["/bin/sh","-c","echo ran"],"Interval":"100ms","Status":"warning"}})")
+                .status,
+            200u);
+  // Long enough for a few Intervals (the run test sees output within one); nothing runs.
+  EXPECT_FALSE(eventually(
+      [&] {
+        auto checks = json::parse(fakes::http::fetch(http, verb::get, "/v1/agent/checks").body);
+        return checks["c"]["Output"] != "" || checks["c"]["Status"] != "warning";
+      },
+      600ms));
+}
+
+TEST_F(ConsulBinaryTest, BadScriptChecksFlagExitsTwo) {
+  const fs::path err = dir_ / "script.log";
+  child_ = std::make_unique<Child>(std::vector<std::string>{binary_, "--http", "127.0.0.1:0", "--script-checks", "maybe"},
+                                   err.string());
+  EXPECT_EQ(child_->wait_exit(10s), 2);
+  EXPECT_TRUE(read_file(err).starts_with("fake-consul: bad value for --script-checks: \"maybe\" (want refuse, store or run)"))
+      << read_file(err);
 }
 
 TEST_F(ConsulBinaryTest, ScriptChecksRunWithEnableScriptChecks) {
