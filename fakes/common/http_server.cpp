@@ -173,9 +173,14 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 
   void track(const std::shared_ptr<Connection>& c) {
-    connections.remove_if([](const std::weak_ptr<Connection>& w) { return w.expired(); });
+    // Prune once the list has doubled since the last prune: O(1) amortized per accept, not O(n).
+    if (connections.size() >= prune_at) {
+      connections.remove_if([](const std::weak_ptr<Connection>& w) { return w.expired(); });
+      prune_at = std::max<std::size_t>(64, 2 * connections.size());
+    }
     connections.push_back(c);
   }
+  std::size_t prune_at = 64;
 
   net::io_context& io;
   Handler handler;

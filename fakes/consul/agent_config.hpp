@@ -13,6 +13,13 @@ enum class UnknownDeregister {
   ignore_200,     // what the docs promise: "no action is taken"
 };
 
+/// --script-checks: what an HTTP-registered script check gets.
+enum class ScriptChecks {
+  refuse,  // Consul's default: 500, nothing applied
+  store,   // registered and shown, never run (the harness default)
+  run,     // Consul's enable_script_checks = true: run with --run-checks
+};
+
 struct AgentConfig {
   std::string node_name = "node1";
   std::string node_address = "127.0.0.1";
@@ -21,6 +28,11 @@ struct AgentConfig {
   std::optional<std::string> acl_master_token;
   UnknownDeregister unknown_deregister = UnknownDeregister::not_found_404;
   std::string version = "1.15.4";
+  /// Script checks (Args) registered over the HTTP API. Consul's default (enable_script_checks
+  /// off) refuses them: 500 "Scripts are disabled on this agent from remote calls; ...". The
+  /// harness default stores them without running them, because shipped scenarios register
+  /// SERVICE_CHECK_SCRIPT checks against a fake-consul started without flags.
+  ScriptChecks script_checks = ScriptChecks::store;
 };
 
 }  // namespace fakes::consul

@@ -59,6 +59,20 @@ void agent_self(ApiCall& call) {
   call.reply(json_ok(self));
 }
 
+/// Consul's addCheck: without enable_script_checks an HTTP-registered script check is a 500,
+/// and nothing of the registration is applied (--script-checks refuse). Answers and returns
+/// true when refused.
+bool refuse_script_checks(ApiCall& call, const std::vector<const CheckDefinition*>& checks) {
+  if (call.config().script_checks != ScriptChecks::refuse) return false;
+  for (const CheckDefinition* c : checks) {
+    if (c->type != "script") continue;
+    call.fail(Status::internal_server_error,
+              "Scripts are disabled on this agent from remote calls; to enable, configure 'enable_script_checks' to true");
+    return true;
+  }
+  return false;
+}
+
 void register_service(ApiCall& call) {
   auto decoded = decode_service_registration(call.request().body());
   if (auto* error = std::get_if<RegistrationError>(&decoded)) return call.fail(Status::bad_request, error->message);
@@ -67,6 +81,9 @@ void register_service(ApiCall& call) {
   auto replace = call.bool_param("replace-existing-checks");
   if (!replace) return;
   reg.replace_existing_checks = *replace;
+  std::vector<const CheckDefinition*> checks;
+  for (const auto& c : reg.checks) checks.push_back(&c);
+  if (refuse_script_checks(call, checks)) return;
   if (!call.catalog().register_service(call.config().datacenter, call.config().node_name, std::move(reg)))
     return call.fail(Status::internal_server_error, "agent node is not registered");
   call.reply(empty_ok());
@@ -208,6 +225,7 @@ void register_check(ApiCall& call) {
   if (!call.authorize_write(reg.service_id.empty() ? "node:write" : "service:write",
                             reg.service_id.empty() ? call.config().node_name : service_name))
     return;
+  if (refuse_script_checks(call, {&reg.check})) return;
   call.catalog().register_check(call.config().datacenter, call.config().node_name, reg.check, reg.service_id);
   call.reply(empty_ok());
 }
@@ -232,6 +250,7 @@ void deregister_check(ApiCall& call, const std::string& id) {
 bool route_agent(ApiCall& call) {
   const std::string& path = call.path();
   if (!path.starts_with("/v1/agent/")) return false;
+  if (route_agent_health(call)) return true;
   if (path == "/v1/agent/self" || path == "/v1/agent/members") {
     if (call.require_method({verb::get})) agent_self(call);
     return true;

@@ -28,6 +28,8 @@ struct ApiContext {
   const AgentConfig& config;
   BlockingQueries& blocking;
   RenderedReads& rendered;
+  /// Every datacenter the process knows (its own and --wan ones), for /v1/catalog/datacenters.
+  const std::vector<std::string>* datacenters = nullptr;
 };
 
 class ApiCall {
@@ -78,6 +80,8 @@ bool satisfies_meta_filters(const std::map<std::string, std::string>& meta,
 // Endpoint groups: each answers and returns true when the path is one of its own.
 bool route_status(ApiCall& call);
 bool route_agent(ApiCall& call);
+/// /v1/agent/health/service/id|name/...
+bool route_agent_health(ApiCall& call);
 bool route_catalog(ApiCall& call);
 bool route_health(ApiCall& call);
 bool route_kv(ApiCall& call);

@@ -153,6 +153,10 @@ Check Catalog::make_service_check(const Service& service, const CheckDefinition&
   c.interval = def.interval;
   c.timeout = def.timeout;
   c.target = def.target;
+  c.args = def.args;
+  c.http_method = def.http_method;
+  c.http_headers = def.http_headers;
+  c.http_body = def.http_body;
   c.deregister_critical_after = def.deregister_critical_after;
   start_registered_critical_time(c);
   return c;

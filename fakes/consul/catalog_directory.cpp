@@ -7,6 +7,9 @@ namespace fakes::consul {
 std::vector<fakes::dns::ServiceInstance> CatalogDirectory::service_instances(std::string_view datacenter,
                                                                              std::string_view service) const {
   std::vector<fakes::dns::ServiceInstance> out;
+  const Catalog* catalog = resolve_(datacenter);
+  if (!catalog) return out;
+  const Catalog& catalog_ = *catalog;
   for (const auto& ref : catalog_.service_instances(datacenter, service)) {
     const HealthStatus worst = worst_status(catalog_.instance_checks(*ref.node, *ref.service));
     fakes::dns::ServiceInstance inst;
@@ -39,7 +42,9 @@ std::vector<fakes::dns::ServiceInstance> CatalogDirectory::service_instances(std
 }
 
 std::optional<fakes::dns::NodeInfo> CatalogDirectory::node(std::string_view datacenter, std::string_view name) const {
-  const Node* n = catalog_.find_node(datacenter, name);
+  const Catalog* catalog = resolve_(datacenter);
+  if (!catalog) return std::nullopt;
+  const Node* n = catalog->find_node(datacenter, name);
   if (!n) return std::nullopt;
   return fakes::dns::NodeInfo{n->name, n->address, n->meta};
 }
@@ -66,8 +71,9 @@ std::optional<boost::asio::ip::address> parse_address(std::string_view text) {
 std::optional<std::string> CatalogDirectory::node_with_address(std::string_view datacenter,
                                                                std::string_view address) const {
   auto wanted = parse_address(address);
-  if (!wanted) return std::nullopt;
-  for (const Node* n : catalog_.nodes(datacenter))
+  const Catalog* catalog = resolve_(datacenter);
+  if (!wanted || !catalog) return std::nullopt;
+  for (const Node* n : catalog->nodes(datacenter))
     if (same_address(n->address, *wanted)) return n->name;
   return std::nullopt;
 }
@@ -75,15 +81,16 @@ std::optional<std::string> CatalogDirectory::node_with_address(std::string_view 
 std::optional<std::string> CatalogDirectory::service_with_address(std::string_view datacenter,
                                                                   std::string_view address) const {
   auto wanted = parse_address(address);
-  if (!wanted) return std::nullopt;
-  for (const Node* n : catalog_.nodes(datacenter))
+  const Catalog* catalog = resolve_(datacenter);
+  if (!wanted || !catalog) return std::nullopt;
+  for (const Node* n : catalog->nodes(datacenter))
     for (const auto& [id, service] : n->services)
       if (same_address(service.address, *wanted)) return service.name;
   return std::nullopt;
 }
 
 bool CatalogDirectory::has_datacenter(std::string_view datacenter) const {
-  return catalog_.has_datacenter(datacenter);
+  return resolve_(datacenter) != nullptr;
 }
 
 }  // namespace fakes::consul

@@ -1,16 +1,24 @@
 #pragma once
-// fakes::dns::ServiceDirectory over the fake catalog, so DNS answers what the HTTP API shows.
-// Called on the io thread that owns the catalog.
+// fakes::dns::ServiceDirectory over the fake catalogs, so DNS answers what the HTTP API shows:
+// `<name>.service.<dc>.consul` reads datacenter dc's catalog. Called on the io thread that owns
+// the catalogs.
 
 #include "catalog.hpp"
 
 #include "fakes/dns/service_directory.hpp"
 
+#include <functional>
+
 namespace fakes::consul {
 
 class CatalogDirectory final : public fakes::dns::ServiceDirectory {
  public:
-  explicit CatalogDirectory(const Catalog& catalog) : catalog_(catalog) {}
+  /// The catalog holding a datacenter (case-insensitive name), nullptr for unknown ones.
+  using Resolver = std::function<const Catalog*(std::string_view datacenter)>;
+  explicit CatalogDirectory(Resolver resolve) : resolve_(std::move(resolve)) {}
+  /// One catalog, for its datacenter only.
+  explicit CatalogDirectory(const Catalog& catalog)
+      : resolve_([&catalog](std::string_view dc) { return catalog.has_datacenter(dc) ? &catalog : nullptr; }) {}
 
   std::vector<fakes::dns::ServiceInstance> service_instances(std::string_view datacenter,
                                                              std::string_view service) const override;
@@ -21,7 +29,7 @@ class CatalogDirectory final : public fakes::dns::ServiceDirectory {
                                                   std::string_view address) const override;
 
  private:
-  const Catalog& catalog_;
+  Resolver resolve_;
 };
 
 }  // namespace fakes::consul

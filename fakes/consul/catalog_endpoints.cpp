@@ -1,6 +1,7 @@
 // /v1/catalog/*: the cluster-wide view, blocking-query capable.
 #include "api_call.hpp"
 #include "catalog_registration_decoder.hpp"
+#include "datacenter_routing.hpp"
 #include "json_views.hpp"
 
 namespace fakes::consul {
@@ -26,8 +27,10 @@ void catalog_register(ApiCall& call) {
   auto decoded = decode_catalog_registration(call.request().body());
   if (auto* error = std::get_if<CatalogRequestError>(&decoded)) return call.fail(status_of(*error), error->message);
   auto& reg = std::get<CatalogRegistration>(decoded);
+  if (std::string dc = call.target().get("dc"); !dc.empty()) reg.datacenter = dc;  // ?dc= wins (parseDC)
   if (!reg.datacenter.empty() && !call.catalog().has_datacenter(reg.datacenter))
     return call.fail(Status::internal_server_error, "No path to datacenter");
+  reg.datacenter = call.catalog().local_datacenter();  // the request reached that datacenter's servers
   if (!call.authorize_write("node:write", reg.node)) return;
   if (reg.service && !call.authorize_write("service:write", reg.service->name)) return;
   if (auto error = call.catalog().catalog_register(reg); !error.empty())
@@ -40,8 +43,10 @@ void catalog_deregister(ApiCall& call) {
   auto decoded = decode_catalog_deregistration(call.request().body());
   if (auto* error = std::get_if<CatalogRequestError>(&decoded)) return call.fail(status_of(*error), error->message);
   auto& dereg = std::get<CatalogDeregistration>(decoded);
+  if (std::string dc = call.target().get("dc"); !dc.empty()) dereg.datacenter = dc;  // ?dc= wins (parseDC)
   if (!dereg.datacenter.empty() && !call.catalog().has_datacenter(dereg.datacenter))
     return call.fail(Status::internal_server_error, "No path to datacenter");
+  dereg.datacenter = call.catalog().local_datacenter();  // the request reached that datacenter's servers
   if (!call.authorize_write("node:write", dereg.node)) return;
   call.catalog().catalog_deregister(dereg);
   call.reply(json_ok(true));
@@ -65,9 +70,9 @@ bool route_catalog(ApiCall& call) {
 
   if (call.path() == "/v1/catalog/datacenters") {
     if (!read()) return true;
-    json out = json::array();
-    for (const auto& dc : catalog->datacenters()) out.push_back(dc);
-    call.reply(json_ok(out));
+    std::vector<std::string> others = catalog->datacenters();
+    if (call.ctx().datacenters) others.insert(others.end(), call.ctx().datacenters->begin(), call.ctx().datacenters->end());
+    call.reply(json_ok(datacenters_by_distance(call.config().datacenter, std::move(others))));
     return true;
   }
   if (call.path() == "/v1/catalog/services") {

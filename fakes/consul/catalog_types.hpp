@@ -63,6 +63,11 @@ struct CheckDefinition {
   std::chrono::milliseconds timeout{0};
   std::chrono::milliseconds deregister_critical_after{0};
   std::string target;  // the HTTP URL / TCP address / ... for display
+  std::vector<std::string> args;  // script checks: the command and its arguments
+  // HTTP checks: Method ("" = GET), Header (each value list sent as repeated fields), Body.
+  std::string http_method;
+  std::map<std::string, std::vector<std::string>> http_headers;
+  std::string http_body;
 };
 
 /// The agent's own bookkeeping of a check, not part of the catalog record: two records that
@@ -94,6 +99,10 @@ struct Check {
   std::chrono::milliseconds interval{0};
   std::chrono::milliseconds timeout{0};
   std::string target;
+  std::vector<std::string> args;  // script checks (Args / ScriptArgs)
+  std::string http_method;        // HTTP checks, as CheckDefinition
+  std::map<std::string, std::vector<std::string>> http_headers;
+  std::string http_body;
   // DeregisterCriticalServiceAfter: the agent reaps the service once this check has been
   // critical for that long (0 = never), counted from agent.critical_since.
   std::chrono::milliseconds deregister_critical_after{0};

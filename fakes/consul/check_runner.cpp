@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 
 #include "common/url.hpp"
+#include "script_check.hpp"
 
 namespace fakes::consul {
 
@@ -101,7 +102,8 @@ std::optional<Target> parse_target(const std::string& type, std::string text) {
 // One check's probe loop: probe, set the status, wait Interval, again, until cancelled.
 struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
   Probe(net::io_context& io, CheckRunner& owner, const Check& check)
-      : io(io), owner(owner), check_id(check.id), type(check.type), target_text(check.target),
+      : io(io), owner(owner), check_id(check.id), type(check.type), target_text(check.target), args(check.args),
+        method(check.http_method.empty() ? "GET" : check.http_method), headers(check.http_headers), body(check.http_body),
         interval(check.interval), timeout(check.timeout), timer(io) {}
 
   void start() { run_once(); }
@@ -109,10 +111,18 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
     cancelled = true;
     timer.cancel();
     if (stream) stream->cancel();
+    if (script) script->cancel();
   }
 
   void run_once() {
     if (cancelled) return;
+    if (type == "script") {
+      const auto limit = timeout.count() > 0 ? timeout : owner.options_.script_default_timeout;
+      script = run_script_check(io, args, limit, [self = shared_from_this()](HealthStatus status, std::string output) {
+        self->finish(status, output);
+      });
+      return;
+    }
     const auto target = parse_target(type, target_text);
     if (!target) return finish(HealthStatus::critical, "fake-consul cannot probe " + target_text);
     boost::system::error_code ec;
@@ -136,7 +146,8 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
     stream->async_connect(endpoint, [self, target = *target](beast::error_code e) {
       if (self->cancelled) return;
       if (e) {
-        const std::string verb = self->type == "http" ? "Get \"" + self->target_text + "\"" : "dial tcp " + self->target_text;
+        const std::string verb =
+            self->type == "http" ? self->go_verb() + " \"" + self->target_text + "\"" : "dial tcp " + self->target_text;
         return self->finish(HealthStatus::critical, verb + ": " + e.message());
       }
       if (self->type == "tcp") return self->finish(HealthStatus::passing, "TCP connect " + self->target_text + ": Success");
@@ -144,30 +155,48 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
     });
   }
 
+  // Consul's CheckHTTP: Method (default GET), Header (Host sets the request's host), Body; the
+  // User-Agent and Accept it sends unless Header overrides them.
   void http_get(const Target& target) {
-    auto req = std::make_shared<bhttp::request<bhttp::empty_body>>(bhttp::verb::get, target.path, 11);
+    auto req = std::make_shared<bhttp::request<bhttp::string_body>>();
+    req->method_string(method);
+    req->target(target.path);
+    req->version(11);
     req->set(bhttp::field::host, target.host + ":" + target.port);
     req->set(bhttp::field::user_agent, "Consul Health Check");
     req->set(bhttp::field::accept, "text/plain, text/*, */*");
+    for (const auto& [name, values] : headers) {
+      req->erase(name);
+      for (const auto& value : values) req->insert(name, value);
+    }
+    req->body() = body;
     req->keep_alive(false);
+    req->prepare_payload();
     auto self = shared_from_this();
     bhttp::async_write(*stream, *req, [self, req](beast::error_code e, std::size_t) {
       if (self->cancelled) return;
-      if (e) return self->finish(HealthStatus::critical, "Get \"" + self->target_text + "\": " + e.message());
+      if (e) return self->finish(HealthStatus::critical, self->go_verb() + " \"" + self->target_text + "\": " + e.message());
       auto buffer = std::make_shared<beast::flat_buffer>();
       auto parser = std::make_shared<bhttp::response_parser<bhttp::string_body>>();
       parser->body_limit(4096 + 1024 * 1024);
       bhttp::async_read(*self->stream, *buffer, *parser, [self, buffer, parser](beast::error_code e2, std::size_t) {
         if (self->cancelled) return;
         if (e2 && e2 != bhttp::error::body_limit)
-          return self->finish(HealthStatus::critical, "Get \"" + self->target_text + "\": " + e2.message());
+          return self->finish(HealthStatus::critical, self->go_verb() + " \"" + self->target_text + "\": " + e2.message());
         const auto& res = parser->get();
         std::string body = res.body().substr(0, 4096);  // Consul keeps the first 4 KiB of output
         self->finish(status_for_http_code(res.result_int()),
-                     "HTTP GET " + self->target_text + ": " + std::to_string(res.result_int()) + " " +
+                     "HTTP " + self->method + " " + self->target_text + ": " + std::to_string(res.result_int()) + " " +
                          std::string(res.reason()) + " Output: " + body);
       });
     });
+  }
+
+  /// How Go's http.Client names the request in errors: `Get "url"`, `Post "url"`.
+  std::string go_verb() const {
+    std::string v = method;
+    for (std::size_t i = 1; i < v.size(); ++i) v[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(v[i])));
+    return v;
   }
 
   void finish(HealthStatus status, const std::string& output) {
@@ -188,7 +217,12 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
   net::io_context& io;
   CheckRunner& owner;
   std::string check_id, type, target_text;
+  std::vector<std::string> args;
+  std::string method;
+  std::map<std::string, std::vector<std::string>> headers;
+  std::string body;
   std::chrono::milliseconds interval, timeout;
+  std::shared_ptr<ScriptRun> script;  // the running script check, if any
   net::steady_timer timer;
   std::shared_ptr<beast::tcp_stream> stream;
   bool cancelled = false;
@@ -210,11 +244,15 @@ void CheckRunner::sync() {
   std::map<std::string, const Check*> wanted;
   if (node)
     for (const auto& [id, c] : node->checks)
-      if ((c.type == "http" || c.type == "tcp") && c.interval.count() > 0) wanted[id] = &c;
+      if ((c.type == "http" || c.type == "tcp" || (c.type == "script" && options_.run_scripts)) &&
+          c.interval.count() > 0)
+        wanted[id] = &c;
   for (auto it = probes_.begin(); it != probes_.end();) {
     auto w = wanted.find(it->first);
     const bool same = w != wanted.end() && w->second->target == it->second->target_text &&
-                      w->second->interval == it->second->interval && w->second->type == it->second->type;
+                      w->second->interval == it->second->interval && w->second->type == it->second->type &&
+                      w->second->http_headers == it->second->headers && w->second->http_body == it->second->body &&
+                      (w->second->http_method.empty() ? "GET" : w->second->http_method) == it->second->method;
     if (same) {
       ++it;
       continue;

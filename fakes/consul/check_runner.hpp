@@ -30,6 +30,9 @@ struct IpNetwork {
 struct CheckRunnerOptions {
   std::vector<IpNetwork> allowed = {*IpNetwork::parse("127.0.0.0/8"), *IpNetwork::parse("::1/128")};
   std::chrono::milliseconds default_timeout{10'000};  // Consul's default for HTTP and TCP checks
+  /// Run script checks (Args) too: fake-consul --enable-script-checks.
+  bool run_scripts = false;
+  std::chrono::milliseconds script_default_timeout{30'000};  // Consul's CheckMonitor default
 };
 
 /// HTTP status -> check status, as Consul maps it: 2xx passing, 429 warning, else critical.

@@ -1,6 +1,7 @@
 #include "cli_options.hpp"
 
 #include "go_duration.hpp"
+#include "catalog.hpp"
 
 #include "fakes/dns/dns_name.hpp"
 
@@ -19,7 +20,10 @@ std::string cli_usage() {
          "  --http ADDR:PORT          Consul HTTP API listener (port 0 = any free port)\n"
          "  --agent NAME=ADDR:PORT    another agent (node NAME, address ADDR) on its own HTTP listener,\n"
          "                            sharing the catalog: a simulated cluster; repeatable;\n"
-         "                            ,netns=PATH binds its listener in that network namespace\n"
+         "                            ,netns=PATH binds its listener in that network namespace;\n"
+         "                            ,dc=DC puts it in datacenter DC (its own catalog; ?dc= reaches it)\n"
+         "  --wan DC=ADDR:PORT        datacenter DC is served by another fake-consul on loopback ADDR:PORT;\n"
+         "                            ?dc=DC requests are relayed there; repeatable\n"
          "  --dns ADDR:PORT           Consul DNS listener, UDP and TCP (off when absent)\n"
          "  --node NAME               agent node name (default node1)\n"
          "  --node-address IP         agent node address (default 127.0.0.1)\n"
@@ -33,6 +37,9 @@ std::string cli_usage() {
          "  --tls-ca FILE             PEM CA that client certificates must chain to\n"
          "  --verify-incoming         require a client certificate signed by --tls-ca (verify_incoming)\n"
          "  --run-checks              probe HTTP and TCP checks every Interval, as an agent does\n"
+         "  --script-checks refuse|store|run  script checks (Args) over the API: refused as Consul's\n"
+         "                            default, stored without running (default here), or run by --run-checks\n"
+         "  --enable-script-checks[=true|false]  as enable_script_checks: true = run, false = refuse\n"
          "  --check-allow CIDR        networks --run-checks may probe; repeatable (default 127.0.0.0/8 and ::1)\n"
          "  --reap-interval DUR       run the critical-service reaper every DUR (Consul: 30s; default 0 =\n"
          "                            exactly when DeregisterCriticalServiceAfter runs out)\n"
@@ -130,21 +137,23 @@ std::optional<std::string> apply_dns_flag(const std::string& flag, const std::st
   return std::nullopt;
 }
 
-/// --agent NAME=IP:PORT[,netns=PATH]
+/// --agent NAME=IP:PORT[,netns=PATH][,dc=DC]
 std::variant<ExtraAgent, std::string> parse_agent(const std::string& value) {
-  const std::string want = " (want NAME=IP:PORT[,netns=PATH], e.g. node2=127.0.0.2:8500)";
+  const std::string want = " (want NAME=IP:PORT[,netns=PATH][,dc=DC], e.g. node2=127.0.0.2:8500)";
   const auto comma = value.find(',');
   const std::string head = value.substr(0, comma);
   const auto eq = head.find('=');
   const auto hp = eq == std::string::npos ? std::nullopt : parse_host_port(head.substr(eq + 1));
   if (eq == 0 || !hp) return "bad value for --agent: \"" + value + "\"" + want;
-  ExtraAgent agent{head.substr(0, eq), hp->first, hp->second, {}};
+  ExtraAgent agent{head.substr(0, eq), hp->first, hp->second, {}, {}};
   std::size_t at = comma;
   while (at != std::string::npos) {
     const auto next = value.find(',', at + 1);
     const std::string option = value.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1);
     if (option.starts_with("netns=") && option.size() > 6) {
       agent.netns = option.substr(6);
+    } else if (option.starts_with("dc=") && option.size() > 3) {
+      agent.datacenter = option.substr(3);
     } else {
       return "bad value for --agent: \"" + value + "\": unknown option \"" + option + "\"" + want;
     }
@@ -192,16 +201,16 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
       out.help = true;
       continue;
     }
-    static const char* const known[] = {"--http", "--dns", "--node", "--agent", "--node-address", "--datacenter",
+    static const char* const known[] = {"--http", "--dns", "--node", "--agent", "--wan", "--node-address", "--datacenter",
                                         "--acl-master-token", "--ready-file", "--http-unix", "--unknown-deregister",
                                         "--https", "--tls-cert", "--tls-key", "--tls-ca", "--verify-incoming",
-                                        "--run-checks", "--check-allow", "--reap-interval", "--deregister-critical-min", "--anti-entropy-interval",
+                                        "--run-checks", "--enable-script-checks", "--script-checks", "--check-allow", "--reap-interval", "--deregister-critical-min", "--anti-entropy-interval",
                                         "--dns-domain", "--dns-alt-domain", "--dns-node-ttl", "--dns-service-ttl",
                                         "--dns-udp-answer-limit", "--dns-a-record-limit", "--dns-only-passing",
                                         "--dns-enable-truncate", "--dns-recursion-available", "--dns-soa-min-ttl",
                                         "--dns-seed"};
     if (std::find(std::begin(known), std::end(known), flag) == std::end(known)) return "unknown flag " + flag;
-    const bool is_switch = flag == "--verify-incoming" || flag == "--run-checks" ||
+    const bool is_switch = flag == "--verify-incoming" || flag == "--run-checks" || flag == "--enable-script-checks" ||
                            std::find(std::begin(kDnsSwitches), std::end(kDnsSwitches), flag) != std::end(kDnsSwitches);
     std::string value;
     if (inline_value) {
@@ -225,6 +234,16 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     } else if (flag == "--run-checks") {
       if (value != "true" && value != "false") return "bad value for --run-checks: \"" + value + "\" (want true or false)";
       out.fake.run_checks = value == "true";
+    } else if (flag == "--enable-script-checks") {
+      if (value != "true" && value != "false") return bad(flag, value, "want true or false");
+      out.fake.agent.script_checks = value == "true" ? ScriptChecks::run : ScriptChecks::refuse;
+      out.fake.checks.run_scripts = value == "true";
+    } else if (flag == "--script-checks") {
+      if (value == "refuse") out.fake.agent.script_checks = ScriptChecks::refuse;
+      else if (value == "store") out.fake.agent.script_checks = ScriptChecks::store;
+      else if (value == "run") out.fake.agent.script_checks = ScriptChecks::run;
+      else return bad(flag, value, "want refuse, store or run");
+      out.fake.checks.run_scripts = value == "run";
     } else if (flag == "--reap-interval" || flag == "--deregister-critical-min" || flag == "--anti-entropy-interval") {
       const auto d = parse_go_duration(value);
       if (!d || d->count() < 0) return bad(flag, value, "want a non-negative duration such as 30s");
@@ -259,6 +278,17 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
       for (const auto& other : out.fake.agents)
         if (other.node == extra.node) return "bad value for --agent: node \"" + extra.node + "\" is given twice";
       out.fake.agents.push_back(std::move(extra));
+    } else if (flag == "--wan") {
+      const auto eq = value.find('=');
+      const auto hp = eq == std::string::npos ? std::nullopt : parse_host_port(value.substr(eq + 1));
+      if (eq == 0 || !hp) return bad(flag, value, "want DC=IP:PORT, e.g. dc2=127.0.0.1:8510");
+      boost::system::error_code ec;
+      if (!boost::asio::ip::make_address(hp->first, ec).is_loopback())
+        return bad(flag, value, "the other fake-consul must listen on a loopback address");
+      const std::string dc = value.substr(0, eq);
+      for (const auto& other : out.fake.wan)
+        if (other.datacenter == dc) return "bad value for --wan: datacenter \"" + dc + "\" is given twice";
+      out.fake.wan.push_back({dc, hp->first, hp->second});
     } else if (flag == "--node") {
       if (value.empty()) return "bad value for --node: empty name";
       out.fake.agent.node_name = value;
@@ -290,6 +320,11 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
   if (!out.fake.https_address && (!out.fake.tls.cert_file.empty() || !out.fake.tls.key_file.empty()))
     return "--tls-cert/--tls-key given without --https";
   if (out.fake.tls.verify_incoming && out.fake.tls.ca_file.empty()) return "--verify-incoming needs --tls-ca";
+  for (const auto& peer : out.fake.wan) {
+    bool here = iequals(peer.datacenter, out.fake.agent.datacenter);
+    for (const auto& agent : out.fake.agents) here = here || iequals(peer.datacenter, agent.datacenter);
+    if (here) return "bad value for --wan: datacenter \"" + peer.datacenter + "\" is served by this process";
+  }
   return out;
 }
 

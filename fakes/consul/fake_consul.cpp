@@ -7,7 +7,9 @@
 #include "control_endpoints.hpp"
 #include "json_views.hpp"
 #include "netns_binding.hpp"
-#include "reaper_schedule.hpp"
+#include "datacenter_routing.hpp"
+#include "datacenter_state.hpp"
+#include "wan_forwarder.hpp"
 
 #include "common/http_server.hpp"
 #include "common/url.hpp"
@@ -26,15 +28,39 @@ struct FakeConsul::Impl {
       : io(io_),
         options(std::move(options_)),
         clock(options.clock ? options.clock : &steady_clock),
-        catalog(*clock, options.agent.datacenter),
-        blocking(io),
-        context{catalog, options.agent, blocking, rendered},
-        directory(catalog),
+        home(add_datacenter(options.agent.datacenter)),
+        catalog(home.catalog),
+        context{catalog, options.agent, home.blocking, home.rendered, &datacenter_names},
+        directory([this](std::string_view dc) -> const Catalog* {
+          DatacenterState* state = find_datacenter(dc);
+          return state ? &state->catalog : nullptr;
+        }),
         faults([](unsigned status, const std::string& body) { return text_error(static_cast<Status>(status), body); }),
-        ttl_timer(io),
-        anti_entropy_timer(io),
-        reaper_start(clock->now()) {
-    catalog.set_deregister_critical_min(options.deregister_critical_min);
+        anti_entropy_timer(io) {
+    for (const auto& peer : options.wan) datacenter_names.push_back(peer.datacenter);
+  }
+
+  /// The in-process datacenter of that name (case-insensitive), created on first use.
+  DatacenterState& add_datacenter(const std::string& name) {
+    if (DatacenterState* known = find_datacenter(name)) return *known;
+    AgentConfig servers = options.agent;
+    servers.datacenter = name;
+    DatacenterTiming timing{options.clock == nullptr, options.reap_interval, options.deregister_critical_min};
+    datacenters.push_back(std::make_unique<DatacenterState>(io, *clock, std::move(servers), timing));
+    datacenter_names.push_back(name);
+    return *datacenters.back();
+  }
+
+  DatacenterState* find_datacenter(std::string_view name) {
+    for (auto& dc : datacenters)
+      if (iequals(dc->name(), name)) return dc.get();
+    return nullptr;
+  }
+
+  const WanPeer* find_peer(std::string_view name) const {
+    for (const auto& peer : options.wan)
+      if (iequals(peer.datacenter, name)) return &peer;
+    return nullptr;
   }
 
   void handle(FakeConsul& owner, const fakes::http::ExchangePtr& exchange, ApiContext& agent_context) {
@@ -65,7 +91,19 @@ struct FakeConsul::Impl {
 
   void route(const fakes::http::ExchangePtr& exchange, fakes::http::Target target, ApiContext& agent_context) {
     try {
-      ApiCall call(exchange, std::move(target), agent_context);
+      // Another datacenter's catalog, health and KV answer as its servers would after the
+      // agent forwarded the request: in this process, or in the --wan process serving it. An
+      // unknown one falls through to the endpoint, which answers 500 No path to datacenter.
+      ApiContext* context = &agent_context;
+      const std::string dc = requested_datacenter(target, exchange->request().body());
+      if (!dc.empty() && !iequals(dc, agent_context.config.datacenter) && follows_datacenter(target.path)) {
+        if (DatacenterState* remote = find_datacenter(dc)) {
+          context = &remote->server_context();
+        } else if (const WanPeer* peer = find_peer(dc)) {
+          return forward_to_peer(io, exchange, *peer);
+        }
+      }
+      ApiCall call(exchange, std::move(target), *context);
       if (route_status(call) || route_agent(call) || route_catalog(call) || route_health(call) || route_kv(call) ||
           route_ui(call))
         return;
@@ -75,43 +113,13 @@ struct FakeConsul::Impl {
     }
   }
 
-  void catalog_changed() {
-    blocking.notify_change();
-    arm_ttl_timer();
-    if (check_runner && !stopped) check_runner->sync();
-  }
-
-  // With the steady clock, wake exactly when the earliest TTL runs out or the earliest
-  // DeregisterCriticalServiceAfter is due.
-  void arm_ttl_timer() {
-    if (options.clock || stopped) return;
-    auto next = catalog.next_ttl_deadline();
-    if (auto due = catalog.next_reap_deadline()) {
-      const auto reap = next_reaper_run(reaper_start, options.reap_interval, *due);
-      if (!next || reap < *next) next = reap;
-    }
-    if (!next) {
-      ttl_timer.cancel();
-      return;
-    }
-    if (armed_for == next) return;
-    armed_for = next;
-    ttl_timer.expires_at(*next);
-    ttl_timer.async_wait([this](const boost::system::error_code& ec) {
-      if (ec || stopped) return;
-      armed_for.reset();
-      catalog.expire_ttl_checks();
-      catalog.reap_critical_services();
-      arm_ttl_timer();
-    });
-  }
-
   /// Every agent's anti-entropy sync, the first agent's node and then the --agent ones.
   std::size_t sync_agents() {
     const AgentConfig& first = options.agent;
     std::size_t changes = catalog.anti_entropy_sync(first.datacenter, first.node_name, first.node_address);
     for (const auto& a : agents)
-      changes += catalog.anti_entropy_sync(a->config.datacenter, a->config.node_name, a->config.node_address);
+      changes += a->context->catalog.anti_entropy_sync(a->config.datacenter, a->config.node_name,
+                                                        a->config.node_address);
     return changes;
   }
 
@@ -129,9 +137,10 @@ struct FakeConsul::Impl {
   FakeConsulOptions options;
   SteadyClock steady_clock;
   const Clock* clock;
-  Catalog catalog;
-  BlockingQueries blocking;
-  RenderedReads rendered;
+  std::vector<std::string> datacenter_names;  // in-process and --wan, for /v1/catalog/datacenters
+  std::vector<std::unique_ptr<DatacenterState>> datacenters;  // the first agent's first
+  DatacenterState& home;
+  Catalog& catalog;  // home's
   ApiContext context;
   CatalogDirectory directory;
   FaultInjector faults;
@@ -140,10 +149,7 @@ struct FakeConsul::Impl {
   std::unique_ptr<fakes::dns::DnsServer> dns;
   std::uint16_t http_port = 0;
   std::optional<std::uint16_t> https_port;
-  boost::asio::steady_timer ttl_timer;
   boost::asio::steady_timer anti_entropy_timer;
-  std::optional<Clock::time_point> armed_for;
-  Clock::time_point reaper_start;  // the reaper runs at reaper_start + k * reap_interval
   std::unique_ptr<CheckRunner> check_runner;  // with --run-checks
   bool stopped = false;
   // --agent: one per extra agent (config, endpoint context, listener, port).
@@ -163,7 +169,9 @@ FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
   m.catalog.upsert_node(agent.datacenter, agent.node_name, agent.node_address);
   if (m.options.run_checks)
     m.check_runner = std::make_unique<CheckRunner>(io, m.catalog, agent.datacenter, agent.node_name, m.options.checks);
-  m.catalog.set_change_listener([&m] { m.catalog_changed(); });
+  m.home.set_after_change([&m] {
+    if (m.check_runner && !m.stopped) m.check_runner->sync();
+  });
 
   fakes::http::ServerOptions server_options;
   server_options.body_limit = m.options.body_limit;
@@ -176,11 +184,13 @@ FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
   };
   for (const auto& extra : m.options.agents) {
     auto a = std::make_unique<Impl::Agent>();
+    DatacenterState& dc = m.add_datacenter(extra.datacenter.empty() ? agent.datacenter : extra.datacenter);
     a->config = agent;
+    a->config.datacenter = dc.name();
     a->config.node_name = extra.node;
     a->config.node_address = extra.address;
-    m.catalog.upsert_node(agent.datacenter, extra.node, extra.address);
-    a->context = std::make_unique<ApiContext>(ApiContext{m.catalog, a->config, m.blocking, m.rendered});
+    dc.catalog.upsert_node(dc.name(), extra.node, extra.address);
+    a->context = std::make_unique<ApiContext>(ApiContext{dc.catalog, a->config, dc.blocking, dc.rendered, &m.datacenter_names});
     a->http = std::make_unique<fakes::http::Server>(
         io, [this, context = a->context.get()](const fakes::http::ExchangePtr& ex) { impl_->handle(*this, ex, *context); },
         server_options);
@@ -229,11 +239,10 @@ void FakeConsul::stop() {
   Impl& m = *impl_;
   if (m.stopped) return;
   m.stopped = true;
-  m.ttl_timer.cancel();
   m.anti_entropy_timer.cancel();
   if (m.check_runner) m.check_runner->stop();
   m.faults.clear();
-  m.blocking.release_all();
+  for (auto& dc : m.datacenters) dc->stop();
   if (m.http) m.http->stop();
   for (auto& a : m.agents) a->http->stop();
   if (m.dns) m.dns->stop();
@@ -298,8 +307,7 @@ std::size_t FakeConsul::anti_entropy_sync() {
 std::size_t FakeConsul::expire_ttl_checks() {
   std::size_t n = 0;
   run_on_io([&] {
-    n = impl_->catalog.expire_ttl_checks();
-    impl_->catalog.reap_critical_services();
+    for (auto& dc : impl_->datacenters) n += dc->expire_now();
   });
   return n;
 }
@@ -317,7 +325,7 @@ nlohmann::json FakeConsul::state() {
            {"Services", services},
            {"Checks", checks},
            {"KVEntries", impl_->catalog.kv().size()},
-           {"ParkedQueries", impl_->blocking.parked_count()}};
+           {"ParkedQueries", impl_->home.blocking.parked_count()}};
   });
   return out;
 }

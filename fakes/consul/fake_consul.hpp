@@ -19,6 +19,7 @@
 #include <functional>
 #include "fakes/common/http_server.hpp"
 #include "check_runner.hpp"
+#include "wan_forwarder.hpp"
 
 #include <memory>
 #include <optional>
@@ -34,11 +35,16 @@ struct ExtraAgent {
   std::uint16_t port = 0;  // 0 = any free port
   /// Network namespace file (e.g. /var/run/netns/X) the listener is bound in; "" = this one.
   std::string netns;
+  /// Its datacenter; "" = the first agent's (--datacenter). Each datacenter has its own catalog.
+  std::string datacenter;
 };
 
 struct FakeConsulOptions {
   AgentConfig agent;
   std::vector<ExtraAgent> agents;  // --agent NAME=ADDR:PORT
+  /// Datacenters served by other fake-consul processes (--wan DC=ADDR:PORT): ?dc= requests
+  /// for them are relayed to that HTTP listener.
+  std::vector<WanPeer> wan;
   std::string http_address = "127.0.0.1";
   std::uint16_t http_port = 0;  // 0 = any free port
   std::optional<std::string> http_unix_socket;

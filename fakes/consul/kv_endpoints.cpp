@@ -106,6 +106,7 @@ bool route_kv(ApiCall& call) {
     if (call.path() != "/v1/kv") return false;
     key = std::string{};
   }
+  if (!call.datacenter()) return true;  // 500 No path to datacenter
   switch (call.request().method()) {
     case verb::get:
       if (call.authorize_read()) kv_get(call, *key);

@@ -34,6 +34,12 @@ RawCheck decode_check(const json& object, std::string_view where) {
   raw.def.name = str("Name");
   raw.status_text = str("Status");
   raw.def.notes = str("Notes");
+  raw.def.http_method = str("Method");
+  raw.def.http_body = str("Body");
+  if (const json* v = find_field(object, "Header")) {
+    for (const auto& [name, values] : read_object(*v, w + ".Header", "map[string][]string").items())
+      raw.def.http_headers[name] = read_string_list(values, w + ".Header");
+  }
   if (const json* v = find_field(object, "TTL")) raw.ttl = read_duration(*v, w + ".TTL");
   if (const json* v = find_field(object, "Interval")) raw.interval = read_duration(*v, w + ".Interval");
   if (const json* v = find_field(object, "Timeout"))
@@ -70,6 +76,7 @@ RawCheck decode_check(const json& object, std::string_view where) {
     else if (raw.script) raw.def.type = "script";
     else if (raw.alias) raw.def.type = "alias";
   }
+  if (raw.def.type == "script") raw.def.args = std::move(args);
   if (raw.ttl.count() > 0) raw.def.ttl = duration_cast<milliseconds>(raw.ttl);
   raw.def.interval = duration_cast<milliseconds>(raw.interval);
   return raw;

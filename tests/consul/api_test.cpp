@@ -413,13 +413,13 @@ TEST_F(ConsulApiTest, DelayFaultAnswersNormallyButLate) {
 }
 
 TEST_F(ConsulApiTest, CriticalServiceIsDeregisteredAfterDeregisterCriticalServiceAfter) {
+  const auto started = std::chrono::steady_clock::now();  // before the TTL is armed
   ASSERT_EQ(put("/v1/agent/service/register",
                 R"({"ID":"h:doomed:80","Name":"doomed","Port":80,
                     "Check":{"TTL":"100ms","Status":"passing","DeregisterCriticalServiceAfter":"300ms"}})")
                 .status,
             200u);
   ASSERT_EQ(put("/v1/agent/service/register", R"({"ID":"h:kept:80","Name":"kept","Port":80})").status, 200u);
-  const auto started = std::chrono::steady_clock::now();
   auto deadline = started + 10s;
   while (get_json("/v1/agent/services").contains("h:doomed:80") && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(20ms);  // polling interval

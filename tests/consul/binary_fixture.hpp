@@ -106,22 +106,26 @@ class ConsulBinaryTest : public ::testing::Test {
   }
   void TearDown() override {
     child_.reset();
+    peer_.reset();
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
   /// Starts the binary and waits for its ready file; returns the file's JSON.
-  json launch(std::vector<std::string> extra = {}) {
-    const fs::path ready = dir_ / "ready.json";
+  json launch(std::vector<std::string> extra = {}) { return launch_into(child_, "main", std::move(extra)); }
+  /// Starts another instance into `child`; `name` keeps its ready file and stderr apart.
+  json launch_into(std::unique_ptr<Child>& child, const std::string& name, std::vector<std::string> extra) {
+    const fs::path ready = dir_ / (name + "-ready.json");
+    const fs::path log = dir_ / (name + "-stderr.log");
     std::vector<std::string> argv = {binary_, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--ready-file", ready.string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    child_ = std::make_unique<Child>(argv, (dir_ / "stderr.log").string());
+    child = std::make_unique<Child>(argv, log.string());
     const auto deadline = std::chrono::steady_clock::now() + 20s;
     while (!fs::exists(ready) && std::chrono::steady_clock::now() < deadline) {
-      if (child_->wait_exit(0ms) >= 0) break;  // died instead of getting ready
-      std::this_thread::sleep_for(5ms);
+      if (child->wait_exit(0ms) >= 0) break;  // died instead of getting ready
+      std::this_thread::sleep_for(5ms);  // polling for a file another process writes
     }
     if (!fs::exists(ready)) {
-      ADD_FAILURE() << "fake-consul never became ready; stderr: " << read_file(dir_ / "stderr.log");
+      ADD_FAILURE() << "fake-consul never became ready; stderr: " << read_file(log);
       return {};
     }
     return json::parse(read_file(ready));
@@ -130,6 +134,7 @@ class ConsulBinaryTest : public ::testing::Test {
   fs::path dir_;
   std::string binary_;
   std::unique_ptr<Child> child_;
+  std::unique_ptr<Child> peer_;  // a second instance, for tests with two processes
 };
 
 }  // namespace consul_binary

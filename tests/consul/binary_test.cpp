@@ -136,7 +136,7 @@ TEST_F(ConsulBinaryTest, BadFlagExitsTwoNamingIt) {
   EXPECT_TRUE(read_file(err).starts_with("fake-consul: bad value for --http")) << read_file(err);
 
   for (const auto& [value, message] : std::vector<std::pair<std::string, std::string>>{
-           {"node2", "bad value for --agent: \"node2\" (want NAME=IP:PORT[,netns=PATH], e.g. node2=127.0.0.2:8500)"},
+           {"node2", "bad value for --agent: \"node2\" (want NAME=IP:PORT[,netns=PATH][,dc=DC], e.g. node2=127.0.0.2:8500)"},
            {"node2=127.0.0.2:0,bogus=1", "bad value for --agent: \"node2=127.0.0.2:0,bogus=1\": unknown option \"bogus=1\""},
            {"node2=localhost:0", "bad value for --agent: \"node2=localhost:0\" (want NAME=IP:PORT"},
            {"=127.0.0.2:0", "bad value for --agent: \"=127.0.0.2:0\""}}) {

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,15 @@ class HealthEndpoint {
   HealthEndpoint()
       : server_(io_, [this](const fakes::http::ExchangePtr& ex) {
           ++hits_;
+          {
+            std::lock_guard lock(mutex_);
+            const auto& req = ex->request();
+            std::string probes;
+            for (auto [it, end] = req.equal_range("X-Probe"); it != end; ++it)
+              probes += (probes.empty() ? "" : ",") + std::string(it->value());
+            last_ = std::string(req.method_string()) + " " + std::string(req[fakes::http::bhttp::field::user_agent]) + " | " +
+                    probes + " | " + req.body();
+          }
           auto code = static_cast<fakes::http::Status>(status_.load());
           ex->respond(fakes::http::make_response(code, "db ok", "text/plain"));
         }) {
@@ -53,6 +63,11 @@ class HealthEndpoint {
     thread_.join();
   }
   void answer(unsigned status) { status_ = status; }
+  /// "METHOD user-agent | X-Probe | body" of the last request.
+  std::string last() {
+    std::lock_guard lock(mutex_);
+    return last_;
+  }
   int hits() const { return hits_; }
   std::uint16_t port() const { return port_; }
 
@@ -60,6 +75,8 @@ class HealthEndpoint {
   boost::asio::io_context io_;
   std::atomic<unsigned> status_{200};
   std::atomic<int> hits_{0};
+  std::mutex mutex_;
+  std::string last_;
   fakes::http::Server server_;
   std::uint16_t port_ = 0;
   std::thread thread_;
@@ -115,6 +132,16 @@ TEST_F(RunChecks, HttpCheckFollowsTheEndpointsAnswers) {
   ASSERT_EQ(fakes::http::fetch(endpoint_, verb::put, "/v1/agent/service/deregister/db-1").status, 200u);
   const int hits = health.hits();
   EXPECT_FALSE(regtest::eventually([&] { return health.hits() > hits + 1; }, 500ms)) << "still probing after deregister";
+}
+
+TEST_F(RunChecks, HttpCheckSendsItsMethodHeaderAndBody) {
+  HealthEndpoint health;
+  const std::string url = "http://127.0.0.1:" + std::to_string(health.port()) + "/probe";
+  register_service("db-4", {{"HTTP", url}, {"Method", "POST"}, {"Header", {{"X-Probe", {"a", "b"}}, {"User-Agent", {"mine"}}}},
+                            {"Body", "{\"deep\":true}"}, {"Interval", "100ms"}});
+  ASSERT_TRUE(becomes("db-4", "passing")) << check_of("db-4").dump();
+  EXPECT_EQ(check_of("db-4")["Output"], "HTTP POST " + url + ": 200 OK Output: db ok");
+  EXPECT_EQ(health.last(), "POST mine | a,b | {\"deep\":true}");
 }
 
 TEST_F(RunChecks, TcpCheckPassesWhileSomethingListens) {
