@@ -22,7 +22,7 @@ std::string cli_usage() {
          "                            sharing the catalog: a simulated cluster; repeatable;\n"
          "                            ,netns=PATH binds its listener in that network namespace;\n"
          "                            ,dc=DC puts it in datacenter DC (its own catalog; ?dc= reaches it)\n"
-         "  --wan DC=ADDR:PORT        datacenter DC is served by another fake-consul on loopback ADDR:PORT;\n"
+         "  --wan DC=ADDR:PORT        datacenter DC is served by another fake-consul on ADDR:PORT (loopback or --check-allow);\n"
          "                            ?dc=DC requests are relayed there; repeatable\n"
          "  --dns ADDR:PORT           Consul DNS listener, UDP and TCP (off when absent)\n"
          "  --node NAME               agent node name (default node1)\n"
@@ -283,8 +283,8 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
       const auto hp = eq == std::string::npos ? std::nullopt : parse_host_port(value.substr(eq + 1));
       if (eq == 0 || !hp) return bad(flag, value, "want DC=IP:PORT, e.g. dc2=127.0.0.1:8510");
       boost::system::error_code ec;
-      if (!boost::asio::ip::make_address(hp->first, ec).is_loopback())
-        return bad(flag, value, "the other fake-consul must listen on a loopback address");
+      boost::asio::ip::make_address(hp->first, ec);
+      if (ec) return bad(flag, value, "want DC=IP:PORT with an IP address");
       const std::string dc = value.substr(0, eq);
       for (const auto& other : out.fake.wan)
         if (other.datacenter == dc) return "bad value for --wan: datacenter \"" + dc + "\" is given twice";
@@ -324,6 +324,14 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     bool here = iequals(peer.datacenter, out.fake.agent.datacenter);
     for (const auto& agent : out.fake.agents) here = here || iequals(peer.datacenter, agent.datacenter);
     if (here) return "bad value for --wan: datacenter \"" + peer.datacenter + "\" is served by this process";
+    // The same networks --run-checks may reach (loopback unless --check-allow widens them, e.g.
+    // to namespaces a test made): fake-consul sends nothing anywhere else.
+    const auto address = boost::asio::ip::make_address(peer.address);
+    bool allowed = false;
+    for (const auto& network : out.fake.checks.allowed) allowed = allowed || network.contains(address);
+    if (!allowed)
+      return "bad value for --wan: \"" + peer.datacenter + "=" + peer.address + ":" + std::to_string(peer.port) +
+             "\" (the other fake-consul must listen on a loopback address or inside a --check-allow network)";
   }
   return out;
 }

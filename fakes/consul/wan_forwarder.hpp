@@ -17,7 +17,7 @@ namespace fakes::consul {
 /// A datacenter in another process: its name and the HTTP listener answering for it.
 struct WanPeer {
   std::string datacenter;
-  std::string address;  // loopback only
+  std::string address;  // loopback, or inside a --check-allow network
   std::uint16_t port = 0;
 };
 

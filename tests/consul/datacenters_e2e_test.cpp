@@ -87,7 +87,9 @@ TEST_F(ConsulBinaryTest, BadWanFlagsExitTwoNamingThem) {
   const fs::path err = dir_ / "wan.log";
   for (const auto& [args, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"--wan", "dc2=10.1.2.3:8500"},
-            "bad value for --wan: \"dc2=10.1.2.3:8500\" (the other fake-consul must listen on a loopback address)"},
+            "bad value for --wan: \"dc2=10.1.2.3:8500\" (the other fake-consul must listen on a loopback address or inside a --check-allow network)"},
+           {{"--check-allow", "192.0.2.0/24", "--wan", "dc2=10.1.2.3:8500"},
+            "bad value for --wan: \"dc2=10.1.2.3:8500\" (the other fake-consul must listen on a loopback address or inside a --check-allow network)"},
            {{"--wan", "dc2"}, "bad value for --wan: \"dc2\" (want DC=IP:PORT"},
            {{"--wan", "dc1=127.0.0.1:1"}, "bad value for --wan: datacenter \"dc1\" is served by this process"},
            {{"--agent", "e=127.0.0.2:0,dc=dc2", "--wan", "dc2=127.0.0.1:1"},
