@@ -118,9 +118,12 @@ json check_json(const Node& node, const Check& c) {
   // among the fields it rewrites, so it goes out as the time.Duration it is: nanoseconds.
   json definition = json::object();
   if (c.ttl) definition["TTL"] = std::chrono::duration_cast<std::chrono::nanoseconds>(*c.ttl).count();
-  if (c.type == "http") definition["HTTP"] = c.target;
-  // Consul also renders Method, Header and Body here (omitempty); scenarios/check-kinds.json
-  // pins the Definition without them, so they stay out until that scenario is updated.
+  if (c.type == "http") {
+    definition["HTTP"] = c.target;
+    if (!c.http_headers.empty()) definition["Header"] = c.http_headers;
+    if (!c.http_method.empty()) definition["Method"] = c.http_method;
+    if (!c.http_body.empty()) definition["Body"] = c.http_body;
+  }
   if (c.type == "tcp") definition["TCP"] = c.target;
   if (c.type == "grpc") definition["GRPC"] = c.target;
   if (c.interval.count() > 0) definition["Interval"] = format_go_duration(c.interval);
