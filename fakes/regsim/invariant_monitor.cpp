@@ -1,6 +1,7 @@
 #include "regsim/invariant_monitor.hpp"
 
 #include "regsim/consul_query.hpp"
+#include "regsim/registrator_flags.hpp"
 
 #include <algorithm>
 
@@ -9,9 +10,10 @@ namespace {
 
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
 
-std::set<std::string> host_names(const Scenario& scenario) {
-  std::set<std::string> out;
-  for (const auto& h : scenario.hosts) out.insert(h.name);
+// Service IDs carry each registrator's -hostname; Docker is asked by the scenario's host name.
+std::map<std::string, std::string> host_names(const Scenario& scenario) {
+  std::map<std::string, std::string> out;
+  for (const auto& h : scenario.hosts) out.emplace(registrator_hostname(h), h.name);
   return out;
 }
 

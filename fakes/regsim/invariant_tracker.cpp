@@ -50,7 +50,8 @@ std::set<std::string> ignored_containers(const Scenario& scenario) {
   return out;
 }
 
-InvariantTracker::InvariantTracker(InvariantSpec spec, std::set<std::string> hosts, std::set<std::string> ignored)
+InvariantTracker::InvariantTracker(InvariantSpec spec, std::map<std::string, std::string> hosts,
+                                   std::set<std::string> ignored)
     : spec_(std::move(spec)), hosts_(std::move(hosts)), ignored_(std::move(ignored)) {}
 
 void InvariantTracker::violate(Record& record, Duration at, const std::string& what) {
@@ -80,11 +81,13 @@ void InvariantTracker::observe(Duration at, const std::vector<RegisteredInstance
     bool reported = false;
     for (const auto& r : registry) {
       const auto id = parse_service_id(r.service_id);
-      if (!id || !hosts_.count(id->host)) continue;
-      const auto host_running = running.find(id->host);
+      if (!id) continue;
+      const auto host = hosts_.find(id->host);
+      if (host == hosts_.end()) continue;
+      const auto host_running = running.find(host->second);
       if (host_running == running.end()) continue;  // that host's Docker did not answer this poll
       if (host_running->second.count(id->container)) continue;
-      const auto key = id->host + "/" + id->container;
+      const auto key = host->second + "/" + id->container;
       still_stale.insert(key);
       const auto since = stopped_but_registered_since_.emplace(key, at).first->second;
       if (!reported && at - since > *spec_.stopped_deregistered_within) {
@@ -100,7 +103,9 @@ void InvariantTracker::observe(Duration at, const std::vector<RegisteredInstance
     for (const auto& r : registry) {
       const auto id = parse_service_id(r.service_id);
       if (!id) continue;
-      const auto container = id->host + "/" + id->container;
+      const auto host = hosts_.find(id->host);
+      if (host == hosts_.end()) continue;
+      const auto container = host->second + "/" + id->container;
       if (ignored_.count(container) || ignored_.count(container + "/" + id->port)) {
         violate(ignored_seen_, at, r.service_id + " is registered although it is ignored");
         break;

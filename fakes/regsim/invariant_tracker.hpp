@@ -29,7 +29,9 @@ std::set<std::string> ignored_containers(const Scenario& scenario);
 
 class InvariantTracker {
  public:
-  InvariantTracker(InvariantSpec spec, std::set<std::string> hosts, std::set<std::string> ignored);
+  /// `hosts`: the host part of service IDs (each registrator's -hostname) -> the scenario's host
+  /// name, which `running` and `ignored` use.
+  InvariantTracker(InvariantSpec spec, std::map<std::string, std::string> hosts, std::set<std::string> ignored);
 
   /// One poll, `at` after the scenario started.
   void observe(Duration at, const std::vector<RegisteredInstance>& registry, const RunningContainers& running);
@@ -51,7 +53,7 @@ class InvariantTracker {
   void violate(Record& record, Duration at, const std::string& what);
 
   InvariantSpec spec_;
-  std::set<std::string> hosts_;
+  std::map<std::string, std::string> hosts_;
   std::set<std::string> ignored_;
   std::size_t observations_ = 0;
   std::optional<Duration> last_at_;

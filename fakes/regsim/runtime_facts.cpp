@@ -1,5 +1,7 @@
 #include "regsim/runtime_facts.hpp"
 
+#include "regsim/registrator_flags.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -30,7 +32,10 @@ ContainerFacts RuntimeFacts::container(const TemplateRef& ref) const {
 std::string RuntimeFacts::resolve(const TemplateRef& ref) const {
   if (ref.function == "node") return scenario_.consul.node;
   if (ref.function == "datacenter") return scenario_.consul.datacenter;
-  if (ref.function == "hostname") return ref.host;
+  if (ref.function == "hostname") {
+    const auto* host = scenario_.find_host(ref.host);
+    return host ? registrator_hostname(*host) : ref.host;
+  }
   if (ref.function == "host_ip") {
     const auto* host = scenario_.find_host(ref.host);
     if (!host || host->ip.empty()) throw TemplateError(ref.text + ": host " + ref.host + " has no \"ip\" in the scenario");

@@ -48,13 +48,6 @@ std::string program_problem(const std::string& path, const std::string& what) {
 
 }  // namespace
 
-bool args_name_flag(const std::vector<std::string>& args, const std::string& flag) {
-  for (const auto& a : args)
-    for (const std::string dashes : {"-", "--"})
-      if (a == dashes + flag || a.rfind(dashes + flag + "=", 0) == 0) return true;
-  return false;
-}
-
 std::string registrator_binary(const HostSpec& host, const RunOptions& options) {
   if (!options.registrator_override.empty()) return options.registrator_override;
   if (!host.registrator.binary.empty()) return host.registrator.binary;

@@ -8,6 +8,7 @@
 #include "regsim/docker_control.hpp"
 #include "regsim/etcd_server.hpp"
 #include "regsim/netns_topology.hpp"
+#include "regsim/registrator_flags.hpp"
 #include "regsim/run_options.hpp"
 #include "regsim/scenario.hpp"
 
@@ -22,10 +23,6 @@
 namespace regsim {
 
 class Reporter;
-
-/// True when `args` pass `flag` ("-ip", "-ip=1.2.3.4", "--ip": Go's flag package accepts one or
-/// two dashes).
-bool args_name_flag(const std::vector<std::string>& args, const std::string& flag);
 
 /// The binary each host's registrator runs: --registrator, else the host's "binary", else
 /// registrator in the bin dir.

@@ -2,6 +2,7 @@
 
 #include "regsim/catalog_check.hpp"
 #include "regsim/churn_plan.hpp"
+#include "regsim/registrator_flags.hpp"
 #include "regsim/running_group_check.hpp"
 
 #include <set>
@@ -425,13 +426,13 @@ CheckResult StepRunner::evaluate_dns(const DnsCondition& c) {
 }
 
 CheckResult StepRunner::evaluate_running_group(const RunningGroupCondition& c) {
-  // The host part of service IDs is the host's name, as for {{hostname HOST}}.
-  const std::string& hostname = c.host;
+  // The host part of service IDs is that host's registrator's -hostname, as for {{hostname HOST}}.
+  const HostSpec* host = scenario_.find_host(c.host);
+  const std::string hostname = host ? registrator_hostname(*host) : c.host;
   const std::string id_prefix = hostname + ":" + c.group + "-";
   std::set<std::string> expected;
   for (const auto& name : env_.docker(c.host).running_names())
     if (name.starts_with(c.group + "-")) expected.insert(hostname + ":" + name + ":" + std::to_string(c.port));
-  const HostSpec* host = scenario_.find_host(c.host);
   const auto catalog =
       fetch_catalog_service(env_.consul_http(host ? host->datacenter : std::string{}), expand_text(c.service, facts_));
   return compare_running_group(expected, id_prefix, catalog);

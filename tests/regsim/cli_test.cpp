@@ -142,6 +142,17 @@ TEST(RegistratorCommandLine, AddsHostnameAndIpUnlessGiven) {
             (std::vector<std::string>{"-ip", "1.2.3.4", "--hostname=other", "consul://127.0.0.1:1"}));
 }
 
+TEST(RegistratorCommandLine, TheHostPartOfIdsIsTheScenariosOwnHostnameElseTheHostsName) {
+  HostSpec host{"host1", "10.0.0.1", {"", {"-internal"}}};
+  EXPECT_EQ(registrator_hostname(host), "host1");
+  host.registrator.args = {"-hostname=docker-01.prod", "-internal"};
+  EXPECT_EQ(registrator_hostname(host), "docker-01.prod");
+  host.registrator.args = {"--hostname", "edge", "-internal"};
+  EXPECT_EQ(registrator_hostname(host), "edge");
+  host.registrator.args = {"-hostname", "first", "-hostname=last"};
+  EXPECT_EQ(registrator_hostname(host), "last") << "Go's flag package: the last one wins";
+}
+
 TEST(RegistratorCommandLine, TheRegistryUriFollowsTheScenariosBackend) {
   RegistrySpec registry;
   EXPECT_EQ(registry_uri(registry, "127.0.0.1:8500", ""), "consul://127.0.0.1:8500");

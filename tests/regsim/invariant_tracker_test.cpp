@@ -21,7 +21,7 @@ InvariantSpec all_invariants() {
 }
 
 TEST(InvariantTracker, HoldsWhenTheCatalogFollowsTheContainers) {
-  InvariantTracker t(all_invariants(), {"host1"}, {});
+  InvariantTracker t(all_invariants(), {{"host1", "host1"}}, {});
   t.observe(Duration(0ms), {}, {{"host1", {}}});
   t.observe(Duration(100ms), {{"web", "host1:web:80", "node1"}}, {{"host1", {"web"}}});
   t.observe(Duration(200ms), {{"web", "host1:web:80", "node1"}}, {{"host1", {}}});  // stopped, not yet deregistered
@@ -35,10 +35,24 @@ TEST(InvariantTracker, HoldsWhenTheCatalogFollowsTheContainers) {
   EXPECT_EQ(v[2].label, "invariant ignored containers never registered");
 }
 
+TEST(InvariantTracker, IdsCarryTheRegistratorsHostnameWhileDockerIsAskedByHostName) {
+  InvariantTracker t(all_invariants(), {{"docker-01", "host1"}}, {"host1/hidden"});
+  t.observe(Duration(0ms), {{"web", "docker-01:web:80", "node1"}}, {{"host1", {"web"}}});
+  t.observe(Duration(100ms), {{"web", "docker-01:web:80", "node1"}}, {{"host1", {}}});
+  t.observe(Duration(1500ms), {{"web", "docker-01:web:80", "node1"}, {"hidden", "docker-01:hidden:80", "node1"}},
+            {{"host1", {"hidden"}}});
+  const auto v = t.verdicts();
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_FALSE(v[1].held);
+  EXPECT_THAT(v[1].detail, HasSubstr("docker-01:web:80 still registered 1.4s after its container was seen not running"));
+  EXPECT_FALSE(v[2].held);
+  EXPECT_THAT(v[2].detail, HasSubstr("docker-01:hidden:80 is registered although it is ignored"));
+}
+
 TEST(InvariantTracker, AnIdOnTwoNodesIsADuplicate) {
   InvariantSpec spec;
   spec.no_duplicate_ids = true;
-  InvariantTracker t(spec, {"host1"}, {});
+  InvariantTracker t(spec, {{"host1", "host1"}}, {});
   t.observe(Duration(0ms), {{"web", "host1:web:80", "node1"}}, {});
   t.observe(Duration(250ms), {{"web", "host1:web:80", "node1"}, {"web", "host1:web:80", "host2"}}, {});
   const auto v = t.verdicts();
@@ -50,7 +64,7 @@ TEST(InvariantTracker, AnIdOnTwoNodesIsADuplicate) {
 TEST(InvariantTracker, AStoppedContainerStillRegisteredPastTheLimitBreaksIt) {
   InvariantSpec spec;
   spec.stopped_deregistered_within = Duration(1s);
-  InvariantTracker t(spec, {"host1"}, {});
+  InvariantTracker t(spec, {{"host1", "host1"}}, {});
   const std::vector<RegisteredInstance> registered = {{"web", "host1:web:80", "node1"}};
   t.observe(Duration(0ms), registered, {{"host1", {}}});
   t.observe(Duration(1000ms), registered, {{"host1", {}}});  // exactly the limit: still fine
@@ -65,7 +79,7 @@ TEST(InvariantTracker, AStoppedContainerStillRegisteredPastTheLimitBreaksIt) {
 TEST(InvariantTracker, TheClockRestartsWhenTheContainerRunsAgainOrDockerIsAway) {
   InvariantSpec spec;
   spec.stopped_deregistered_within = Duration(1s);
-  InvariantTracker t(spec, {"host1"}, {});
+  InvariantTracker t(spec, {{"host1", "host1"}}, {});
   const std::vector<RegisteredInstance> registered = {{"web", "host1:web:80", "node1"}};
   t.observe(Duration(0ms), registered, {{"host1", {}}});
   t.observe(Duration(800ms), registered, {{"host1", {"web"}}});  // restarted
@@ -76,7 +90,7 @@ TEST(InvariantTracker, TheClockRestartsWhenTheContainerRunsAgainOrDockerIsAway) 
 }
 
 TEST(InvariantTracker, OtherIdFormsAndOtherHostsAreNotJudged) {
-  InvariantTracker t(all_invariants(), {"host1"}, {"host1/hidden"});
+  InvariantTracker t(all_invariants(), {{"host1", "host1"}}, {"host1/hidden"});
   t.observe(Duration(0ms), {{"x", "custom-id", "node1"}, {"x", "elsewhere:web:80", "node1"}}, {{"host1", {}}});
   t.observe(Duration(5s), {{"x", "custom-id", "node1"}, {"x", "elsewhere:web:80", "node1"}}, {{"host1", {}}});
   for (const auto& v : t.verdicts()) EXPECT_TRUE(v.held) << v.label << ": " << v.detail;
@@ -85,7 +99,7 @@ TEST(InvariantTracker, OtherIdFormsAndOtherHostsAreNotJudged) {
 TEST(InvariantTracker, AnIgnoredContainerOrPortMustNeverAppear) {
   InvariantSpec spec;
   spec.ignored_never_registered = true;
-  InvariantTracker t(spec, {"host1"}, {"host1/hidden", "host1/half/443"});
+  InvariantTracker t(spec, {{"host1", "host1"}}, {"host1/hidden", "host1/half/443"});
   t.observe(Duration(0ms), {{"half-80", "host1:half:80", "node1"}}, {});
   EXPECT_TRUE(t.verdicts()[0].held);
   t.observe(Duration(100ms), {{"half-443", "host1:half:443", "node1"}}, {});
@@ -96,7 +110,7 @@ TEST(InvariantTracker, AnIgnoredContainerOrPortMustNeverAppear) {
 TEST(InvariantTracker, NoPollAtAllIsAFailureNotAPass) {
   InvariantSpec spec;
   spec.no_duplicate_ids = true;
-  InvariantTracker t(spec, {"host1"}, {});
+  InvariantTracker t(spec, {{"host1", "host1"}}, {});
   EXPECT_FALSE(t.verdicts()[0].held);
   EXPECT_THAT(t.verdicts()[0].detail, HasSubstr("never observed"));
 }
