@@ -20,18 +20,24 @@ nlohmann::json fetch_list(const fakes::http::Endpoint& consul, const std::string
   return doc;
 }
 
+std::string dc_query(const std::string& datacenter) {
+  return datacenter.empty() ? std::string{} : "?dc=" + fakes::http::percent_encode(datacenter);
+}
+
 }  // namespace
 
-nlohmann::json fetch_catalog_service(const fakes::http::Endpoint& consul, const std::string& service) {
-  return fetch_list(consul, "/v1/catalog/service/" + fakes::http::percent_encode(service));
+nlohmann::json fetch_catalog_service(const fakes::http::Endpoint& consul, const std::string& service,
+                                     const std::string& datacenter) {
+  return fetch_list(consul, "/v1/catalog/service/" + fakes::http::percent_encode(service) + dc_query(datacenter));
 }
 
 nlohmann::json fetch_catalog_services(const fakes::http::Endpoint& consul) {
   return fetch_list(consul, "/v1/catalog/services");
 }
 
-nlohmann::json fetch_health_checks(const fakes::http::Endpoint& consul, const std::string& service) {
-  return fetch_list(consul, "/v1/health/checks/" + fakes::http::percent_encode(service));
+nlohmann::json fetch_health_checks(const fakes::http::Endpoint& consul, const std::string& service,
+                                   const std::string& datacenter) {
+  return fetch_list(consul, "/v1/health/checks/" + fakes::http::percent_encode(service) + dc_query(datacenter));
 }
 
 }  // namespace regsim

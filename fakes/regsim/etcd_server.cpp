@@ -1,5 +1,6 @@
 #include "regsim/etcd_server.hpp"
 
+#include "regsim/free_port.hpp"
 #include "regsim/interrupt.hpp"
 
 #include <nlohmann/json.hpp>
@@ -17,28 +18,6 @@ namespace regsim {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A port on `ip` that was free a moment ago. etcd cannot listen on port 0 and then advertise
-// the port it got, so the port is chosen here; a lost race shows up as etcd exiting, and the
-// launch is retried with new ports.
-std::uint16_t free_port(const std::string& ip) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw LaunchError("etcd: cannot create a socket to find a free port");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  if (::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) {
-    ::close(fd);
-    throw LaunchError("etcd: not an IPv4 address: " + ip);
-  }
-  socklen_t len = sizeof addr;
-  std::uint16_t port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
-  ::close(fd);
-  if (port == 0) throw LaunchError("etcd: cannot find a free port on " + ip);
-  return port;
-}
 
 bool healthy(const fakes::http::Endpoint& client) {
   try {
@@ -69,8 +48,8 @@ EtcdServer::EtcdServer(const std::string& program, const fs::path& dir, std::chr
   fs::create_directories(dir);
   std::string last_failure;
   for (int attempt = 1; attempt <= 3; ++attempt) {
-    const auto client_port = free_port(ip);
-    const auto peer_port = free_port(ip);
+    const auto client_port = free_port(ip, "etcd");
+    const auto peer_port = free_port(ip, "etcd");
     const std::string client_url = "http://" + ip + ":" + std::to_string(client_port);
     const std::string peer_url = "http://" + ip + ":" + std::to_string(peer_port);
     const auto data = dir / ("data-" + std::to_string(attempt));

@@ -160,6 +160,9 @@ enum class RegistryList {
 struct CatalogCondition {
   RegistryList list = RegistryList::catalog_service;
   std::string datacenter;  // whose catalog ("" = the first datacenter's)
+  // Another datacenter whose Consul is asked, with ?dc=datacenter (it relays over the WAN, as a
+  // client of one Consul asks about another datacenter); "" = ask the datacenter's own Consul.
+  std::string via;
   std::string service;  // the service's name; for etcd_keys the key prefix
   std::vector<nlohmann::json> entries;  // objects; string values may hold templates
   MatchMode match = MatchMode::exactly;

@@ -1,5 +1,6 @@
 #include "regsim/scenario_environment.hpp"
 
+#include "regsim/free_port.hpp"
 #include "regsim/interrupt.hpp"
 #include "regsim/ready_file.hpp"
 #include "regsim/reporter.hpp"
@@ -106,6 +107,10 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
     reporter.progress("netns: hub " + netns->hub + " (" + netns->hub_address + ") and " +
                       std::to_string(netns->hosts.size()) + " host namespace(s) in " + format_duration(netns_setup_time_));
   }
+  if (netns) netns_subnet_ = netns->hub_address.substr(0, netns->hub_address.rfind('.')) + ".0/24";
+  if (scenario.consul.datacenters.size() > 1)
+    for (const auto& dc : scenario.consul.datacenters)
+      wan_http_[dc] = listen_ip + ":" + std::to_string(free_port(listen_ip, "fake-consul (" + dc + ")"));
   // fake-consul first (one per datacenter): every registrator needs its agent's address.
   for (const auto& dc : scenario.consul.datacenters) {
     auto& site = sites_.emplace_back();
@@ -125,7 +130,8 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
             agents.emplace_back(name, agent_loopback_address(i) + ":0");
           }
         }
-    const auto ready = launch_consul(site, listen_ip + ":0", listen_ip + ":0", agents);
+    const auto wan = wan_http_.find(dc);
+    const auto ready = launch_consul(site, wan == wan_http_.end() ? listen_ip + ":0" : wan->second, listen_ip + ":0", agents);
     const auto [http_host, http_port] = host_port(ready, "http", "fake-consul");
     const auto [dns_host, dns_port] = host_port(ready, "dns", "fake-consul");
     site.http = fakes::http::Endpoint::tcp(http_host, http_port);
@@ -218,6 +224,13 @@ nlohmann::json ScenarioEnvironment::launch_consul(ConsulSite& site, const std::s
   fs::remove(ready_file, ignored);  // a restart must not read the previous run's file
   std::vector<std::string> args = {"--http", http, "--dns", dns, "--node", scenario_.consul.node, "--datacenter",
                                    site.datacenter, "--ready-file", ready_file.string()};
+  for (const auto& [dc, address] : wan_http_)
+    if (dc != site.datacenter) args.push_back("--wan=" + dc + "=" + address);
+  if (!wan_http_.empty() && !netns_subnet_.empty()) {
+    // --wan peers must be in a network fake-consul may reach: loopback by default, here the bridge.
+    args.push_back("--check-allow=127.0.0.0/8");
+    args.push_back("--check-allow=" + netns_subnet_);
+  }
   for (const auto& [name, address] : agents) {
     const auto in_netns = site.agent_netns.find(name);
     args.push_back("--agent=" + name + "=" + address +

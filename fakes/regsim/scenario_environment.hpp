@@ -100,6 +100,10 @@ class ScenarioEnvironment {
     std::map<std::string, std::string> agent_of_host;  // host -> its agent's "ADDR:PORT" (agent_per_host)
     std::map<std::string, std::string> agent_netns;    // host -> the namespace its agent listens in (--netns)
   };
+  // With several datacenters, each fake-consul's HTTP address, chosen before any starts so that
+  // each can be told where the others are (--wan), as Consul servers joined over the WAN.
+  std::map<std::string, std::string> wan_http_;  // datacenter -> "IP:PORT"
+  std::string netns_subnet_;  // with --netns: the bridge's network, where --wan peers live
   const ConsulSite& site(const std::string& datacenter) const;
   ConsulSite& site(const std::string& datacenter);
   // Starts the site's fake-consul on these addresses ("127.0.0.1:0" = any port) and waits for

@@ -522,13 +522,27 @@ class Parser {
     if (r.has("datacenter") && !r.has("catalog") && !r.has("checks") && !r.has("dns"))
       throw ScenarioError(r.path_of("datacenter"), "only catalog, checks and dns conditions are asked of a datacenter");
     const auto datacenter = optional_datacenter(r, s);
+    std::string via;
+    if (auto v = r.optional_string("via")) {
+      if (!r.has("catalog") && !r.has("checks"))
+        throw ScenarioError(r.path_of("via"), "only catalog and checks conditions are asked via another datacenter");
+      if (!r.has("datacenter"))
+        throw ScenarioError(r.path_of("via"), "\"via\" asks another datacenter's Consul about \"datacenter\": give both");
+      via = known_datacenter(*v, r.path_of("via"), s);
+      if (via.empty()) via = s.consul.datacenter;
+    }
+    // Asked via another datacenter, the list's own datacenter is named in ?dc=, even the first.
+    const auto list_datacenter = via.empty() || !datacenter.empty() ? datacenter : s.consul.datacenter;
     if (r.has("catalog")) check.condition = parse_catalog(r, "catalog");
     else if (r.has("checks")) check.condition = parse_catalog(r, "checks");
     else if (r.has("keys")) check.condition = parse_catalog(r, "keys");
     else if (r.has("dns")) check.condition = parse_dns(r);
     else if (r.has("running")) check.condition = parse_running_group(r, s);
     else check.condition = parse_container_state(r, s);
-    if (auto* c = std::get_if<CatalogCondition>(&check.condition)) c->datacenter = datacenter;
+    if (auto* c = std::get_if<CatalogCondition>(&check.condition)) {
+      c->datacenter = list_datacenter;
+      c->via = via;
+    }
     if (auto* d = std::get_if<DnsCondition>(&check.condition)) d->datacenter = datacenter;
     return check;
   }

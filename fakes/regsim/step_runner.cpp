@@ -79,6 +79,7 @@ std::string check_label(const CheckAction& check) {
   if (const auto* c = std::get_if<CatalogCondition>(&check.condition)) {
     label = std::string(check_kind(check.condition)) + " " + c->service;
     if (!c->datacenter.empty()) label += " in " + c->datacenter;
+    if (!c->via.empty()) label += " asked of " + c->via;
     if (c->match == MatchMode::contains) label += " (contains)";
   } else if (const auto* d = std::get_if<DnsCondition>(&check.condition)) {
     label = std::string("dns ") + (d->type == DnsType::A ? "A " : "SRV ") + d->name + (d->tcp ? " (tcp)" : "") +
@@ -404,15 +405,18 @@ CheckResult StepRunner::evaluate_catalog(const CatalogCondition& c) {
   std::vector<nlohmann::json> expected;
   for (const auto& e : c.entries) expected.push_back(expand_json(e, facts_));
   const auto service = expand_text(c.service, facts_);
+  // Asked via another datacenter: that one's Consul, with ?dc= naming the one whose list it is.
+  const auto& consul = env_.consul_http(c.via.empty() ? c.datacenter : c.via);
+  const std::string dc = c.via.empty() ? std::string{} : c.datacenter;
   switch (c.list) {
     case RegistryList::health_checks:
-      return compare_catalog(expected, c.match, fetch_health_checks(env_.consul_http(c.datacenter), service));
+      return compare_catalog(expected, c.match, fetch_health_checks(consul, service, dc));
     case RegistryList::etcd_keys:
       return compare_entries(expected, c.match, fetch_etcd_keys(env_.etcd(), service), "Key");
     case RegistryList::catalog_service:
       break;
   }
-  return compare_catalog(expected, c.match, fetch_catalog_service(env_.consul_http(c.datacenter), service));
+  return compare_catalog(expected, c.match, fetch_catalog_service(consul, service, dc));
 }
 
 CheckResult StepRunner::evaluate_dns(const DnsCondition& c) {

@@ -167,6 +167,30 @@ TEST(ScenarioParse, SeveralDatacenters) {
               HasSubstr("only catalog, checks and dns conditions are asked of a datacenter"));
 }
 
+TEST(ScenarioParse, ACatalogIsAskedViaAnotherDatacentersConsul) {
+  const auto s = load_scenario_text(R"({"consul": {"datacenters": ["dc1", "dc2"]},
+      "hosts": [{"name": "a"}, {"name": "b", "datacenter": "dc2"}],
+      "steps": [
+        {"action": "expect", "catalog": "web", "datacenter": "dc2", "via": "dc1", "entries": []},
+        {"action": "expect", "checks": "web", "datacenter": "dc1", "via": "dc2", "entries": []}]})",
+                                    "v.json");
+  const auto& to_dc2 = std::get<CatalogCondition>(std::get<CheckAction>(s.steps[0].action).condition);
+  EXPECT_EQ(to_dc2.datacenter, "dc2");
+  EXPECT_EQ(to_dc2.via, "dc1");
+  const auto& to_dc1 = std::get<CatalogCondition>(std::get<CheckAction>(s.steps[1].action).condition);
+  EXPECT_EQ(to_dc1.datacenter, "dc1") << "asked via another datacenter, even the first is named (?dc=dc1)";
+  EXPECT_EQ(to_dc1.via, "dc2");
+  EXPECT_EQ(check_label(std::get<CheckAction>(s.steps[0].action)), "catalog web in dc2 asked of dc1");
+
+  const std::string two = R"({"consul": {"datacenters": ["dc1", "dc2"]}, "hosts": [{"name": "a"}], "steps": [)";
+  EXPECT_THAT(load_error(two + R"({"action": "expect", "catalog": "web", "via": "dc2", "entries": []}]})"),
+              HasSubstr("steps[0].via: \"via\" asks another datacenter's Consul about \"datacenter\": give both"));
+  EXPECT_THAT(load_error(two + R"({"action": "expect", "catalog": "web", "datacenter": "dc2", "via": "dc3", "entries": []}]})"),
+              HasSubstr("steps[0].via: no datacenter \"dc3\" (the consul section declares dc1, dc2)"));
+  EXPECT_THAT(load_error(two + R"({"action": "expect", "dns": "web.service.consul", "datacenter": "dc2", "via": "dc1", "answers": []}]})"),
+              HasSubstr("steps[0].via: only catalog and checks conditions are asked via another datacenter"));
+}
+
 TEST(ScenarioParse, ChurnStepAndRunningCheck) {
   const auto s = load_scenario_text(scenario_with_steps(R"([
       {"action": "churn", "group": "web", "image": "test", "env": {"SERVICE_NAME": "w"}, "containers": 300,
