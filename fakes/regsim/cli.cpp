@@ -1,5 +1,6 @@
 #include "regsim/cli.hpp"
 
+#include "regsim/external_consul.hpp"
 #include "regsim/interrupt.hpp"
 #include "regsim/netns_topology.hpp"
 #include "regsim/scenario_environment.hpp"
@@ -13,7 +14,7 @@ namespace regsim {
 
 const char* const usage_text =
     "usage: regsim run FILE... [--bin-dir DIR] [--registrator PATH] [--one-docker-process] [--netns] [--keep-logs] [-v]\n"
-    "                  [--junit FILE] [--json FILE] [--html FILE]\n"
+    "                  [--consul HOST:PORT [--consul-dns HOST:PORT]] [--junit FILE] [--json FILE] [--html FILE]\n"
     "       regsim validate FILE...\n"
     "       regsim simulate [--hosts N] [--containers N] [--churn R/s] [--duration D] [--settle D] [--seed N]\n"
     "                       [--bin-dir DIR] [--registrator PATH] [--one-docker-process] [--netns] [--keep-logs] [-v]\n"
@@ -25,6 +26,10 @@ const char* const usage_text =
     "            (defaults: --hosts 10 --containers 20 --churn 50/s --duration 10s --settle 30s --seed 1)\n"
     "  --bin-dir DIR       where fake-docker, fake-consul and registrator are (default: regsim's own directory)\n"
     "  --registrator PATH  run this registrator binary on every host\n"
+    "  --consul HOST:PORT  (run) use this Consul agent (e.g. a real `consul agent -dev`) instead of starting a fake\n"
+    "                      Consul; services whose IDs start with a scenario host's name are deregistered before\n"
+    "                      and after each scenario\n"
+    "  --consul-dns HOST:PORT  its DNS interface (default: --consul's host, port 8600)\n"
     "  --one-docker-process  simulate every host's Docker in one fake-docker process (an engine and a\n"
     "                      socket per host) instead of one process per host\n"
     "  --netns             (root) every host in a network namespace of its own with an address in 192.0.2.0/24, on\n"
@@ -131,6 +136,12 @@ CliCommand parse_command_line(const std::vector<std::string>& args) {
     } else if (auto r = value_of("--registrator")) {
       if (r->empty()) throw UsageError("--registrator needs a path");
       cmd.options.registrator_override = std::filesystem::absolute(*r).string();
+    } else if (auto ec = simulate ? std::nullopt : value_of("--consul")) {
+      if (!parse_host_port(*ec)) throw UsageError("--consul expects HOST:PORT, e.g. 127.0.0.1:8500, got \"" + *ec + "\"");
+      cmd.options.external_consul = *ec;
+    } else if (auto ed = simulate ? std::nullopt : value_of("--consul-dns")) {
+      if (!parse_host_port(*ed)) throw UsageError("--consul-dns expects HOST:PORT, e.g. 127.0.0.1:8600, got \"" + *ed + "\"");
+      cmd.options.external_consul_dns = *ed;
     } else if (auto j = value_of("--junit")) {
       if (j->empty()) throw UsageError("--junit needs a file");
       cmd.reports.junit = *j;
@@ -177,8 +188,14 @@ CliCommand parse_command_line(const std::vector<std::string>& args) {
   }
   if (cmd.kind == CliCommand::Kind::validate &&
       (!cmd.options.bin_dir.empty() || !cmd.options.registrator_override.empty() || cmd.options.keep_logs ||
-       cmd.options.one_docker_process || cmd.options.netns || cmd.reports.any()))
+       cmd.options.one_docker_process || cmd.options.netns || !cmd.options.external_consul.empty() || cmd.reports.any()))
     throw UsageError("validate takes only scenario files (and -v)");
+  if (!cmd.options.external_consul_dns.empty() && cmd.options.external_consul.empty())
+    throw UsageError("--consul-dns needs --consul");
+  if (!cmd.options.external_consul.empty() && cmd.options.netns)
+    throw UsageError("--consul and --netns exclude each other (the agent would have to be inside the namespaces)");
+  if (!cmd.options.external_consul.empty() && cmd.options.external_consul_dns.empty())
+    cmd.options.external_consul_dns = parse_host_port(cmd.options.external_consul)->host + ":8600";
   if (simulate && cmd.options.netns && cmd.simulation.hosts > static_cast<int>(kMaxNetnsHosts))
     throw UsageError("--netns supports at most " + std::to_string(kMaxNetnsHosts) + " hosts (192.0.2.1-253), got --hosts " +
                      std::to_string(cmd.simulation.hosts));
@@ -223,6 +240,15 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (!missing.empty()) {
     for (const auto& m : missing) err << "regsim: " << m << "\n";
     return 2;
+  }
+  if (!cmd.options.external_consul.empty()) {
+    bool refused = false;
+    for (const auto& s : scenarios)
+      for (const auto& problem : external_consul_problems(s)) {
+        err << "regsim: " << s.file << ": cannot run against --consul: " << problem << "\n";
+        refused = true;
+      }
+    if (refused) return 2;
   }
   if (cmd.options.netns)
     for (const auto& s : scenarios)

@@ -14,6 +14,8 @@ struct RunOptions {
   bool verbose = false;
   bool one_docker_process = false;        // every host's Docker in one fake-docker (--host per host)
   bool netns = false;                     // every host in a network namespace of its own (netns_plan.hpp)
+  std::string external_consul;            // --consul HOST:PORT: an agent regsim did not start (external_consul.hpp)
+  std::string external_consul_dns;        // --consul-dns HOST:PORT (default: --consul's host, port 8600)
   std::chrono::milliseconds startup_timeout{15000};  // per fake, until its ready file appears
 };
 

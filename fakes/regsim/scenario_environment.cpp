@@ -1,5 +1,6 @@
 #include "regsim/scenario_environment.hpp"
 
+#include "regsim/external_consul.hpp"
 #include "regsim/free_port.hpp"
 #include "regsim/interrupt.hpp"
 #include "regsim/ready_file.hpp"
@@ -79,6 +80,7 @@ std::vector<std::string> registrator_args(const HostSpec& host, const std::strin
 std::vector<std::string> missing_programs(const Scenario& scenario, const RunOptions& options) {
   std::vector<std::string> problems;
   for (const char* fake : {"fake-consul", "fake-docker"}) {
+    if (std::string(fake) == "fake-consul" && !options.external_consul.empty()) continue;
     auto p = program_problem((options.bin_dir / fake).string(), fake);
     if (!p.empty()) problems.push_back(p + " (use --bin-dir DIR)");
   }
@@ -107,12 +109,22 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
     reporter.progress("netns: hub " + netns->hub + " (" + netns->hub_address + ") and " +
                       std::to_string(netns->hosts.size()) + " host namespace(s) in " + format_duration(netns_setup_time_));
   }
+  if (!options.external_consul.empty()) {
+    // An agent regsim did not start (--consul): one site, nothing to launch or stop.
+    auto& site = sites_.emplace_back();
+    site.datacenter = scenario.consul.datacenter;
+    site.http = *parse_host_port(options.external_consul);
+    const auto dns = *parse_host_port(options.external_consul_dns);
+    site.dns = std::make_unique<DnsClient>(dns.host, dns.port);
+    site.dns_address = options.external_consul_dns;
+    reporter.progress("Consul agent (--consul): http " + options.external_consul + ", dns " + site.dns_address);
+  }
   if (netns) netns_subnet_ = netns->hub_address.substr(0, netns->hub_address.rfind('.')) + ".0/24";
   if (scenario.consul.datacenters.size() > 1)
     for (const auto& dc : scenario.consul.datacenters)
       wan_http_[dc] = listen_ip + ":" + std::to_string(free_port(listen_ip, "fake-consul (" + dc + ")"));
   // fake-consul first (one per datacenter): every registrator needs its agent's address.
-  for (const auto& dc : scenario.consul.datacenters) {
+  for (const auto& dc : options.external_consul.empty() ? scenario.consul.datacenters : std::vector<std::string>{}) {
     auto& site = sites_.emplace_back();
     site.datacenter = dc;
     std::vector<std::pair<std::string, std::string>> agents;
@@ -275,6 +287,7 @@ fakes::http::Endpoint ScenarioEnvironment::consul_agent(const std::string& host)
 
 void ScenarioEnvironment::restart_consul(const std::string& datacenter, Duration downtime) {
   auto& restarting = site(datacenter);
+  if (!restarting.process) throw LaunchError("restart_consul: the Consul agent (--consul) was not started by regsim");
   restarting.process->stop();
   pause_for(downtime);
   // The same addresses, so registrators and checks find the new process where the old one was.

@@ -1,5 +1,6 @@
 #include "regsim/scenario_runner.hpp"
 
+#include "regsim/external_consul.hpp"
 #include "regsim/interrupt.hpp"
 #include "regsim/netns_scenario.hpp"
 #include "regsim/scenario_environment.hpp"
@@ -43,6 +44,22 @@ ScenarioOutcome run_scenario(const Scenario& scenario, const RunOptions& options
   try {
     const auto missing = missing_programs(scenario, options);
     if (!missing.empty()) throw LaunchError(missing.front());
+    if (!options.external_consul.empty()) {
+      const auto problems = external_consul_problems(scenario);
+      if (!problems.empty()) throw LaunchError("cannot run against --consul: " + problems.front());
+      // Templates ({{node}}, {{datacenter}}) name the agent that is there; what earlier runs of
+      // these hosts left in it goes first, so only this run's registrations are judged.
+      const auto agent = *parse_host_port(options.external_consul);
+      const auto identity = read_agent_identity(agent);
+      mapped = scenario;
+      mapped.consul.node = identity.node;
+      mapped.consul.datacenter = identity.datacenter;
+      mapped.consul.datacenters = {identity.datacenter};
+      effective = &mapped;
+      const auto removed = deregister_footprint(agent, service_footprint(scenario));
+      reporter.progress("Consul agent " + options.external_consul + ": node " + identity.node + " in " +
+                        identity.datacenter + (removed ? ", " + std::to_string(removed) + " leftover service(s) deregistered" : ""));
+    }
     if (options.netns) {
       std::vector<std::string> hosts;
       for (const auto& h : scenario.hosts) hosts.push_back(h.name);
@@ -68,6 +85,14 @@ ScenarioOutcome run_scenario(const Scenario& scenario, const RunOptions& options
     throw;
   }
   env.reset();  // stops registrators, fake-dockers, fake-consul, in that order
+  if (!options.external_consul.empty()) {
+    // Leave the agent as it was found: registrators stopped by SIGTERM keep their services.
+    try {
+      deregister_footprint(*parse_host_port(options.external_consul), service_footprint(scenario));
+    } catch (const LaunchError& e) {
+      reporter.note(std::string("cleanup: ") + e.what());
+    }
+  }
 
   outcome.passed = reporter.scenario_failed() == 0;
   outcome.logs_kept = !outcome.passed || options.keep_logs;
