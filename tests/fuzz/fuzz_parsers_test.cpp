@@ -1,0 +1,81 @@
+// Mutation runs over the parsers that read untrusted bytes (Docker's answers and event stream,
+// -tags templates, the fakes' request targets, Consul durations, base64): a fixed number of
+// inputs from a fixed seed, so a failure reproduces, each checked against parser_properties.hpp.
+// Under the asan preset the same runs catch out-of-bounds reads.
+#include "mutator.hpp"
+#include "parser_properties.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace fuzz {
+namespace {
+
+// REG_FUZZ_RUNS=N for a longer run by hand; ctest keeps the default.
+std::size_t runs(std::size_t fallback) {
+  if (const char* n = std::getenv("REG_FUZZ_RUNS")) return static_cast<std::size_t>(std::strtoull(n, nullptr, 10));
+  return fallback;
+}
+
+template <class Property>
+void run_mutations(Mutator mutator, std::size_t count, Property property) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto input = mutator.next();
+    const auto broken = property(input);
+    ASSERT_EQ(broken, "") << "input #" << i << ": \"" << escaped(input) << "\"";
+  }
+}
+
+const std::vector<std::string> kJsonTokens = {
+    "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "\\u00e9", "\\ud83d\\ude00", "\\ud800", "true", "false",
+    "null", "-", "0", "1e5", "0.5", "18446744073709551615", "18446744073709551616", "-9223372036854775808",
+    "-9223372036854775809", "\"Id\"", "\"Id\":", " ", "\n", "\t", "\x1e", "\xc3\xa9", "\xff", std::string(1, '\0')};
+
+TEST(FuzzParsers, FastJsonAgreesWithNlohmann) {
+  Mutator m(1,
+            {R"([{"Id":"abc","Names":["/web"],"Ports":[{"PrivatePort":80,"PublicPort":8080,"Type":"tcp"}]},{"Id":"def"}])",
+             R"({"Id":"0123","Name":"/web","Config":{"Env":["A=b"],"Labels":{"k":"v"},"ExposedPorts":{"80/tcp":{}}},
+                 "State":{"Running":true,"ExitCode":0,"Pid":-1},"NetworkSettings":{"Ports":{"80/tcp":null}}})",
+             R"([])", R"({"a":[1,-2,3000000000,"x\"y\\z\n",true,false,null,{}]})", R"({"Id":"a","Id":"b"})"},
+            kJsonTokens, 4096);
+  run_mutations(std::move(m), runs(30000), check_fast_json);
+}
+
+TEST(FuzzParsers, EventStreamSplitsTheSameHoweverItIsCut) {
+  Mutator m(2,
+            {"{\"status\":\"start\",\"id\":\"abc\",\"from\":\"web\",\"Type\":\"container\",\"Action\":\"start\","
+             "\"Actor\":{\"ID\":\"abc\",\"Attributes\":{\"name\":\"web\"}},\"time\":1,\"timeNano\":1000000000}\n"
+             "{\"Type\":\"container\",\"Action\":\"die\",\"Actor\":{\"ID\":\"abc\",\"Attributes\":{\"exitCode\":\"0\"}}}\n",
+             "\x1e{\"Type\":\"network\",\"Action\":\"connect\",\"Actor\":{\"ID\":\"n\",\"Attributes\":{\"container\":\"c\"}}}\n",
+             "garbage\n{\"a\":\"}\"}{\"b\":[1,{\"c\":\"\\\"\"}]}\n"},
+            kJsonTokens, 4096);
+  run_mutations(std::move(m), runs(20000), check_event_stream);
+}
+
+TEST(FuzzParsers, TagsTemplatesFailOnlyWithTemplateError) {
+  Mutator m(3,
+            {"{{ .Config.Hostname }},static", R"({{ range $i, $v := strSlice .Config.Labels "com.example.tags" }}{{ $v }},{{ end }})",
+             R"({{ toUpper (index .Config.Labels "version") }})", R"({{ join (split "a,b,c" ",") "-" }})",
+             R"({{ splitIndex (index .Config.Labels "version") "." 0 }})", R"({{ matchFirstElement .Config.Env "^SERVICE_(.*)=" }})",
+             R"({{ with $j := jsonParse "{\"k\":[1,2]}" }}{{ mIndex $j "k" }}{{ end }})",
+             R"({{ replace .Name "/" "" -1 }}{{ if eq .Name "/web-1" }}x{{ else }}y{{ end }})"},
+            {"{{", "}}", "(", ")", "|", "$", ".", "\"", "`", "range", "end", "if", "else", "with", ":=", "index",
+             "strSlice", "sIndex", "mIndex", "toLower", "join", "split", "-1", "99999999999", "\\"},
+            2048);
+  run_mutations(std::move(m), runs(20000), check_tags_template);
+}
+
+TEST(FuzzParsers, FakesTextParsersRoundTrip) {
+  Mutator m(4,
+            {"/v1/catalog/service/web%20app?tag=a&dc=dc1&index=5&wait=1m30s", "/v1/kv/a/b%2Fc?recurse&keys&separator=%2F",
+             "10s", "1m30.5s", "-1.5h", "250ms", "9223372036854775807ns", "-2562047h47m16.854775808s", "1\xC2\xB5s",
+             "aGVsbG8gd29ybGQ=", "YQ==", "+/+/"},
+            {"%", "%2", "%zz", "%00", "+", "?", "&", "=", "#", ".", "h", "m", "s", "ms", "us", "\xC2\xB5s", "ns", "-",
+             "=", "==", "9999999999999999999"},
+            512);
+  run_mutations(std::move(m), runs(30000), check_fake_text_parsers);
+}
+
+}  // namespace
+}  // namespace fuzz

@@ -1,0 +1,120 @@
+#pragma once
+// What must hold for any input to the parsers that read untrusted bytes, one function per
+// parser: each returns "" when every property holds, else what broke. Shared by the ctest
+// mutation runs (fuzz_parsers_test.cpp) and the libFuzzer entry (fuzz_parsers.cpp, clang).
+
+#include "registrator/base64.hpp"
+#include "registrator/docker_client.hpp"
+#include "registrator/fast_json.hpp"
+#include "registrator/tags_template.hpp"
+
+#include "common/base64.hpp"
+#include "common/url.hpp"
+#include "consul/go_duration.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace fuzz {
+
+/// registrator's fast JSON reader against nlohmann (the reference): when it answers, nlohmann
+/// accepts the same text and gives the same document; array_ids agrees with that document.
+inline std::string check_fast_json(std::string_view text) {
+  std::optional<nlohmann::json> fast;
+  std::optional<std::vector<std::string>> ids;
+  try {
+    fast = registrator::fast_json::parse(text);
+    ids = registrator::fast_json::array_ids(text);
+  } catch (const std::exception& e) {
+    return std::string("fast_json threw: ") + e.what();
+  }
+  const auto ref = nlohmann::json::parse(text, nullptr, false);
+  if (fast && ref.is_discarded()) return "fast_json::parse accepted text nlohmann rejects";
+  if (fast && *fast != ref) return "fast_json::parse gave " + fast->dump() + ", nlohmann " + ref.dump();
+  if (ids) {
+    if (ref.is_discarded() || !ref.is_array()) return "array_ids accepted text that is not a JSON array";
+    std::vector<std::string> expected;
+    for (const auto& e : ref)
+      if (e.is_object() && e.contains("Id") && e["Id"].is_string()) expected.push_back(e["Id"].get<std::string>());
+    if (*ids != expected) return "array_ids differs from the ids in nlohmann's document " + ref.dump();
+  }
+  return {};
+}
+
+/// The Docker event stream splitter: the texts it hands on do not depend on how the bytes were
+/// cut into reads, and decoding each (as the event pump does) never throws.
+inline std::string check_event_stream(std::string_view bytes) {
+  registrator::JsonStreamSplitter whole;
+  auto all = whole.feed(bytes);
+  registrator::JsonStreamSplitter pieces;
+  std::vector<std::string> chunked;
+  std::size_t at = 0, step = 1;
+  while (at < bytes.size()) {
+    const auto n = std::min(step, bytes.size() - at);
+    for (auto& t : pieces.feed(bytes.substr(at, n))) chunked.push_back(std::move(t));
+    at += n;
+    step = step % 7 + 1;  // 1, 2, ... 7, 1, ...: cuts everywhere
+  }
+  if (all != chunked) return "the texts depend on how the stream was cut into reads";
+  if (whole.pending() != pieces.pending()) return "pending bytes depend on how the stream was cut";
+  for (const auto& text : all) {
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) continue;  // logged and skipped by the pump
+    try {
+      (void)registrator::parse_docker_event(j);
+    } catch (const std::exception& e) {
+      return std::string("parse_docker_event threw: ") + e.what();
+    }
+  }
+  return {};
+}
+
+/// -tags templates: parse and render fail only with TemplateError, and output stays bounded.
+inline std::string check_tags_template(std::string_view text) {
+  static const auto container = nlohmann::json::parse(R"({
+    "Id": "0123456789ab", "Name": "/web-1",
+    "Config": {"Image": "registry.example:5000/team/web:1.2", "Hostname": "web-1",
+               "Env": ["SERVICE_NAME=web", "A=b,c", "JSON={\"k\":[1,2]}"],
+               "Labels": {"com.example.tags": "x,y,z", "version": "1.2.3", "empty": ""}},
+    "NetworkSettings": {"Networks": {"bridge": {"IPAddress": "172.17.0.2"}}}})");
+  try {
+    const auto t = registrator::TagsTemplate::parse(text);
+    const auto out = t.render(container);
+    if (out.size() > registrator::TagsTemplate::kMaxOutputSize) return "render exceeded kMaxOutputSize";
+  } catch (const registrator::TemplateError&) {
+  } catch (const std::exception& e) {
+    return std::string("threw something other than TemplateError: ") + e.what();
+  }
+  return {};
+}
+
+/// The fakes' request targets and Consul's durations: no throw; what decodes re-encodes to
+/// something that decodes the same.
+inline std::string check_fake_text_parsers(std::string_view text) {
+  try {
+    (void)fakes::http::parse_target(text);
+    if (const auto decoded = fakes::http::percent_decode(text)) {
+      if (fakes::http::percent_decode(fakes::http::percent_encode(*decoded)) != decoded)
+        return "percent_encode of a decoded value does not decode back";
+    }
+    if (const auto d = fakes::consul::parse_go_duration(text)) {
+      const auto formatted = fakes::consul::format_go_duration(*d);
+      if (fakes::consul::parse_go_duration(formatted) != d)
+        return "format_go_duration(" + std::to_string(d->count()) + "ns) = \"" + formatted + "\" does not parse back";
+    }
+    if (const auto bytes = fakes::base64_decode(text)) {
+      if (fakes::base64_decode(fakes::base64_encode(*bytes)) != bytes) return "fakes base64 does not round-trip";
+    }
+    if (const auto bytes = registrator::base64_decode(text)) {
+      if (registrator::base64_decode(registrator::base64_encode(*bytes)) != bytes)
+        return "registrator base64 does not round-trip";
+    }
+  } catch (const std::exception& e) {
+    return std::string("threw: ") + e.what();
+  }
+  return {};
+}
+
+}  // namespace fuzz
