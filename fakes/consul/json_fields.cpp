@@ -41,7 +41,7 @@ nlohmann::json parse_body(std::string_view body) {
   if (blank) throw DecodeError("EOF");
   try {
     return nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // syntax, and numbers beyond double (1e999)
     // nlohmann's text is "[json.exception.parse_error.101] parse error at line 1, column 2: ...";
     // keep the part after the tag.
     std::string what = e.what();

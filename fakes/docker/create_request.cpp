@@ -86,7 +86,7 @@ CreateSpec parse_create_request(const std::string& body, const std::string& name
   json j;
   try {
     j = json::parse(body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax, and numbers beyond double (out_of_range.406)
     throw bad_parameter(std::string("invalid JSON: ") + e.what());
   }
   if (!j.is_object()) throw bad_parameter("invalid JSON: the container config must be a JSON object");

@@ -14,7 +14,7 @@ FilterArgs parse_filter_args(const std::string& json_text) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // syntax, and numbers beyond double
     throw bad_parameter(std::string("invalid filter: filters is not valid JSON: ") + e.what());
   }
   if (!j.is_object()) throw bad_parameter("invalid filter: filters must be a JSON object");

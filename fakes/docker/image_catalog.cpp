@@ -95,7 +95,7 @@ ImageCatalog ImageCatalog::from_json(const std::string& text) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // syntax, and numbers beyond double
     throw ImageCatalogError(std::string("invalid JSON: ") + e.what());
   }
   if (!j.is_object()) throw ImageCatalogError("top level must be a JSON object mapping image name to config");

@@ -120,7 +120,7 @@ std::vector<RestoredContainer> parse_state_snapshot(const std::string& text, con
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax, and numbers beyond double
     throw StateFileError(source + ": not JSON: " + e.what());
   }
   if (!doc.is_array())

@@ -44,6 +44,11 @@ Scenario load_scenario_text(const std::string& text, const std::filesystem::path
     const auto [line, column] = position_of(text, e.byte > 0 ? e.byte - 1 : 0);
     throw LoadError(where + ":" + std::to_string(line) + ":" + std::to_string(column) +
                     ": invalid JSON: " + syntax_detail(e.what()));
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond double (1e999): nlohmann does not say where, only what.
+    std::string what = e.what();
+    if (auto pos = what.find("] "); pos != std::string::npos) what.erase(0, pos + 2);
+    throw LoadError(where + ": invalid JSON: " + what);
   }
   try {
     Scenario s = parse_scenario(doc, file.parent_path(), file.stem().string());

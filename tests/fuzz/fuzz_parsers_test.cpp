@@ -77,5 +77,21 @@ TEST(FuzzParsers, FakesTextParsersRoundTrip) {
   run_mutations(std::move(m), runs(30000), check_fake_text_parsers);
 }
 
+TEST(FuzzParsers, FakesRequestBodiesAreAnsweredOrRefusedCleanly) {
+  Mutator m(5,
+            {R"({"ID":"h:web:80","Name":"web","Address":"10.0.0.1","Port":80,"Tags":["a"],"Meta":{"k":"v"},
+                 "Check":{"HTTP":"http://10.0.0.1/","Interval":"10s","Timeout":"1s","Header":{"X":["y"]}},
+                 "Checks":[{"TTL":"5s","DeregisterCriticalServiceAfter":"1m"}],"Weights":{"Passing":1,"Warning":1}})",
+             R"({"Node":"n1","Address":"10.0.0.9","Service":{"Service":"db","Port":5432},"Check":{"Name":"c","Status":"passing"}})",
+             R"({"Image":"web","Env":["A=b"],"Labels":{"k":"v"},"ExposedPorts":{"80/tcp":{}},
+                 "HostConfig":{"PortBindings":{"80/tcp":[{"HostIp":"","HostPort":"8080"}]},"NetworkMode":"bridge"},
+                 "NetworkingConfig":{"EndpointsConfig":{"n":{"IPAMConfig":{"IPv4Address":"10.1.0.5"}}}}})",
+             R"({"Name":"n","Driver":"bridge","IPAM":{"Config":[{"Subnet":"10.1.0.0/24"}]}})",
+             R"({"Container":"c","EndpointConfig":{"Aliases":["a"]}})", R"({"status":["running"],"label":{"a=b":true}})",
+             "127.0.0.1:8080:80/udp"},
+            kJsonTokens, 4096);
+  run_mutations(std::move(m), runs(10000), check_fake_request_bodies);
+}
+
 }  // namespace
 }  // namespace fuzz

@@ -10,7 +10,14 @@
 
 #include "common/base64.hpp"
 #include "common/url.hpp"
+#include "consul/catalog_registration_decoder.hpp"
 #include "consul/go_duration.hpp"
+#include "consul/registration_decoder.hpp"
+#include "docker/create_request.hpp"
+#include "docker/docker_error.hpp"
+#include "docker/filter_args.hpp"
+#include "docker/network_request.hpp"
+#include "docker/port_spec.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -114,6 +121,35 @@ inline std::string check_fake_text_parsers(std::string_view text) {
   } catch (const std::exception& e) {
     return std::string("threw: ") + e.what();
   }
+  return {};
+}
+
+/// Request bodies the fakes decode: fake-consul's decoders answer a value or an error (they never
+/// throw), fake-docker's throw only DockerError (the engine-style 4xx the client gets).
+inline std::string check_fake_request_bodies(std::string_view body) {
+  try {
+    (void)fakes::consul::decode_service_registration(body);
+    (void)fakes::consul::decode_catalog_registration(body);
+    (void)fakes::consul::decode_catalog_deregistration(body);
+  } catch (const std::exception& e) {
+    return std::string("a fake-consul decoder threw: ") + e.what();
+  }
+  const std::string text(body);
+  auto docker = [&](const char* what, auto&& parse) -> std::string {
+    try {
+      parse();
+    } catch (const fakes::docker::DockerError&) {
+    } catch (const std::exception& e) {
+      return std::string(what) + " threw something other than DockerError: " + e.what();
+    }
+    return {};
+  };
+  for (auto broken : {docker("parse_create_request", [&] { (void)fakes::docker::parse_create_request(text, "c"); }),
+                      docker("parse_network_create", [&] { (void)fakes::docker::parse_network_create(text); }),
+                      docker("parse_network_connect", [&] { (void)fakes::docker::parse_network_connect(text); }),
+                      docker("parse_filter_args", [&] { (void)fakes::docker::parse_filter_args(text); }),
+                      docker("parse_port_spec", [&] { (void)fakes::docker::parse_port_spec(text); })})
+    if (!broken.empty()) return broken;
   return {};
 }
 

@@ -341,6 +341,11 @@ TEST(ScenarioParse, SyntaxErrorsGiveLineAndColumn) {
   EXPECT_THAT(error, HasSubstr("invalid JSON"));
 }
 
+TEST(ScenarioParse, ANumberBeyondDoubleIsInvalidJsonNotACrash) {
+  EXPECT_THAT(load_error(R"({"hosts": [{"name": "host1"}], "default_within": 1e999, "steps": []})"),
+              HasSubstr("test.json: invalid JSON: number overflow parsing '1e999'"));
+}
+
 TEST(ScenarioParse, UnreadableFileIsAClearError) {
   try {
     load_scenario("/nonexistent/scenario.json");
