@@ -9,6 +9,7 @@
 
 #include "common/http_client.hpp"
 
+#include "run_command.hpp"
 #include "test_paths.hpp"
 
 #include <gmock/gmock.h>
@@ -16,10 +17,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -32,6 +29,7 @@ using boost::beast::http::verb;
 namespace fs = std::filesystem;
 
 using regsim::test::bin_dir;
+using regsim::test::run_command;
 using regsim::test::source_dir;
 
 TEST(ExternalConsul, ParsesHostPort) {
@@ -94,22 +92,6 @@ TEST(ExternalConsul, UsageErrorsNameTheFlag) {
   err.str("");
   EXPECT_EQ(run_cli({"simulate", "--consul", "127.0.0.1:8500"}, out, err, false), 2);
   EXPECT_THAT(err.str(), HasSubstr("unknown option --consul"));
-}
-
-struct Run {
-  int status = -1;
-  std::string output;
-};
-
-Run run_command(const std::string& command) {
-  Run r;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer{};
-  while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe)) r.output.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
 }
 
 // A fake-consul started by the test, standing in for an agent the user runs.

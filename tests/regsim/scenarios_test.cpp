@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "run_command.hpp"
 #include "test_paths.hpp"
 
 #include <gmock/gmock.h>
@@ -28,25 +29,10 @@ namespace {
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
-struct Run {
-  int status = -1;
-  std::string output;
-};
-
+using Run = regsim::test::CommandResult;
 using regsim::test::bin_dir;
+using regsim::test::run_command;
 using regsim::test::source_dir;
-
-// Runs a command, capturing stdout and stderr together.
-Run run_command(const std::string& command) {
-  Run r;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer{};
-  while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe)) r.output.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
 
 // Inside a TEST_F "Run" names testing::Test::Run; this alias names the command's outcome.
 using CommandRun = Run;
