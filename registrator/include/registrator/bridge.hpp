@@ -87,7 +87,10 @@ class Bridge {
   };
   /// A container whose inspect failed (transport error, garbage JSON, 5xx): added again later.
   struct PendingInspect {
-    std::chrono::milliseconds delay{0};
+    // A declared constructor, not default member initializers: clang 14 does not see those of
+    // a nested class as default-constructible inside the enclosing class (optional::emplace()).
+    PendingInspect() : delay(0) {}
+    std::chrono::milliseconds delay;
     Clock::time_point due;
   };
   /// `prefetched`: the container's inspect, already done (start-up sync); else inspects now.
