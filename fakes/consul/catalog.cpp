@@ -157,6 +157,8 @@ Check Catalog::make_service_check(const Service& service, const CheckDefinition&
   c.http_method = def.http_method;
   c.http_headers = def.http_headers;
   c.http_body = def.http_body;
+  c.tls_server_name = def.tls_server_name;
+  c.tls_skip_verify = def.tls_skip_verify;
   c.deregister_critical_after = def.deregister_critical_after;
   start_registered_critical_time(c);
   return c;

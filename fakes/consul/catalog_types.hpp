@@ -68,6 +68,10 @@ struct CheckDefinition {
   std::string http_method;
   std::map<std::string, std::vector<std::string>> http_headers;
   std::string http_body;
+  // HTTPS checks: the name used for SNI and certificate verification ("" = the URL's host) and
+  // whether to skip verification (Consul's TLSServerName / TLSSkipVerify).
+  std::string tls_server_name;
+  bool tls_skip_verify = false;
 };
 
 /// The agent's own bookkeeping of a check, not part of the catalog record: two records that
@@ -103,6 +107,8 @@ struct Check {
   std::string http_method;        // HTTP checks, as CheckDefinition
   std::map<std::string, std::vector<std::string>> http_headers;
   std::string http_body;
+  std::string tls_server_name;  // HTTPS checks, as CheckDefinition
+  bool tls_skip_verify = false;
   // DeregisterCriticalServiceAfter: the agent reaps the service once this check has been
   // critical for that long (0 = never), counted from agent.critical_since.
   std::chrono::milliseconds deregister_critical_after{0};

@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "common/url.hpp"
 #include "script_check.hpp"
@@ -66,14 +67,21 @@ namespace {
 
 struct Target {
   std::string host, port, path;  // path only for HTTP
+  bool tls = false;               // https://
 };
 
-// "http://10.0.0.5:8080/health" -> host, port, path; "10.0.0.5:8080" for TCP.
+// "http://10.0.0.5:8080/health" / "https://..." -> host, port, path; "10.0.0.5:8080" for TCP.
 std::optional<Target> parse_target(const std::string& type, std::string text) {
   Target t;
   if (type == "http") {
-    if (!text.starts_with("http://")) return std::nullopt;
-    text = text.substr(7);
+    if (text.starts_with("https://")) {
+      t.tls = true;
+      text = text.substr(8);
+    } else if (text.starts_with("http://")) {
+      text = text.substr(7);
+    } else {
+      return std::nullopt;
+    }
     const auto slash = text.find('/');
     t.path = slash == std::string::npos ? "/" : text.substr(slash);
     text = text.substr(0, slash);
@@ -87,7 +95,7 @@ std::optional<Target> parse_target(const std::string& type, std::string text) {
     const auto colon = text.rfind(':');
     if (colon == std::string::npos) {
       t.host = text;
-      t.port = type == "http" ? "80" : "";
+      t.port = type == "http" ? (t.tls ? "443" : "80") : "";
     } else {
       t.host = text.substr(0, colon);
       t.port = text.substr(colon + 1);
@@ -101,15 +109,19 @@ std::optional<Target> parse_target(const std::string& type, std::string text) {
 
 // One check's probe loop: probe, set the status, wait Interval, again, until cancelled.
 struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
+  using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
   Probe(net::io_context& io, CheckRunner& owner, const Check& check)
       : io(io), owner(owner), check_id(check.id), type(check.type), target_text(check.target), args(check.args),
         method(check.http_method.empty() ? "GET" : check.http_method), headers(check.http_headers), body(check.http_body),
-        interval(check.interval), timeout(check.timeout), timer(io) {}
+        tls_server_name(check.tls_server_name), tls_skip_verify(check.tls_skip_verify), interval(check.interval),
+        timeout(check.timeout), timer(io) {}
 
   void start() { run_once(); }
   void cancel() {
     cancelled = true;
     timer.cancel();
+    if (tls) tls->next_layer().cancel();
     if (stream) stream->cancel();
     if (script) script->cancel();
   }
@@ -139,11 +151,21 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
     } catch (const std::exception&) {
       return finish(HealthStatus::critical, "bad port in " + target_text);
     }
-    stream = std::make_shared<beast::tcp_stream>(io);
-    stream->expires_after(timeout.count() > 0 ? timeout : owner.options_.default_timeout);
+    // The deadline covers connect, handshake, request and answer: Consul's Timeout bounds the
+    // whole probe.
+    const auto limit = timeout.count() > 0 ? timeout : owner.options_.default_timeout;
+    beast::tcp_stream* transport = nullptr;
+    if (target->tls) {
+      tls = std::make_unique<TlsStream>(io, owner.tls_context_);
+      transport = &tls->next_layer();
+    } else {
+      stream = std::make_unique<beast::tcp_stream>(io);
+      transport = stream.get();
+    }
+    transport->expires_after(limit);
     const tcp::endpoint endpoint(address, port);
     auto self = shared_from_this();
-    stream->async_connect(endpoint, [self, target = *target](beast::error_code e) {
+    transport->async_connect(endpoint, [self, target = *target](beast::error_code e) {
       if (self->cancelled) return;
       if (e) {
         const std::string verb =
@@ -151,13 +173,27 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
         return self->finish(HealthStatus::critical, verb + ": " + e.message());
       }
       if (self->type == "tcp") return self->finish(HealthStatus::passing, "TCP connect " + self->target_text + ": Success");
-      self->http_get(target);
+      if (!target.tls) return self->http_exchange(*self->stream, target);
+      self->tls_handshake(target);
+    });
+  }
+
+  void tls_handshake(const Target& target) {
+    prepare_check_connection(tls->native_handle(), target.host, tls_server_name, tls_skip_verify);
+    auto self = shared_from_this();
+    tls->async_handshake(net::ssl::stream_base::client, [self, target](beast::error_code e) {
+      if (self->cancelled) return;
+      if (e)
+        return self->finish(HealthStatus::critical, self->go_verb() + " \"" + self->target_text +
+                                                        "\": " + describe_handshake_error(self->tls->native_handle(), e));
+      self->http_exchange(*self->tls, target);
     });
   }
 
   // Consul's CheckHTTP: Method (default GET), Header (Host sets the request's host), Body; the
   // User-Agent and Accept it sends unless Header overrides them.
-  void http_get(const Target& target) {
+  template <class Stream>
+  void http_exchange(Stream& s, const Target& target) {
     auto req = std::make_shared<bhttp::request<bhttp::string_body>>();
     req->method_string(method);
     req->target(target.path);
@@ -173,13 +209,13 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
     req->keep_alive(false);
     req->prepare_payload();
     auto self = shared_from_this();
-    bhttp::async_write(*stream, *req, [self, req](beast::error_code e, std::size_t) {
+    bhttp::async_write(s, *req, [self, req, &s](beast::error_code e, std::size_t) {
       if (self->cancelled) return;
       if (e) return self->finish(HealthStatus::critical, self->go_verb() + " \"" + self->target_text + "\": " + e.message());
       auto buffer = std::make_shared<beast::flat_buffer>();
       auto parser = std::make_shared<bhttp::response_parser<bhttp::string_body>>();
       parser->body_limit(4096 + 1024 * 1024);
-      bhttp::async_read(*self->stream, *buffer, *parser, [self, buffer, parser](beast::error_code e2, std::size_t) {
+      bhttp::async_read(s, *buffer, *parser, [self, buffer, parser](beast::error_code e2, std::size_t) {
         if (self->cancelled) return;
         if (e2 && e2 != bhttp::error::body_limit)
           return self->finish(HealthStatus::critical, self->go_verb() + " \"" + self->target_text + "\": " + e2.message());
@@ -199,19 +235,37 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
     return v;
   }
 
-  void finish(HealthStatus status, const std::string& output) {
+  void close_connection() {
+    beast::error_code ignored;
     if (stream) {
-      beast::error_code ignored;
       stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
       stream->close();
       stream.reset();
     }
+    if (tls) {
+      // No close_notify exchange: the probe is over, and waiting for the peer would hold the
+      // connection open past the check's Timeout.
+      tls->next_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+      tls->next_layer().close();
+      tls.reset();
+    }
+  }
+
+  void finish(HealthStatus status, const std::string& output) {
+    close_connection();
     if (cancelled) return;
     owner.catalog_.set_check_status(owner.datacenter_, owner.node_, check_id, status, output);
     timer.expires_after(interval);
     timer.async_wait([self = shared_from_this()](beast::error_code e) {
       if (!e) self->run_once();
     });
+  }
+
+  /// Whether this loop probes `c` as it is registered now (else it is restarted).
+  bool probes(const Check& c) const {
+    return c.target == target_text && c.interval == interval && c.timeout == timeout && c.type == type &&
+           c.http_headers == headers && c.http_body == body && (c.http_method.empty() ? "GET" : c.http_method) == method &&
+           c.tls_server_name == tls_server_name && c.tls_skip_verify == tls_skip_verify && c.args == args;
   }
 
   net::io_context& io;
@@ -221,16 +275,24 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
   std::string method;
   std::map<std::string, std::vector<std::string>> headers;
   std::string body;
+  std::string tls_server_name;
+  bool tls_skip_verify = false;
   std::chrono::milliseconds interval, timeout;
   std::shared_ptr<ScriptRun> script;  // the running script check, if any
   net::steady_timer timer;
-  std::shared_ptr<beast::tcp_stream> stream;
+  std::unique_ptr<beast::tcp_stream> stream;  // http:// and TCP probes
+  std::unique_ptr<TlsStream> tls;             // https:// probes
   bool cancelled = false;
 };
 
 CheckRunner::CheckRunner(net::io_context& io, Catalog& catalog, std::string datacenter, std::string node,
                          CheckRunnerOptions options)
-    : io_(io), catalog_(catalog), datacenter_(std::move(datacenter)), node_(std::move(node)), options_(std::move(options)) {}
+    : io_(io),
+      catalog_(catalog),
+      datacenter_(std::move(datacenter)),
+      node_(std::move(node)),
+      options_(std::move(options)),
+      tls_context_(make_check_tls_context(options_.tls)) {}
 
 CheckRunner::~CheckRunner() { stop(); }
 
@@ -249,10 +311,7 @@ void CheckRunner::sync() {
         wanted[id] = &c;
   for (auto it = probes_.begin(); it != probes_.end();) {
     auto w = wanted.find(it->first);
-    const bool same = w != wanted.end() && w->second->target == it->second->target_text &&
-                      w->second->interval == it->second->interval && w->second->type == it->second->type &&
-                      w->second->http_headers == it->second->headers && w->second->http_body == it->second->body &&
-                      (w->second->http_method.empty() ? "GET" : w->second->http_method) == it->second->method;
+    const bool same = w != wanted.end() && it->second->probes(*w->second);
     if (same) {
       ++it;
       continue;

@@ -1,5 +1,5 @@
 #pragma once
-// Runs the agent's HTTP and TCP checks for real, as a Consul agent does: every Interval it
+// Runs the agent's HTTP(S) and TCP checks for real, as a Consul agent does: every Interval it
 // probes the target and sets the check passing / warning / critical with Consul-like output.
 // Off unless asked for (fake-consul --run-checks): scenarios register checks pointing at
 // container addresses that do not exist here. Only addresses inside the allowed networks are
@@ -7,6 +7,7 @@
 // critical saying why.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <chrono>
 #include <map>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "catalog.hpp"
+#include "check_tls.hpp"
 
 namespace fakes::consul {
 
@@ -33,6 +35,8 @@ struct CheckRunnerOptions {
   /// Run script checks (Args) too: fake-consul --enable-script-checks.
   bool run_scripts = false;
   std::chrono::milliseconds script_default_timeout{30'000};  // Consul's CheckMonitor default
+  /// Whom HTTPS checks trust (fake-consul --enable-agent-tls-for-checks with --tls-ca).
+  CheckTlsOptions tls;
 };
 
 /// HTTP status -> check status, as Consul maps it: 2xx passing, 429 warning, else critical.
@@ -40,6 +44,7 @@ HealthStatus status_for_http_code(unsigned code);
 
 class CheckRunner {
  public:
+  /// Throws std::runtime_error naming the file when options.tls names one that cannot be loaded.
   CheckRunner(boost::asio::io_context& io, Catalog& catalog, std::string datacenter, std::string node,
               CheckRunnerOptions options);
   ~CheckRunner();
@@ -55,6 +60,7 @@ class CheckRunner {
   Catalog& catalog_;
   std::string datacenter_, node_;
   CheckRunnerOptions options_;
+  boost::asio::ssl::context tls_context_;  // shared by every HTTPS check
   std::map<std::string, std::shared_ptr<Probe>> probes_;  // check id -> its probe loop
 };
 

@@ -34,9 +34,12 @@ std::string cli_usage() {
          "  --https ADDR:PORT         also serve the HTTP API over TLS (needs --tls-cert, --tls-key)\n"
          "  --tls-cert FILE           PEM certificate the HTTPS listener presents\n"
          "  --tls-key FILE            PEM private key of that certificate\n"
-         "  --tls-ca FILE             PEM CA that client certificates must chain to\n"
+         "  --tls-ca FILE             PEM CA that client certificates must chain to (and, with\n"
+         "                            --enable-agent-tls-for-checks, that HTTPS checks trust)\n"
          "  --verify-incoming         require a client certificate signed by --tls-ca (verify_incoming)\n"
-         "  --run-checks              probe HTTP and TCP checks every Interval, as an agent does\n"
+         "  --run-checks              probe HTTP(S) and TCP checks every Interval, as an agent does\n"
+         "  --enable-agent-tls-for-checks  HTTPS checks trust only --tls-ca (and present --tls-cert) instead of\n"
+         "                            the system's CAs, as Consul's enable_agent_tls_for_checks\n"
          "  --script-checks refuse|store|run  script checks (Args) over the API: refused as Consul's\n"
          "                            default, stored without running (default here), or run by --run-checks\n"
          "  --enable-script-checks[=true|false]  as enable_script_checks: true = run, false = refuse\n"
@@ -204,13 +207,14 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     static const char* const known[] = {"--http", "--dns", "--node", "--agent", "--wan", "--node-address", "--datacenter",
                                         "--acl-master-token", "--ready-file", "--http-unix", "--unknown-deregister",
                                         "--https", "--tls-cert", "--tls-key", "--tls-ca", "--verify-incoming",
-                                        "--run-checks", "--enable-script-checks", "--script-checks", "--check-allow", "--reap-interval", "--deregister-critical-min", "--anti-entropy-interval",
+                                        "--run-checks", "--enable-agent-tls-for-checks", "--enable-script-checks", "--script-checks", "--check-allow", "--reap-interval", "--deregister-critical-min", "--anti-entropy-interval",
                                         "--dns-domain", "--dns-alt-domain", "--dns-node-ttl", "--dns-service-ttl",
                                         "--dns-udp-answer-limit", "--dns-a-record-limit", "--dns-only-passing",
                                         "--dns-enable-truncate", "--dns-recursion-available", "--dns-soa-min-ttl",
                                         "--dns-seed"};
     if (std::find(std::begin(known), std::end(known), flag) == std::end(known)) return "unknown flag " + flag;
     const bool is_switch = flag == "--verify-incoming" || flag == "--run-checks" || flag == "--enable-script-checks" ||
+                           flag == "--enable-agent-tls-for-checks" ||
                            std::find(std::begin(kDnsSwitches), std::end(kDnsSwitches), flag) != std::end(kDnsSwitches);
     std::string value;
     if (inline_value) {
@@ -234,6 +238,9 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     } else if (flag == "--run-checks") {
       if (value != "true" && value != "false") return "bad value for --run-checks: \"" + value + "\" (want true or false)";
       out.fake.run_checks = value == "true";
+    } else if (flag == "--enable-agent-tls-for-checks") {
+      if (value != "true" && value != "false") return bad(flag, value, "want true or false");
+      out.fake.checks.tls.use_agent_tls = value == "true";
     } else if (flag == "--enable-script-checks") {
       if (value != "true" && value != "false") return bad(flag, value, "want true or false");
       out.fake.agent.script_checks = value == "true" ? ScriptChecks::run : ScriptChecks::refuse;
@@ -320,6 +327,12 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
   if (!out.fake.https_address && (!out.fake.tls.cert_file.empty() || !out.fake.tls.key_file.empty()))
     return "--tls-cert/--tls-key given without --https";
   if (out.fake.tls.verify_incoming && out.fake.tls.ca_file.empty()) return "--verify-incoming needs --tls-ca";
+  if (out.fake.checks.tls.use_agent_tls) {
+    if (out.fake.tls.ca_file.empty()) return "--enable-agent-tls-for-checks needs --tls-ca";
+    out.fake.checks.tls.ca_file = out.fake.tls.ca_file;
+    out.fake.checks.tls.cert_file = out.fake.tls.cert_file;
+    out.fake.checks.tls.key_file = out.fake.tls.key_file;
+  }
   for (const auto& peer : out.fake.wan) {
     bool here = iequals(peer.datacenter, out.fake.agent.datacenter);
     for (const auto& agent : out.fake.agents) here = here || iequals(peer.datacenter, agent.datacenter);

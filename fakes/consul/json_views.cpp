@@ -123,6 +123,8 @@ json check_json(const Node& node, const Check& c) {
     if (!c.http_headers.empty()) definition["Header"] = c.http_headers;
     if (!c.http_method.empty()) definition["Method"] = c.http_method;
     if (!c.http_body.empty()) definition["Body"] = c.http_body;
+    if (!c.tls_server_name.empty()) definition["TLSServerName"] = c.tls_server_name;
+    if (c.tls_skip_verify) definition["TLSSkipVerify"] = true;
   }
   if (c.type == "tcp") definition["TCP"] = c.target;
   if (c.type == "grpc") definition["GRPC"] = c.target;

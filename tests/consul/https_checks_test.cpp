@@ -1,0 +1,224 @@
+// fake-consul --run-checks with https:// checks: a real TLS handshake against HTTPS servers
+// this test runs on loopback with certificates made by the openssl CLI. Verification as
+// Consul's agent does it: a self-signed certificate is critical naming the verification
+// failure unless TLSSkipVerify; TLSServerName is the name the certificate must carry, checked
+// against the agent's CA with --enable-agent-tls-for-checks; Timeout bounds the handshake.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+
+#include <atomic>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "../registrator/child_process.hpp"
+#include "common/http_client.hpp"
+#include "common/http_server.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace std::chrono_literals;
+using fakes::http::bhttp::verb;
+
+namespace {
+
+// A self-signed certificate for 127.0.0.1, and a CA with a certificate it signed for the name
+// checks.internal only (no IP address).
+struct Certificates {
+  explicit Certificates(const fs::path& dir) : dir(dir) {
+    const std::string d = dir.string();
+    const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    std::ofstream(dir / "named.ext") << "subjectAltName=DNS:checks.internal\n";
+    ok = regtest::run_shell("cd '" + d + "' && openssl req -x509 " + ec +
+                            " -keyout self.key -out self.pem -days 2 -subj /CN=self -addext subjectAltName=IP:127.0.0.1" +
+                            " && openssl req -x509 " + ec + " -keyout ca.key -out ca.pem -days 2 -subj /CN=checks-ca" +
+                            " && openssl req " + ec + " -keyout named.key -out named.csr -subj /CN=checks.internal" +
+                            " && openssl x509 -req -in named.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2" +
+                            "    -extfile named.ext -out named.pem 2>&1")
+             .exit_code == 0;
+  }
+  std::string file(const char* name) const { return (dir / name).string(); }
+  fs::path dir;
+  bool ok = false;
+};
+
+// A loopback HTTPS server presenting the given certificate; the test sets its answer status.
+class HttpsEndpoint {
+ public:
+  HttpsEndpoint(const std::string& cert, const std::string& key)
+      : server_(io_, [this](const fakes::http::ExchangePtr& ex) {
+          {
+            std::lock_guard lock(mutex_);
+            const auto& req = ex->request();
+            last_ = std::string(req.method_string()) + " " + std::string(req["X-Probe"]) + " | " + req.body();
+          }
+          ex->respond(fakes::http::make_response(static_cast<fakes::http::Status>(status_.load()), "tls ok", "text/plain"));
+        }) {
+    port_ = server_.listen_tls("127.0.0.1", 0, {cert, key, "", false});
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~HttpsEndpoint() {
+    std::promise<void> done;
+    boost::asio::post(io_, [&] {
+      server_.stop();
+      done.set_value();
+    });
+    done.get_future().wait();
+    io_.stop();
+    thread_.join();
+  }
+  void answer(unsigned status) { status_ = status; }
+  std::string last() {
+    std::lock_guard lock(mutex_);
+    return last_;
+  }
+  std::string url(const std::string& path) const { return "https://127.0.0.1:" + std::to_string(port_) + path; }
+
+ private:
+  boost::asio::io_context io_;
+  std::atomic<unsigned> status_{200};
+  std::mutex mutex_;
+  std::string last_;
+  fakes::http::Server server_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+class HttpsChecks : public ::testing::Test {
+ protected:
+  void start(std::vector<std::string> extra) {
+    ASSERT_TRUE(certs_.ok) << "openssl could not make the test certificates";
+    const auto ready = dir_.path() / "ready.json";
+    std::vector<std::string> args{regtest::bin("fake-consul"), "--http", "127.0.0.1:0", "--run-checks", "--ready-file",
+                                  ready.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    consul_ = std::make_unique<regtest::ChildProcess>(args, (dir_.path() / "log.txt").string());
+    ASSERT_TRUE(regtest::eventually([&] { return fs::exists(ready); }, 20s)) << regtest::read_text(dir_.path() / "log.txt");
+    const std::string http = json::parse(regtest::read_text(ready))["http"];
+    endpoint_.host = http.substr(0, http.rfind(':'));
+    endpoint_.port = static_cast<std::uint16_t>(std::stoi(http.substr(http.rfind(':') + 1)));
+  }
+  void register_service(const std::string& id, const json& check) {
+    json body = {{"ID", id}, {"Name", "web"}, {"Address", "127.0.0.1"}, {"Port", 443}, {"Check", check}};
+    auto answer = fakes::http::fetch(endpoint_, verb::put, "/v1/agent/service/register", body.dump());
+    ASSERT_EQ(answer.status, 200u) << answer.body;
+  }
+  json check_of(const std::string& id) {
+    auto all = json::parse(fakes::http::fetch(endpoint_, verb::get, "/v1/health/checks/web").body);
+    for (const auto& c : all)
+      if (c["ServiceID"] == id) return c;
+    return json::object();
+  }
+  bool becomes(const std::string& id, const std::string& status, std::chrono::milliseconds within = 10s) {
+    return regtest::eventually([&] { return check_of(id).value("Status", "") == status; }, within);
+  }
+  std::string output_of(const std::string& id) { return check_of(id).value("Output", ""); }
+
+  regtest::TempDir dir_{"consul-https-checks"};
+  Certificates certs_{dir_.path()};
+  std::unique_ptr<regtest::ChildProcess> consul_;
+  fakes::http::Endpoint endpoint_;
+};
+
+TEST_F(HttpsChecks, SelfSignedCertificateIsCriticalUnlessTlsSkipVerify) {
+  start({});
+  HttpsEndpoint server(certs_.file("self.pem"), certs_.file("self.key"));
+  const std::string url = server.url("/health");
+  register_service("verified", {{"HTTP", url}, {"Interval", "100ms"}, {"Timeout", "2s"}, {"Status", "passing"}});
+  register_service("skipped", {{"HTTP", url}, {"Interval", "100ms"}, {"Timeout", "2s"}, {"TLSSkipVerify", true}});
+
+  ASSERT_TRUE(becomes("verified", "critical")) << check_of("verified").dump();
+  EXPECT_EQ(output_of("verified").rfind("Get \"" + url + "\": tls: failed to verify certificate: self", 0), 0u)
+      << output_of("verified");
+  EXPECT_NE(output_of("verified").find("signed certificate"), std::string::npos) << output_of("verified");
+  ASSERT_TRUE(becomes("skipped", "passing")) << check_of("skipped").dump();
+  EXPECT_EQ(output_of("skipped"), "HTTP GET " + url + ": 200 OK Output: tls ok");
+
+  // Definition as Consul's HealthCheckDefinition: TLSSkipVerify only when true, TLSServerName
+  // only when set.
+  EXPECT_EQ(check_of("skipped")["Definition"].value("TLSSkipVerify", false), true) << check_of("skipped").dump();
+  EXPECT_FALSE(check_of("skipped")["Definition"].contains("TLSServerName"));
+  EXPECT_FALSE(check_of("verified")["Definition"].contains("TLSSkipVerify")) << check_of("verified").dump();
+
+  // Status follows the answer over TLS too: 429 warning, 500 critical.
+  server.answer(429);
+  EXPECT_TRUE(becomes("skipped", "warning")) << check_of("skipped").dump();
+  server.answer(500);
+  EXPECT_TRUE(becomes("skipped", "critical")) << check_of("skipped").dump();
+}
+
+TEST_F(HttpsChecks, MethodHeaderAndBodyGoOverTls) {
+  start({});
+  HttpsEndpoint server(certs_.file("self.pem"), certs_.file("self.key"));
+  const std::string url = server.url("/probe");
+  register_service("post", {{"HTTP", url}, {"Method", "POST"}, {"Header", {{"X-Probe", {"over-tls"}}}},
+                            {"Body", "ping"}, {"Interval", "100ms"}, {"tls_skip_verify", true}});
+  ASSERT_TRUE(becomes("post", "passing")) << check_of("post").dump();
+  EXPECT_EQ(output_of("post"), "HTTP POST " + url + ": 200 OK Output: tls ok");
+  EXPECT_EQ(server.last(), "POST over-tls | ping");
+}
+
+TEST_F(HttpsChecks, TlsServerNameIsVerifiedAgainstTheAgentsCa) {
+  start({"--enable-agent-tls-for-checks", "--tls-ca", certs_.file("ca.pem")});
+  HttpsEndpoint server(certs_.file("named.pem"), certs_.file("named.key"));
+  const std::string url = server.url("/health");
+  // snake_case as in an agent's configuration file; the certificate names checks.internal.
+  register_service("named", {{"HTTP", url}, {"Interval", "100ms"}, {"tls_server_name", "checks.internal"}});
+  register_service("wrong-name", {{"HTTP", url}, {"Interval", "100ms"}, {"TLSServerName", "other.internal"}});
+  register_service("by-ip", {{"HTTP", url}, {"Interval", "100ms"}});
+
+  ASSERT_TRUE(becomes("named", "passing")) << check_of("named").dump();
+  EXPECT_EQ(output_of("named"), "HTTP GET " + url + ": 200 OK Output: tls ok");
+  EXPECT_EQ(check_of("named")["Definition"].value("TLSServerName", ""), "checks.internal");
+  ASSERT_TRUE(becomes("wrong-name", "critical")) << check_of("wrong-name").dump();
+  EXPECT_EQ(output_of("wrong-name"), "Get \"" + url + "\": tls: failed to verify certificate: hostname mismatch");
+  // Without TLSServerName the URL's host (an IP) is what the certificate must name.
+  ASSERT_TRUE(becomes("by-ip", "critical")) << check_of("by-ip").dump();
+  EXPECT_EQ(output_of("by-ip"), "Get \"" + url + "\": tls: failed to verify certificate: IP address mismatch");
+}
+
+TEST_F(HttpsChecks, AgentCaDoesNotTrustOtherCertificates) {
+  // With the agent's CA only, the self-signed server is not trusted even for its own IP.
+  start({"--enable-agent-tls-for-checks", "--tls-ca", certs_.file("ca.pem")});
+  HttpsEndpoint server(certs_.file("self.pem"), certs_.file("self.key"));
+  register_service("self", {{"HTTP", server.url("/")}, {"Interval", "100ms"}, {"Status", "passing"}});
+  ASSERT_TRUE(becomes("self", "critical")) << check_of("self").dump();
+  EXPECT_NE(output_of("self").find("tls: failed to verify certificate: self"), std::string::npos) << output_of("self");
+}
+
+TEST_F(HttpsChecks, SilentHandshakeIsCutAtTheTimeoutAndTheApiKeepsAnswering) {
+  start({});
+  // Accepts TCP connections (the kernel does) but never speaks TLS.
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor mute(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  const std::string url = "https://127.0.0.1:" + std::to_string(mute.local_endpoint().port()) + "/";
+  register_service("mute", {{"HTTP", url}, {"Interval", "100ms"}, {"Timeout", "300ms"}, {"Status", "passing"},
+                            {"TLSSkipVerify", true}});
+  const auto registered = std::chrono::steady_clock::now();
+  // While the handshake hangs, the API answers at once.
+  const auto asked = std::chrono::steady_clock::now();
+  EXPECT_EQ(fakes::http::fetch(endpoint_, verb::get, "/v1/agent/self").status, 200u);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 250ms);
+  ASSERT_TRUE(becomes("mute", "critical", 5s)) << check_of("mute").dump();
+  EXPECT_GE(std::chrono::steady_clock::now() - registered, 250ms) << "critical before the Timeout ran out";
+  EXPECT_EQ(output_of("mute").rfind("Get \"" + url + "\": tls: ", 0), 0u) << output_of("mute");
+}
+
+TEST(HttpsChecksFlags, AgentTlsForChecksNeedsTheCa) {
+  auto result = regtest::run_shell(regtest::bin("fake-consul") + " --http 127.0.0.1:0 --enable-agent-tls-for-checks 2>&1");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.output.find("--enable-agent-tls-for-checks needs --tls-ca"), std::string::npos) << result.output;
+  regtest::TempDir dir("consul-https-flags");
+  result = regtest::run_shell(regtest::bin("fake-consul") + " --http 127.0.0.1:0 --run-checks --enable-agent-tls-for-checks" +
+                              " --tls-ca " + (dir.path() / "missing.pem").string() + " 2>&1");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.output.find("missing.pem"), std::string::npos) << result.output;
+}
+
+}  // namespace
