@@ -29,10 +29,10 @@ struct AgentConfig {
   UnknownDeregister unknown_deregister = UnknownDeregister::not_found_404;
   std::string version = "1.15.4";
   /// Script checks (Args) registered over the HTTP API. Consul's default (enable_script_checks
-  /// off) refuses them: 500 "Scripts are disabled on this agent from remote calls; ...". The
-  /// harness default stores them without running them, because shipped scenarios register
-  /// SERVICE_CHECK_SCRIPT checks against a fake-consul started without flags.
-  ScriptChecks script_checks = ScriptChecks::store;
+  /// off) refuses them: 500 "Scripts are disabled on this agent from remote calls; ...".
+  /// regsim asks for `store` (kept, never run), because shipped scenarios register
+  /// SERVICE_CHECK_SCRIPT checks.
+  ScriptChecks script_checks = ScriptChecks::refuse;
 };
 
 }  // namespace fakes::consul

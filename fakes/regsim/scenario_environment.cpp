@@ -234,8 +234,10 @@ nlohmann::json ScenarioEnvironment::launch_consul(ConsulSite& site, const std::s
   const auto ready_file = log_dir_ / (stem + ".ready");
   std::error_code ignored;
   fs::remove(ready_file, ignored);  // a restart must not read the previous run's file
+  // Script checks are kept (never run) rather than refused as Consul's default does: scenarios
+  // register registrator's SERVICE_CHECK_SCRIPT checks and compare them (check-kinds).
   std::vector<std::string> args = {"--http", http, "--dns", dns, "--node", scenario_.consul.node, "--datacenter",
-                                   site.datacenter, "--ready-file", ready_file.string()};
+                                   site.datacenter, "--ready-file", ready_file.string(), "--script-checks", "store"};
   for (const auto& [dc, address] : wan_http_)
     if (dc != site.datacenter) args.push_back("--wan=" + dc + "=" + address);
   if (!wan_http_.empty() && !netns_subnet_.empty()) {

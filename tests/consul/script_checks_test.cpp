@@ -1,6 +1,7 @@
-// Script checks (Args) as Consul runs them: refused over the HTTP API as by an agent without
-// enable_script_checks (--script-checks refuse, or --enable-script-checks=false), stored but
-// never run by default (shipped scenarios rely on it), and with --enable-script-checks and
+// Script checks (Args) as Consul runs them: refused over the HTTP API by default, as by an agent
+// without enable_script_checks (also --script-checks refuse, or --enable-script-checks=false),
+// stored but never run with --script-checks store (regsim asks for it: shipped scenarios
+// register script checks), and with --enable-script-checks and
 // --run-checks run every
 // Interval: exit 0 passing, 1 warning, other critical, stdout+stderr as the output (the last
 // 4 KiB, "Captured N of M bytes" when cut), Timeout kills the process.
@@ -25,7 +26,7 @@ bool eventually(F probe, std::chrono::milliseconds timeout) {
 }
 
 TEST_F(ConsulBinaryTest, ScriptChecksAreRefusedAsByConsulsDefault) {
-  json ready = launch({"--run-checks", "--script-checks", "refuse"});
+  json ready = launch({"--run-checks"});  // no script flag: Consul's enable_script_checks = false
   const auto http = endpoint_of(ready["http"]);
   auto res = fakes::http::fetch(http, verb::put, "/v1/agent/service/register",
                                 R"({"ID":"s1","Name":"svc","Check":{"Args":["/bin/true"],"Interval":"1s"}})");
@@ -39,8 +40,16 @@ TEST_F(ConsulBinaryTest, ScriptChecksAreRefusedAsByConsulsDefault) {
   EXPECT_EQ(res.body, kRefused);
 }
 
-TEST_F(ConsulBinaryTest, ScriptChecksAreStoredButNotRunByDefault) {
-  json ready = launch({"--run-checks"});
+TEST_F(ConsulBinaryTest, ScriptChecksAreRefusedWithEnableScriptChecksFalse) {
+  json ready = launch({"--script-checks", "store", "--enable-script-checks=false"});  // the last flag wins
+  const auto res = fakes::http::fetch(endpoint_of(ready["http"]), verb::put, "/v1/agent/check/register",
+                                      R"({"Name":"n1","Args":["/bin/true"],"Interval":"1s"})");
+  EXPECT_EQ(res.status, 500u);
+  EXPECT_EQ(res.body, kRefused);
+}
+
+TEST_F(ConsulBinaryTest, ScriptChecksAreStoredButNotRunWithScriptChecksStore) {
+  json ready = launch({"--run-checks", "--script-checks", "store"});
   const auto http = endpoint_of(ready["http"]);
   ASSERT_EQ(fakes::http::fetch(http, verb::put, "/v1/agent/service/register",
                                R"({"ID":"s1","Name":"svc","Check":{"CheckID":"c","Args":["/bin/sh","-c","echo ran"],"Interval":"100ms","Status":"warning"}})")
