@@ -30,6 +30,33 @@ Response make_response(Status status, std::string body, std::string_view content
 
 namespace {
 
+// Status line and fields as Beast prints them, then the body: one buffer sized once (a
+// stringstream and a growing string cost more than the answer for a small document).
+std::string serialize(const Response& res, bool with_body) {
+  const auto& body = res.body();
+  std::string bytes;
+  bytes.reserve(256 + (with_body ? body.size() : 0));
+  bytes.append("HTTP/").append(1, static_cast<char>('0' + res.version() / 10)).append(1, '.');
+  bytes.append(1, static_cast<char>('0' + res.version() % 10)).append(1, ' ');
+  bytes.append(std::to_string(res.result_int())).append(1, ' ').append(res.reason()).append("\r\n");
+  for (const auto& field : res.base())
+    bytes.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+  bytes.append("\r\n");
+  if (with_body) bytes += body;  // one copy of a body that may be megabytes
+  return bytes;
+}
+
+}  // namespace
+
+std::string wire_response(Response response) {
+  response.version(11);
+  response.keep_alive(true);
+  if (!response.has_content_length() && !response.chunked()) response.prepare_payload();
+  return serialize(response, true);
+}
+
+namespace {
+
 Response default_error(Status status, std::string_view message) {
   return make_response(status, std::string(message) + "\n", "text/plain; charset=utf-8");
 }
@@ -39,6 +66,8 @@ class Connection {
  public:
   virtual ~Connection() = default;
   virtual void write(std::string bytes) = 0;
+  /// As write(), for bytes other connections send too (kept alive until written).
+  virtual void write_shared(std::shared_ptr<const std::string> bytes) = 0;
   /// The exchange's last bytes are queued; go on reading (keep-alive) or close once written.
   virtual void exchange_done(bool keep_alive) = 0;
   virtual bool open() const = 0;
@@ -71,6 +100,18 @@ class ExchangeImpl final : public Exchange {
     if (finished_ || streaming_) return;
     finished_ = true;
     if (auto c = connection_.lock(); c && c->open()) write_response(*c, std::move(response), request_.keep_alive());
+  }
+
+  bool respond_wire(const std::shared_ptr<const std::string>& wire, unsigned) override {
+    if (finished_ || streaming_ || request_.version() != 11 || !request_.keep_alive() ||
+        request_.method() == bhttp::verb::head)
+      return false;
+    finished_ = true;
+    if (auto c = connection_.lock(); c && c->open()) {
+      c->write_shared(wire);
+      c->exchange_done(true);
+    }
+    return true;
   }
 
   void begin_stream(Response header) override {
@@ -141,19 +182,7 @@ class ExchangeImpl final : public Exchange {
     res.version(request_.version());
     res.keep_alive(keep_alive);
     if (!res.has_content_length() && !res.chunked()) res.prepare_payload();
-    // Status line and fields as Beast prints them, then the body: one buffer sized once (a
-    // stringstream and a growing string cost more than the answer for a small document).
-    const auto& body = res.body();
-    std::string bytes;
-    bytes.reserve(256 + (head ? 0 : body.size()));
-    bytes.append("HTTP/").append(1, static_cast<char>('0' + res.version() / 10)).append(1, '.');
-    bytes.append(1, static_cast<char>('0' + res.version() % 10)).append(1, ' ');
-    bytes.append(std::to_string(res.result_int())).append(1, ' ').append(res.reason()).append("\r\n");
-    for (const auto& field : res.base())
-      bytes.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
-    bytes.append("\r\n");
-    if (!head) bytes += body;  // one copy of a body that may be megabytes
-    c.write(std::move(bytes));
+    c.write(serialize(res, !head));
     c.exchange_done(keep_alive);
   }
 
@@ -211,6 +240,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       : stream_(std::move(socket), tls), server_(std::move(server)), transport_(transport) {}
 
   void start() {
+    // Lets write() try a send at once (EAGAIN instead of blocking); asio's async operations
+    // work the same on a non-blocking socket.
+    beast::error_code ignored;
+    lowest().socket().non_blocking(true, ignored);
     if constexpr (Tls) {
       // A client that never finishes the handshake must not hold the connection forever.
       lowest().expires_after(std::chrono::seconds(server_->options.read_timeout_seconds));
@@ -226,14 +259,25 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void write(std::string bytes) override {
     if (closed_) return;
-    outbox_.push_back(std::move(bytes));
-    if (!writing_) do_write();
+    if (const auto sent = send_now(bytes); sent < bytes.size()) {
+      outbox_.push_back({sent == 0 ? std::move(bytes) : bytes.substr(sent), nullptr});
+      if (!writing_) do_write();
+    }
+  }
+
+  void write_shared(std::shared_ptr<const std::string> bytes) override {
+    if (closed_) return;
+    if (const auto sent = send_now(*bytes); sent < bytes->size()) {
+      if (sent == 0) outbox_.push_back({{}, std::move(bytes)});
+      else outbox_.push_back({bytes->substr(sent), nullptr});
+      if (!writing_) do_write();
+    }
   }
 
   void exchange_done(bool keep_alive) override {
     exchange_done_ = true;
     keep_alive_ = keep_alive;
-    if (!writing_) after_exchange();
+    if (!writing_ && !in_handler_) after_exchange();
   }
 
   bool open() const override { return !closed_; }
@@ -274,10 +318,15 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     lowest().expires_never();  // the handler may hold this exchange for a long time (streams)
     auto exchange = std::make_shared<ExchangeImpl>(this->weak_from_this(), parser_->release());
     exchange_ = exchange;
+    // An answer written at once must not start the next read from inside the handler: that
+    // happens here, once the handler has returned.
+    in_handler_ = true;
     server_->handler(exchange);
+    in_handler_ = false;
     // Most handlers answer at once; a read attempt per request just to find EAGAIN costs two
     // system calls. Only an exchange still pending needs one to notice the client leaving.
     if (!exchange_done_) probe();
+    else if (!writing_) after_exchange();
   }
 
   // While an exchange is pending, keep a read outstanding so a client that goes away is noticed
@@ -298,13 +347,27 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     });
   }
 
+  // With nothing queued, a plain socket takes the bytes in one send() without an asynchronous
+  // operation, its allocation and its completion handler: most answers fit the socket buffer.
+  // Returns how many bytes went out (0 when the caller must queue them all).
+  std::size_t send_now(std::string_view bytes) {
+    if constexpr (Tls) {
+      return 0;
+    } else {
+      if (writing_ || !outbox_.empty() || bytes.empty()) return 0;
+      beast::error_code ec;
+      const auto n = lowest().socket().send(net::buffer(bytes.data(), bytes.size()), 0, ec);
+      return ec ? 0 : n;  // would_block, or an error the asynchronous write will meet and report
+    }
+  }
+
   void do_write() {
     if (closed_ || outbox_.empty()) return;
     writing_ = true;
     // Everything queued goes out in one gathered write (a busy event stream queues many small
     // chunks); the strings stay put while the deque grows at the back.
     gather_.clear();
-    for (std::size_t i = 0; i < outbox_.size() && i < kMaxGather; ++i) gather_.push_back(net::buffer(outbox_[i]));
+    for (std::size_t i = 0; i < outbox_.size() && i < kMaxGather; ++i) gather_.push_back(outbox_[i].buffer());
     net::async_write(stream_, gather_,
                      [self = this->shared_from_this(), sent = gather_.size()](beast::error_code ec, std::size_t) {
                        self->writing_ = false;
@@ -342,10 +405,17 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::shared_ptr<Server::Impl> server_;
   std::string_view transport_;
   std::weak_ptr<ExchangeImpl> exchange_;
-  std::deque<std::string> outbox_;
+  // Bytes waiting to be written: owned, or shared with other connections.
+  struct Pending {
+    std::string owned;
+    std::shared_ptr<const std::string> shared;
+    net::const_buffer buffer() const { return shared ? net::buffer(*shared) : net::buffer(owned); }
+  };
+  std::deque<Pending> outbox_;
   static constexpr std::size_t kMaxGather = 256;  // below IOV_MAX (1024)
   std::vector<net::const_buffer> gather_;
   bool writing_ = false;
+  bool in_handler_ = false;  // server_->handler() is running (on_read continues afterwards)
   bool probing_ = false;
   bool closed_ = false;
   bool exchange_done_ = false;

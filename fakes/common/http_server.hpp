@@ -28,6 +28,14 @@ class Exchange {
   virtual const Request& request() const = 0;
   /// Sends a complete response (Content-Length is set here; keep-alive follows the request).
   virtual void respond(Response response) = 0;
+  /// Sends bytes made by wire_response() and shared with other exchanges (one blocking-query
+  /// answer for thousands of watchers), when the request is HTTP/1.1 keep-alive and not HEAD;
+  /// otherwise sends nothing and returns false, and the caller uses respond().
+  virtual bool respond_wire(const std::shared_ptr<const std::string>& wire, unsigned status) {
+    (void)wire;
+    (void)status;
+    return false;
+  }
   /// Sends the header of a chunked response; the body follows as send_chunk() calls.
   virtual void begin_stream(Response header) = 0;
   virtual void send_chunk(std::string_view data) = 0;
@@ -66,6 +74,10 @@ struct TlsListenerOptions {
 /// Builds a response with the given status, content type and body.
 Response make_response(Status status, std::string body, std::string_view content_type,
                        unsigned version = 11);
+
+/// The bytes of `response` as an HTTP/1.1 keep-alive answer with Content-Length: what
+/// respond() would send for such a request, for Exchange::respond_wire.
+std::string wire_response(Response response);
 
 /// Owns the listeners. Call every member, and destroy it, on the io_context's thread (or after
 /// the io_context has stopped): the server keeps no locks.

@@ -48,7 +48,15 @@ std::variant<BlockingParams, std::string> parse_blocking_params(const fakes::htt
 
 QueryView make_view(std::uint64_t index, fakes::http::Response response) {
   add_query_meta(response, index);
-  return {index, std::move(response)};
+  QueryView view;
+  view.index = index;
+  view.wire = std::make_shared<const std::string>(fakes::http::wire_response(response));
+  view.response = std::make_shared<const fakes::http::Response>(std::move(response));
+  return view;
+}
+
+void QueryView::answer(const fakes::http::ExchangePtr& exchange) const {
+  if (!exchange->respond_wire(wire, response->result_int())) exchange->respond(*response);
 }
 
 BlockingQueries::BlockingQueries(boost::asio::io_context& io) : io_(io) {}
@@ -61,7 +69,7 @@ BlockingQueries::~BlockingQueries() {
 void BlockingQueries::serve(const fakes::http::ExchangePtr& exchange, const BlockingParams& params, RenderView render) {
   QueryView view = render();
   if (params.min_index == 0 || view.index > params.min_index) {
-    exchange->respond(std::move(view.response));
+    view.answer(exchange);
     return;
   }
   auto wait = params.wait.count() > 0 ? params.wait : kDefaultWait;
@@ -97,7 +105,7 @@ void BlockingQueries::finish(const std::shared_ptr<Parked>& parked) {
   parked->timer.cancel();
   auto keep = parked;  // unlisting may drop the last owner
   unlist(*keep);
-  keep->exchange->respond(keep->render().response);
+  keep->render().answer(keep->exchange);
 }
 
 void BlockingQueries::notify_change() {
@@ -120,7 +128,7 @@ void BlockingQueries::evaluate() {
       p->done = true;
       p->timer.cancel();
       unlist(*p);
-      p->exchange->respond(std::move(view.response));
+      view.answer(p->exchange);
     }
   }
 }

@@ -28,10 +28,15 @@ struct BlockingParams {
 /// Reads ?index= and ?wait=; the error is the 400 reason ("Invalid index", "Invalid wait time").
 std::variant<BlockingParams, std::string> parse_blocking_params(const fakes::http::Target& target);
 
-/// What a read endpoint would answer right now, and the index that answer reflects.
+/// What a read endpoint would answer right now, and the index that answer reflects. Copies
+/// share the answer: the same bytes go to every client that gets it (thousands of watchers
+/// released by one change), written once.
 struct QueryView {
   std::uint64_t index = 1;
-  fakes::http::Response response;
+  std::shared_ptr<const fakes::http::Response> response;
+  std::shared_ptr<const std::string> wire;  // response as an HTTP/1.1 keep-alive answer
+  /// Sends the answer on `exchange`: the shared bytes when its request allows, else a copy.
+  void answer(const fakes::http::ExchangePtr& exchange) const;
 };
 using RenderView = std::function<QueryView()>;
 
@@ -65,7 +70,7 @@ class BlockingQueries {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
-/// Renders `view` with the query-meta headers set.
+/// Renders `view` with the query-meta headers set (and its wire bytes).
 QueryView make_view(std::uint64_t index, fakes::http::Response response);
 
 }  // namespace fakes::consul

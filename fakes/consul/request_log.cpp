@@ -19,6 +19,11 @@ class LoggedExchange final : public fakes::http::Exchange {
     note(r.result_int());
     inner_->respond(std::move(r));
   }
+  bool respond_wire(const std::shared_ptr<const std::string>& wire, unsigned status) override {
+    if (!inner_->respond_wire(wire, status)) return false;
+    note(status);
+    return true;
+  }
   void begin_stream(fakes::http::Response h) override {
     note(h.result_int());
     inner_->begin_stream(std::move(h));
