@@ -30,10 +30,29 @@ done
 source "$(dirname "$0")/../lib.sh"
 bench_setup wrk-vs-nginx
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+requests() { awk '/requests in/ {print $1}' "$1"; }
+# CPU milliseconds (user + system) a process has used so far.
+clk_tck=$(getconf CLK_TCK)
+cpu_ms() { awk -v t="$clk_tck" '{print ($14 + $15) * 1000 / t}' "/proc/$1/stat"; }
+# run_wrk OUT ARGS...: wrk with its own CPU seconds in OUT.cpu ("user sys"). On a shared
+# machine the request rate moves with other load; the server's CPU per request does much less.
+run_wrk() {
+  local out=$1; shift
+  local TIMEFORMAT='%U %S'
+  { time wrk "$@" >"$out"; } 2>"$out.cpu"
+}
+# per_request NAME OUT CPU_BEFORE: fake-consul's CPU per request and what that means per core.
+per_request() {
+  local n; n=$(requests "$2")
+  awk -v name="$1" -v n="$n" -v before="$3" -v after="$(cpu_ms "$consul_pid")" -v client="$(cat "$2.cpu")" -v s="$seconds" 'BEGIN {
+    us = (after - before) * 1000 / n; split(client, c, " ");
+    printf "  %s: fake-consul CPU %.1f us per request (%.0f req/s per core); wrk CPU %.1f s of %d s\n", name, us, 1e6 / us, c[1] + c[2], s }'
+}
 
 consul_port=$(free_port)
 "$bin_dir/fake-consul" --http 127.0.0.1:$consul_port >"$work/consul.log" 2>&1 &
-pids+=($!)
+consul_pid=$!
+pids+=($consul_pid)
 wait_for fake-consul curl -sf "http://127.0.0.1:$consul_port/v1/status/leader"
 for i in $(seq 10); do
   curl -sf -X PUT "http://127.0.0.1:$consul_port/v1/agent/service/register" \
@@ -61,10 +80,14 @@ CONF
 nginx -c "$work/nginx.conf" -p "$work"
 wait_for nginx curl -sf "http://127.0.0.1:$nginx_port/v1/catalog/service/web"
 
-wrk -t1 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$consul_port/v1/catalog/service/web" >"$work/consul.txt"
-wrk -t1 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$nginx_port/v1/catalog/service/web" >"$work/nginx.txt"
+echo "load before: $(uptime | sed 's/.*load average: //')"
+cpu_before=$(cpu_ms "$consul_pid")
+run_wrk "$work/consul.txt" -t1 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$consul_port/v1/catalog/service/web"
+get_line=$(per_request "GET" "$work/consul.txt" "$cpu_before")
+run_wrk "$work/nginx.txt" -t1 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$nginx_port/v1/catalog/service/web"
 ours=$(rps "$work/consul.txt"); theirs=$(rps "$work/nginx.txt")
 echo "GET /v1/catalog/service/web: fake-consul $ours req/s, nginx $theirs req/s: ratio $(awk -v a="$ours" -v b="$theirs" 'BEGIN{printf "%.2f", a/b}')x"
+echo "$get_line"
 
 cat >"$work/register.lua" <<'LUA'
 local n = 0
@@ -74,6 +97,8 @@ request = function()
   return wrk.format("PUT", "/v1/agent/service/register", {["Content-Type"] = "application/json"}, body)
 end
 LUA
-wrk -t1 -c"$connections" -d"${seconds}s" -s "$work/register.lua" "http://127.0.0.1:$consul_port" >"$work/register.txt"
+cpu_before=$(cpu_ms "$consul_pid")
+run_wrk "$work/register.txt" -t1 -c"$connections" -d"${seconds}s" -s "$work/register.lua" "http://127.0.0.1:$consul_port"
 echo "PUT /v1/agent/service/register (a new ID each): $(rps "$work/register.txt") req/s; non-2xx: $(awk '/Non-2xx/ {print $4}' "$work/register.txt")"
+per_request "PUT" "$work/register.txt" "$cpu_before"
 echo "services registered: $(curl -sf "http://127.0.0.1:$consul_port/v1/agent/services" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
