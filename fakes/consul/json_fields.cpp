@@ -8,13 +8,22 @@ namespace fakes::consul {
 
 namespace {
 
-std::string normalized(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '_' || c == '-') continue;
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+// Whether two names are the same field once '_' and '-' are dropped and case is folded
+// ("enable_tag_override" and "EnableTagOverride"). Compared in place: a decoder asks for some
+// thirty fields of a body that has four, so this runs a hundred times per registration.
+bool same_field_name(std::string_view a, std::string_view b) {
+  auto fold = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+  auto skip = [](std::string_view s, std::size_t i) {
+    while (i < s.size() && (s[i] == '_' || s[i] == '-')) ++i;
+    return i;
+  };
+  std::size_t i = skip(a, 0), j = skip(b, 0);
+  while (i < a.size() && j < b.size()) {
+    if (fold(a[i]) != fold(b[j])) return false;
+    i = skip(a, i + 1);
+    j = skip(b, j + 1);
   }
-  return out;
+  return i == a.size() && j == b.size();
 }
 
 std::string go_kind(const nlohmann::json& v) {
@@ -52,11 +61,13 @@ nlohmann::json parse_body(std::string_view body) {
 
 const nlohmann::json* find_field(const nlohmann::json& object, std::string_view field) {
   if (!object.is_object()) return nullptr;
-  if (auto it = object.find(std::string(field)); it != object.end()) return it->is_null() ? nullptr : &*it;
-  const std::string want = normalized(field);
-  for (auto it = object.begin(); it != object.end(); ++it)
-    if (normalized(it.key()) == want) return it->is_null() ? nullptr : &*it;
-  return nullptr;
+  // One pass: an exact match wins over a folded one (Go prefers the exact key as well).
+  const nlohmann::json* folded = nullptr;
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (it.key() == field) return it->is_null() ? nullptr : &*it;
+    if (!folded && same_field_name(it.key(), field)) folded = &*it;
+  }
+  return folded && !folded->is_null() ? folded : nullptr;
 }
 
 std::string read_string(const nlohmann::json& v, std::string_view where) {
