@@ -8,6 +8,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
 
 #include <atomic>
 #include <fstream>
@@ -87,6 +89,55 @@ class HttpsEndpoint {
   std::string last_;
   fakes::http::Server server_;
   std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+// A loopback TLS server that records the SNI name of each handshake and answers 200.
+class SniRecorder {
+ public:
+  SniRecorder(const std::string& cert, const std::string& key) {
+    tls_.use_certificate_chain_file(cert);
+    tls_.use_private_key_file(key, boost::asio::ssl::context::pem);
+    port_ = acceptor_.local_endpoint().port();
+    accept();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~SniRecorder() {
+    io_.stop();
+    thread_.join();
+  }
+  std::vector<std::string> names() {
+    std::lock_guard lock(mutex_);
+    return names_;
+  }
+  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_) + "/"; }
+
+ private:
+  using TlsSocket = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
+  void accept() {
+    acceptor_.async_accept([this](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+      if (ec) return;
+      auto tls = std::make_shared<TlsSocket>(std::move(socket), tls_);
+      tls->async_handshake(boost::asio::ssl::stream_base::server, [this, tls](boost::system::error_code e) {
+        if (e) return;
+        const char* name = SSL_get_servername(tls->native_handle(), TLSEXT_NAMETYPE_host_name);
+        {
+          std::lock_guard lock(mutex_);
+          names_.push_back(name ? name : "");
+        }
+        static const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+        boost::asio::async_write(*tls, boost::asio::buffer(answer), [tls](boost::system::error_code, std::size_t) {});
+      });
+      accept();
+    });
+  }
+
+  boost::asio::io_context io_;
+  boost::asio::ssl::context tls_{boost::asio::ssl::context::tls_server};
+  boost::asio::ip::tcp::acceptor acceptor_{io_, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+  std::uint16_t port_ = 0;
+  std::mutex mutex_;
+  std::vector<std::string> names_;
   std::thread thread_;
 };
 
@@ -181,6 +232,19 @@ TEST_F(HttpsChecks, TlsServerNameIsVerifiedAgainstTheAgentsCa) {
   // Without TLSServerName the URL's host (an IP) is what the certificate must name.
   ASSERT_TRUE(becomes("by-ip", "critical")) << check_of("by-ip").dump();
   EXPECT_EQ(output_of("by-ip"), "Get \"" + url + "\": tls: failed to verify certificate: IP address mismatch");
+}
+
+TEST_F(HttpsChecks, TlsServerNameIsSentAsSniAndAnIpHostSendsNone) {
+  start({});
+  SniRecorder server(certs_.file("self.pem"), certs_.file("self.key"));
+  register_service("sni", {{"HTTP", server.url()}, {"Interval", "1h"}, {"TLSSkipVerify", true},
+                           {"TLSServerName", "sni.internal"}});
+  ASSERT_TRUE(becomes("sni", "passing")) << check_of("sni").dump();
+  ASSERT_EQ(fakes::http::fetch(endpoint_, verb::put, "/v1/agent/service/deregister/sni").status, 200u);
+  register_service("no-sni", {{"HTTP", server.url()}, {"Interval", "1h"}, {"TLSSkipVerify", true}});
+  ASSERT_TRUE(becomes("no-sni", "passing")) << check_of("no-sni").dump();
+  // Go's client sends no SNI for an IP address; the probes ran once each (Interval 1h).
+  EXPECT_EQ(server.names(), (std::vector<std::string>{"sni.internal", ""}));
 }
 
 TEST_F(HttpsChecks, AgentCaDoesNotTrustOtherCertificates) {
