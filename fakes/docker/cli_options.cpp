@@ -9,7 +9,8 @@ namespace fakes::docker {
 
 std::string usage_text() {
   return "usage: fake-docker --socket PATH [--tcp ADDR:PORT] [--images FILE] [--state FILE] [--api-version V]\n"
-         "                   [--min-api-version V] [--seed N] [--event-history N] [--ready-file PATH]\n"
+         "                   [--min-api-version V] [--bridge-subnet CIDR] [--seed N] [--event-history N]\n"
+         "                   [--ready-file PATH]\n"
          "                   [--host NAME=PATH]...\n"
          "  --socket PATH        serve the Docker API on this unix socket\n"
          "  --host NAME=PATH     another simulated host in this process: an engine of its own on this socket\n"
@@ -21,6 +22,8 @@ std::string usage_text() {
          "  --state FILE         start with the containers of a real host: the JSON array that\n"
          "                       `docker inspect $(docker ps -aq)` prints there (names, IDs, config,\n"
          "                       ports, networks, addresses; running ones run)\n"
+         "  --bridge-subnet CIDR the default bridge network, 172.N.0.0/16 with N from 16 to 31\n"
+         "                       (default 172.17.0.0/16: gateway 172.17.0.1, as docker0)\n"
          "  --api-version V      highest API version served and advertised (default 1.47)\n"
          "  --min-api-version V  lowest API version accepted (default 1.24)\n"
          "  --seed N             seed for container/network ids (default 1)\n"
@@ -34,6 +37,21 @@ std::uint64_t parse_unsigned(const std::string& flag, const std::string& value) 
   if (value.empty() || value.size() > 19 || value.find_first_not_of("0123456789") != std::string::npos)
     throw UsageError("invalid value for " + flag + ": \"" + value + "\" is not a non-negative integer");
   return std::stoull(value);
+}
+
+// "172.N.0.0/16": the engine's default address pools are the /16s of 172.16.0.0/12, and the
+// fake hands out whole /16s, so only those are accepted.
+int parse_bridge_subnet(const std::string& flag, const std::string& value) {
+  const std::string prefix = "172.", suffix = ".0.0/16";
+  const auto bad = [&] {
+    return UsageError("invalid value for " + flag + ": \"" + value + "\" (want 172.N.0.0/16 with N from 16 to 31)");
+  };
+  if (!value.starts_with(prefix) || !value.ends_with(suffix) || value.size() <= prefix.size() + suffix.size()) throw bad();
+  const auto n = value.substr(prefix.size(), value.size() - prefix.size() - suffix.size());
+  if (n.size() > 2 || n.find_first_not_of("0123456789") != std::string::npos) throw bad();
+  const int octet = std::stoi(n);
+  if (octet < 16 || octet > 31) throw bad();
+  return octet;
 }
 
 ApiVersion parse_version(const std::string& flag, const std::string& value) {
@@ -61,7 +79,7 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
     }
     static const char* const with_value[] = {"--socket", "--tcp",           "--images", "--state",
                                              "--api-version", "--min-api-version", "--seed", "--event-history",
-                                             "--ready-file", "--host"};
+                                             "--ready-file", "--host", "--bridge-subnet"};
     bool known = false;
     for (const char* f : with_value) known = known || flag == f;
     if (!known) throw UsageError("unknown flag: " + flag);
@@ -93,6 +111,8 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
       } catch (const StateFileError& e) {
         throw UsageError(std::string("invalid --state file ") + e.what());
       }
+    } else if (flag == "--bridge-subnet") {
+      out.fake.bridge_octet = parse_bridge_subnet(flag, value);
     } else if (flag == "--api-version") {
       out.fake.api_version = parse_version(flag, value);
     } else if (flag == "--min-api-version") {

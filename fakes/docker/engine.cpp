@@ -70,7 +70,7 @@ Engine::Engine(EngineOptions options)
     n->driver = driver;
     n->predefined = true;
     n->created = options_.clock();
-    if (n->driver == "bridge") n->ipam.emplace(BridgeIpam::kDefaultBridgeOctet);
+    if (n->driver == "bridge") n->ipam.emplace(options_.bridge_octet);
     networks_.push_back(std::move(n));
   }
 }
@@ -354,6 +354,8 @@ const Network& Engine::create_network(const std::string& name, const std::string
     throw DockerError(404, "plugin \"" + wanted_driver + "\" not found");  // the only driver this fake has
   for (const auto& n : networks_)
     if (n->name == name) throw DockerError(409, "network with name " + name + " already exists");
+  // User networks take the next free pool; the default bridge's is not free.
+  if (next_subnet_octet_ == options_.bridge_octet) ++next_subnet_octet_;
   if (next_subnet_octet_ > 31)
     throw DockerError(400, "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network");
   auto n = std::make_unique<Network>();

@@ -67,6 +67,7 @@ struct EngineOptions {
   ImageCatalog images;
   Clock clock = system_clock();
   std::size_t event_history = 256;
+  int bridge_octet = BridgeIpam::kDefaultBridgeOctet;  // the default bridge is 172.N.0.0/16
 };
 
 struct ListQuery {

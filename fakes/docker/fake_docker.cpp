@@ -21,7 +21,7 @@ FakeDocker::FakeDocker(FakeDockerOptions options, boost::asio::io_context& share
 
 void FakeDocker::init() {
   engine_ = std::make_unique<Engine>(
-      EngineOptions{options_.seed, options_.images, options_.clock, options_.event_history});
+      EngineOptions{options_.seed, options_.images, options_.clock, options_.event_history, options_.bridge_octet});
   // A snapshot's containers, those sharing another's network (container:<id>) after the others.
   for (bool sharing : {false, true})
     for (const auto& restored : options_.state)

@@ -41,6 +41,7 @@ struct FakeDockerOptions {
   ApiVersion api_version{1, 47};
   ApiVersion min_api_version{1, 24};
   std::uint64_t seed = 1;
+  int bridge_octet = 17;  // --bridge-subnet 172.N.0.0/16: the default bridge's N
   ImageCatalog images;
   std::size_t event_history = 256;
   Clock clock = system_clock();

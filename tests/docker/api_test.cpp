@@ -1,6 +1,7 @@
 // fake-docker's HTTP API, in process on a temporary unix socket: the shapes, texts and
 // behaviours clients (docker CLI, registrator) depend on.
 #include "common/http_client.hpp"
+#include "docker/cli_options.hpp"
 #include "docker/fake_docker.hpp"
 
 #include <gtest/gtest.h>
@@ -548,4 +549,41 @@ TEST(FakeDockerApi152, DropsLegacyFieldsAndUsesJsonLines) {
   EXPECT_EQ(first["Action"], "create");
   fake.stop();
   std::filesystem::remove_all(dir);
+}
+
+// --bridge-subnet: the default bridge on another 172.N.0.0/16, as on a host whose docker0 was
+// moved (bip); user networks still get free pools, never the bridge's.
+TEST(FakeDockerBridgeSubnet, ContainersAndGatewayFollowIt) {
+  auto dir = std::filesystem::temp_directory_path() / ("fake-docker-bip-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  fd::FakeDockerOptions options = fd::parse_cli({"--socket", (dir / "d.sock").string(), "--bridge-subnet",
+                                                 "172.18.0.0/16"}).fake;
+  fd::FakeDocker fake(std::move(options));
+  fake.start();
+  auto ep = http::Endpoint::unix_path(fake.socket_path());
+  ASSERT_EQ(http::fetch(ep, verb::post, "/v1.47/containers/create?name=web", R"({"Image":"test"})").status, 201u);
+  ASSERT_EQ(http::fetch(ep, verb::post, "/v1.47/containers/web/start").status, 204u);
+  auto c = json::parse(http::fetch(ep, verb::get, "/v1.47/containers/web/json").body);
+  EXPECT_EQ(c["NetworkSettings"]["Networks"]["bridge"]["IPAddress"], "172.18.0.2");
+  EXPECT_EQ(c["NetworkSettings"]["Networks"]["bridge"]["Gateway"], "172.18.0.1");
+  auto bridge = json::parse(http::fetch(ep, verb::get, "/v1.47/networks/bridge").body);
+  EXPECT_EQ(bridge["IPAM"]["Config"][0]["Subnet"], "172.18.0.0/16");
+  auto created = http::fetch(ep, verb::post, "/v1.47/networks/create", R"({"Name":"backend"})");
+  ASSERT_EQ(created.status, 201u) << created.body;
+  auto backend = json::parse(http::fetch(ep, verb::get, "/v1.47/networks/backend").body);
+  EXPECT_EQ(backend["IPAM"]["Config"][0]["Subnet"], "172.19.0.0/16") << "the bridge's pool is taken";
+  fake.stop();
+  std::filesystem::remove_all(dir);
+}
+
+TEST(FakeDockerBridgeSubnet, OnlyThe172PoolsAreAccepted) {
+  for (const char* bad : {"10.0.0.0/8", "172.15.0.0/16", "172.32.0.0/16", "172.18.0.0/24", "172.x.0.0/16", "172..0.0/16"}) {
+    try {
+      fd::parse_cli({"--socket", "/tmp/x.sock", "--bridge-subnet", bad});
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const fd::UsageError& e) {
+      EXPECT_EQ(std::string(e.what()), std::string("invalid value for --bridge-subnet: \"") + bad +
+                                           "\" (want 172.N.0.0/16 with N from 16 to 31)");
+    }
+  }
 }
