@@ -51,6 +51,8 @@ std::vector<std::string> external_consul_problems(const Scenario& scenario) {
     out.push_back("its registry is etcd, not Consul");
   if (scenario.consul.datacenters.size() > 1)
     out.push_back("consul.datacenters: several datacenters need a fake Consul per datacenter");
+  if (scenario.consul.dns != ConsulSpec::Dns{})
+    out.push_back("consul.dns: DNS options configure regsim's own fake Consul (set them on your agent instead)");
   if (scenario.consul.agent_per_host)
     out.push_back("consul.agent_per_host: an agent per host needs regsim's own fake Consul");
   for (const auto& step : scenario.steps)

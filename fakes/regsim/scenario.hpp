@@ -28,6 +28,19 @@ struct ConsulSpec {
   /// own loopback address), all agents sharing one catalog, as on a real cluster. Default: every
   /// registrator talks to the one agent `node`.
   bool agent_per_host = false;
+  /// Consul's dns_config for every fake Consul (fake-consul's --dns-* flags); each is left at
+  /// Consul's default when not given.
+  struct Dns {
+    std::string domain;                          // "consul"
+    std::string alt_domain;                      // none
+    std::string node_ttl;                        // "0s"
+    std::map<std::string, std::string> service_ttl;  // "web" / "api*" / "*" -> "30s"
+    std::optional<int> udp_answer_limit;         // 3
+    std::optional<int> a_record_limit;           // 0 = all
+    bool only_passing = false;
+    bool enable_truncate = false;
+    bool operator==(const Dns&) const = default;
+  } dns;
 };
 
 /// Where the registrators write: Consul (the default: the fake Consul's agent API), or a real
@@ -45,11 +58,21 @@ struct RegistratorSpec {
   std::vector<std::string> args;  // passed verbatim, before the consul:// URI
 };
 
+/// The host's fake-docker, where it differs from the default engine.
+struct DockerSpec {
+  std::string api_version;      // --api-version ("1.52"): the highest the engine speaks
+  std::string min_api_version;  // --min-api-version
+  std::string bridge_subnet;    // --bridge-subnet ("172.20.0.0/16"): where docker0's containers live
+  nlohmann::json images = nlohmann::json::object();  // over the scenario's images, for this host only
+  bool empty() const { return api_version.empty() && min_api_version.empty() && bridge_subnet.empty() && images.empty(); }
+};
+
 struct HostSpec {
   std::string name;
   std::string ip;  // external IP; when set, registrator gets -ip=IP unless args name -ip
   RegistratorSpec registrator;
   std::string datacenter;  // its agent's datacenter; "" = the first
+  DockerSpec docker;
 };
 
 /// docker run -d --name NAME [-e K=V]... [--label K=V]... [-p PUBLISH]... [--network NET] IMAGE

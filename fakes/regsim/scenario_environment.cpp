@@ -50,6 +50,27 @@ std::string program_problem(const std::string& path, const std::string& what) {
 
 }  // namespace
 
+std::vector<std::string> fake_consul_dns_args(const ConsulSpec::Dns& dns) {
+  std::vector<std::string> args;
+  if (!dns.domain.empty()) args.push_back("--dns-domain=" + dns.domain);
+  if (!dns.alt_domain.empty()) args.push_back("--dns-alt-domain=" + dns.alt_domain);
+  if (!dns.node_ttl.empty()) args.push_back("--dns-node-ttl=" + dns.node_ttl);
+  for (const auto& [name, ttl] : dns.service_ttl) args.push_back("--dns-service-ttl=" + name + "=" + ttl);
+  if (dns.udp_answer_limit) args.push_back("--dns-udp-answer-limit=" + std::to_string(*dns.udp_answer_limit));
+  if (dns.a_record_limit) args.push_back("--dns-a-record-limit=" + std::to_string(*dns.a_record_limit));
+  if (dns.only_passing) args.push_back("--dns-only-passing");
+  if (dns.enable_truncate) args.push_back("--dns-enable-truncate");
+  return args;
+}
+
+std::vector<std::string> fake_docker_host_args(const DockerSpec& docker) {
+  std::vector<std::string> args;
+  if (!docker.api_version.empty()) args.push_back("--api-version=" + docker.api_version);
+  if (!docker.min_api_version.empty()) args.push_back("--min-api-version=" + docker.min_api_version);
+  if (!docker.bridge_subnet.empty()) args.push_back("--bridge-subnet=" + docker.bridge_subnet);
+  return args;
+}
+
 std::string registrator_binary(const HostSpec& host, const RunOptions& options) {
   if (!options.registrator_override.empty()) return options.registrator_override;
   if (!host.registrator.binary.empty()) return host.registrator.binary;
@@ -169,6 +190,11 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
   const auto images_file = log_dir / "images.json";
   std::ofstream(images_file) << scenario.images.dump(2) << "\n";
 
+  if (options.one_docker_process)
+    for (const auto& host : scenario.hosts)
+      if (!host.docker.empty())
+        throw LaunchError("host " + host.name + " has \"docker\" options: they need a fake-docker of its own, "
+                          "so this scenario cannot run with --one-docker-process");
   if (options.one_docker_process) {
     // One fake-docker serves every host, each on its own socket (fake-docker --host).
     std::vector<std::string> args = {"--images", images_file.string(), "--ready-file",
@@ -190,11 +216,21 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
     fs::create_directories(host_dir);
     const auto socket = host_dir / "docker.sock";
     const auto docker_ready = host_dir / "fake-docker.ready";
+    // A host's own images go over the scenario's, in a file of its own.
+    auto host_images = images_file;
+    if (!host.docker.images.empty()) {
+      auto merged = scenario.images;
+      merged.update(host.docker.images);
+      host_images = host_dir / "images.json";
+      std::ofstream(host_images) << merged.dump(2) << "\n";
+    }
     // Distinct seeds so two hosts do not hand out the same container IDs.
+    std::vector<std::string> docker_args = {"--socket", socket.string(), "--images", host_images.string(),
+                                            "--seed", std::to_string(seed++), "--ready-file", docker_ready.string()};
+    for (auto& a : fake_docker_host_args(host.docker)) docker_args.push_back(std::move(a));
     fake_dockers_.push_back(std::make_unique<ChildProcess>(LaunchSpec{
         (options.bin_dir / "fake-docker").string(),
-        {"--socket", socket.string(), "--images", images_file.string(), "--seed", std::to_string(seed++),
-         "--ready-file", docker_ready.string()},
+        docker_args,
         {},
         host_dir / "fake-docker.log",
         "fake-docker (" + host.name + ")",
@@ -238,6 +274,7 @@ nlohmann::json ScenarioEnvironment::launch_consul(ConsulSite& site, const std::s
   // register registrator's SERVICE_CHECK_SCRIPT checks and compare them (check-kinds).
   std::vector<std::string> args = {"--http", http, "--dns", dns, "--node", scenario_.consul.node, "--datacenter",
                                    site.datacenter, "--ready-file", ready_file.string(), "--script-checks", "store"};
+  for (auto& a : fake_consul_dns_args(scenario_.consul.dns)) args.push_back(std::move(a));
   for (const auto& [dc, address] : wan_http_)
     if (dc != site.datacenter) args.push_back("--wan=" + dc + "=" + address);
   if (!wan_http_.empty() && !netns_subnet_.empty()) {

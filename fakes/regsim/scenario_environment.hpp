@@ -24,6 +24,12 @@ namespace regsim {
 
 class Reporter;
 
+/// fake-consul's --dns-* flags for the scenario's consul.dns.
+std::vector<std::string> fake_consul_dns_args(const ConsulSpec::Dns& dns);
+
+/// fake-docker's flags for a host's "docker" options (not its images file).
+std::vector<std::string> fake_docker_host_args(const DockerSpec& docker);
+
 /// The binary each host's registrator runs: --registrator, else the host's "binary", else
 /// registrator in the bin dir.
 std::string registrator_binary(const HostSpec& host, const RunOptions& options);

@@ -81,6 +81,7 @@ class Parser {
       }
       s.consul.node = r.optional_string("node").value_or("node1");
       s.consul.agent_per_host = r.optional_bool("agent_per_host").value_or(false);
+      if (const auto* dns = r.object("dns", false)) s.consul.dns = parse_consul_dns(*dns, r.path_of("dns"));
       if (!is_simple_name(s.consul.datacenter))
         throw ScenarioError("consul.datacenter", "expected letters, digits, '-', '_' or '.', got \"" +
                                                      s.consul.datacenter + "\"");
@@ -186,9 +187,71 @@ class Parser {
       }
       rr.reject_unknown();
     }
+    if (const auto* docker = r.object("docker", false)) h.docker = parse_docker(*docker, r.path_of("docker"));
     r.get("comment");
     r.reject_unknown();
     return h;
+  }
+
+  ConsulSpec::Dns parse_consul_dns(const json& value, const std::string& path) {
+    FieldReader r(value, path);
+    ConsulSpec::Dns d;
+    auto domain = [&](const char* key) -> std::string {
+      const auto v = r.optional_string(key);
+      if (!v) return {};
+      const bool ok = !v->empty() && v->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") ==
+                                         std::string::npos && v->front() != '.' && v->back() != '.';
+      if (!ok) throw ScenarioError(r.path_of(key), "expected a domain name such as \"consul\", got \"" + *v + "\"");
+      return *v;
+    };
+    auto ttl = [&](const json& v, const std::string& at) {
+      (void)duration_at(v, at);  // validated here, passed to fake-consul as written
+      return v.get<std::string>();
+    };
+    d.domain = domain("domain");
+    d.alt_domain = domain("alt_domain");
+    if (const auto* node_ttl = r.get("node_ttl")) d.node_ttl = ttl(*node_ttl, r.path_of("node_ttl"));
+    if (const auto* service_ttl = r.object("service_ttl", false))
+      for (const auto& [name, v] : service_ttl->items())
+        d.service_ttl[name] = ttl(v, path_key(r.path_of("service_ttl"), name));
+    d.udp_answer_limit = r.optional_int("udp_answer_limit", 1, 1000);
+    d.a_record_limit = r.optional_int("a_record_limit", 0, 1000);
+    d.only_passing = r.optional_bool("only_passing").value_or(false);
+    d.enable_truncate = r.optional_bool("enable_truncate").value_or(false);
+    r.get("comment");
+    r.reject_unknown();
+    return d;
+  }
+
+  DockerSpec parse_docker(const json& value, const std::string& path) {
+    FieldReader r(value, path);
+    DockerSpec d;
+    auto version = [&](const char* key) -> std::string {
+      const auto v = r.optional_string(key);
+      if (!v) return {};
+      const auto dot = v->find('.');
+      const bool ok = dot != std::string::npos && dot > 0 && dot + 1 < v->size() &&
+                      v->find_first_not_of("0123456789.") == std::string::npos && v->find('.', dot + 1) == std::string::npos;
+      if (!ok) throw ScenarioError(r.path_of(key), "expected an API version like \"1.44\", got \"" + *v + "\"");
+      return *v;
+    };
+    d.api_version = version("api_version");
+    d.min_api_version = version("min_api_version");
+    if (auto subnet = r.optional_string("bridge_subnet")) {
+      // fake-docker hands out whole /16s of 172.16.0.0/12, as the engine's default pools.
+      const std::string prefix = "172.", suffix = ".0.0/16";
+      const auto n = subnet->starts_with(prefix) && subnet->ends_with(suffix) && subnet->size() > prefix.size() + suffix.size()
+                         ? subnet->substr(prefix.size(), subnet->size() - prefix.size() - suffix.size())
+                         : std::string{};
+      const bool ok = !n.empty() && n.size() <= 2 && n.find_first_not_of("0123456789") == std::string::npos &&
+                      std::stoi(n) >= 16 && std::stoi(n) <= 31;
+      if (!ok) throw ScenarioError(r.path_of("bridge_subnet"), "expected 172.N.0.0/16 with N from 16 to 31, got \"" + *subnet + "\"");
+      d.bridge_subnet = *subnet;
+    }
+    if (const auto* images = r.object("images", false)) d.images = *images;
+    r.get("comment");
+    r.reject_unknown();
+    return d;
   }
 
   // A datacenter the consul section declares; "" for the first (the default).

@@ -53,7 +53,7 @@ Scenario cluster_scenario(const SimulationSpec& spec) {
   s.name = "simulate";
   s.consul.agent_per_host = true;  // a Consul agent per host, one catalog: as on a real cluster
   s.images = {{"app", {{"ExposedPorts", {{std::to_string(kContainerPort) + "/tcp", nlohmann::json::object()}}}}}};
-  for (int i = 1; i <= spec.hosts; ++i) s.hosts.push_back(HostSpec{host_name(i), host_ip(i), {{}, {"-internal"}}, {}});
+  for (int i = 1; i <= spec.hosts; ++i) s.hosts.push_back(HostSpec{host_name(i), host_ip(i), {{}, {"-internal"}}, {}, {}});
   return s;
 }
 

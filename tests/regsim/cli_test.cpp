@@ -134,7 +134,7 @@ TEST(Cli, MissingProgramsAreNamedBeforeAnythingStarts) {
 }
 
 TEST(RegistratorCommandLine, AddsHostnameAndIpUnlessGiven) {
-  HostSpec host{"host1", "10.186.150.172", {"", {"-internal"}}, ""};
+  HostSpec host{"host1", "10.186.150.172", {"", {"-internal"}}, "", {}};
   EXPECT_EQ(registrator_args(host, "consul://127.0.0.1:8500"),
             (std::vector<std::string>{"-hostname=host1", "-ip=10.186.150.172", "-internal", "consul://127.0.0.1:8500"}));
   host.registrator.args = {"-ip", "1.2.3.4", "--hostname=other"};
@@ -143,7 +143,7 @@ TEST(RegistratorCommandLine, AddsHostnameAndIpUnlessGiven) {
 }
 
 TEST(RegistratorCommandLine, TheHostPartOfIdsIsTheScenariosOwnHostnameElseTheHostsName) {
-  HostSpec host{"host1", "10.0.0.1", {"", {"-internal"}}, ""};
+  HostSpec host{"host1", "10.0.0.1", {"", {"-internal"}}, "", {}};
   EXPECT_EQ(registrator_hostname(host), "host1");
   host.registrator.args = {"-hostname=docker-01.prod", "-internal"};
   EXPECT_EQ(registrator_hostname(host), "docker-01.prod");
@@ -165,7 +165,7 @@ TEST(RegistratorCommandLine, TheRegistryUriFollowsTheScenariosBackend) {
 }
 
 TEST(RegistratorCommandLine, OverrideBeatsHostBinaryBeatsDefault) {
-  HostSpec host{"host1", "", {"/custom/registrator", {}}, ""};
+  HostSpec host{"host1", "", {"/custom/registrator", {}}, "", {}};
   RunOptions options;
   options.bin_dir = "/build/bin";
   EXPECT_EQ(registrator_binary(host, options), "/custom/registrator");

@@ -1,5 +1,6 @@
 // The scenario parser: valid files give the model; every schema error names the JSON path (and
 // the line) of what was wrong.
+#include "regsim/scenario_environment.hpp"
 #include "regsim/scenario_loader.hpp"
 #include "regsim/step_runner.hpp"
 
@@ -165,6 +166,37 @@ TEST(ScenarioParse, SeveralDatacenters) {
               HasSubstr("consul.datacenters[1]: duplicate datacenter \"dc1\""));
   EXPECT_THAT(load_error(scenario_with_steps(R"([{"action": "expect", "container": "x", "state": "running", "datacenter": "dc1"}])")),
               HasSubstr("only catalog, checks and dns conditions are asked of a datacenter"));
+}
+
+TEST(ScenarioParse, HostDockerOptionsAndConsulDnsOptions) {
+  const auto s = load_scenario_text(R"({"consul": {"dns": {"domain": "example", "alt_domain": "alt.example",
+        "node_ttl": "5s", "service_ttl": {"web": "30s", "*": "1s"}, "udp_answer_limit": 2, "a_record_limit": 1,
+        "only_passing": true, "enable_truncate": true}},
+      "hosts": [{"name": "a", "docker": {"api_version": "1.52", "min_api_version": "1.40",
+                                         "bridge_subnet": "172.20.0.0/16", "images": {"api": {"Env": ["X=1"]}}}}],
+      "steps": []})",
+                                    "o.json");
+  EXPECT_EQ(fake_docker_host_args(s.hosts[0].docker),
+            (std::vector<std::string>{"--api-version=1.52", "--min-api-version=1.40", "--bridge-subnet=172.20.0.0/16"}));
+  EXPECT_EQ(s.hosts[0].docker.images["api"]["Env"][0], "X=1");
+  EXPECT_EQ(fake_consul_dns_args(s.consul.dns),
+            (std::vector<std::string>{"--dns-domain=example", "--dns-alt-domain=alt.example", "--dns-node-ttl=5s",
+                                      "--dns-service-ttl=*=1s", "--dns-service-ttl=web=30s", "--dns-udp-answer-limit=2",
+                                      "--dns-a-record-limit=1", "--dns-only-passing", "--dns-enable-truncate"}));
+  EXPECT_TRUE(fake_consul_dns_args(ConsulSpec::Dns{}).empty()) << "Consul's defaults are fake-consul's";
+
+  const std::string host = R"({"hosts": [{"name": "a", "docker": )";
+  EXPECT_THAT(load_error(host + R"({"api_version": "1.x"}}], "steps": []})"),
+              HasSubstr("hosts[0].docker.api_version: expected an API version like \"1.44\", got \"1.x\""));
+  EXPECT_THAT(load_error(host + R"({"bridge_subnet": "10.0.0.0/8"}}], "steps": []})"),
+              HasSubstr("hosts[0].docker.bridge_subnet: expected 172.N.0.0/16 with N from 16 to 31, got \"10.0.0.0/8\""));
+  EXPECT_THAT(load_error(host + R"({"registry": "x"}}], "steps": []})"), HasSubstr("hosts[0].docker.registry"));
+  const std::string dns = R"({"hosts": [{"name": "a"}], "steps": [], "consul": {"dns": )";
+  EXPECT_THAT(load_error(dns + R"({"service_ttl": {"web": "forever"}}}})"),
+              HasSubstr("consul.dns.service_ttl.web: expected a duration"));
+  EXPECT_THAT(load_error(dns + R"({"domain": "bad domain"}}})"),
+              HasSubstr("consul.dns.domain: expected a domain name such as \"consul\", got \"bad domain\""));
+  EXPECT_THAT(load_error(dns + R"({"udp_answer_limit": 0}}})"), HasSubstr("consul.dns.udp_answer_limit"));
 }
 
 TEST(ScenarioParse, ACatalogIsAskedViaAnotherDatacentersConsul) {
