@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -85,6 +86,35 @@ int fatal(const std::string& msg) {
 
 namespace registrator {
 
+namespace {
+
+// Waits for SIGINT/SIGTERM on a thread of its own and runs `on_signal` once. Joined when it goes
+// out of scope (woken with a signal of its own if none came), so `on_signal` never runs after the
+// objects it touches are gone: a detached thread could still be inside them as run_app returned.
+class SignalWatcher {
+ public:
+  SignalWatcher(const sigset_t& signals, std::function<void(int)> on_signal)
+      : thread_([this, signals, on_signal = std::move(on_signal)] {
+          int sig = 0;
+          sigwait(&signals, &sig);
+          if (leaving_) return;
+          on_signal(sig);
+        }) {}
+  ~SignalWatcher() {
+    leaving_ = true;
+    pthread_kill(thread_.native_handle(), SIGTERM);  // stays pending if the thread is past sigwait
+    thread_.join();
+  }
+  SignalWatcher(const SignalWatcher&) = delete;
+  SignalWatcher& operator=(const SignalWatcher&) = delete;
+
+ private:
+  std::atomic<bool> leaving_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
 int run_app(int argc, char** argv, const AppHooks& hooks) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 1 && args[0] == "--version") {
@@ -131,15 +161,13 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
 
   EventQueue<PumpItem> queue;
   Shutdown shutdown;
-  std::thread([&signals, &shutdown, &queue, &docker] {
-    int sig = 0;
-    sigwait(&signals, &sig);
+  SignalWatcher signal_watcher(signals, [&shutdown, &queue, &docker](int sig) {
     log::line(std::string("Received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
     shutdown.requested = true;
     shutdown.cv.notify_all();
     queue.close();
     docker.cancel_events();
-  }).detach();
+  });
 
   for (std::int64_t attempt = 0; config.retry_attempts == -1 || attempt <= config.retry_attempts; ++attempt) {
     log::line("Connecting to backend (" + std::to_string(attempt) + "/" + std::to_string(config.retry_attempts) +
