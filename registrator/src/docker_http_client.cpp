@@ -90,7 +90,7 @@ std::optional<nlohmann::json> DockerHttpClient::inspect(const std::string& id) {
   if (r.status == 404) return std::nullopt;
   if (r.status != 200) throw DockerError(error_message(r));
   try {
-    auto fast = fast_json::parse(r.body);
+    auto fast = keep_only_ ? fast_json::parse_projected(r.body, *keep_only_) : fast_json::parse(r.body);
     auto j = fast ? std::move(*fast) : nlohmann::json::parse(r.body);
     if (!j.is_object()) throw DockerError("docker " + endpoint_.describe() + ": inspect result is not an object");
     return j;
