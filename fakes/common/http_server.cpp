@@ -360,6 +360,12 @@ void accept_loop(const std::shared_ptr<typename Protocol::acceptor>& acceptor, c
     auto server = weak.lock();
     if (!server || server->stopped || ec == net::error::operation_aborted) return;
     if (!ec) {
+      if constexpr (std::is_same_v<Protocol, tcp>) {
+        // As Go's net/http (real Consul, dockerd): answers to pipelined requests go out at once,
+        // not held by Nagle until the client's delayed ACK (40 ms each).
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+      }
       auto session = std::make_shared<Session<Protocol>>(std::move(socket), server, transport);
       server->track(session);
       session->start();
@@ -376,6 +382,8 @@ void accept_tls_loop(const std::shared_ptr<tcp::acceptor>& acceptor, const std::
     auto server = weak.lock();
     if (!server || server->stopped || ec == net::error::operation_aborted) return;
     if (!ec) {
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);  // as on the plain listener
       auto session = std::make_shared<Session<tcp, true>>(std::move(socket), *tls, server, "tls");
       server->track(session);
       session->start();
