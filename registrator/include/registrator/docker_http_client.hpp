@@ -22,6 +22,8 @@ class DockerHttpClient : public DockerClient {
   // DockerClient
   std::vector<std::string> list_containers(const std::vector<std::string>& status = {}) override;
   std::optional<nlohmann::json> inspect(const std::string& id) override;
+  /// Pipelined on the kept connection; what the pipeline leaves unanswered goes through inspect().
+  std::vector<Inspected> inspect_many(const std::vector<std::string>& ids) override;
   std::string stream_events(std::optional<std::int64_t> since, EventSink& sink) override;
   void cancel_events() override;
 
@@ -34,6 +36,7 @@ class DockerHttpClient : public DockerClient {
 
  private:
   http::Response call(const std::string& target);
+  std::optional<nlohmann::json> inspect_result(const http::Response& r);
   std::string error_message(const http::Response& r) const;
 
   http::Endpoint endpoint_;
