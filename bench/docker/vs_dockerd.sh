@@ -44,8 +44,12 @@ done
 
 REG_DOCKER_SOCKETS="fake=$work/fake.sock,real=$work/real.sock" "$bin/docker_api_bench" --benchmark_min_time=1 | tee $work/out.txt
 ratio() { awk -v a="$1/fake" -v b="$1/real" '$1==a{fa=$2} $1==b{re=$2} END{ if (fa>0) printf "%s: real/fake = %.1fx\n", substr(a,1,index(a,"/")-1), re/fa }' $work/out.txt; }
+echo "registrator's keep-alive client:"
 ratio list_all
 ratio inspect
+echo "lean client (bench/docker/lean_http_client.hpp):"
+ratio list_all_lean
+ratio inspect_lean
 
 echo "fake-docker alone with 10,000 containers:"
 "$bin/fake-docker" --socket $work/big.sock >$work/big.log 2>&1 &
