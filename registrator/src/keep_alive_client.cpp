@@ -152,10 +152,6 @@ Response KeepAliveClient::send(const Request& request, std::chrono::milliseconds
   return std::get<Response>(std::move(outcome));
 }
 
-}  // namespace registrator::http
-
-namespace registrator::http {
-
 std::vector<PipelinedAnswer> KeepAliveClient::send_pipelined(const std::vector<Request>& requests,
                                                              std::chrono::milliseconds timeout) {
   std::vector<PipelinedAnswer> answers(requests.size());
