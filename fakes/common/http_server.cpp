@@ -262,8 +262,57 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     reading_ = true;
     read_started_ = std::chrono::steady_clock::now();
     arm_idle_timer(read_started_ + std::chrono::seconds(server_->options.idle_timeout_seconds));
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    if constexpr (!Tls) {
+      // With nothing buffered the next request has not come yet (a keep-alive client has only
+      // just been answered): wait for it rather than find the socket empty.
+      if (buffer_.size() == 0) return wait_readable();
+      read_plain();
+    } else {
+      bhttp::async_read(stream_, buffer_, *parser_,
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    }
+  }
+
+  // Plain sockets: the request is parsed from what is buffered and what non-blocking reads find,
+  // and only when that is not enough does the session wait for the socket to become readable.
+  // A keep-alive exchange then costs epoll_wait, recvmsg and the answer's sendmsg; async_read
+  // added a read attempt that found nothing (the client had only just been answered) or a
+  // completion posted through the scheduler (another epoll_wait).
+  void read_plain() {
+    auto& socket = lowest().socket();
+    beast::error_code ec;
+    if (!socket.non_blocking()) socket.non_blocking(true, ec);
+    for (;;) {
+      while (buffer_.size() > 0 && !parser_->is_done()) {
+        const std::size_t used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == bhttp::error::need_more) {
+          ec = {};
+          break;
+        }
+        if (ec) return on_read(ec);
+        if (used == 0) break;
+      }
+      if (parser_->is_done()) return on_read({});
+      const std::size_t n = socket.read_some(buffer_.prepare(kReadSize), ec);
+      if (ec == net::error::would_block || ec == net::error::try_again) return wait_readable();
+      if (ec == net::error::eof) {
+        if (!parser_->got_some()) return on_read(bhttp::error::end_of_stream);
+        parser_->put_eof(ec);
+        return on_read(ec ? ec : beast::error_code(bhttp::error::partial_message));
+      }
+      if (ec) return on_read(ec);  // reset and the like: on_read closes
+      buffer_.commit(n);
+    }
+  }
+  static constexpr std::size_t kReadSize = 16 * 1024;
+
+  void wait_readable() {
+    lowest().socket().async_wait(Protocol::socket::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
+      if (self->closed_) return;
+      if (ec) return self->close();
+      self->read_plain();
+    });
   }
 
   void on_read(beast::error_code ec) {
