@@ -3,6 +3,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -233,11 +234,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
  public:
   Session(typename Protocol::socket socket, std::shared_ptr<Server::Impl> server, std::string_view transport)
     requires(!Tls)
-      : stream_(std::move(socket)), server_(std::move(server)), transport_(transport) {}
+      : stream_(std::move(socket)), idle_timer_(lowest().get_executor()), server_(std::move(server)), transport_(transport) {}
   Session(typename Protocol::socket socket, net::ssl::context& tls, std::shared_ptr<Server::Impl> server,
           std::string_view transport)
     requires(Tls)
-      : stream_(std::move(socket), tls), server_(std::move(server)), transport_(transport) {}
+      : stream_(std::move(socket), tls), idle_timer_(lowest().get_executor()), server_(std::move(server)), transport_(transport) {}
 
   void start() {
     // Lets write() try a send at once (EAGAIN instead of blocking); asio's async operations
@@ -250,6 +251,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       stream_.async_handshake(net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
         if (self->closed_) return;
         if (ec) return self->close();  // no/bad client certificate, plain HTTP on the TLS port, ...
+        self->lowest().expires_never();  // from here on the request timer (idle_timer_) applies
         self->do_read();
       });
     } else {
@@ -285,6 +287,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void close() override {
     if (closed_) return;
     closed_ = true;
+    idle_timer_.cancel();
     beast::error_code ec;
     lowest().socket().shutdown(Protocol::socket::shutdown_both, ec);
     lowest().close();
@@ -300,9 +303,60 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     parser_.emplace();
     parser_->body_limit(server_->options.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
-    lowest().expires_after(std::chrono::seconds(server_->options.idle_timeout_seconds));
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    reading_ = true;
+    read_started_ = std::chrono::steady_clock::now();
+    arm_idle_timer(read_started_ + std::chrono::seconds(server_->options.idle_timeout_seconds));
+    if constexpr (!Tls) {
+      // With nothing buffered the next request has not come yet (a keep-alive client has only
+      // just been answered): wait for it rather than find the socket empty.
+      if (buffer_.size() == 0) return wait_readable();
+      read_plain();
+    } else {
+      bhttp::async_read(stream_, buffer_, *parser_,
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    }
+  }
+
+  // Plain sockets: the request is parsed from what is buffered and what non-blocking reads find,
+  // and only when that is not enough does the session wait for the socket to become readable.
+  // A keep-alive exchange then costs epoll_wait, recvmsg and the answer's sendmsg; async_read
+  // added a read attempt that found nothing (the client had only just been answered) or a
+  // completion posted through the scheduler (another epoll_wait).
+  void read_plain() {
+    auto& socket = lowest().socket();
+    beast::error_code ec;
+    if (!socket.non_blocking()) socket.non_blocking(true, ec);
+    for (;;) {
+      while (buffer_.size() > 0 && !parser_->is_done()) {
+        const std::size_t used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == bhttp::error::need_more) {
+          ec = {};
+          break;
+        }
+        if (ec) return on_read(ec);
+        if (used == 0) break;
+      }
+      if (parser_->is_done()) return on_read({});
+      const std::size_t n = socket.read_some(buffer_.prepare(kReadSize), ec);
+      if (ec == net::error::would_block || ec == net::error::try_again) return wait_readable();
+      if (ec == net::error::eof) {
+        if (!parser_->got_some()) return on_read(bhttp::error::end_of_stream);
+        parser_->put_eof(ec);
+        return on_read(ec ? ec : beast::error_code(bhttp::error::partial_message));
+      }
+      if (ec) return on_read(ec);  // reset and the like: on_read closes
+      buffer_.commit(n);
+    }
+  }
+  static constexpr std::size_t kReadSize = 16 * 1024;
+
+  void wait_readable() {
+    lowest().socket().async_wait(Protocol::socket::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
+      if (self->closed_) return;
+      if (ec) return self->close();
+      self->read_plain();
+    });
   }
 
   void on_read(beast::error_code ec) {
@@ -315,7 +369,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         return fail_request(Status::bad_request, "malformed request: " + ec.message());
       return close();  // EOF, timeout, reset: nothing to answer
     }
-    lowest().expires_never();  // the handler may hold this exchange for a long time (streams)
+    reading_ = false;  // the handler may hold this exchange for a long time (streams)
     auto exchange = std::make_shared<ExchangeImpl>(this->weak_from_this(), parser_->release());
     exchange_ = exchange;
     // An answer written at once must not start the next read from inside the handler: that
@@ -363,6 +417,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void do_write() {
     if (closed_ || outbox_.empty()) return;
+    if constexpr (!Tls) {
+      if (write_now()) return;
+    }
     writing_ = true;
     // Everything queued goes out in one gathered write (a busy event stream queues many small
     // chunks); the strings stay put while the deque grows at the back.
@@ -379,8 +436,48 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
                      });
   }
 
+  // Plain sockets: the queue written at once, without waiting, when the socket buffer takes it
+  // (nearly always), so the exchange ends here instead of in a completion posted through the
+  // scheduler: one epoll_wait fewer per keep-alive exchange. False: bytes are left for async_write.
+  bool write_now() {
+    auto& socket = lowest().socket();
+    beast::error_code ec;
+    if (!socket.non_blocking()) socket.non_blocking(true, ec);
+    while (!outbox_.empty()) {
+      gather_.clear();
+      std::size_t total = 0;
+      for (std::size_t i = 0; i < outbox_.size() && i < kMaxGather; ++i) {
+        gather_.push_back(outbox_[i].buffer());
+        total += gather_.back().size();
+      }
+      std::size_t n = socket.write_some(gather_, ec);
+      if (ec == net::error::would_block || ec == net::error::try_again) {
+        n = 0;
+      } else if (ec) {
+        close();
+        return true;
+      }
+      const bool all = n == total;
+      while (n > 0) {  // drop what went out; a partly written piece keeps its rest, as its own copy
+        const auto front = outbox_.front().buffer();
+        if (n >= front.size()) {
+          n -= front.size();
+          outbox_.pop_front();
+        } else {
+          outbox_.front() = {std::string(static_cast<const char*>(front.data()) + n, front.size() - n), nullptr};
+          n = 0;
+        }
+      }
+      if (!all) return false;  // the socket buffer is full: async_write waits for room
+    }
+    if (exchange_done_) after_exchange();
+    return true;
+  }
+
   void after_exchange() {
-    if (closed_) return;
+    // Answered from inside on_read() (a write that went out at once): on_read() goes on once the
+    // handler has returned.
+    if (closed_ || in_handler_) return;
     if (!keep_alive_) return close();
     if (probing_) return;  // the outstanding probe resumes reading when the next bytes arrive
     do_read();
@@ -399,7 +496,28 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   beast::basic_stream<Protocol>& lowest() { return beast::get_lowest_layer(stream_); }
 
+  // The request timeout: a connection waiting for (the rest of) a request longer than
+  // idle_timeout_seconds is closed. One timer per connection, set again only when it fires,
+  // instead of a stream timeout set and cleared per request (a timerfd_settime system call and
+  // timer queue work on every keep-alive exchange).
+  void arm_idle_timer(std::chrono::steady_clock::time_point when) {
+    if (timer_armed_) return;  // it fires earlier (or on time) and looks again
+    timer_armed_ = true;
+    idle_timer_.expires_at(when);
+    idle_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      self->timer_armed_ = false;
+      if (ec || self->closed_ || !self->reading_) return;  // not waiting for a request: do_read arms it
+      const auto deadline = self->read_started_ + std::chrono::seconds(self->server_->options.idle_timeout_seconds);
+      if (std::chrono::steady_clock::now() >= deadline) return self->close();
+      self->arm_idle_timer(deadline);
+    });
+  }
+
   SessionStream<Protocol, Tls> stream_;
+  net::steady_timer idle_timer_;
+  std::chrono::steady_clock::time_point read_started_;
+  bool reading_ = false;
+  bool timer_armed_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<Server::Impl> server_;
@@ -430,6 +548,12 @@ void accept_loop(const std::shared_ptr<typename Protocol::acceptor>& acceptor, c
     auto server = weak.lock();
     if (!server || server->stopped || ec == net::error::operation_aborted) return;
     if (!ec) {
+      if constexpr (std::is_same_v<Protocol, tcp>) {
+        // As Go's net/http (real Consul, dockerd): answers to pipelined requests go out at once,
+        // not held by Nagle until the client's delayed ACK (40 ms each).
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+      }
       auto session = std::make_shared<Session<Protocol>>(std::move(socket), server, transport);
       server->track(session);
       session->start();
@@ -446,6 +570,8 @@ void accept_tls_loop(const std::shared_ptr<tcp::acceptor>& acceptor, const std::
     auto server = weak.lock();
     if (!server || server->stopped || ec == net::error::operation_aborted) return;
     if (!ec) {
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);  // as on the plain listener
       auto session = std::make_shared<Session<tcp, true>>(std::move(socket), *tls, server, "tls");
       server->track(session);
       session->start();

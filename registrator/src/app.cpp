@@ -21,6 +21,7 @@
 #include "registrator/app.hpp"
 #include "registrator/bridge.hpp"
 #include "registrator/docker_http_client.hpp"
+#include "registrator/inspect_fields.hpp"
 #include "registrator/event_pump.hpp"
 #include "registrator/flags.hpp"
 #include "registrator/log.hpp"
@@ -149,6 +150,9 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
     return fatal(e.what());
   }
   DockerHttpClient docker(docker_endpoint);
+  // A -tags template may read any member of the document; without one, the services need only a
+  // few, and building the rest costs more than everything else at start-up.
+  if (config.force_tags.find("{{") == std::string::npos) docker.keep_only(&inspect_fields_used());
 
   RegistryBackendPtr registry;
   try {

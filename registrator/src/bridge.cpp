@@ -51,14 +51,23 @@ void Bridge::handle_event(const DockerEvent& event) {
 }
 
 void Bridge::add_locked(const std::string& container_id, bool quiet, std::optional<Inspected> prefetched) {
+  PreparedAdd prepared = prepare_add_locked(container_id, quiet, std::move(prefetched));
+  for (const auto& line : prepared.lines) log::line(line);
+  for (auto& service : prepared.services) register_locked(prepared.container_id, std::move(service));
+}
+
+Bridge::PreparedAdd Bridge::prepare_add_locked(const std::string& container_id, bool quiet,
+                                               std::optional<Inspected> prefetched) {
+  PreparedAdd out;
+  out.container_id = container_id;
   if (auto d = dead_.find(container_id); d != dead_.end()) {
     services_[container_id] = std::move(d->second.services);
     dead_.erase(d);
   }
   if (services_.count(container_id)) {
     // (sic) upstream's log.Println spacing
-    log::line("container,  " + log::id12(container_id) + " , already exists, ignoring");
-    return;
+    out.lines.push_back("container,  " + log::id12(container_id) + " , already exists, ignoring");
+    return out;
   }
   std::optional<nlohmann::json> container;
   try {
@@ -70,35 +79,36 @@ void Bridge::add_locked(const std::string& container_id, bool quiet, std::option
     }
     if (!container) {
       pending_inspects_.erase(container_id);
-      log::line("unable to inspect container: " + log::id12(container_id) + " No such container: " + container_id);
-      return;
+      out.lines.push_back("unable to inspect container: " + log::id12(container_id) + " No such container: " + container_id);
+      return out;
     }
   } catch (const std::exception& e) {
     // Garbage, a truncated answer, a 5xx or no answer: Docker may answer properly later, and
     // the start event will not come again, so the container is inspected again with back-off.
     PendingInspect& p = pending_inspects_[container_id];
     schedule_retry(p, now_());
-    log::line("unable to inspect container: " + log::id12(container_id) + " " + e.what() + " (retrying in " +
-              std::to_string(p.delay.count()) + " ms)");
-    return;
+    out.lines.push_back("unable to inspect container: " + log::id12(container_id) + " " + e.what() + " (retrying in " +
+                        std::to_string(p.delay.count()) + " ms)");
+    return out;
   }
   pending_inspects_.erase(container_id);
-  BuildContext ctx{config_, config_.hostname, resolver_, [this](const std::string& id) {
+  BuildContext ctx{config_, config_.hostname, resolver_, [this, &out](const std::string& id) {
                      try {
                        return docker_.inspect(id);
                      } catch (const std::exception& e) {
-                       log::line("unable to inspect network container: " + log::id12(id) + " " + e.what());
+                       out.lines.push_back("unable to inspect network container: " + log::id12(id) + " " + e.what());
                        return std::optional<nlohmann::json>();
                      }
                    }};
   BuildResult built = build_services(*container, ctx);
-  for (const auto& note : built.notes) {
+  for (auto& note : built.notes) {
     if (quiet && note.rfind("ignored:", 0) == 0) continue;
-    log::line(note);
+    out.lines.push_back(std::move(note));
   }
   std::string id = container->value("Id", container_id);
-  if (id.empty()) id = container_id;
-  for (auto& service : built.services) register_locked(id, std::move(service));
+  if (!id.empty()) out.container_id = id;
+  out.services = std::move(built.services);
+  return out;
 }
 
 namespace {
@@ -131,24 +141,36 @@ void Bridge::schedule_retry(PendingInspect& p, Clock::time_point now) {
 }
 
 void Bridge::register_locked(const std::string& container_id, Service service) {
+  std::exception_ptr error;
   try {
     registry_.register_service(service);
-  } catch (const std::exception& e) {
-    log::line("register failed: " + service.id + " " + e.what());
-    auto [it, fresh] = pending_.try_emplace(service.id);
-    Pending& p = it->second;
-    if (!fresh && p.op == Pending::Op::Deregister) {
-      // A start supersedes the pending deregistration of an earlier registration under this ID;
-      // that one is probably still in the registry, so a later die must deregister.
-      p = Pending{};
-      p.maybe_applied = true;
+  } catch (...) {
+    error = std::current_exception();
+  }
+  registered_locked(container_id, std::move(service), error);
+}
+
+void Bridge::registered_locked(const std::string& container_id, Service service, std::exception_ptr error) {
+  if (error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      log::line("register failed: " + service.id + " " + e.what());
+      auto [it, fresh] = pending_.try_emplace(service.id);
+      Pending& p = it->second;
+      if (!fresh && p.op == Pending::Op::Deregister) {
+        // A start supersedes the pending deregistration of an earlier registration under this ID;
+        // that one is probably still in the registry, so a later die must deregister.
+        p = Pending{};
+        p.maybe_applied = true;
+      }
+      p.op = Pending::Op::Register;
+      p.container_id = container_id;
+      p.service = std::move(service);
+      if (!answered(e)) p.maybe_applied = true;
+      schedule_retry(p, now_());
+      return;
     }
-    p.op = Pending::Op::Register;
-    p.container_id = container_id;
-    p.service = std::move(service);
-    if (!answered(e)) p.maybe_applied = true;
-    schedule_retry(p, now_());
-    return;
   }
   pending_.erase(service.id);
   log::line("added: " + log::id12(container_id) + " " + service.id);
@@ -367,19 +389,34 @@ void Bridge::sync(bool quiet) {
     if (!services_.count(id)) unknown.push_back(id);
   constexpr std::size_t kInspectWindow = 64;
   InspectPrefetcher prefetch(docker_, unknown, kInspectWindow);
-  for (const auto& id : ids) {
-    auto it = services_.find(id);
-    if (it == services_.end()) {
-      add_locked(id, quiet, prefetch.next());
+  std::vector<char> is_unknown(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) is_unknown[i] = !services_.count(ids[i]);
+  for (std::size_t i = 0; i < ids.size();) {
+    if (is_unknown[i]) {
+      // A run of unknown containers is added as a batch: their registrations go to the registry
+      // together (register_many), and the log reads as if each were added in turn.
+      std::vector<PreparedAdd> batch;
+      for (; i < ids.size() && is_unknown[i] && batch.size() < kRegisterBatch; ++i)
+        batch.push_back(prepare_add_locked(ids[i], quiet, prefetch.next()));
+      std::vector<const Service*> services;
+      for (const auto& added : batch)
+        for (const auto& service : added.services) services.push_back(&service);
+      auto errors = registry_.register_many(services);
+      std::size_t k = 0;
+      for (auto& added : batch) {
+        for (const auto& line : added.lines) log::line(line);
+        for (auto& service : added.services) registered_locked(added.container_id, std::move(service), errors[k++]);
+      }
       continue;
     }
-    for (const auto& service : it->second) {
+    for (const auto& service : services_.find(ids[i])->second) {
       try {
         registry_.register_service(service);
       } catch (const std::exception& e) {
         log::line("sync register failed: " + service.id + " " + e.what());
       }
     }
+    ++i;
   }
   if (config_.cleanup) cleanup_locked();
 }

@@ -149,19 +149,27 @@ ConsulMeta consul_meta(const std::map<std::string, std::string>& attrs) {
 ConsulBackend::ConsulBackend(http::Endpoint endpoint, std::string token, std::chrono::milliseconds timeout)
     : endpoint_(std::move(endpoint)), token_(std::move(token)), timeout_(timeout), client_(endpoint_) {}
 
-http::Response ConsulBackend::call(const std::string& method, const std::string& target, std::string body) {
+http::Request ConsulBackend::request(const std::string& method, const std::string& target, std::string body) const {
   http::Request req;
   req.method = method;
   req.target = target;
   req.body = std::move(body);
   if (!req.body.empty()) req.content_type = "application/json";
   if (!token_.empty()) req.headers.emplace_back("X-Consul-Token", token_);
+  return req;
+}
+
+http::Response ConsulBackend::call(const std::string& method, const std::string& target, std::string body) {
   http::Response r;
   try {
-    r = client_.send(req, timeout_);
+    r = client_.send(request(method, target, std::move(body)), timeout_);
   } catch (const http::TransportError& e) {
     throw RegistryError(std::string("consul ") + e.what());
   }
+  return checked(std::move(r));
+}
+
+http::Response ConsulBackend::checked(http::Response r) const {
   if (r.status != 200) {
     std::string msg = r.body;
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) msg.pop_back();
@@ -184,14 +192,40 @@ void ConsulBackend::ping() {
   log::line("consul: current leader  " + leader);
 }
 
-void ConsulBackend::register_service(const Service& service) {
+std::string ConsulBackend::registration_body(const Service& service) const {
   // The agent would refuse the whole registration for one bad key: register without it and tell
   // the operator which container's SERVICE_* env var or label to fix.
   for (const auto& problem : consul_meta(service.attrs).dropped) {
     log::line("consul: " + service.id + " (container " + service.origin.container_name + "): " + problem +
               " (from SERVICE_* metadata): not sent, Consul rejects it");
   }
-  call("PUT", "/v1/agent/service/register", build_consul_registration(service).dump());
+  return build_consul_registration(service).dump();
+}
+
+void ConsulBackend::register_service(const Service& service) {
+  call("PUT", "/v1/agent/service/register", registration_body(service));
+}
+
+std::vector<std::exception_ptr> ConsulBackend::register_many(const std::vector<const Service*>& services) {
+  std::vector<http::Request> requests;
+  requests.reserve(services.size());
+  for (const Service* s : services) requests.push_back(request("PUT", "/v1/agent/service/register", registration_body(*s)));
+  auto answers = client_.send_pipelined(requests, timeout_);
+  std::vector<std::exception_ptr> out(services.size());
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    try {
+      if (answers[i].answered()) {
+        checked(std::move(*answers[i].response));
+      } else if (answers[i].failed()) {
+        throw RegistryError("consul " + answers[i].error);  // as call() reports it
+      } else {
+        call("PUT", "/v1/agent/service/register", std::move(requests[i].body));
+      }
+    } catch (...) {
+      out[i] = std::current_exception();
+    }
+  }
+  return out;
 }
 
 void ConsulBackend::deregister(const Service& service) {

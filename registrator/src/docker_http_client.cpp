@@ -85,12 +85,40 @@ std::vector<std::string> DockerHttpClient::list_containers(const std::vector<std
   return ids;
 }
 
+namespace {
+std::string inspect_target(const std::string& id) { return "/containers/" + http::escape_path_segment(id) + "/json"; }
+}  // namespace
+
 std::optional<nlohmann::json> DockerHttpClient::inspect(const std::string& id) {
-  auto r = call("/containers/" + http::escape_path_segment(id) + "/json");
+  return inspect_result(call(inspect_target(id)));
+}
+
+std::vector<Inspected> DockerHttpClient::inspect_many(const std::vector<std::string>& ids) {
+  std::vector<http::Request> requests(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) requests[i].target = inspect_target(ids[i]);
+  auto answers = client_.send_pipelined(requests, timeout_);
+  std::vector<Inspected> out(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    try {
+      if (answers[i].answered()) {
+        out[i].container = inspect_result(*answers[i].response);
+      } else if (answers[i].failed()) {
+        throw DockerError("docker " + answers[i].error);  // as call() reports it
+      } else {
+        out[i].container = inspect(ids[i]);
+      }
+    } catch (...) {
+      out[i].error = std::current_exception();
+    }
+  }
+  return out;
+}
+
+std::optional<nlohmann::json> DockerHttpClient::inspect_result(const http::Response& r) {
   if (r.status == 404) return std::nullopt;
   if (r.status != 200) throw DockerError(error_message(r));
   try {
-    auto fast = fast_json::parse(r.body);
+    auto fast = keep_only_ ? fast_json::parse_projected(r.body, *keep_only_) : fast_json::parse(r.body);
     auto j = fast ? std::move(*fast) : nlohmann::json::parse(r.body);
     if (!j.is_object()) throw DockerError("docker " + endpoint_.describe() + ": inspect result is not an object");
     return j;

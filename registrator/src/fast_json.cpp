@@ -16,9 +16,9 @@ class Reader {
  public:
   explicit Reader(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
 
-  bool document(json* out) {
+  bool document(json* out, const Projection* keep = nullptr) {
     skip_ws();
-    if (!value(out)) return false;
+    if (!value(out, keep)) return false;
     skip_ws();
     return p_ == end_;
   }
@@ -69,11 +69,12 @@ class Reader {
     return true;
   }
 
-  bool value(json* out) {
+  // `keep` (may be null: everything) reduces an object value; see Projection.
+  bool value(json* out, const Projection* keep = nullptr) {
     if (p_ == end_) return false;
     switch (*p_) {
       case '{':
-        return object(out);
+        return object(out, keep);
       case '[':
         return array(out);
       case '"': {
@@ -100,7 +101,21 @@ class Reader {
     }
   }
 
-  bool object(json* out) {
+  // Where a member's value goes under `keep`: into the object (with the projection for its
+  // inside, null = whole) or nowhere (checked and skipped).
+  struct Placement {
+    bool kept;
+    const Projection* inner;
+  };
+  static Placement place(const Projection* keep, const std::string& key) {
+    if (!keep) return {true, nullptr};
+    for (const auto& m : keep->members)
+      if (m.name == key) return {true, m.inner};
+    if (keep->every) return {true, keep->every};
+    return {false, nullptr};
+  }
+
+  bool object(json* out, const Projection* keep) {
     if (++depth_ > kMaxDepth) return false;
     ++p_;  // '{'
     json::object_t* obj = nullptr;
@@ -118,7 +133,12 @@ class Reader {
         skip_ws();
         if (!consume(':')) return false;
         skip_ws();
-        if (!value(obj ? &(*obj)[std::move(key)] : nullptr)) return false;  // the last duplicate wins
+        const Placement where = obj ? place(keep, key) : Placement{false, nullptr};
+        if (where.kept) {
+          if (!value(&(*obj)[std::move(key)], where.inner)) return false;  // the last duplicate wins
+        } else if (!value(nullptr)) {
+          return false;
+        }
         key.clear();
         skip_ws();
         if (consume(',')) continue;
@@ -299,6 +319,13 @@ std::optional<nlohmann::json> parse(std::string_view text) {
   nlohmann::json out;
   Reader reader(text);
   if (!reader.document(&out)) return std::nullopt;
+  return out;
+}
+
+std::optional<nlohmann::json> parse_projected(std::string_view text, const Projection& keep) {
+  nlohmann::json out;
+  Reader reader(text);
+  if (!reader.document(&out, &keep)) return std::nullopt;
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "registrator/inspect_prefetcher.hpp"
 
+#include <algorithm>
+
 namespace registrator {
 
 InspectPrefetcher::InspectPrefetcher(DockerClient& docker, std::vector<std::string> ids, std::size_t window)
@@ -17,21 +19,22 @@ InspectPrefetcher::~InspectPrefetcher() {
 }
 
 void InspectPrefetcher::run() {
-  for (const auto& id : ids_) {
+  // A batch is one pipelined exchange with Docker and one hand-off to the consumer; it starts
+  // once there is room for all of it, so the window bounds what waits unconsumed.
+  const std::size_t batch = std::max<std::size_t>(1, window_ / 2);
+  for (std::size_t from = 0; from < ids_.size();) {
+    const std::size_t n = std::min(batch, ids_.size() - from);
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || ready_.size() < window_; });
+      cv_.wait(lock, [&] { return stopping_ || ready_.size() + n <= window_; });
       if (stopping_) return;
     }
-    Inspected result;
-    try {
-      result.container = docker_.inspect(id);
-    } catch (...) {
-      result.error = std::current_exception();
-    }
+    std::vector<std::string> ids(ids_.begin() + static_cast<long>(from), ids_.begin() + static_cast<long>(from + n));
+    auto results = docker_.inspect_many(ids);
+    from += n;
     {
       std::lock_guard lock(mu_);
-      ready_.push_back(std::move(result));
+      for (auto& r : results) ready_.push_back(std::move(r));
     }
     cv_.notify_all();
   }

@@ -55,16 +55,47 @@ struct KeepAliveClient::Connection {
   std::variant<Response, Failure> exchange(const Endpoint& ep, const Request& r, std::chrono::milliseconds timeout) {
     const Deadline deadline = std::chrono::steady_clock::now() + timeout;
     SocketError error;
-    auto fail = [&](const char* stage, const std::string& why, bool before_answer) -> Failure {
-      close();
-      return Failure{ep.describe() + ": " + stage + ": " + why, before_answer};
-    };
-    if (!socket.is_open() && !socket.connect(ep, deadline, error)) return fail("connect", error.describe(), false);
+    if (!socket.is_open() && !socket.connect(ep, deadline, error)) return fail(ep, "connect", error.describe(), false);
     if (!socket.write_all(request_head(ep, r), r.body, deadline, error))
       // A stale idle connection fails at once (reset, EOF); a timeout means the peer is slow,
       // and repeating would only double the wait, silently.
-      return fail("write", error.describe(), !error.timed_out);
+      return fail(ep, "write", error.describe(), !error.timed_out);
+    return read_answer(ep, r, deadline);
+  }
 
+  // Several requests written together, answers read in order. Stops at the first failure, which
+  // it returns with its index; the answers before it are in `answers`.
+  std::optional<std::pair<std::size_t, Failure>> pipeline(const Endpoint& ep, const std::vector<Request>& requests,
+                                                          std::chrono::milliseconds timeout,
+                                                          std::vector<PipelinedAnswer>& answers) {
+    const Deadline deadline = std::chrono::steady_clock::now() + timeout;
+    SocketError error;
+    if (!socket.is_open() && !socket.connect(ep, deadline, error))
+      return std::pair{std::size_t{0}, fail(ep, "connect", error.describe(), false)};
+    std::string bytes;
+    for (const auto& r : requests) bytes.append(request_head(ep, r)).append(r.body);
+    if (!socket.write_all(bytes, {}, deadline, error))
+      return std::pair{std::size_t{0}, fail(ep, "write", error.describe(), !error.timed_out)};
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      // An answer with Connection: close leaves the later requests unanswered (read_answer()
+      // closed the connection then).
+      if (!socket.is_open()) return std::nullopt;
+      auto outcome = read_answer(ep, requests[i], deadline);
+      if (auto* failure = std::get_if<Failure>(&outcome)) return std::pair{i, std::move(*failure)};
+      answers[i].response = std::get<Response>(std::move(outcome));
+    }
+    return std::nullopt;
+  }
+
+ private:
+  Failure fail(const Endpoint& ep, const char* stage, const std::string& why, bool before_answer) {
+    close();
+    return Failure{ep.describe() + ": " + stage + ": " + why, before_answer};
+  }
+
+  // Reads the answer to `r` from the bytes buffered and the socket.
+  std::variant<Response, Failure> read_answer(const Endpoint& ep, const Request& r, Deadline deadline) {
+    SocketError error;
     bhttp::response_parser<bhttp::string_body> parser;
     prepare_parser(parser, r);
     parser.eager(true);
@@ -75,7 +106,7 @@ struct KeepAliveClient::Connection {
         const std::size_t used = parser.put(net::buffer(buffer.data() + begin, end - begin), ec);
         begin += used;
         if (ec == bhttp::error::need_more) break;
-        if (ec) return fail("read", describe_error(ec), false);
+        if (ec) return fail(ep, "read", describe_error(ec), false);
         if (parser.is_done()) break;
         if (used == 0) break;
       }
@@ -88,12 +119,12 @@ struct KeepAliveClient::Connection {
       }
       if (end == buffer.size()) buffer.resize(buffer.size() * 2);  // one header larger than the buffer
       const long n = socket.read_some(buffer.data() + end, buffer.size() - end, deadline, error);
-      if (n < 0) return fail("read", error.describe(), !got_bytes && !error.timed_out);
+      if (n < 0) return fail(ep, "read", error.describe(), !got_bytes && !error.timed_out);
       if (n == 0) {
-        if (!got_bytes && !parser.got_some()) return fail("read", describe_error(bhttp::error::end_of_stream), true);
+        if (!got_bytes && !parser.got_some()) return fail(ep, "read", describe_error(bhttp::error::end_of_stream), true);
         beast::error_code ec;
         parser.put_eof(ec);
-        if (ec) return fail("read", describe_error(ec), false);
+        if (ec) return fail(ep, "read", describe_error(ec), false);
         break;
       }
       got_bytes = true;
@@ -119,6 +150,22 @@ Response KeepAliveClient::send(const Request& request, std::chrono::milliseconds
   }
   if (auto* failure = std::get_if<Failure>(&outcome)) throw TransportError(failure->what);
   return std::get<Response>(std::move(outcome));
+}
+
+std::vector<PipelinedAnswer> KeepAliveClient::send_pipelined(const std::vector<Request>& requests,
+                                                             std::chrono::milliseconds timeout) {
+  std::vector<PipelinedAnswer> answers(requests.size());
+  if (endpoint_.tls || requests.empty()) return answers;
+  std::lock_guard lock(mu_);
+  if (!connection_) connection_ = std::make_unique<Connection>();
+  const bool reused = connection_->socket.is_open();
+  auto failed = connection_->pipeline(endpoint_, requests, timeout, answers);
+  if (failed && failed->first == 0 && reused && failed->second.before_answer) {
+    // As in send(): the peer had closed the idle connection; nothing was answered.
+    failed = connection_->pipeline(endpoint_, requests, timeout, answers);
+  }
+  if (failed) answers[failed->first].error = failed->second.what;
+  return answers;
 }
 
 }  // namespace registrator::http

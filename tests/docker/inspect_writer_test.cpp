@@ -1,6 +1,7 @@
 // The inspect text fake-docker serves (written directly, for speed) is byte for byte the dump of
 // the readable reference document, container_inspect_json(), for containers in every state and
 // shape and at every API version that changes the document.
+#include "docker/json_out.hpp"
 #include "docker/json_views.hpp"
 
 #include <gtest/gtest.h>
@@ -122,3 +123,26 @@ TEST(FakeDockerInspectWriter, ServedTextFollowsTheContainersRevision) {
 }
 
 }  // namespace
+
+// JsonOut scans eight bytes at a time for what needs escaping: every escape, at every offset of
+// strings around the word size, prints as nlohmann prints it.
+TEST(FakeDockerJsonOut, StringsAreEscapedAsNlohmannDoes) {
+  const std::string specials = std::string("\"\\\b\f\n\r\t\x01\x1f") + "\x7f\xc3\xa9 /~";
+  for (std::size_t len = 0; len <= 19; ++len) {
+    for (char special : specials) {
+      for (std::size_t at = 0; at < std::max<std::size_t>(len, 1); ++at) {
+        std::string s(len, 'a');
+        if (len > 0) s[at] = special;
+        std::string out;
+        fd::JsonOut(out).str(s);
+        // \xc3 alone is not UTF-8; nlohmann would throw on it, JsonOut copies it like \xa9 below.
+        if (static_cast<unsigned char>(special) >= 0x80) {
+          EXPECT_EQ(out, "\"" + s + "\"");
+          continue;
+        }
+        ASSERT_EQ(out, nlohmann::json(s).dump()) << "length " << len << ", byte " << int(special) << " at " << at;
+      }
+    }
+  }
+}
+

@@ -195,6 +195,61 @@ TEST(RegistratorBridge, SyncRegistersRunningContainers) {
   EXPECT_EQ(reg.calls.size(), 2u);
 }
 
+// Start-up sync hands the registry runs of new containers at once (register_many, which Consul
+// pipelines), yet registers, fails and logs exactly as adding them one by one does.
+TEST(RegistratorBridge, SyncRegistersNewContainersInBatchesLoggingAsOneByOne) {
+  struct BatchRegistry : RecordingRegistry {
+    std::vector<std::size_t> batches;
+    std::vector<std::exception_ptr> register_many(const std::vector<const Service*>& services) override {
+      batches.push_back(services.size());
+      return RegistryBackend::register_many(services);
+    }
+  };
+  auto id_of = [](int i) {
+    std::string n = std::to_string(i);
+    return std::string(64 - n.size(), 'c') + n;
+  };
+  auto fill = [&](FakeDocker& docker, BatchRegistry& reg) {
+    for (int i = 0; i < 40; ++i) {
+      docker.containers[id_of(i)] = container(id_of(i), "c" + std::to_string(i), 8000 + i);
+      docker.running.insert(id_of(i));
+    }
+    docker.fail_inspect[id_of(5)] = 1;  // garbage once: retried later
+    docker.containers.erase(id_of(9));  // gone between list and inspect
+    reg.fail_ids = {"node1:c7:80", "node1:c33:80"};
+  };
+  auto without_sync_line = [](std::vector<std::string> lines) {
+    std::erase_if(lines, [](const std::string& l) { return l.rfind("Syncing services", 0) == 0; });
+    return lines;
+  };
+
+  std::vector<std::string> one_by_one_log, one_by_one_calls;
+  {
+    LogCapture logs;
+    FakeDocker docker;
+    BatchRegistry reg;
+    fill(docker, reg);
+    Bridge bridge(docker, reg, config());
+    for (const auto& id : docker.running) bridge.add(id);
+    one_by_one_log = logs.lines;
+    one_by_one_calls = reg.calls;
+  }
+  LogCapture logs;
+  FakeDocker docker;
+  BatchRegistry reg;
+  fill(docker, reg);
+  Bridge bridge(docker, reg, config());
+  bridge.sync(false);
+  // In list order (ids sort 10..39 before 0..9): 32 containers, then 8, of which 5 and 9 have no service.
+  EXPECT_EQ(reg.batches, (std::vector<std::size_t>{32, 6}));
+  EXPECT_EQ(reg.calls, one_by_one_calls);
+  EXPECT_EQ(without_sync_line(logs.lines), one_by_one_log);
+  EXPECT_EQ(bridge.services().size(), 36u);
+  EXPECT_EQ(bridge.pending_inspects(), std::vector<std::string>{id_of(5)});
+  EXPECT_EQ(bridge.pending_registrations(), (std::vector<std::string>{"node1:c33:80", "node1:c7:80"}));
+  EXPECT_TRUE(logs.contains("register failed: node1:c7:80 consul 127.0.0.1:1: Unexpected response code: 500 (nope)"));
+}
+
 TEST(RegistratorBridge, SyncListFailure) {
   LogCapture logs;
   FakeDocker docker;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "registrator/fast_json.hpp"
+#include "registrator/inspect_fields.hpp"
+#include "registrator/service_builder.hpp"
 
 namespace {
 
@@ -63,6 +65,87 @@ TEST(RegistratorFastJson, ArrayIdsKeepsEachElementsLastStringId) {
   EXPECT_FALSE(fj::array_ids(R"({"Id":"a"})").has_value()) << "not an array";
   EXPECT_FALSE(fj::array_ids(R"([{"Id":"a"})").has_value()) << "truncated";
   EXPECT_FALSE(fj::array_ids(R"([{"Id":"a"}] x)").has_value()) << "trailing garbage";
+}
+
+TEST(RegistratorFastJson, ProjectionKeepsNamedMembersAndChecksTheRest) {
+  const fj::Projection addr{{{"IP"}}, nullptr};
+  const fj::Projection each{{}, &addr};
+  const fj::Projection top{{{"Id"}, {"Nets", &each}, {"Whole"}, {"Odd", &addr}}, nullptr};
+  auto got = fj::parse_projected(
+      R"({"Id":"a","Skip":{"deep":[1,{"x":null}]},"Nets":{"n1":{"IP":"1.2.3.4","Mac":"m"},"n2":{"Mac":"z"}},)"
+      R"("Whole":{"k":[true]},"Odd":[1,2],"Id":"b"})",
+      top);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(*got, json::parse(R"({"Id":"b","Nets":{"n1":{"IP":"1.2.3.4"},"n2":{}},"Whole":{"k":[true]},"Odd":[1,2]})"));
+  // What is dropped is still read: a broken or unusual dropped member declines the whole document.
+  EXPECT_FALSE(fj::parse_projected(R"({"Id":"a","Skip":{"x":]}})", top).has_value());
+  EXPECT_FALSE(fj::parse_projected(R"({"Id":"a","Skip":1.5})", top).has_value());
+  EXPECT_FALSE(fj::parse_projected(R"({"Id":"a"} x)", top).has_value());
+}
+
+// A document shaped like dockerd 20.10's inspect answer (every top-level member, two networks).
+const char* kRealShapedInspect = R"({
+  "Id": "4f1ab0ac5b2d8f0c9e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e",
+  "Created": "2024-05-01T10:00:00.123456789Z", "Path": "/bin/sleep", "Args": ["1000"],
+  "State": {"Status": "running", "Running": true, "Paused": false, "Restarting": false, "OOMKilled": false,
+            "Dead": false, "Pid": 4242, "ExitCode": 0, "Error": "", "StartedAt": "2024-05-01T10:00:01Z",
+            "FinishedAt": "0001-01-01T00:00:00Z"},
+  "Image": "sha256:0123", "ResolvConfPath": "/var/lib/docker/containers/4f/resolv.conf",
+  "Name": "/web-1", "RestartCount": 0, "Driver": "overlay2", "Platform": "linux", "MountLabel": "",
+  "ProcessLabel": "", "AppArmorProfile": "", "ExecIDs": null,
+  "HostConfig": {"Binds": null, "NetworkMode": "default", "PortBindings": {"80/tcp": [{"HostIp": "", "HostPort": ""}]},
+                 "RestartPolicy": {"Name": "no", "MaximumRetryCount": 0}, "AutoRemove": false, "Dns": [],
+                 "CapAdd": null, "ShmSize": 67108864, "Memory": 0, "CpuShares": 0},
+  "GraphDriver": {"Data": {"LowerDir": "/var/lib/docker/overlay2/a/diff"}, "Name": "overlay2"},
+  "Mounts": [{"Type": "volume", "Name": "v", "Source": "/var/lib/docker/volumes/v/_data", "Destination": "/data",
+              "Driver": "local", "Mode": "", "RW": true, "Propagation": ""}],
+  "Config": {"Hostname": "4f1ab0ac5b2d", "Domainname": "", "User": "", "AttachStdin": false, "Tty": false,
+             "ExposedPorts": {"80/tcp": {}, "443/tcp": {}, "53/udp": {}},
+             "Env": ["PATH=/usr/bin", "SERVICE_NAME=shop", "SERVICE_443_NAME=shop-tls", "SERVICE_TAGS=a,b\\,c",
+                     "SERVICE_53_IGNORE=", "SERVICE_CHECK_HTTP=/health"],
+             "Cmd": ["/bin/sleep", "1000"], "Image": "registry.example.com/shop/web:1.2", "Volumes": null,
+             "WorkingDir": "", "Entrypoint": null, "OnBuild": null,
+             "Labels": {"team": "blue", "SERVICE_REGION": "eu", "ip.label": "10.9.8.7/24"}},
+  "NetworkSettings": {"Bridge": "", "SandboxID": "abc", "HairpinMode": false, "SandboxKey": "/var/run/docker/netns/abc",
+                      "Ports": {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "49153"}, {"HostIp": "::", "HostPort": "49153"}],
+                                "443/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8443"}], "53/udp": null},
+                      "EndpointID": "e1", "Gateway": "172.17.0.1", "GlobalIPv6Address": "", "IPAddress": "172.17.0.5",
+                      "IPPrefixLen": 16, "MacAddress": "02:42:ac:11:00:05",
+                      "Networks": {"bridge": {"IPAMConfig": null, "Links": null, "Aliases": null, "NetworkID": "n1",
+                                              "EndpointID": "e1", "Gateway": "172.17.0.1", "IPAddress": "172.17.0.5",
+                                              "IPPrefixLen": 16, "GlobalIPv6Address": "", "MacAddress": "02:42:ac:11:00:05"},
+                                   "backend": {"NetworkID": "n2", "IPAddress": "172.18.0.3", "GlobalIPv6Address": "fd00::3"}}}
+})";
+
+TEST(RegistratorFastJson, InspectFieldsBuildTheSameServicesAsTheWholeDocument) {
+  const json whole = json::parse(kRealShapedInspect);
+  auto kept = fj::parse_projected(kRealShapedInspect, registrator::inspect_fields_used());
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_FALSE(kept->contains("Mounts"));
+  EXPECT_FALSE(kept->contains("GraphDriver"));
+  EXPECT_FALSE(kept->at("HostConfig").contains("PortBindings"));
+  EXPECT_EQ(kept->at("State"), json::parse(R"({"Running":true,"ExitCode":0})"));
+  EXPECT_EQ(kept->at("NetworkSettings").at("Networks").at("backend"),
+            json::parse(R"({"IPAddress":"172.18.0.3","GlobalIPv6Address":"fd00::3"})"));
+
+  for (const char* mode : {"default", "backend", "bridge"}) {
+    json w = whole, k = *kept;
+    w["HostConfig"]["NetworkMode"] = mode;
+    k["HostConfig"]["NetworkMode"] = mode;
+    for (int variant = 0; variant < 4; ++variant) {
+      registrator::Config cfg;
+      cfg.internal = variant == 1;
+      cfg.host_ip = variant == 2 ? "10.0.0.1" : "";
+      cfg.use_ip_from_label = variant == 3 ? "ip.label" : "";
+      cfg.force_tags = "forced,x";
+      registrator::BuildContext ctx{cfg, "node1", [](const std::string&) { return std::optional<std::string>("192.0.2.1"); }, {}};
+      const auto a = registrator::build_services(w, ctx), b = registrator::build_services(k, ctx);
+      EXPECT_EQ(a.services, b.services) << mode << " variant " << variant;
+      EXPECT_EQ(a.notes, b.notes) << mode << " variant " << variant;
+      EXPECT_FALSE(a.services.empty());
+      EXPECT_EQ(registrator::container_ip(w), registrator::container_ip(k));
+    }
+  }
 }
 
 }  // namespace

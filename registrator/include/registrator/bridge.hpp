@@ -95,7 +95,19 @@ class Bridge {
   };
   /// `prefetched`: the container's inspect, already done (start-up sync); else inspects now.
   void add_locked(const std::string& container_id, bool quiet, std::optional<Inspected> prefetched = std::nullopt);
+  /// What adding a container will log and register, its inspect done and its state
+  /// (dead_, pending_inspects_) updated; add_locked() logs `lines`, then registers `services`.
+  struct PreparedAdd {
+    std::string container_id;  ///< as inspect names it
+    std::vector<std::string> lines;
+    std::vector<Service> services;
+  };
+  PreparedAdd prepare_add_locked(const std::string& container_id, bool quiet, std::optional<Inspected> prefetched);
+  /// Containers whose registrations sync() sends to the registry in one register_many().
+  static constexpr std::size_t kRegisterBatch = 32;
   void register_locked(const std::string& container_id, Service service);
+  /// Bookkeeping and log of one registration attempt (`error`: what it threw, or null).
+  void registered_locked(const std::string& container_id, Service service, std::exception_ptr error);
   void deregister_locked(const std::string& container_id, const Service& service);
   void schedule_retry(Pending& p, Clock::time_point now);
   void schedule_retry(PendingInspect& p, Clock::time_point now);

@@ -42,6 +42,9 @@ class ConsulBackend : public RegistryBackend {
   // RegistryBackend
   void ping() override;
   void register_service(const Service& service) override;
+  /// Pipelined on the kept connection (a registration is safe to repeat); the ones left
+  /// unanswered are sent again one by one.
+  std::vector<std::exception_ptr> register_many(const std::vector<const Service*>& services) override;
   void deregister(const Service& service) override;
   void refresh(const Service& service) override;
   std::vector<Service> services() override;
@@ -49,7 +52,12 @@ class ConsulBackend : public RegistryBackend {
   const http::Endpoint& endpoint() const { return endpoint_; }
 
  private:
+  http::Request request(const std::string& method, const std::string& target, std::string body = {}) const;
   http::Response call(const std::string& method, const std::string& target, std::string body = {});
+  /// Throws RegistryError for an answer other than 200.
+  http::Response checked(http::Response r) const;
+  /// Logs the Meta pairs the agent would refuse; returns the registration body without them.
+  std::string registration_body(const Service& service) const;
 
   http::Endpoint endpoint_;
   std::string token_;

@@ -1,6 +1,7 @@
 #pragma once
 // Docker Engine API access (the parts registrator needs).
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -42,6 +43,12 @@ class EventSink {
   virtual void on_event(DockerEvent event) = 0;
 };
 
+/// One inspect's outcome: the document (nullopt: no such container) or the error it threw.
+struct Inspected {
+  std::optional<nlohmann::json> container;
+  std::exception_ptr error;
+};
+
 class DockerClient {
  public:
   virtual ~DockerClient() = default;
@@ -51,6 +58,19 @@ class DockerClient {
   /// `GET /containers/<id>/json`; nullopt when the daemon says 404 (no such container).
   /// Throws DockerError on other failures.
   virtual std::optional<nlohmann::json> inspect(const std::string& id) = 0;
+  /// inspect() of each id, in order, each outcome holding what inspect() returned or threw; an
+  /// implementation may send the requests together. Never throws.
+  virtual std::vector<Inspected> inspect_many(const std::vector<std::string>& ids) {
+    std::vector<Inspected> out(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      try {
+        out[i].container = inspect(ids[i]);
+      } catch (...) {
+        out[i].error = std::current_exception();
+      }
+    }
+    return out;
+  }
   /// Streams container events (from `since` seconds if given) into `sink` until the stream ends
   /// or cancel_events() is called; returns the reason it ended. Never throws for network errors.
   virtual std::string stream_events(std::optional<std::int64_t> since, EventSink& sink) = 0;

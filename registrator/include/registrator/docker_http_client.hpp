@@ -3,6 +3,7 @@
 #include <string>
 
 #include "registrator/docker_client.hpp"
+#include "registrator/fast_json.hpp"
 #include "registrator/http_client.hpp"
 #include "registrator/keep_alive_client.hpp"
 
@@ -21,19 +22,28 @@ class DockerHttpClient : public DockerClient {
   // DockerClient
   std::vector<std::string> list_containers(const std::vector<std::string>& status = {}) override;
   std::optional<nlohmann::json> inspect(const std::string& id) override;
+  /// Pipelined on the kept connection; what the pipeline leaves unanswered goes through inspect().
+  std::vector<Inspected> inspect_many(const std::vector<std::string>& ids) override;
   std::string stream_events(std::optional<std::int64_t> since, EventSink& sink) override;
   void cancel_events() override;
 
   const http::Endpoint& endpoint() const { return endpoint_; }
 
+  /// inspect() builds only these members of the document (nullptr, the default: all of it).
+  /// Building the whole DOM is most of registrator's CPU at start-up; what is left out must be
+  /// something no caller reads. A document the fast reader refuses is parsed whole by nlohmann.
+  void keep_only(const fast_json::Projection* fields) { keep_only_ = fields; }
+
  private:
   http::Response call(const std::string& target);
+  std::optional<nlohmann::json> inspect_result(const http::Response& r);
   std::string error_message(const http::Response& r) const;
 
   http::Endpoint endpoint_;
   std::chrono::milliseconds timeout_;
   http::KeepAliveClient client_;  // list and inspect; the event stream has its own connection
   http::Stream events_;
+  const fast_json::Projection* keep_only_ = nullptr;
 };
 
 }  // namespace registrator

@@ -15,15 +15,10 @@
 
 namespace registrator {
 
-/// One inspect's outcome: the document (nullopt: no such container) or the error it threw.
-struct Inspected {
-  std::optional<nlohmann::json> container;
-  std::exception_ptr error;
-};
-
 class InspectPrefetcher {
  public:
-  /// Starts inspecting `ids` in order; at most `window` results wait unconsumed.
+  /// Starts inspecting `ids` in order, half a window per pipelined batch (DockerClient::
+  /// inspect_many); at most `window` results wait unconsumed.
   InspectPrefetcher(DockerClient& docker, std::vector<std::string> ids, std::size_t window);
   /// Stops early (unconsumed ids are not inspected) and joins the thread.
   ~InspectPrefetcher();

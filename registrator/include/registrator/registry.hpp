@@ -1,5 +1,6 @@
 #pragma once
 // Registry backends (upstream bridge.RegistryAdapter).
+#include <exception>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -28,6 +29,9 @@ class RegistryBackend {
   /// Checks the backend is reachable. Throws RegistryError.
   virtual void ping() = 0;
   virtual void register_service(const Service& service) = 0;
+  /// register_service() of each, in order: entry i is null, or what registering services[i]
+  /// threw. A backend may send them together (Consul: pipelined). Never throws.
+  virtual std::vector<std::exception_ptr> register_many(const std::vector<const Service*>& services);
   virtual void deregister(const Service& service) = 0;
   /// TTL refresh; a no-op for Consul, as upstream.
   virtual void refresh(const Service& service) = 0;
