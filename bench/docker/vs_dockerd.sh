@@ -44,16 +44,25 @@ done
 
 # Medians of 5 runs each: others share this machine, and one run can catch a busy moment.
 echo "load before: $(uptime)"
-REG_DOCKER_SOCKETS="fake=$work/fake.sock,real=$work/real.sock" "$bin/docker_api_bench" --benchmark_min_time=0.5 \
-  --benchmark_repetitions=5 --benchmark_report_aggregates_only=true | tee $work/out.txt
+REG_DOCKER_SOCKETS="fake=$work/fake.sock,real=$work/real.sock" REG_DOCKER_PIDS="fake=$fake_pid,real=$(cat $work/dockerd.pid)" \
+  "$bin/docker_api_bench" --benchmark_min_time=0.5 --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_out=$work/out.json --benchmark_out_format=json
 echo "load after: $(uptime)"
-ratio() { awk -v a="$1/fake_median" -v b="$1/real_median" '$1==a{fa=$2} $1==b{re=$2} END{ if (fa>0) printf "%s: real/fake = %.1fx (medians)\n", substr(a,1,index(a,"/")-1), re/fa }' $work/out.txt; }
-echo "registrator's keep-alive client:"
-ratio list_all
-ratio inspect
-echo "lean client (bench/docker/lean_http_client.hpp):"
-ratio list_all_lean
-ratio inspect_lean
+# Two ratios per operation: the round trip (what a client waits, including two wake-ups whose cost
+# follows the host's load) and the engine's own CPU per request (server_cpu_us, see the bench).
+python3 - "$work/out.json" <<'PY'
+import json, sys
+medians = {b["run_name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"] if b.get("aggregate_name") == "median"}
+for op in ("list_all", "inspect", "list_all_lean", "inspect_lean"):
+    fake, real = medians.get(op + "/fake"), medians.get(op + "/real")
+    if not fake or not real:
+        continue
+    unit = fake["time_unit"]
+    line = f"{op:14} round trip {fake['real_time']:.3g} / {real['real_time']:.3g} {unit} fake/real, real/fake = {real['real_time'] / fake['real_time']:.1f}x"
+    if fake.get("server_cpu_us") and real.get("server_cpu_us"):
+        line += f"; engine CPU per request {fake['server_cpu_us']:.3g} / {real['server_cpu_us']:.3g} us, real/fake = {real['server_cpu_us'] / fake['server_cpu_us']:.1f}x"
+    print(line)
+PY
 
 echo "fake-docker alone with 10,000 containers:"
 "$bin/fake-docker" --socket $work/big.sock >$work/big.log 2>&1 &
