@@ -84,13 +84,17 @@ std::string HealthCall::receive(std::string_view bytes) {
       if (!reader_.error().empty()) protocol_error(reader_.error(), kFrameSizeError, replies);
       break;
     }
+    saw_frame_ = true;
     handle(*frame, replies);
   }
   return replies;
 }
 
 void HealthCall::peer_closed() {
-  if (!done()) fail(rpc_error("Unavailable", "error reading from server: EOF"));
+  if (done()) return;
+  // As grpc-go tells a server that never spoke HTTP/2 (a TLS port asked in plain text, say)
+  // from one that hung up mid-call.
+  fail(rpc_error("Unavailable", saw_frame_ ? "error reading from server: EOF" : "connection closed before server preface received"));
 }
 
 void HealthCall::protocol_error(const std::string& what, std::uint32_t code, std::string& replies) {

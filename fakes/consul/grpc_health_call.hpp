@@ -59,6 +59,7 @@ class HealthCall {
   bool in_block_ = false;
   bool block_ends_stream_ = false;
   std::string block_;
+  bool saw_frame_ = false;  // anything from the server yet
   bool got_headers_ = false;
   std::vector<hpack::HeaderField> headers_, trailers_;
   std::string data_;

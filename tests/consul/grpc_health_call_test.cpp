@@ -166,6 +166,8 @@ TEST(GrpcHealthCall, NonGrpcAnswersResetsAndEarlyClosesAreCritical) {
             "rpc error: code = Unimplemented desc = unexpected HTTP status code received from server: 404");
   EXPECT_EQ(outcome_of(encode_frame(FrameType::rst_stream, 0, 1, std::string("\0\0\0\x07", 4))),
             "rpc error: code = Unavailable desc = stream terminated by RST_STREAM with error code: REFUSED_STREAM");
+  EXPECT_EQ(outcome_of("", true),
+            "rpc error: code = Unavailable desc = connection closed before server preface received");
   EXPECT_EQ(outcome_of(server_settings() + response_headers(), true),
             "rpc error: code = Unavailable desc = error reading from server: EOF");
   EXPECT_EQ(outcome_of(response_headers() + health_message(1), true),
