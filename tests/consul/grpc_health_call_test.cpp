@@ -212,10 +212,15 @@ TEST(GrpcHealthMessages, RequestAndResponseEncoding) {
   EXPECT_EQ(encode_health_request(""), "");
   EXPECT_EQ(encode_health_request("web"), "\x0a\x03web");
   std::string error;
-  EXPECT_EQ(decode_health_response("", error)->status, 0);
-  EXPECT_EQ(decode_health_response("\x08\x01", error)->status, 1);
+  auto status_of = [&](const std::string& bytes) -> std::int64_t {
+    const auto response = decode_health_response(bytes, error);
+    return response ? response->status : -100;  // -100: refused
+  };
+  EXPECT_EQ(status_of(""), 0);
+  EXPECT_EQ(status_of("\x08\x01"), 1);
   // Unknown fields of every wire type are skipped; the last status wins.
-  EXPECT_EQ(decode_health_response(std::string("\x08\x02\x10\x05\x1a\x02hi\x25\0\0\0\0\x29\0\0\0\0\0\0\0\0\x08\x01", 23), error)->status, 1);
+  EXPECT_EQ(status_of(std::string("\x08\x02\x10\x05\x1a\x02hi\x25\0\0\0\0\x29\0\0\0\0\0\0\0\0\x08\x01", 24)), 1) << error;
+  EXPECT_EQ(status_of("\x08\xfe\xff\xff\xff\x0f"), -2) << "an enum is a sign-extended int32";
   EXPECT_FALSE(decode_health_response("\x1a\x05hi", error));
   EXPECT_EQ(error, "length-delimited field runs past the message");
   EXPECT_FALSE(decode_health_response("\x0a\x00", error)) << "status with the wrong wire type";
