@@ -1,6 +1,5 @@
 #include "grpc_probe.hpp"
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
