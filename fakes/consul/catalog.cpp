@@ -159,6 +159,7 @@ Check Catalog::make_service_check(const Service& service, const CheckDefinition&
   c.http_body = def.http_body;
   c.tls_server_name = def.tls_server_name;
   c.tls_skip_verify = def.tls_skip_verify;
+  c.grpc_use_tls = def.grpc_use_tls;
   c.deregister_critical_after = def.deregister_critical_after;
   start_registered_critical_time(c);
   return c;

@@ -66,6 +66,7 @@ Check decode_health_check(const json& object, const std::string& where) {
     }
     c.tls_server_name = str_field(*d, "TLSServerName", dw);
     if (const json* v = find_field(*d, "TLSSkipVerify")) c.tls_skip_verify = read_bool(*v, dw + ".TLSSkipVerify");
+    if (const json* v = find_field(*d, "GRPCUseTLS")) c.grpc_use_tls = read_bool(*v, dw + ".GRPCUseTLS");
     if (const json* v = find_field(*d, "Interval")) c.interval = duration_cast<milliseconds>(read_duration(*v, dw + ".Interval"));
     if (const json* v = find_field(*d, "Timeout")) c.timeout = duration_cast<milliseconds>(read_duration(*v, dw + ".Timeout"));
     if (const json* v = find_field(*d, "TTL")) {

@@ -72,6 +72,7 @@ struct CheckDefinition {
   // whether to skip verification (Consul's TLSServerName / TLSSkipVerify).
   std::string tls_server_name;
   bool tls_skip_verify = false;
+  bool grpc_use_tls = false;  // gRPC checks: TLS (with the two fields above) instead of h2c
 };
 
 /// The agent's own bookkeeping of a check, not part of the catalog record: two records that
@@ -107,8 +108,9 @@ struct Check {
   std::string http_method;        // HTTP checks, as CheckDefinition
   std::map<std::string, std::vector<std::string>> http_headers;
   std::string http_body;
-  std::string tls_server_name;  // HTTPS checks, as CheckDefinition
+  std::string tls_server_name;  // HTTPS and gRPC-over-TLS checks, as CheckDefinition
   bool tls_skip_verify = false;
+  bool grpc_use_tls = false;
   // DeregisterCriticalServiceAfter: the agent reaps the service once this check has been
   // critical for that long (0 = never), counted from agent.critical_since.
   std::chrono::milliseconds deregister_critical_after{0};

@@ -7,6 +7,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "common/url.hpp"
+#include "grpc_probe.hpp"
 #include "script_check.hpp"
 
 namespace fakes::consul {
@@ -114,7 +115,8 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
   Probe(net::io_context& io, CheckRunner& owner, const Check& check)
       : io(io), owner(owner), check_id(check.id), type(check.type), target_text(check.target), args(check.args),
         method(check.http_method.empty() ? "GET" : check.http_method), headers(check.http_headers), body(check.http_body),
-        tls_server_name(check.tls_server_name), tls_skip_verify(check.tls_skip_verify), interval(check.interval),
+        tls_server_name(check.tls_server_name), tls_skip_verify(check.tls_skip_verify), grpc_use_tls(check.grpc_use_tls),
+        interval(check.interval),
         timeout(check.timeout), timer(io) {}
 
   void start() { run_once(); }
@@ -124,6 +126,53 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
     if (tls) tls->next_layer().cancel();
     if (stream) stream->cancel();
     if (script) script->cancel();
+    if (grpc) grpc->cancel();
+  }
+
+  // The address of a check's target when fake-consul may probe it; else the check is finished
+  // critical saying why, and nullopt.
+  std::optional<tcp::endpoint> allowed_endpoint(const std::string& host, const std::string& port_text) {
+    boost::system::error_code ec;
+    const auto address = net::ip::make_address(host, ec);
+    if (ec) {
+      finish(HealthStatus::critical, "fake-consul probes IP addresses only, not " + host);
+      return std::nullopt;
+    }
+    bool allowed = false;
+    for (const auto& n : owner.options_.allowed) allowed = allowed || n.contains(address);
+    if (!allowed) {
+      finish(HealthStatus::critical, "fake-consul does not probe " + host + ": outside --check-allow (nothing was sent)");
+      return std::nullopt;
+    }
+    unsigned long port = 0;
+    try {
+      std::size_t used = 0;
+      port = std::stoul(port_text, &used);
+      if (used != port_text.size() || port > 65535) throw std::out_of_range(port_text);
+    } catch (const std::exception&) {
+      finish(HealthStatus::critical, "bad port in " + target_text);
+      return std::nullopt;
+    }
+    return tcp::endpoint(address, static_cast<unsigned short>(port));
+  }
+
+  std::chrono::milliseconds probe_timeout() const {
+    return timeout.count() > 0 ? timeout : owner.options_.default_timeout;
+  }
+
+  // Consul's CheckGRPC: grpc.health.v1.Health/Check on host:port[/service].
+  void run_grpc() {
+    const auto target = GrpcTarget::parse(target_text);
+    if (!target) return finish(HealthStatus::critical, "fake-consul cannot probe " + target_text);
+    const auto endpoint = allowed_endpoint(target->host, target->port);
+    if (!endpoint) return;
+    GrpcProbeSettings settings{target_text, *target, *endpoint, grpc_use_tls, tls_server_name, tls_skip_verify,
+                               probe_timeout()};
+    grpc = run_grpc_check(io, owner.tls_context_, std::move(settings),
+                          [self = shared_from_this()](HealthStatus status, std::string output) {
+                            self->grpc.reset();
+                            self->finish(status, output);
+                          });
   }
 
   void run_once() {
@@ -135,25 +184,14 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
       });
       return;
     }
+    if (type == "grpc") return run_grpc();
     const auto target = parse_target(type, target_text);
     if (!target) return finish(HealthStatus::critical, "fake-consul cannot probe " + target_text);
-    boost::system::error_code ec;
-    const auto address = net::ip::make_address(target->host, ec);
-    if (ec) return finish(HealthStatus::critical, "fake-consul probes IP addresses only, not " + target->host);
-    bool allowed = false;
-    for (const auto& n : owner.options_.allowed) allowed = allowed || n.contains(address);
-    if (!allowed)
-      return finish(HealthStatus::critical,
-                    "fake-consul does not probe " + target->host + ": outside --check-allow (nothing was sent)");
-    unsigned short port = 0;
-    try {
-      port = static_cast<unsigned short>(std::stoul(target->port));
-    } catch (const std::exception&) {
-      return finish(HealthStatus::critical, "bad port in " + target_text);
-    }
+    const auto endpoint_or_none = allowed_endpoint(target->host, target->port);
+    if (!endpoint_or_none) return;
     // The deadline covers connect, handshake, request and answer: Consul's Timeout bounds the
     // whole probe.
-    const auto limit = timeout.count() > 0 ? timeout : owner.options_.default_timeout;
+    const auto limit = probe_timeout();
     beast::tcp_stream* transport = nullptr;
     if (target->tls) {
       tls = std::make_unique<TlsStream>(io, owner.tls_context_);
@@ -163,7 +201,7 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
       transport = stream.get();
     }
     transport->expires_after(limit);
-    const tcp::endpoint endpoint(address, port);
+    const tcp::endpoint endpoint = *endpoint_or_none;
     auto self = shared_from_this();
     transport->async_connect(endpoint, [self, target = *target](beast::error_code e) {
       if (self->cancelled) return;
@@ -265,7 +303,8 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
   bool probes(const Check& c) const {
     return c.target == target_text && c.interval == interval && c.timeout == timeout && c.type == type &&
            c.http_headers == headers && c.http_body == body && (c.http_method.empty() ? "GET" : c.http_method) == method &&
-           c.tls_server_name == tls_server_name && c.tls_skip_verify == tls_skip_verify && c.args == args;
+           c.tls_server_name == tls_server_name && c.tls_skip_verify == tls_skip_verify && c.args == args &&
+           c.grpc_use_tls == grpc_use_tls;
   }
 
   net::io_context& io;
@@ -277,8 +316,10 @@ struct CheckRunner::Probe : std::enable_shared_from_this<CheckRunner::Probe> {
   std::string body;
   std::string tls_server_name;
   bool tls_skip_verify = false;
+  bool grpc_use_tls = false;
   std::chrono::milliseconds interval, timeout;
   std::shared_ptr<ScriptRun> script;  // the running script check, if any
+  std::shared_ptr<GrpcRun> grpc;      // the running gRPC call, if any
   net::steady_timer timer;
   std::unique_ptr<beast::tcp_stream> stream;  // http:// and TCP probes
   std::unique_ptr<TlsStream> tls;             // https:// probes
@@ -306,7 +347,7 @@ void CheckRunner::sync() {
   std::map<std::string, const Check*> wanted;
   if (node)
     for (const auto& [id, c] : node->checks)
-      if ((c.type == "http" || c.type == "tcp" || (c.type == "script" && options_.run_scripts)) &&
+      if ((c.type == "http" || c.type == "tcp" || c.type == "grpc" || (c.type == "script" && options_.run_scripts)) &&
           c.interval.count() > 0)
         wanted[id] = &c;
   for (auto it = probes_.begin(); it != probes_.end();) {

@@ -1,5 +1,5 @@
 #pragma once
-// Runs the agent's HTTP(S) and TCP checks for real, as a Consul agent does: every Interval it
+// Runs the agent's HTTP(S), TCP and gRPC checks (and script checks when allowed) for real, as a Consul agent does: every Interval it
 // probes the target and sets the check passing / warning / critical with Consul-like output.
 // Off unless asked for (fake-consul --run-checks): scenarios register checks pointing at
 // container addresses that do not exist here. Only addresses inside the allowed networks are
@@ -48,7 +48,7 @@ class CheckRunner {
   CheckRunner(boost::asio::io_context& io, Catalog& catalog, std::string datacenter, std::string node,
               CheckRunnerOptions options);
   ~CheckRunner();
-  /// Starts probing new HTTP/TCP checks of the node and stops those that are gone. Cheap when
+  /// Starts probing new HTTP/TCP/gRPC checks of the node and stops those that are gone. Cheap when
   /// nothing changed; call after every catalog change (io thread).
   void sync();
   void stop();
@@ -60,7 +60,7 @@ class CheckRunner {
   Catalog& catalog_;
   std::string datacenter_, node_;
   CheckRunnerOptions options_;
-  boost::asio::ssl::context tls_context_;  // shared by every HTTPS check
+  boost::asio::ssl::context tls_context_;  // shared by every HTTPS and gRPC-over-TLS check
   std::map<std::string, std::shared_ptr<Probe>> probes_;  // check id -> its probe loop
 };
 

@@ -123,11 +123,16 @@ json check_json(const Node& node, const Check& c) {
     if (!c.http_headers.empty()) definition["Header"] = c.http_headers;
     if (!c.http_method.empty()) definition["Method"] = c.http_method;
     if (!c.http_body.empty()) definition["Body"] = c.http_body;
+  }
+  if (c.type == "tcp") definition["TCP"] = c.target;
+  if (c.type == "grpc") {
+    definition["GRPC"] = c.target;
+    if (c.grpc_use_tls) definition["GRPCUseTLS"] = true;
+  }
+  if (c.type == "http" || c.type == "grpc") {
     if (!c.tls_server_name.empty()) definition["TLSServerName"] = c.tls_server_name;
     if (c.tls_skip_verify) definition["TLSSkipVerify"] = true;
   }
-  if (c.type == "tcp") definition["TCP"] = c.target;
-  if (c.type == "grpc") definition["GRPC"] = c.target;
   if (c.interval.count() > 0) definition["Interval"] = format_go_duration(c.interval);
   if (c.timeout.count() > 0) definition["Timeout"] = format_go_duration(c.timeout);
   if (c.deregister_critical_after.count() > 0)

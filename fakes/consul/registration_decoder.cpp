@@ -38,6 +38,7 @@ RawCheck decode_check(const json& object, std::string_view where) {
   raw.def.http_body = str("Body");
   raw.def.tls_server_name = str("TLSServerName");
   if (const json* v = find_field(object, "TLSSkipVerify")) raw.def.tls_skip_verify = read_bool(*v, w + ".TLSSkipVerify");
+  if (const json* v = find_field(object, "GRPCUseTLS")) raw.def.grpc_use_tls = read_bool(*v, w + ".GRPCUseTLS");
   if (const json* v = find_field(object, "Header")) {
     for (const auto& [name, values] : read_object(*v, w + ".Header", "map[string][]string").items())
       raw.def.http_headers[name] = read_string_list(values, w + ".Header");

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../registrator/child_process.hpp"
+#include "test_certificates.hpp"
 #include "common/http_client.hpp"
 #include "common/http_server.hpp"
 
@@ -30,25 +31,7 @@ using fakes::http::bhttp::verb;
 
 namespace {
 
-// A self-signed certificate for 127.0.0.1, and a CA with a certificate it signed for the name
-// checks.internal only (no IP address).
-struct Certificates {
-  explicit Certificates(const fs::path& dir) : dir(dir) {
-    const std::string d = dir.string();
-    const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-    std::ofstream(dir / "named.ext") << "subjectAltName=DNS:checks.internal\n";
-    ok = regtest::run_shell("cd '" + d + "' && openssl req -x509 " + ec +
-                            " -keyout self.key -out self.pem -days 2 -subj /CN=self -addext subjectAltName=IP:127.0.0.1" +
-                            " && openssl req -x509 " + ec + " -keyout ca.key -out ca.pem -days 2 -subj /CN=checks-ca" +
-                            " && openssl req " + ec + " -keyout named.key -out named.csr -subj /CN=checks.internal" +
-                            " && openssl x509 -req -in named.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2" +
-                            "    -extfile named.ext -out named.pem 2>&1")
-             .exit_code == 0;
-  }
-  std::string file(const char* name) const { return (dir / name).string(); }
-  fs::path dir;
-  bool ok = false;
-};
+using regtest::Certificates;
 
 // A loopback HTTPS server presenting the given certificate; the test sets its answer status.
 class HttpsEndpoint {

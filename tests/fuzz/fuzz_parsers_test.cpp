@@ -93,5 +93,36 @@ TEST(FuzzParsers, FakesRequestBodiesAreAnsweredOrRefusedCleanly) {
   run_mutations(std::move(m), runs(10000), check_fake_request_bodies);
 }
 
+TEST(FuzzParsers, HpackBlocksDecodeOrFailCleanly) {
+  Mutator m(6,
+            {// RFC 7541 C.4.1 and C.6.1 (Huffman, indexing), a size update, a never-indexed literal.
+             std::string("\x82\x86\x84\x41\x8c\xf1\xe3\xc2\xe5\xf2\x3a\x6b\xa0\xab\x90\xf4\xff"),
+             std::string("\x48\x82\x64\x02\x58\x85\xae\xc3\x77\x1a\x4b\x61\x96\xd0\x7a\xbe\x94\x10"
+                         "\x54\xd4\x44\xa8\x20\x05\x95\x04\x0b\x81\x66\xe0\x82\xa6\x2d\x1b\xff\x6e"),
+             std::string("\x3f\xe1\x01\x88\xc0\xbe", 6), std::string("\x10\x08password\x06secret")},
+            {"\x80", "\xbe", "\xc0", "\x40", "\x00", "\x10", "\x20", "\x3f", "\x7f", "\xff", "\xff\xff\xff\xff",
+             "\x8c", "\x0f", std::string(1, '\0')},
+            512);
+  run_mutations(std::move(m), runs(30000), check_hpack_block);
+}
+
+TEST(FuzzParsers, Http2StreamsFrameAndEndTheCallTheSameHoweverCut) {
+  using fakes::consul::http2::encode_frame;
+  using fakes::consul::http2::FrameType;
+  const std::string headers = encode_frame(FrameType::headers, 0x4, 1, std::string("\x88\x5f\x10" "application/grpc"));
+  const std::string data = encode_frame(FrameType::data, 0, 1, std::string("\0\0\0\0\2\x08\x01", 7));
+  const std::string trailers = encode_frame(FrameType::headers, 0x5, 1, std::string("\x40\x0bgrpc-status\x01\x30"));
+  Mutator m(7,
+            {encode_frame(FrameType::settings, 0, 0, std::string("\0\3\0\0\0\x64", 6)) +
+                 encode_frame(FrameType::ping, 0, 0, "pingdata") + headers + data + trailers,
+             headers + encode_frame(FrameType::rst_stream, 0, 1, std::string("\0\0\0\x08", 4)),
+             encode_frame(FrameType::headers, 0x8, 1, std::string("\x02\x88xy", 4)) +
+                 encode_frame(FrameType::continuation, 0x4, 1, "\xbe") + trailers},
+            {std::string("\0\0\0", 3), std::string("\0\0\x08\x07\0\0\0\0\0", 9), "\x01", "\x04", "\x05", "\x09",
+             "\x88", std::string(1, '\0'), "\xff"},
+            1024);
+  run_mutations(std::move(m), runs(10000), check_http2_stream);
+}
+
 }  // namespace
 }  // namespace fuzz

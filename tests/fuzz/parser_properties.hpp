@@ -12,6 +12,10 @@
 #include "common/url.hpp"
 #include "consul/catalog_registration_decoder.hpp"
 #include "consul/go_duration.hpp"
+#include "consul/grpc_health_call.hpp"
+#include "consul/hpack.hpp"
+#include "consul/hpack_huffman.hpp"
+#include "consul/http2_frames.hpp"
 #include "consul/registration_decoder.hpp"
 #include "docker/create_request.hpp"
 #include "docker/docker_error.hpp"
@@ -150,6 +154,69 @@ inline std::string check_fake_request_bodies(std::string_view body) {
                       docker("parse_filter_args", [&] { (void)fakes::docker::parse_filter_args(text); }),
                       docker("parse_port_spec", [&] { (void)fakes::docker::parse_port_spec(text); })})
     if (!broken.empty()) return broken;
+  return {};
+}
+
+/// HPACK header blocks from a gRPC server: decoding answers headers or an error (never throws),
+/// the dynamic table stays within its limit and its size is what its entries add up to; a
+/// valid Huffman string re-encodes to the same bytes.
+inline std::string check_hpack_block(std::string_view bytes) {
+  try {
+    fakes::consul::hpack::Decoder decoder(256, 8192);
+    // Two blocks on one decoder: the second sees the table the first left.
+    const auto half = bytes.size() / 2;
+    for (const auto block : {bytes.substr(0, half), bytes.substr(half)}) {
+      const auto result = decoder.decode(block);
+      if (!result.error.empty() && !result.headers.empty()) return "an error left headers behind";
+      std::size_t size = 0;
+      for (const auto& e : decoder.dynamic_table()) size += e.name.size() + e.value.size() + 32;
+      if (size != decoder.table_size()) return "table_size() differs from its entries";
+      if (size > 256) return "dynamic table grew past its limit";
+      if (!result.error.empty()) break;  // the connection would end here
+    }
+    if (const auto text = fakes::consul::hpack::huffman_decode(bytes)) {
+      if (fakes::consul::hpack::huffman_encode(*text) != bytes) return "a valid Huffman string does not re-encode the same";
+    }
+  } catch (const std::exception& e) {
+    return std::string("threw: ") + e.what();
+  }
+  return {};
+}
+
+/// What a gRPC check reads from a server: frames and the call's outcome do not depend on how
+/// the bytes were cut into reads; no frame exceeds the limit; nothing throws.
+inline std::string check_http2_stream(std::string_view bytes) {
+  namespace h2 = fakes::consul::http2;
+  try {
+    auto frames_of = [&](std::size_t cut) {
+      h2::FrameReader reader;
+      std::vector<std::string> frames;
+      for (std::size_t at = 0; at < bytes.size(); at += cut) {
+        reader.feed(bytes.substr(at, cut));
+        while (auto f = reader.next()) {
+          if (f->payload.size() > h2::kDefaultMaxFrameSize) frames.push_back("oversized");
+          frames.push_back(std::to_string(f->type) + "/" + std::to_string(f->flags) + "/" + std::to_string(f->stream_id) +
+                           "/" + f->payload);
+        }
+      }
+      return frames;
+    };
+    const auto whole = frames_of(bytes.size() + 1);
+    if (frames_of(3) != whole || frames_of(1) != whole) return "frames depend on how the bytes were cut";
+    for (const auto& f : whole)
+      if (f == "oversized") return "a frame larger than the maximum frame size was accepted";
+
+    auto outcome_of = [&](std::size_t cut) {
+      fakes::consul::grpc::HealthCall call("127.0.0.1:1/web", "127.0.0.1:1", "web", false);
+      std::string replies;
+      for (std::size_t at = 0; at < bytes.size() && !call.done(); at += cut) replies += call.receive(bytes.substr(at, cut));
+      call.peer_closed();
+      return std::string(to_string(call.outcome().status)) + " " + call.outcome().output + " | " + replies;
+    };
+    if (outcome_of(bytes.size() + 1) != outcome_of(2)) return "the call's outcome depends on how the bytes were cut";
+  } catch (const std::exception& e) {
+    return std::string("threw: ") + e.what();
+  }
   return {};
 }
 
