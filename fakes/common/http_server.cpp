@@ -8,12 +8,18 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <deque>
 #include <list>
 #include <optional>
 #include <sstream>
 #include <system_error>
-#include <unistd.h>
+#include <thread>
 #include <vector>
 
 namespace fakes::http {
@@ -74,7 +80,89 @@ class Connection {
   virtual bool open() const = 0;
   virtual void close() = 0;
   virtual std::string_view transport() const = 0;
+  /// The active SendBatch wrote `sent` bytes of the queued answer; `failed`: the socket is broken.
+  virtual void batched_send_done(std::size_t sent, bool failed) = 0;
 };
+
+}  // namespace
+
+struct SendBatch::Entry {
+  std::shared_ptr<Connection> connection;
+  int fd = -1;
+  std::string_view bytes;  // owned by the connection's queue until batched_send_done
+  std::size_t sent = 0;
+  bool failed = false;
+};
+
+namespace {
+
+// The batch collecting on this thread (the io thread), if any.
+thread_local std::vector<SendBatch::Entry>* active_send_batch = nullptr;
+
+void send_entry(SendBatch::Entry& e) {
+  while (e.sent < e.bytes.size()) {
+    const ssize_t n = ::send(e.fd, e.bytes.data() + e.sent, e.bytes.size() - e.sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n > 0) {
+      e.sent += static_cast<std::size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      e.failed = n < 0 && errno != EAGAIN && errno != EWOULDBLOCK;
+      return;  // a full socket buffer: the connection's own asynchronous write sends the rest
+    }
+  }
+}
+
+// Below this many answers a second thread costs more than it saves.
+constexpr std::size_t kParallelSendThreshold = 256;
+
+void send_all(std::vector<SendBatch::Entry>& entries) {
+  std::size_t helpers = 0;
+  if (entries.size() >= kParallelSendThreshold)
+    helpers = std::min<std::size_t>(3, std::max(1u, std::thread::hardware_concurrency()) - 1);
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    constexpr std::size_t kChunk = 32;
+    for (std::size_t begin; (begin = next.fetch_add(kChunk)) < entries.size();)
+      for (std::size_t i = begin; i < std::min(entries.size(), begin + kChunk); ++i) send_entry(entries[i]);
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < helpers; ++i) {
+    try {
+      threads.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // no thread to be had: this one sends everything
+    }
+  }
+  work();
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace
+
+SendBatch::SendBatch() {
+  if (active_send_batch) return;  // nested: the outer batch sends
+  active_send_batch = new std::vector<Entry>();
+  owner_ = true;
+}
+
+SendBatch::~SendBatch() {
+  if (!owner_) return;
+  std::unique_ptr<std::vector<Entry>> entries(active_send_batch);
+  active_send_batch = nullptr;
+  // Only the sends run on other threads; every connection's state is touched here, on the io
+  // thread, before and after.
+  std::vector<Entry> live;
+  live.reserve(entries->size());
+  for (auto& e : *entries)
+    if (e.connection->open()) live.push_back(std::move(e));
+  send_all(live);
+  for (auto& e : live) e.connection->batched_send_done(e.sent, e.failed);
+  for (auto& e : *entries)
+    if (e.connection) e.connection->batched_send_done(0, false);  // closed meanwhile: just release
+}
+
+namespace {
 
 class ExchangeImpl final : public Exchange {
  public:
@@ -269,6 +357,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void write_shared(std::shared_ptr<const std::string> bytes) override {
     if (closed_) return;
+    if constexpr (!Tls) {
+      if (active_send_batch && !writing_ && outbox_.empty() && !bytes->empty()) {
+        writing_ = true;  // the batch owns this write until batched_send_done
+        active_send_batch->push_back({this->shared_from_this(), lowest().socket().native_handle(), *bytes});
+        outbox_.push_back({{}, std::move(bytes)});
+        return;
+      }
+    }
     if (const auto sent = send_now(*bytes); sent < bytes->size()) {
       if (sent == 0) outbox_.push_back({{}, std::move(bytes)});
       else outbox_.push_back({bytes->substr(sent), nullptr});
@@ -283,6 +379,15 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   bool open() const override { return !closed_; }
+
+  void batched_send_done(std::size_t sent, bool failed) override {
+    writing_ = false;
+    if (closed_) return;
+    if (failed) return close();
+    consume_outbox(sent);
+    if (!outbox_.empty()) return do_write();
+    if (exchange_done_) after_exchange();
+  }
 
   void close() override {
     if (closed_) return;
@@ -458,20 +563,25 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         return true;
       }
       const bool all = n == total;
-      while (n > 0) {  // drop what went out; a partly written piece keeps its rest, as its own copy
-        const auto front = outbox_.front().buffer();
-        if (n >= front.size()) {
-          n -= front.size();
-          outbox_.pop_front();
-        } else {
-          outbox_.front() = {std::string(static_cast<const char*>(front.data()) + n, front.size() - n), nullptr};
-          n = 0;
-        }
-      }
+      consume_outbox(n);
       if (!all) return false;  // the socket buffer is full: async_write waits for room
     }
     if (exchange_done_) after_exchange();
     return true;
+  }
+
+  // Drops what went out; a partly written piece keeps its rest, as its own copy.
+  void consume_outbox(std::size_t n) {
+    while (n > 0 && !outbox_.empty()) {
+      const auto front = outbox_.front().buffer();
+      if (n >= front.size()) {
+        n -= front.size();
+        outbox_.pop_front();
+      } else {
+        outbox_.front() = {std::string(static_cast<const char*>(front.data()) + n, front.size() - n), nullptr};
+        n = 0;
+      }
+    }
   }
 
   void after_exchange() {

@@ -120,6 +120,7 @@ void BlockingQueries::notify_change() {
 }
 
 void BlockingQueries::evaluate() {
+  fakes::http::SendBatch batch;  // the answers go out together when this returns
   const std::vector<std::shared_ptr<Parked>> snapshot(parked_.begin(), parked_.end());
   for (const auto& p : snapshot) {
     if (p->done) continue;
@@ -134,6 +135,7 @@ void BlockingQueries::evaluate() {
 }
 
 void BlockingQueries::release_all() {
+  fakes::http::SendBatch batch;
   const std::vector<std::shared_ptr<Parked>> snapshot(parked_.begin(), parked_.end());
   for (const auto& p : snapshot) finish(p);
 }
