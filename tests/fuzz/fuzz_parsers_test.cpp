@@ -37,7 +37,8 @@ TEST(FuzzParsers, FastJsonAgreesWithNlohmann) {
             {R"([{"Id":"abc","Names":["/web"],"Ports":[{"PrivatePort":80,"PublicPort":8080,"Type":"tcp"}]},{"Id":"def"}])",
              R"({"Id":"0123","Name":"/web","Config":{"Env":["A=b"],"Labels":{"k":"v"},"ExposedPorts":{"80/tcp":{}}},
                  "State":{"Running":true,"ExitCode":0,"Pid":-1},"NetworkSettings":{"Ports":{"80/tcp":null}}})",
-             R"([])", R"({"a":[1,-2,3000000000,"x\"y\\z\n",true,false,null,{}]})", R"({"Id":"a","Id":"b"})"},
+             R"([])", R"({"a":[1,-2,3000000000,"x\"y\\z\n",true,false,null,{}]})", R"({"Id":"a","Id":"b"})",
+             R"({"Names":{"Id":"x","Other":[1]},"Config":{"Labels":{"a":"b"},"Image":"x","Cmd":["a"]},"Mounts":[{"Source":"/"}]})"},
             kJsonTokens, 4096);
   run_mutations(std::move(m), runs(30000), check_fast_json);
 }

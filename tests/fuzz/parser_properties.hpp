@@ -6,6 +6,7 @@
 #include "registrator/base64.hpp"
 #include "registrator/docker_client.hpp"
 #include "registrator/fast_json.hpp"
+#include "registrator/inspect_fields.hpp"
 #include "registrator/tags_template.hpp"
 
 #include "common/base64.hpp"
@@ -25,21 +26,46 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
 namespace fuzz {
 
+/// What fast_json::parse_projected must give: `doc` reduced as its Projection documents.
+inline nlohmann::json projected(const nlohmann::json& doc, const registrator::fast_json::Projection* keep) {
+  if (!keep || !doc.is_object()) return doc;
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : doc.items()) {
+    const auto member = std::find_if(keep->members.begin(), keep->members.end(), [&](const auto& m) { return m.name == key; });
+    if (member != keep->members.end()) out[key] = projected(value, member->inner);
+    else if (keep->every) out[key] = projected(value, keep->every);
+  }
+  return out;
+}
+
 /// registrator's fast JSON reader against nlohmann (the reference): when it answers, nlohmann
-/// accepts the same text and gives the same document; array_ids agrees with that document.
+/// accepts the same text and gives the same document; array_ids agrees with that document;
+/// parse_projected answers exactly when parse does, with the projection of parse's document
+/// (for registrator's inspect projection and one that reduces every member).
 inline std::string check_fast_json(std::string_view text) {
+  using registrator::fast_json::Projection;
+  static const Projection kIdOnly{{{"Id"}}, nullptr};
+  static const Projection kEveryIdOnly{{{"Names"}}, &kIdOnly};
   std::optional<nlohmann::json> fast;
   std::optional<std::vector<std::string>> ids;
+  std::vector<std::pair<const Projection*, std::optional<nlohmann::json>>> projections = {
+      {&registrator::inspect_fields_used(), std::nullopt}, {&kEveryIdOnly, std::nullopt}};
   try {
     fast = registrator::fast_json::parse(text);
     ids = registrator::fast_json::array_ids(text);
+    for (auto& [keep, doc] : projections) doc = registrator::fast_json::parse_projected(text, *keep);
   } catch (const std::exception& e) {
     return std::string("fast_json threw: ") + e.what();
+  }
+  for (const auto& [keep, doc] : projections) {
+    if (doc.has_value() != fast.has_value()) return "parse_projected and parse disagree on whether they read the text";
+    if (doc && *doc != projected(*fast, keep)) return "parse_projected gave " + doc->dump() + ", expected " + projected(*fast, keep).dump();
   }
   const auto ref = nlohmann::json::parse(text, nullptr, false);
   if (fast && ref.is_discarded()) return "fast_json::parse accepted text nlohmann rejects";
