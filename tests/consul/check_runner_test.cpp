@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../registrator/child_process.hpp"
+#include "checking_agent.hpp"
 #include "check_runner.hpp"
 #include "common/http_client.hpp"
 #include "common/http_server.hpp"
@@ -25,11 +26,6 @@ using namespace std::chrono_literals;
 using fakes::http::bhttp::verb;
 
 namespace {
-
-std::string bin(const std::string& name) {
-  const char* dir = std::getenv("REG_BIN_DIR");
-  return std::string(dir ? dir : ".") + "/" + name;
-}
 
 // A loopback HTTP server whose answer status the test sets, counting requests.
 class HealthEndpoint {
@@ -84,17 +80,7 @@ class HealthEndpoint {
 
 class RunChecks : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto ready = dir_.path() / "ready.json";
-    consul_ = std::make_unique<regtest::ChildProcess>(
-        std::vector<std::string>{bin("fake-consul"), "--http", "127.0.0.1:0", "--run-checks", "--ready-file",
-                                 ready.string()},
-        (dir_.path() / "log.txt").string());
-    ASSERT_TRUE(regtest::eventually([&] { return fs::exists(ready); }, 20s)) << regtest::read_text(dir_.path() / "log.txt");
-    const std::string http = json::parse(regtest::read_text(ready))["http"];
-    endpoint_.host = http.substr(0, http.rfind(':'));
-    endpoint_.port = static_cast<std::uint16_t>(std::stoi(http.substr(http.rfind(':') + 1)));
-  }
+  void SetUp() override { endpoint_ = consultest::start_checking_agent(dir_.path(), consul_); }
   void register_service(const std::string& id, const json& check) {
     json body = {{"ID", id}, {"Name", "db"}, {"Address", "127.0.0.1"}, {"Port", 5432}, {"Check", check}};
     ASSERT_EQ(fakes::http::fetch(endpoint_, verb::put, "/v1/agent/service/register", body.dump()).status, 200u);

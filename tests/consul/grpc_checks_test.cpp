@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../registrator/child_process.hpp"
+#include "checking_agent.hpp"
 #include "common/http_client.hpp"
 #include "common/http_server.hpp"
 #include "test_certificates.hpp"
@@ -68,16 +69,8 @@ class GrpcHealthServer {
 
 class GrpcChecks : public ::testing::Test {
  protected:
-  void start(std::vector<std::string> extra = {}) {
-    const auto ready = dir_.path() / "ready.json";
-    std::vector<std::string> args{regtest::bin("fake-consul"), "--http", "127.0.0.1:0", "--run-checks", "--ready-file",
-                                  ready.string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    consul_ = std::make_unique<regtest::ChildProcess>(args, (dir_.path() / "log.txt").string());
-    ASSERT_TRUE(regtest::eventually([&] { return fs::exists(ready); }, 20s)) << regtest::read_text(dir_.path() / "log.txt");
-    const std::string http = json::parse(regtest::read_text(ready))["http"];
-    endpoint_.host = http.substr(0, http.rfind(':'));
-    endpoint_.port = static_cast<std::uint16_t>(std::stoi(http.substr(http.rfind(':') + 1)));
+  void start(const std::vector<std::string>& extra = {}) {
+    endpoint_ = consultest::start_checking_agent(dir_.path(), consul_, extra);
   }
   void register_service(const std::string& id, json check) {
     check["Interval"] = check.value("Interval", "100ms");
