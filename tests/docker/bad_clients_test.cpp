@@ -99,7 +99,9 @@ TEST_F(FakeDockerBadClients, StalledAndByteAtATimeRequestsDoNotHoldUpOthers) {
   for (std::size_t i = 0; i + 1 < request.size(); ++i) {
     send_text(slow, request.substr(i, 1));
     // Meanwhile everyone else is served (each call has a 2 s deadline).
-    if (i % 10 == 0) EXPECT_EQ(call(verb::get, "/_ping").status, 200u) << "after " << i << " bytes of the slow client";
+    if (i % 10 == 0) {
+      EXPECT_EQ(call(verb::get, "/_ping").status, 200u) << "after " << i << " bytes of the slow client";
+    }
   }
   send_text(slow, request.substr(request.size() - 1));
   const auto answer = read_all(slow, 2000ms);
