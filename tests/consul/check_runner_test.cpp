@@ -16,6 +16,7 @@
 
 #include "../registrator/child_process.hpp"
 #include "checking_agent.hpp"
+#include "probed_endpoint.hpp"
 #include "check_runner.hpp"
 #include "common/http_client.hpp"
 #include "common/http_server.hpp"
@@ -27,55 +28,10 @@ using fakes::http::bhttp::verb;
 
 namespace {
 
-// A loopback HTTP server whose answer status the test sets, counting requests.
-class HealthEndpoint {
+// The endpoint RunChecks probe over plain HTTP.
+class HealthEndpoint : public consultest::ProbedEndpoint {
  public:
-  HealthEndpoint()
-      : server_(io_, [this](const fakes::http::ExchangePtr& ex) {
-          ++hits_;
-          {
-            std::lock_guard lock(mutex_);
-            const auto& req = ex->request();
-            std::string probes;
-            for (auto [it, end] = req.equal_range("X-Probe"); it != end; ++it)
-              probes += (probes.empty() ? "" : ",") + std::string(it->value());
-            last_ = std::string(req.method_string()) + " " + std::string(req[fakes::http::bhttp::field::user_agent]) + " | " +
-                    probes + " | " + req.body();
-          }
-          auto code = static_cast<fakes::http::Status>(status_.load());
-          ex->respond(fakes::http::make_response(code, "db ok", "text/plain"));
-        }) {
-    port_ = server_.listen_tcp("127.0.0.1", 0);
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  ~HealthEndpoint() {
-    std::promise<void> done;
-    boost::asio::post(io_, [&] {
-      server_.stop();
-      done.set_value();
-    });
-    done.get_future().wait();
-    io_.stop();
-    thread_.join();
-  }
-  void answer(unsigned status) { status_ = status; }
-  /// "METHOD user-agent | X-Probe | body" of the last request.
-  std::string last() {
-    std::lock_guard lock(mutex_);
-    return last_;
-  }
-  int hits() const { return hits_; }
-  std::uint16_t port() const { return port_; }
-
- private:
-  boost::asio::io_context io_;
-  std::atomic<unsigned> status_{200};
-  std::atomic<int> hits_{0};
-  std::mutex mutex_;
-  std::string last_;
-  fakes::http::Server server_;
-  std::uint16_t port_ = 0;
-  std::thread thread_;
+  HealthEndpoint() : ProbedEndpoint("db ok") {}
 };
 
 class RunChecks : public ::testing::Test {

@@ -21,6 +21,7 @@
 
 #include "../registrator/child_process.hpp"
 #include "checking_agent.hpp"
+#include "probed_endpoint.hpp"
 #include "test_certificates.hpp"
 #include "common/http_client.hpp"
 #include "common/http_server.hpp"
@@ -34,46 +35,11 @@ namespace {
 
 using regtest::Certificates;
 
-// A loopback HTTPS server presenting the given certificate; the test sets its answer status.
-class HttpsEndpoint {
+// The endpoint HttpsChecks probe: HTTPS with the given certificate.
+class HttpsEndpoint : public consultest::ProbedEndpoint {
  public:
   HttpsEndpoint(const std::string& cert, const std::string& key)
-      : server_(io_, [this](const fakes::http::ExchangePtr& ex) {
-          {
-            std::lock_guard lock(mutex_);
-            const auto& req = ex->request();
-            last_ = std::string(req.method_string()) + " " + std::string(req["X-Probe"]) + " | " + req.body();
-          }
-          ex->respond(fakes::http::make_response(static_cast<fakes::http::Status>(status_.load()), "tls ok", "text/plain"));
-        }) {
-    port_ = server_.listen_tls("127.0.0.1", 0, {cert, key, "", false});
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  ~HttpsEndpoint() {
-    std::promise<void> done;
-    boost::asio::post(io_, [&] {
-      server_.stop();
-      done.set_value();
-    });
-    done.get_future().wait();
-    io_.stop();
-    thread_.join();
-  }
-  void answer(unsigned status) { status_ = status; }
-  std::string last() {
-    std::lock_guard lock(mutex_);
-    return last_;
-  }
-  std::string url(const std::string& path) const { return "https://127.0.0.1:" + std::to_string(port_) + path; }
-
- private:
-  boost::asio::io_context io_;
-  std::atomic<unsigned> status_{200};
-  std::mutex mutex_;
-  std::string last_;
-  fakes::http::Server server_;
-  std::uint16_t port_ = 0;
-  std::thread thread_;
+      : ProbedEndpoint("tls ok", fakes::http::TlsListenerOptions{cert, key, "", false}) {}
 };
 
 // A loopback TLS server that records the SNI name of each handshake and answers 200.
@@ -188,7 +154,7 @@ TEST_F(HttpsChecks, MethodHeaderAndBodyGoOverTls) {
                             {"Body", "ping"}, {"Interval", "100ms"}, {"tls_skip_verify", true}});
   ASSERT_TRUE(becomes("post", "passing")) << check_of("post").dump();
   EXPECT_EQ(output_of("post"), "HTTP POST " + url + ": 200 OK Output: tls ok");
-  EXPECT_EQ(server.last(), "POST over-tls | ping");
+  EXPECT_EQ(server.last(), "POST Consul Health Check | over-tls | ping");
 }
 
 TEST_F(HttpsChecks, TlsServerNameIsVerifiedAgainstTheAgentsCa) {
