@@ -1,10 +1,13 @@
 #include "check_runner.hpp"
+#include "host_port.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+
+#include <tuple>
 
 #include "common/url.hpp"
 #include "grpc_probe.hpp"
@@ -87,22 +90,9 @@ std::optional<Target> parse_target(const std::string& type, std::string text) {
     t.path = slash == std::string::npos ? "/" : text.substr(slash);
     text = text.substr(0, slash);
   }
-  if (!text.empty() && text.front() == '[') {
-    const auto close = text.find(']');
-    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') return std::nullopt;
-    t.host = text.substr(1, close - 1);
-    t.port = text.substr(close + 2);
-  } else {
-    const auto colon = text.rfind(':');
-    if (colon == std::string::npos) {
-      t.host = text;
-      t.port = type == "http" ? (t.tls ? "443" : "80") : "";
-    } else {
-      t.host = text.substr(0, colon);
-      t.port = text.substr(colon + 1);
-    }
-  }
-  if (t.host.empty() || t.port.empty()) return std::nullopt;
+  auto host_port = split_host_port(text, type == "http" ? (t.tls ? "443" : "80") : "");
+  if (!host_port) return std::nullopt;
+  std::tie(t.host, t.port) = std::move(*host_port);
   return t;
 }
 

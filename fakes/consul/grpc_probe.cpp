@@ -5,8 +5,10 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <tuple>
 
 #include "check_tls.hpp"
+#include "host_port.hpp"
 #include "grpc_health_call.hpp"
 
 namespace fakes::consul {
@@ -20,18 +22,9 @@ std::optional<GrpcTarget> GrpcTarget::parse(const std::string& text) {
   const std::string server = text.substr(0, slash);
   GrpcTarget t;
   if (slash != std::string::npos) t.service = text.substr(slash + 1);
-  if (!server.empty() && server.front() == '[') {
-    const auto close = server.find(']');
-    if (close == std::string::npos || close + 1 >= server.size() || server[close + 1] != ':') return std::nullopt;
-    t.host = server.substr(1, close - 1);
-    t.port = server.substr(close + 2);
-  } else {
-    const auto colon = server.rfind(':');
-    if (colon == std::string::npos) return std::nullopt;
-    t.host = server.substr(0, colon);
-    t.port = server.substr(colon + 1);
-  }
-  if (t.host.empty() || t.port.empty()) return std::nullopt;
+  auto host_port = split_host_port(server, "");  // no default port: gRPC needs one
+  if (!host_port) return std::nullopt;
+  std::tie(t.host, t.port) = std::move(*host_port);
   return t;
 }
 
