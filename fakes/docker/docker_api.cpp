@@ -24,7 +24,7 @@ std::vector<std::string> split_path(const std::string& path) {
 
 }  // namespace
 
-DockerApi::DockerApi(boost::asio::io_context& io, Engine& engine, ServerIdentity server)
+DockerApi::DockerApi(boost::asio::io_context& io, Engine& engine, ServerIdentity server, std::size_t request_log_limit)
     : io_(io),
       engine_(engine),
       server_(server),
@@ -33,7 +33,8 @@ DockerApi::DockerApi(boost::asio::io_context& io, Engine& engine, ServerIdentity
       }),
       streams_(io, engine),
       waiters_(engine),
-      stops_(io, engine) {}
+      stops_(io, engine),
+      log_limit_(request_log_limit) {}
 
 void DockerApi::respond_json(const Call& call, http::Status status, const Json& body) {
   call.ex->respond(json_response(status, body, server_));
@@ -64,6 +65,7 @@ void DockerApi::handle(const http::ExchangePtr& ex) {
   }
   log_.push_back(RequestRecord{engine_.now(), std::string(req.method_string()), std::string(req.target()),
                                std::string(ex->transport()), std::string(req[http::bhttp::field::user_agent])});
+  while (log_.size() > log_limit_) log_.pop_front();
 
   const auto fault = faults_.intercept(ex, split_version_prefix(target->path).rest);
   if (fault.taken) return;

@@ -15,6 +15,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
@@ -34,14 +35,17 @@ class DockerApi {
   /// Handles /_fake/... requests; set by FakeDocker.
   using ControlHandler = std::function<void(const fakes::http::ExchangePtr&, const fakes::http::Target&)>;
 
-  DockerApi(boost::asio::io_context& io, Engine& engine, ServerIdentity server);
+  /// `request_log_limit`: how many of the latest requests the journal keeps (older ones leave,
+  /// so a fake serving millions of requests does not grow without bound).
+  DockerApi(boost::asio::io_context& io, Engine& engine, ServerIdentity server, std::size_t request_log_limit = 10000);
 
   void handle(const fakes::http::ExchangePtr& ex);
   void set_control_handler(ControlHandler handler) { control_ = std::move(handler); }
 
   EventStreams& event_streams() { return streams_; }
   StopSequences& stops() { return stops_; }
-  const std::vector<RequestRecord>& request_log() const { return log_; }
+  /// The latest requests, oldest first.
+  std::vector<RequestRecord> request_log() const { return {log_.begin(), log_.end()}; }
   void clear_request_log() { log_.clear(); }
   const ServerIdentity& server() const { return server_; }
   /// Injected errors and latency on Engine API paths (matched without the /vX.Y prefix).
@@ -80,7 +84,8 @@ class DockerApi {
   ExitWaiters waiters_;
   StopSequences stops_;
   ControlHandler control_;
-  std::vector<RequestRecord> log_;
+  std::deque<RequestRecord> log_;
+  std::size_t log_limit_;
 };
 
 }  // namespace fakes::docker

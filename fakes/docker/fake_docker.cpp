@@ -34,7 +34,7 @@ void FakeDocker::init() {
         }
   engine_->clear_events();  // a daemon that just started has no event history
   ServerIdentity identity{options_.api_version, options_.min_api_version, engine_release_for(options_.api_version)};
-  api_ = std::make_unique<DockerApi>(io_, *engine_, identity);
+  api_ = std::make_unique<DockerApi>(io_, *engine_, identity, options_.request_log_limit);
   api_->set_control_handler([this](const http::ExchangePtr& ex, const http::Target& t) { handle_control(ex, t); });
 }
 

@@ -46,6 +46,7 @@ struct FakeDockerOptions {
   std::size_t event_history = 256;
   Clock clock = system_clock();
   std::size_t body_limit = 1 << 20;
+  std::size_t request_log_limit = 10000;  // the request journal keeps the latest this many
   std::vector<RestoredContainer> state;  // --state: containers of a real host's snapshot
 };
 

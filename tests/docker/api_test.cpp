@@ -61,6 +61,7 @@ class FakeDockerApi : public ::testing::Test {
     options.socket_path = (dir_ / "docker.sock").string();
     options.seed = 42;
     options.body_limit = 64 * 1024;
+    options.request_log_limit = request_log_limit_;
     options.images = fd::ImageCatalog::from_json(R"({"test": {"ExposedPorts": {"80/tcp": {}, "443/tcp": {}}}})");
     fake_ = std::make_unique<fd::FakeDocker>(std::move(options));
     fake_->start();
@@ -90,6 +91,16 @@ class FakeDockerApi : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::unique_ptr<fd::FakeDocker> fake_;
+  std::size_t request_log_limit_ = 10000;
+};
+
+// The same fake with a request journal of 5 entries.
+class FakeDockerShortJournal : public FakeDockerApi {
+ protected:
+  void SetUp() override {
+    request_log_limit_ = 5;
+    FakeDockerApi::SetUp();
+  }
 };
 
 TEST_F(FakeDockerApi, PingAdvertisesVersionAndHeadHasNoBody) {
@@ -355,6 +366,21 @@ TEST_F(FakeDockerApi, WaitAnswersWhenTheContainerExits) {
   EXPECT_EQ(c["State"]["ExitCode"], 3);
   EXPECT_EQ(c["NetworkSettings"]["Networks"]["bridge"]["IPAddress"], "");
   EXPECT_EQ(call(verb::post, "/_fake/containers/nope/exit?code=1").status, 404u);
+}
+
+TEST_F(FakeDockerShortJournal, RequestJournalKeepsTheLatestRequestsOnly) {
+  // A fake serving a long simulation must not keep every request it ever got (3 million
+  // inspects held 750 MB before the journal was bounded).
+  for (int i = 1; i <= 8; ++i) EXPECT_EQ(call(verb::get, "/v1.47/containers/json?limit=" + std::to_string(i)).status, 200u);
+  std::vector<std::string> targets;
+  for (const auto& r : fake_->request_log()) targets.push_back(r.target);
+  EXPECT_EQ(targets, (std::vector<std::string>{"/v1.47/containers/json?limit=4", "/v1.47/containers/json?limit=5",
+                                               "/v1.47/containers/json?limit=6", "/v1.47/containers/json?limit=7",
+                                               "/v1.47/containers/json?limit=8"}));
+  auto over_http = json::parse(call(verb::get, "/_fake/requests").body);
+  ASSERT_EQ(over_http.size(), 5u);
+  EXPECT_EQ(over_http.front()["target"], "/v1.47/containers/json?limit=4");
+  EXPECT_EQ(over_http.back()["target"], "/v1.47/containers/json?limit=8");
 }
 
 TEST_F(FakeDockerApi, PauseRenameRestartKill) {
