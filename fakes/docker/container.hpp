@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -81,6 +82,9 @@ struct CachedView {
   int kind = 0;         // see json_views.cpp
   std::string head;     // the whole document when there is no splice
   std::string tail;
+  // The whole HTTP answer carrying the document (inspect), made by the API layer when first
+  // served: later inspects of an unchanged container send these bytes as they are.
+  mutable std::shared_ptr<const std::string> answer;
 };
 
 struct Container {

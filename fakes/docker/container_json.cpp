@@ -326,7 +326,7 @@ const CachedView* find_view(const Container& c, int version_key, int kind) {
 CachedView& add_view(const Container& c, int version_key, int kind) {
   // Views of an older revision are never used again.
   std::erase_if(c.cached_views, [&](const CachedView& v) { return v.revision != c.revision; });
-  c.cached_views.push_back({c.revision, version_key, kind, {}, {}});
+  c.cached_views.push_back({c.revision, version_key, kind, {}, {}, {}});
   return c.cached_views.back();
 }
 
@@ -334,11 +334,15 @@ int version_key(ApiVersion v) { return v.major * 1000 + v.minor; }
 
 }  // namespace
 
-const std::string& container_inspect_text(const Container& c, ApiVersion version) {
-  if (const auto* v = find_view(c, version_key(version), kInspect)) return v->head;
+const CachedView& container_inspect_view(const Container& c, ApiVersion version) {
+  if (const auto* v = find_view(c, version_key(version), kInspect)) return *v;
   auto& view = add_view(c, version_key(version), kInspect);
   view.head = write_container_inspect(c, version);
-  return view.head;
+  return view;
+}
+
+const std::string& container_inspect_text(const Container& c, ApiVersion version) {
+  return container_inspect_view(c, version).head;
 }
 
 void append_container_summary(std::string& out, const Container& c, std::int64_t now_nanos, bool with_size,

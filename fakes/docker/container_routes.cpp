@@ -64,11 +64,13 @@ bool DockerApi::route_containers(const Call& call) {
   }
   if (s.size() != 3) return false;
   if (s[2] == "json" && call.method == verb::get) {
-    const std::string& text = container_inspect_text(engine_.get(ref), call.version);
-    std::string body;
-    body.reserve(text.size() + 1);
-    body.append(text).append(1, '\n');
-    respond_json_text(call, http::Status::ok, std::move(body));
+    // Inspect is what registrator asks most: an unchanged container's answer is sent as the
+    // bytes it was the first time (no document, header or copy made per request).
+    const CachedView& view = container_inspect_view(engine_.get(ref), call.version);
+    if (!view.answer)
+      view.answer = std::make_shared<const std::string>(
+          http::wire_response(json_text_response(http::Status::ok, view.head + "\n", server_)));
+    if (!call.ex->respond_wire(view.answer, 200)) respond_json_text(call, http::Status::ok, view.head + "\n");
     return true;
   }
   if (call.method != verb::post) return false;

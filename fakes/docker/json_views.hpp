@@ -31,6 +31,8 @@ std::string reported_network_mode(const Container& c, ApiVersion version);
 /// byte for byte, from views cached in the container until its revision changes.
 /// The inspect text lives in the container's cache until the container changes.
 const std::string& container_inspect_text(const Container& c, ApiVersion version);
+/// The cached view holding that text (head), for the API layer's cached answer.
+const CachedView& container_inspect_view(const Container& c, ApiVersion version);
 void append_container_summary(std::string& out, const Container& c, std::int64_t now_nanos, bool with_size,
                               ApiVersion version);
 /// One /events line; API < 1.52 adds the legacy status/id/from fields.

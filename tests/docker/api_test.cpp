@@ -7,6 +7,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <future>
@@ -49,6 +53,48 @@ std::vector<json> json_lines(const std::string& body) {
   }
   return out;
 }
+
+// One kept-alive unix-socket connection, HTTP/1.1 exchanges read by Content-Length: what a
+// client like registrator or the docker CLI does (http::fetch closes after each request).
+class KeptConnection {
+ public:
+  explicit KeptConnection(const std::string& path) {
+    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) ADD_FAILURE() << "connect " << path;
+  }
+  ~KeptConnection() { ::close(fd_); }
+  /// Sends `method target` and returns {head, body}.
+  std::pair<std::string, std::string> exchange(const std::string& method, const std::string& target) {
+    const std::string request = method + " " + target + " HTTP/1.1\r\nHost: docker\r\n\r\n";
+    if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) return {};
+    std::size_t end;
+    while ((end = buffered_.find("\r\n\r\n")) == std::string::npos)
+      if (!read_more()) return {};
+    std::string head = buffered_.substr(0, end + 4);
+    buffered_.erase(0, end + 4);
+    const auto at = head.find("Content-Length: ");
+    const std::size_t length = at == std::string::npos ? 0 : std::stoul(head.substr(at + 16));
+    while (buffered_.size() < length)
+      if (!read_more()) return {};
+    std::string body = buffered_.substr(0, length);
+    buffered_.erase(0, length);
+    return {head, body};
+  }
+
+ private:
+  bool read_more() {
+    char buf[8192];
+    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    buffered_.append(buf, static_cast<std::size_t>(n));
+    return true;
+  }
+  int fd_ = -1;
+  std::string buffered_;
+};
 
 class FakeDockerApi : public ::testing::Test {
  protected:
@@ -473,6 +519,29 @@ TEST_F(FakeDockerApi, ListAndInspectShowEveryChangeAfterACachedRead) {
   EXPECT_EQ(call(verb::delete_, "/v1.47/containers/" + id + "?force=1").status, 204u);
   EXPECT_EQ(call(verb::get, "/v1.47/containers/" + id + "/json").status, 404u);
   EXPECT_EQ(json::parse(call(verb::get, "/v1.47/containers/json?all=1").body), json::array());
+}
+
+// Inspect on a kept connection is answered from bytes cached with the container's view: the same
+// head and body as a one-off request's, and a change shows at once.
+TEST_F(FakeDockerApi, KeptAliveInspectAnswersAsAOneOffRequestAndSeesChanges) {
+  const auto id = run_web();
+  const auto one_off = call(verb::get, "/v1.47/containers/" + id + "/json");
+  ASSERT_EQ(one_off.status, 200u);
+  KeptConnection kept(fake_->socket_path());
+  const auto [head, body] = kept.exchange("GET", "/v1.47/containers/" + id + "/json");
+  EXPECT_EQ(body, one_off.body);
+  EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << head;
+  for (const char* field : {"Content-Type: application/json\r\n", "Api-Version: 1.47\r\n", "Ostype: linux\r\n",
+                            "Docker-Experimental: false\r\n", "Server: Docker/"})
+    EXPECT_NE(head.find(field), std::string::npos) << field << " missing from\n" << head;
+  EXPECT_NE(head.find("Content-Length: " + std::to_string(one_off.body.size()) + "\r\n"), std::string::npos) << head;
+  EXPECT_EQ(head.find("Connection:"), std::string::npos) << "HTTP/1.1 keeps alive without saying so";
+  EXPECT_EQ(kept.exchange("GET", "/v1.47/containers/web5/json"), std::make_pair(head, body)) << "the same bytes again";
+
+  EXPECT_EQ(call(verb::post, "/v1.47/containers/web5/rename?name=web6").status, 204u);
+  EXPECT_EQ(json::parse(kept.exchange("GET", "/v1.47/containers/" + id + "/json").second)["Name"], "/web6");
+  EXPECT_EQ(json::parse(kept.exchange("GET", "/v1.41/containers/" + id + "/json").second)["NetworkSettings"].contains("IPAddress"),
+            true) << "another API version, another answer";
 }
 
 // User-defined networks: create, run on one, connect a second container, inspect, events,
