@@ -215,4 +215,30 @@ TEST_F(FakeDockerBadClients, EventStreamsOfClientsThatHungUpAreForgotten) {
   EXPECT_EQ(call(verb::get, "/_ping").status, 200u);
 }
 
+TEST_F(FakeDockerBadClients, WaitRequestsOfClientsThatHungUpAreForgotten) {
+  // `docker wait` clients that hang up before the answer's header goes out: each one the fake
+  // kept would stay until its container exits, or forever if it never does.
+  for (int round = 0; round < 20; ++round) {
+    for (int i = 0; i < 10; ++i) {
+      const int s = connect_raw();
+      ASSERT_GE(s, 0);
+      send_text(s, "POST /v1.47/containers/web/wait?condition=next-exit HTTP/1.1\r\nHost: docker\r\n"
+                   "Content-Length: 0\r\n\r\n");
+    }
+    for (int s : sockets_) ::close(s);
+    sockets_.clear();
+    ASSERT_TRUE(poll_until([&] { return fake_->exit_waiter_count() == 0; }))
+        << "round " << round << ": " << fake_->exit_waiter_count() << " waits kept for clients that are gone";
+  }
+  // One that stays is answered when the container exits.
+  const int s = connect_raw();
+  ASSERT_GE(s, 0);
+  send_text(s, "POST /v1.47/containers/web/wait?condition=next-exit HTTP/1.1\r\nHost: docker\r\nContent-Length: 0\r\n"
+               "Connection: close\r\n\r\n");
+  ASSERT_TRUE(poll_until([&] { return fake_->exit_waiter_count() == 1; }));
+  ASSERT_EQ(call(verb::post, "/v1.47/containers/web/kill").status, 204u);
+  EXPECT_NE(read_all(s, 2000ms).find("{\"StatusCode\":137,\"Error\":null}"), std::string::npos);
+  EXPECT_EQ(fake_->exit_waiter_count(), 0u);
+}
+
 }  // namespace
