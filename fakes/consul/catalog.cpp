@@ -68,10 +68,27 @@ std::uint64_t Catalog::commit() {
 
 std::uint64_t Catalog::service_index(std::string_view name) const {
   auto it = service_index_.find(to_lower(name));
-  return it == service_index_.end() ? index_ : it->second;
+  if (it != service_index_.end()) return it->second.index;
+  return service_extinction_index_ != 0 ? service_extinction_index_ : index_;
 }
 
-void Catalog::touch_service(std::string_view name, std::uint64_t index) { service_index_[to_lower(name)] = index; }
+void Catalog::touch_service(std::string_view name, std::uint64_t index) {
+  // Only names with instances are indexed (count_service_added comes first).
+  if (auto it = service_index_.find(to_lower(name)); it != service_index_.end()) it->second.index = index;
+}
+
+void Catalog::count_service_added(std::string_view name) { ++service_index_[to_lower(name)].instances; }
+
+void Catalog::count_service_removed(std::string_view name, std::uint64_t index) {
+  auto it = service_index_.find(to_lower(name));
+  if (it == service_index_.end()) return;
+  if (it->second.instances > 1) {
+    --it->second.instances;
+    return;
+  }
+  service_index_.erase(it);
+  service_extinction_index_ = index;
+}
 
 void Catalog::touch_check_owner(const Node& node, const Check& check, std::uint64_t index) {
   if (check.service_id.empty()) touch_node_services(node, index);  // a node check affects all its services
@@ -128,6 +145,7 @@ bool Catalog::remove_node(const std::string& datacenter, const std::string& name
   auto it = dc->second.find(name);
   if (it == dc->second.end()) return false;
   touch_node_services(it->second, index_ + 1);
+  for (const auto& [id, s] : it->second.services) count_service_removed(s.name, index_ + 1);
   dc->second.erase(it);
   commit();
   return true;
@@ -206,10 +224,15 @@ bool Catalog::register_service(const std::string& datacenter, const std::string&
 
   const std::uint64_t index = index_ + 1;
   if (existing != node->services.end()) {
-    if (!iequals(existing->second.name, service.name)) touch_service(existing->second.name, index);
+    if (!iequals(existing->second.name, service.name)) {
+      touch_service(existing->second.name, index);
+      count_service_removed(existing->second.name, index);
+      count_service_added(service.name);
+    }
     service.raft.modify_index = index;
   } else {
     service.raft = {index, index};
+    count_service_added(service.name);
   }
   for (auto& [id, c] : new_checks) {
     auto old = node->checks.find(id);
@@ -236,6 +259,7 @@ bool Catalog::deregister_service(const std::string& datacenter, const std::strin
   auto it = node->services.find(service_id);
   if (it == node->services.end()) return was_stashed;
   touch_service(it->second.name, index_ + 1);
+  count_service_removed(it->second.name, index_ + 1);
   std::erase_if(node->checks, [&](const auto& kv) { return kv.second.service_id == service_id; });
   node->services.erase(it);
   commit();
@@ -299,6 +323,7 @@ std::size_t Catalog::deregister_all_services(const std::string& datacenter, cons
   if (!node || node->services.empty()) return 0;
   const std::size_t count = node->services.size();
   touch_node_services(*node, index_ + 1);
+  for (const auto& [id, s] : node->services) count_service_removed(s.name, index_ + 1);
   std::erase_if(node->checks, [](const auto& kv) { return !kv.second.service_id.empty(); });
   node->services.clear();
   commit();

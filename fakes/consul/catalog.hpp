@@ -32,8 +32,13 @@ class Catalog final : public IndexSource {
 
   // ---- index and change notification ----
   std::uint64_t index() const { return index_; }
-  /// Index of the last write touching service `name` (case-insensitive); index() if none did.
+  /// Index of the last write touching service `name` (case-insensitive). A name with no
+  /// instances has Consul's "service_last_extinction" index: that of the last write which
+  /// removed the last instance of any service (index() while none has), so a name is
+  /// forgotten once its last instance goes and churn through new names keeps nothing.
   std::uint64_t service_index(std::string_view name) const;
+  /// Names with at least one instance: what the per-name indexes hold (tests).
+  std::size_t indexed_service_names() const { return service_index_.size(); }
   /// Called after every write that bumped the index.
   void set_change_listener(std::function<void()> listener) { listener_ = std::move(listener); }
   /// Bumps the index and notifies (used by the KV store).
@@ -127,6 +132,10 @@ class Catalog final : public IndexSource {
   using NodeMap = std::map<std::string, Node>;
   Node* mutable_node(const std::string& datacenter, const std::string& name);
   void touch_service(std::string_view name, std::uint64_t index);
+  /// Instance bookkeeping of the per-name indexes: every insertion into and removal from a
+  /// node's services goes through these (`index`: the write that removed it).
+  void count_service_added(std::string_view name);
+  void count_service_removed(std::string_view name, std::uint64_t index);
   void touch_node_services(const Node& node, std::uint64_t index);
   /// The services whose health a change of `check` alters: its own, or all of the node's.
   void touch_check_owner(const Node& node, const Check& check, std::uint64_t index);
@@ -152,7 +161,12 @@ class Catalog final : public IndexSource {
   const Clock& clock_;
   std::string local_datacenter_;
   std::map<std::string, NodeMap> datacenters_;
-  std::map<std::string, std::uint64_t> service_index_;  // lower-cased name -> last write
+  struct ServiceNameIndex {
+    std::uint64_t index = 0;     // last write touching the name
+    std::size_t instances = 0;   // on every node of every datacenter
+  };
+  std::map<std::string, ServiceNameIndex> service_index_;  // lower-cased name, while it has instances
+  std::uint64_t service_extinction_index_ = 0;             // 0 = no name has gone extinct yet
   std::uint64_t index_ = 1;
   std::function<void()> listener_;
   std::chrono::milliseconds deregister_critical_min_{0};

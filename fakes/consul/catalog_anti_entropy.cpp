@@ -63,6 +63,7 @@ void Catalog::catalog_deregister(const CatalogDeregistration& dereg) {
   if (auto s = node->services.find(dereg.service_id); s != node->services.end()) {
     stash_service(dc, *node, s->first);
     touch_service(s->second.name, index);
+    count_service_removed(s->second.name, index);
     std::erase_if(node->checks, [&](const auto& kv) { return kv.second.service_id == s->first; });
     node->services.erase(s);
     changed = true;
@@ -99,6 +100,7 @@ std::size_t Catalog::anti_entropy_sync(const std::string& datacenter, const std:
       continue;
     }
     touch_service(it->second.name, index);
+    count_service_removed(it->second.name, index);
     const std::string id = it->first;
     std::erase_if(node.checks, [&](const auto& kv) { return kv.second.service_id == id; });
     it = node.services.erase(it);
@@ -112,6 +114,7 @@ std::size_t Catalog::anti_entropy_sync(const std::string& datacenter, const std:
   for (auto& [id, s] : stash.services) {
     if (node.services.count(id)) continue;  // the agent registered it again meanwhile
     s.raft = {index, index};
+    count_service_added(s.name);
     touch_service(s.name, index);
     node.services[id] = std::move(s);
     ++writes;

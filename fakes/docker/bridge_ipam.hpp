@@ -20,6 +20,7 @@ class BridgeIpam {
   explicit BridgeIpam(int second_octet = kDefaultBridgeOctet);
 
   std::string subnet() const;   // "172.17.0.0/16"
+  int second_octet() const { return static_cast<int>((base_ >> 16) & 255); }  // 17 for 172.17.0.0/16
   std::string gateway() const;  // "172.17.0.1"
   /// nullopt when the subnet is full.
   std::optional<std::string> allocate();

@@ -44,6 +44,7 @@ class DockerApi {
 
   EventStreams& event_streams() { return streams_; }
   StopSequences& stops() { return stops_; }
+  const ExitWaiters& waiters() const { return waiters_; }
   /// The latest requests, oldest first.
   std::vector<RequestRecord> request_log() const { return {log_.begin(), log_.end()}; }
   void clear_request_log() { log_.clear(); }

@@ -354,17 +354,34 @@ const Network& Engine::create_network(const std::string& name, const std::string
     throw DockerError(404, "plugin \"" + wanted_driver + "\" not found");  // the only driver this fake has
   for (const auto& n : networks_)
     if (n->name == name) throw DockerError(409, "network with name " + name + " already exists");
-  // User networks take the next free pool; the default bridge's is not free.
-  if (next_subnet_octet_ == options_.bridge_octet) ++next_subnet_octet_;
-  if (next_subnet_octet_ > 31)
+  // User networks take the next free pool after the last one handed out, as dockerd 20.10 does
+  // (a removed network's pool is not reused at once). After 172.31 dockerd goes on with
+  // 192.168.N.0/20 pools; this fake has only the 172 ones and wraps around to the first free
+  // one, so creating and removing networks never runs out. The default bridge's is never free.
+  auto taken = [&](int octet) {
+    if (octet == options_.bridge_octet) return true;
+    return std::any_of(networks_.begin(), networks_.end(),
+                       [&](const auto& n) { return n->ipam && n->ipam->second_octet() == octet; });
+  };
+  auto after = [](int octet) { return octet == kLastUserSubnetOctet ? kFirstUserSubnetOctet : octet + 1; };
+  std::optional<int> pool;
+  for (int octet = next_subnet_octet_, tries = 0; tries <= kLastUserSubnetOctet - kFirstUserSubnetOctet;
+       octet = after(octet), ++tries) {
+    if (!taken(octet)) {
+      pool = octet;
+      break;
+    }
+  }
+  if (!pool)
     throw DockerError(400, "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network");
+  next_subnet_octet_ = after(*pool);
   auto n = std::make_unique<Network>();
   n->id = ids_.next_id();
   n->name = name;
   n->driver = wanted_driver;
   n->created = now();
   n->labels = labels;
-  n->ipam.emplace(next_subnet_octet_++);
+  n->ipam.emplace(*pool);
   const Network& ref = *n;
   networks_.push_back(std::move(n));
   events_.append(Event{"network", "create", ref.id, {{"name", ref.name}, {"type", ref.driver}}, "local", now()});

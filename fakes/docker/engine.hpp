@@ -169,7 +169,10 @@ class Engine {
   HostPorts host_ports_;
   EventLog events_;
   std::vector<std::unique_ptr<Network>> networks_;  // bridge, host, none, then user-defined
-  int next_subnet_octet_ = BridgeIpam::kDefaultBridgeOctet + 1;
+  /// User-defined networks get 172.N.0.0/16 with N in this range (the bridge's N excluded).
+  static constexpr int kFirstUserSubnetOctet = BridgeIpam::kDefaultBridgeOctet + 1;
+  static constexpr int kLastUserSubnetOctet = 31;
+  int next_subnet_octet_ = kFirstUserSubnetOctet;  // where the search for a free pool starts
   std::vector<std::unique_ptr<Container>> containers_;  // creation order
   // Lookups by full ID and by name without scanning (inspect of one of 10,000 containers).
   std::unordered_map<std::string, Container*> by_id_;

@@ -98,7 +98,12 @@ void EventStreams::broadcast(const Event& e) {
 
 void EventStreams::flush_all(std::chrono::steady_clock::time_point now) {
   last_flush_ = now;
-  for (const auto& [id, stream] : streams_) stream->flush();
+  // A write that finds the client gone closes the connection at once, and its close callback
+  // finishes the stream, erasing it from streams_: walk a copy, never the map itself.
+  std::vector<std::shared_ptr<Stream>> streams;
+  streams.reserve(streams_.size());
+  for (const auto& [id, stream] : streams_) streams.push_back(stream);
+  for (const auto& stream : streams) stream->flush();
 }
 
 void EventStreams::open(const http::ExchangePtr& ex, ApiVersion version, const http::Target& target,
@@ -141,6 +146,9 @@ void EventStreams::open(const http::ExchangePtr& ex, ApiVersion version, const h
   const std::uint64_t id = next_id_++;
   streams_[id] = stream;
   ex->on_close([this, id] { finish(id, false); });
+  // A client that hung up before its replay was written is closed already, and its close
+  // callbacks have run: nothing would ever take this stream out again.
+  if (!ex->is_open()) return finish(id, true);
   if (has_until) {
     stream->until_timer.expires_after(std::chrono::nanoseconds(until - now));
     stream->until_timer.async_wait([this, id](const boost::system::error_code& ec) {

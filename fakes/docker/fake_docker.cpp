@@ -161,4 +161,8 @@ std::size_t FakeDocker::event_stream_count() const {
   return on_io([&] { return api_->event_streams().open_count(); });
 }
 
+std::size_t FakeDocker::exit_waiter_count() const {
+  return on_io([&] { return api_->waiters().waiting_count(); });
+}
+
 }  // namespace fakes::docker

@@ -96,6 +96,8 @@ class FakeDocker {
   /// What could not be restored exactly from options.state (an address outside its subnet, ...).
   const std::vector<std::string>& restore_notes() const { return restore_notes_; }
   std::size_t event_stream_count() const;
+  /// `POST /containers/{id}/wait` requests not answered yet.
+  std::size_t exit_waiter_count() const;
 
   /// Runs f on the io thread and returns its result (rethrowing its exception).
   template <class F>

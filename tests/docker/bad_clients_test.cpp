@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -27,6 +28,16 @@ namespace http = fakes::http;
 using boost::beast::http::verb;
 using nlohmann::json;
 using namespace std::chrono_literals;
+
+template <class Pred>
+bool poll_until(Pred pred, std::chrono::milliseconds limit = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(1ms);
+  }
+  return pred();
+}
 
 class FakeDockerBadClients : public ::testing::Test {
  protected:
@@ -162,6 +173,72 @@ TEST_F(FakeDockerBadClients, OversizedHeadersGetAnErrorAndChangeNothing) {
   const auto error = json::parse(body, nullptr, false);
   EXPECT_TRUE(error.is_object() && error.contains("message")) << "an engine-style error: " << body;
   EXPECT_EQ(running_containers(), 1u);
+}
+
+TEST_F(FakeDockerBadClients, EventStreamsOfClientsThatHungUpAreForgotten) {
+  // A long simulation opens and drops event streams without end; each one the fake keeps
+  // is kept forever. Two ways to hang up: right after asking for a replay (the stream is
+  // found closed while it is being set up), and while streaming (found closed by the next
+  // write, in the middle of writing to every stream).
+  const std::string since = std::to_string(std::time(nullptr) - 60);
+  auto close_all = [&] {
+    for (int s : sockets_) ::close(s);
+    sockets_.clear();
+  };
+  auto churn = [&](const std::string& name) {
+    ASSERT_EQ(call(verb::post, "/v1.47/containers/create?name=" + name, R"({"Image":"test"})").status, 201u);
+    ASSERT_EQ(call(verb::post, "/v1.47/containers/" + name + "/start").status, 204u);
+    ASSERT_EQ(call(verb::delete_, "/v1.47/containers/" + name + "?force=1").status, 204u);
+  };
+  for (int round = 0; round < 20; ++round) {
+    for (int i = 0; i < 10; ++i) {
+      const int s = connect_raw();
+      ASSERT_GE(s, 0);
+      send_text(s, "GET /v1.47/events?since=" + since + " HTTP/1.1\r\nHost: docker\r\n\r\n");
+    }
+    close_all();
+    churn("replayed" + std::to_string(round));
+    ASSERT_TRUE(poll_until([&] { return fake_->event_stream_count() == 0; }))
+        << "round " << round << ": " << fake_->event_stream_count() << " replaying streams kept for clients that are gone";
+    for (int i = 0; i < 10; ++i) {
+      const int s = connect_raw();
+      ASSERT_GE(s, 0);
+      send_text(s, "GET /v1.47/events?since=" + since + " HTTP/1.1\r\nHost: docker\r\n\r\n");
+    }
+    ASSERT_TRUE(poll_until([&] { return fake_->event_stream_count() == 10; })) << fake_->event_stream_count();
+    churn("streamed" + std::to_string(round));
+    close_all();
+    churn("live" + std::to_string(round));
+    ASSERT_TRUE(poll_until([&] { return fake_->event_stream_count() == 0; }))
+        << "round " << round << ": " << fake_->event_stream_count() << " live streams kept for clients that are gone";
+  }
+  EXPECT_EQ(call(verb::get, "/_ping").status, 200u);
+}
+
+TEST_F(FakeDockerBadClients, WaitRequestsOfClientsThatHungUpAreForgotten) {
+  // `docker wait` clients that hang up before the answer's header goes out: each one the fake
+  // kept would stay until its container exits, or forever if it never does.
+  for (int round = 0; round < 20; ++round) {
+    for (int i = 0; i < 10; ++i) {
+      const int s = connect_raw();
+      ASSERT_GE(s, 0);
+      send_text(s, "POST /v1.47/containers/web/wait?condition=next-exit HTTP/1.1\r\nHost: docker\r\n"
+                   "Content-Length: 0\r\n\r\n");
+    }
+    for (int s : sockets_) ::close(s);
+    sockets_.clear();
+    ASSERT_TRUE(poll_until([&] { return fake_->exit_waiter_count() == 0; }))
+        << "round " << round << ": " << fake_->exit_waiter_count() << " waits kept for clients that are gone";
+  }
+  // One that stays is answered when the container exits.
+  const int s = connect_raw();
+  ASSERT_GE(s, 0);
+  send_text(s, "POST /v1.47/containers/web/wait?condition=next-exit HTTP/1.1\r\nHost: docker\r\nContent-Length: 0\r\n"
+               "Connection: close\r\n\r\n");
+  ASSERT_TRUE(poll_until([&] { return fake_->exit_waiter_count() == 1; }));
+  ASSERT_EQ(call(verb::post, "/v1.47/containers/web/kill").status, 204u);
+  EXPECT_NE(read_all(s, 2000ms).find("{\"StatusCode\":137,\"Error\":null}"), std::string::npos);
+  EXPECT_EQ(fake_->exit_waiter_count(), 0u);
 }
 
 }  // namespace
