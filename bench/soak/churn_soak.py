@@ -14,22 +14,12 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost", timeout=10)
-        self.unix_path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(10)
-        self.sock.connect(self.unix_path)
+from soak_common import UnixHTTPConnection, rss_kib, stop
 
 
 class Client:
@@ -52,14 +42,6 @@ class Client:
                 if attempt == 2:
                     raise
         raise RuntimeError("unreachable")
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return -1
 
 
 def wait_file(path, proc, deadline):
@@ -184,13 +166,7 @@ def main():
             sys.exit(f"registrator exited with {reg.returncode}")
     finally:
         for p in reversed(procs):
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+            stop(p)
         log.close()
         print(f"registrator log: {tmp}/registrator.log", file=sys.stderr)
 

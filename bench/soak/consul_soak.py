@@ -25,13 +25,7 @@ import sys
 import tempfile
 import time
 
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return -1
+from soak_common import rss_kib, stop
 
 
 class Http:
@@ -160,12 +154,7 @@ def main():
                                   "parked": st["ParkedQueries"], "seconds": round(time.time() - t0, 1),
                                   "load": os.getloadavg()[0], **extra}), flush=True)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 if __name__ == "__main__":
