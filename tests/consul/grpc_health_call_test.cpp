@@ -42,6 +42,17 @@ std::string trailers(std::string_view status, std::string_view message = {}) {
   return encode_frame(FrameType::headers, flag::end_headers | flag::end_stream, 1, block);
 }
 
+// A header block carrying :status 200, content-type, grpc-status and, when given, grpc-message
+// (what a trailers-only answer sends).
+std::string status_header_block(std::string_view status, std::string_view message = {}) {
+  std::string block;
+  block.push_back(static_cast<char>(0x88));
+  indexed_literal(block, "content-type", "application/grpc");
+  indexed_literal(block, "grpc-status", status);
+  if (!message.empty()) indexed_literal(block, "grpc-message", message);
+  return block;
+}
+
 std::string health_message(std::int64_t status) {
   std::string message;
   if (status != 0) message = std::string{0x08, static_cast<char>(status)};
@@ -105,10 +116,7 @@ TEST(GrpcHealthCall, ServingAnswerByteByByteIsPassingAndSettingsAndPingAreAcknow
 
 TEST(GrpcHealthCall, DynamicTableCarriesOverToTheTrailers) {
   auto c = call();
-  std::string block;
-  block.push_back(static_cast<char>(0x88));
-  indexed_literal(block, "content-type", "application/grpc");
-  indexed_literal(block, "grpc-status", "0");  // indexed now (62), referred to in the trailers
+  const std::string block = status_header_block("0");  // grpc-status is indexed now (62), referred to in the trailers
   std::string trailer_block;
   trailer_block.push_back(static_cast<char>(0x80 | 62));
   c.receive(encode_frame(FrameType::headers, flag::end_headers, 1, block) + health_message(1) +
@@ -130,12 +138,8 @@ TEST(GrpcHealthCall, EveryStatusButServingIsCriticalNamedAsGoNamesIt) {
 
 TEST(GrpcHealthCall, GrpcStatusInATrailersOnlyAnswerIsCriticalWithItsMessage) {
   auto c = call();
-  std::string block;
-  block.push_back(static_cast<char>(0x88));
-  indexed_literal(block, "content-type", "application/grpc");
-  indexed_literal(block, "grpc-status", "5");
-  indexed_literal(block, "grpc-message", "unknown%20service%3A web");
-  c.receive(encode_frame(FrameType::headers, flag::end_headers | flag::end_stream, 1, block));
+  c.receive(encode_frame(FrameType::headers, flag::end_headers | flag::end_stream, 1,
+                         status_header_block("5", "unknown%20service%3A web")));
   ASSERT_TRUE(c.done());
   EXPECT_EQ(c.outcome().status, HealthStatus::critical);
   EXPECT_EQ(c.outcome().output, "rpc error: code = NotFound desc = unknown service: web");
@@ -143,10 +147,7 @@ TEST(GrpcHealthCall, GrpcStatusInATrailersOnlyAnswerIsCriticalWithItsMessage) {
 
 TEST(GrpcHealthCall, HeaderBlockAcrossContinuationFrames) {
   auto c = call();
-  std::string block;
-  block.push_back(static_cast<char>(0x88));
-  indexed_literal(block, "content-type", "application/grpc");
-  indexed_literal(block, "grpc-status", "12");
+  const std::string block = status_header_block("12");
   c.receive(encode_frame(FrameType::headers, flag::end_stream, 1, block.substr(0, 4)) +
             encode_frame(FrameType::continuation, 0, 1, block.substr(4, 5)) +
             encode_frame(FrameType::continuation, flag::end_headers, 1, block.substr(9)));
