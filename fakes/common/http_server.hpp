@@ -1,8 +1,29 @@
 #pragma once
-// A small HTTP/1.1 server for the fakes: TCP and unix-socket listeners, keep-alive, body limits,
-// and exchanges that may be answered later or streamed (Docker's /events, /wait; Consul's
-// blocking queries). Everything runs on the io_context the server is given; callers from other
-// threads must post onto it. Run the io_context on ONE thread: sessions use no strands.
+// A small HTTP/1.1 server for the fakes: TCP, TLS and unix-socket listeners, keep-alive, body
+// limits, and exchanges that may be answered later or streamed (Docker's /events, /wait;
+// Consul's blocking queries).
+//
+// Threads and ownership (the pieces are in common/http/):
+// - One io thread. Everything here runs on the io_context the Server is given, and that
+//   io_context runs on ONE thread: sessions use no strands and take no locks. Another thread
+//   that wants to answer, stream or close posts onto the io_context. SendBatch's helper threads
+//   only call send() on file descriptors; connection state stays on the io thread.
+// - Server owns the listeners. A Session (one connection) owns its socket, its read buffer and
+//   its queue of unsent bytes; it is kept alive by its own pending operations, and the Server
+//   only holds it weakly.
+// - An Exchange owns its request. The handler, and whoever it passes the ExchangePtr to, own
+//   the exchange; the session holds it weakly. An exchange whose owners all let go unanswered
+//   sends a 500 (or ends its stream). The last owner may let go on any thread: the exchange is
+//   then destroyed on the io thread, never under a call the io thread is making on it.
+// - Every Exchange call (respond, begin_stream, send_chunk, end_stream, abort) is on the io
+//   thread, and works or does nothing whatever the connection's state: after the client has
+//   gone, they are no-ops and is_open() is false.
+// - Close callbacks (on_close) run on the io thread in a turn of the loop of their own: never
+//   inside the Exchange or Server call that found the connection gone (a write that fails in
+//   send_chunk, close_connections, stop). So an owner may write to every exchange in a
+//   collection while a callback erases from it. A callback that captures its owner must check
+//   that the owner is still alive (a weak token): it may run after Server::stop(). Callbacks
+//   registered after the connection closed never run; check is_open() after registering.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http.hpp>

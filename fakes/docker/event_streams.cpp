@@ -145,9 +145,11 @@ void EventStreams::open(const http::ExchangePtr& ex, ApiVersion version, const h
 
   const std::uint64_t id = next_id_++;
   streams_[id] = stream;
-  ex->on_close([this, id] { finish(id, false); });
-  // A client that hung up before its replay was written is closed already, and its close
-  // callbacks have run: nothing would ever take this stream out again.
+  ex->on_close([this, id, alive = std::weak_ptr<int>(alive_)] {
+    if (alive.lock()) finish(id, false);
+  });
+  // A client that hung up before its replay was written is closed already, and the callback
+  // just registered will never run: nothing else would take this stream out again.
   if (!ex->is_open()) return finish(id, true);
   if (has_until) {
     stream->until_timer.expires_after(std::chrono::nanoseconds(until - now));

@@ -48,6 +48,8 @@ class EventStreams {
   boost::asio::steady_timer flush_timer_;
   bool flush_armed_ = false;
   std::chrono::steady_clock::time_point last_flush_{};
+  // Close callbacks run on a later turn of the loop, perhaps after this object is gone.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace fakes::docker

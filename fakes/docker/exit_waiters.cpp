@@ -50,9 +50,11 @@ void ExitWaiters::wait(const http::ExchangePtr& ex, const std::string& ref, cons
     }
     release(key);
   });
-  ex->on_close([this, key] { release(key); });
-  // Closed already (the client hung up before the header went out): its close callbacks have
-  // run, so release now or the waiter stays until its container changes.
+  ex->on_close([this, key, alive = std::weak_ptr<int>(alive_)] {
+    if (alive.lock()) release(key);
+  });
+  // Closed already (the client hung up before the header went out): the callback just
+  // registered will never run, so release now or the waiter stays until its container changes.
   if (!ex->is_open()) release(key);
 }
 

@@ -9,6 +9,7 @@
 #include "common/http_server.hpp"
 
 #include <map>
+#include <memory>
 
 namespace fakes::docker {
 
@@ -31,6 +32,8 @@ class ExitWaiters {
   };
   std::map<std::uint64_t, Waiter> subscriptions_;
   std::uint64_t next_key_ = 1;
+  // Close callbacks run on a later turn of the loop, perhaps after this object is gone.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace fakes::docker

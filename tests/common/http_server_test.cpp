@@ -1,5 +1,6 @@
 #include "common/http_client.hpp"
 #include "common/http_server.hpp"
+#include "http_server_fixture.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -19,39 +20,7 @@ namespace http = fakes::http;
 using boost::beast::http::verb;
 
 namespace {
-
-// Runs a Server on its own io thread, as the fakes do.
-class ServerFixture : public ::testing::Test {
- protected:
-  void start(http::Handler handler, http::ServerOptions options = {}) {
-    server_ = std::make_unique<http::Server>(io_, std::move(handler), std::move(options));
-    port_ = server_->listen_tcp("127.0.0.1", 0);
-    work_.emplace(io_.get_executor());
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  template <class F>
-  void on_io(F f) {
-    std::promise<void> done;
-    boost::asio::post(io_, [&] {
-      f();
-      done.set_value();
-    });
-    done.get_future().wait();
-  }
-  void TearDown() override {
-    if (server_) on_io([this] { server_->stop(); });
-    work_.reset();
-    io_.stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  http::Endpoint endpoint() const { return http::Endpoint::tcp("127.0.0.1", port_); }
-
-  boost::asio::io_context io_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
-  std::unique_ptr<http::Server> server_;
-  std::uint16_t port_ = 0;
-  std::thread thread_;
-};
+using fakes::http::testing::ServerFixture;
 
 TEST_F(ServerFixture, AnswersAndKeepsHeadBodyless) {
   start([](const http::ExchangePtr& ex) {
@@ -67,16 +36,14 @@ TEST_F(ServerFixture, AnswersAndKeepsHeadBodyless) {
 }
 
 TEST_F(ServerFixture, StreamsChunksFromLaterCalls) {
-  http::ExchangePtr held;
   start([&](const http::ExchangePtr& ex) {
-    held = ex;
     ex->begin_stream(http::make_response(http::Status::ok, "", "application/json"));
     ex->send_chunk("{\"a\":1}\n");
-    // Finish from a later turn of the loop, as an event source would.
-    boost::asio::post(io_, [&] {
-      held->send_chunk("{\"b\":2}\n");
-      held->end_stream();
-      held.reset();
+    // Finish from a later turn of the loop, as an event source would. The exchange is owned by
+    // the posted call, on the io thread, and nowhere else.
+    boost::asio::post(io_, [ex] {
+      ex->send_chunk("{\"b\":2}\n");
+      ex->end_stream();
     });
   });
   auto res = http::fetch(endpoint(), verb::get, "/events");
