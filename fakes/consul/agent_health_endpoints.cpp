@@ -13,7 +13,6 @@ namespace {
 using fakes::http::bhttp::verb;
 using nlohmann::json;
 
-constexpr const char* kSerfCheckId = "serfHealth";  // the servers' check, not in the agent's state
 
 /// api.HealthChecks.AggregatedStatus: any maintenance check wins, then the worst status.
 std::string aggregated_status(const std::vector<const Check*>& checks) {

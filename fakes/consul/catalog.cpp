@@ -8,7 +8,6 @@ namespace fakes::consul {
 
 namespace {
 
-constexpr const char* kSerfCheckId = "serfHealth";
 
 // A UUID-shaped node ID that stays the same for the same node name (FNV-1a, two seeds), so
 // dumps from different runs compare equal.

@@ -18,6 +18,9 @@
 
 namespace fakes::consul {
 
+/// The servers' node health check ("Serf Health Status"): in the catalog, not in an agent's state.
+inline constexpr const char* kSerfCheckId = "serfHealth";
+
 struct ServiceRegistration {
   Service service;                      // raft indexes are ignored
   std::vector<CheckDefinition> checks;  // Check first, then Checks[], as Consul orders them

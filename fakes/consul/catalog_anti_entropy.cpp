@@ -7,7 +7,6 @@ namespace fakes::consul {
 
 namespace {
 
-constexpr const char* kSerfCheckId = "serfHealth";  // the servers' check, not the agent's
 
 }  // namespace
 

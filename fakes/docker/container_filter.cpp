@@ -9,8 +9,6 @@ namespace fakes::docker {
 
 namespace {
 
-bool any_of(const std::vector<std::string>& values, auto pred) { return std::any_of(values.begin(), values.end(), pred); }
-
 bool valid_status(const std::string& s) {
   for (const char* ok : {"created", "restarting", "running", "removing", "paused", "exited", "dead"})
     if (s == ok) return true;
@@ -53,37 +51,37 @@ bool container_matches(const Container& c, const FilterArgs& filters) {
     if (values.empty()) continue;
     bool ok = true;
     if (key == "status") {
-      ok = any_of(values, [&](const std::string& s) { return s == c.state.status; });
+      ok = any_value(values, [&](const std::string& s) { return s == c.state.status; });
     } else if (key == "label") {
       ok = labels_match(values, c.config.labels);
     } else if (key == "name") {
       // The engine matches names as a regular expression against "/name"; substring match
       // covers what clients send in practice.
-      ok = any_of(values, [&](const std::string& s) {
+      ok = any_value(values, [&](const std::string& s) {
         std::string slashed = "/" + c.name;
         return slashed.find(s) != std::string::npos;
       });
     } else if (key == "id") {
-      ok = any_of(values, [&](const std::string& s) { return c.id.rfind(s, 0) == 0; });
+      ok = any_value(values, [&](const std::string& s) { return c.id.rfind(s, 0) == 0; });
     } else if (key == "network") {
-      ok = any_of(values, [&](const std::string& s) {
+      ok = any_value(values, [&](const std::string& s) {
         auto on = [&](const Endpoint& e) {
           return !e.network.empty() && (s == e.network || (!s.empty() && e.network_id.rfind(s, 0) == 0));
         };
         return on(c.endpoint) || std::any_of(c.connected.begin(), c.connected.end(), on);
       });
     } else if (key == "ancestor") {
-      ok = any_of(values, [&](const std::string& s) {
+      ok = any_value(values, [&](const std::string& s) {
         return normalize_image_reference(s) == normalize_image_reference(c.config.image) || s == c.image_id ||
                ("sha256:" + s) == c.image_id;
       });
     } else if (key == "exited") {
-      ok = c.state.status == "exited" && any_of(values, [&](const std::string& s) {
+      ok = c.state.status == "exited" && any_value(values, [&](const std::string& s) {
              int code;
              return parse_int(s, code) && code == c.state.exit_code;
            });
     } else if (key == "health") {
-      ok = any_of(values, [&](const std::string& s) {
+      ok = any_value(values, [&](const std::string& s) {
         return s == (c.state.health.empty() ? std::string("none") : c.state.health);
       });
     }

@@ -13,8 +13,6 @@ std::string attribute(const Event& e, const std::string& key) {
   return it == e.attributes.end() ? std::string{} : it->second;
 }
 
-bool any_of(const std::vector<std::string>& values, auto pred) { return std::any_of(values.begin(), values.end(), pred); }
-
 }  // namespace
 
 void validate_event_filters(const FilterArgs& filters) {
@@ -27,29 +25,29 @@ bool event_matches(const Event& e, const FilterArgs& filters) {
     if (values.empty()) continue;
     bool ok = true;
     if (key == "type") {
-      ok = any_of(values, [&](const std::string& v) { return v == e.type; });
+      ok = any_value(values, [&](const std::string& v) { return v == e.type; });
     } else if (key == "event") {
       // "health_status: healthy" matches event=health_status (the engine matches the prefix
       // before ':') as well as the full string.
       std::string base = e.action.substr(0, e.action.find(':'));
-      ok = any_of(values, [&](const std::string& v) { return v == e.action || v == base; });
+      ok = any_value(values, [&](const std::string& v) { return v == e.action || v == base; });
     } else if (key == "container") {
-      ok = e.type == "container" && any_of(values, [&](const std::string& v) {
+      ok = e.type == "container" && any_value(values, [&](const std::string& v) {
              return v == e.actor_id || v == attribute(e, "name") || (v.size() >= 12 && e.actor_id.rfind(v, 0) == 0);
            });
     } else if (key == "label") {
       ok = labels_match(values, e.attributes);
     } else if (key == "image") {
       std::string image = e.type == "image" ? e.actor_id : attribute(e, "image");
-      ok = !image.empty() && any_of(values, [&](const std::string& v) {
+      ok = !image.empty() && any_value(values, [&](const std::string& v) {
         return v == image || normalize_image_reference(v) == normalize_image_reference(image);
       });
     } else if (key == "network") {
-      ok = e.type == "network" && any_of(values, [&](const std::string& v) {
+      ok = e.type == "network" && any_value(values, [&](const std::string& v) {
              return v == e.actor_id || v == attribute(e, "name");
            });
     } else if (key == "scope") {
-      ok = any_of(values, [&](const std::string& v) { return v == e.scope; });
+      ok = any_value(values, [&](const std::string& v) { return v == e.scope; });
     } else {
       ok = false;  // filters on object kinds this fake never emits
     }
