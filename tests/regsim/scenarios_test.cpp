@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "run_command.hpp"
+#include "shipped_scenarios.hpp"
 #include "test_paths.hpp"
 
 #include <gmock/gmock.h>
@@ -20,9 +21,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <regex>
-#include <semaphore>
 #include <sstream>
 
 namespace {
@@ -30,13 +29,9 @@ namespace {
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
-using Run = regsim::test::CommandResult;
 using regsim::test::bin_dir;
 using regsim::test::run_command;
 using regsim::test::source_dir;
-
-// Inside a TEST_F "Run" names testing::Test::Run; this alias names the command's outcome.
-using CommandRun = Run;
 
 std::string regsim() { return (bin_dir() / "regsim").string(); }
 
@@ -72,19 +67,26 @@ class ScenarioRun : public ::testing::Test {
   }
 };
 
-TEST_F(ScenarioRun, EveryShippedScenarioPasses) {
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(source_dir() / "scenarios"))
-    if (e.path().extension() == ".json") files.push_back(e.path());
-  ASSERT_GE(files.size(), 2u);
-  std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
-    const auto r = run_command(regsim() + " run " + file.string());
-    EXPECT_EQ(r.status, 0) << file << "\n" << r.output;
-    EXPECT_THAT(r.output, HasSubstr("PASS  ")) << file;
-    EXPECT_THAT(r.output, ::testing::Not(HasSubstr("FAIL  "))) << file << "\n" << r.output;
-    EXPECT_THAT(r.output, ::testing::EndsWith("0 failed\nPASS\n")) << r.output;
-  }
+// Each shipped scenario is a test of its own (ScenarioRun/EveryShippedScenario.*/<file stem>),
+// so ctest runs them side by side. The list is read when the tests are registered: ctest only
+// sees a scenario added after the test binary was last built once the binary is rebuilt.
+class EveryShippedScenario : public ScenarioRun, public ::testing::WithParamInterface<regsim::test::ShippedScenario> {};
+
+INSTANTIATE_TEST_SUITE_P(ScenarioRun, EveryShippedScenario, ::testing::ValuesIn(regsim::test::shipped_scenarios()),
+                         regsim::test::scenario_test_name);
+
+// The scenario directory is where the tests think it is, and holds the scenarios.
+TEST_F(ScenarioRun, ShippedScenariosAreFound) {
+  EXPECT_GE(regsim::test::shipped_scenarios().size(), 2u) << "scenarios/*.json in " << source_dir();
+}
+
+TEST_P(EveryShippedScenario, Passes) {
+  const fs::path& file = GetParam().file;
+  const auto r = run_command(regsim() + " run " + file.string());
+  EXPECT_EQ(r.status, 0) << file << "\n" << r.output;
+  EXPECT_THAT(r.output, HasSubstr("PASS  ")) << file;
+  EXPECT_THAT(r.output, ::testing::Not(HasSubstr("FAIL  "))) << file << "\n" << r.output;
+  EXPECT_THAT(r.output, ::testing::EndsWith("0 failed\nPASS\n")) << file << "\n" << r.output;
 }
 
 TEST_F(ScenarioRun, SeedSingleHostReproducesTheTranscript) {
@@ -137,37 +139,20 @@ TEST_F(ScenarioRun, WrongExpectedPortFailsNamingServicePortAndBothValues) {
 
 // Every shipped scenario must catch a registrator that registers wrong ports: registrator-broken
 // (tests/support) registers each service on port + 1. The failure names the field and both values.
-TEST_F(ScenarioRun, EveryShippedScenarioFailsWithABrokenRegistrator) {
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(source_dir() / "scenarios"))
-    if (e.path().extension() == ".json") files.push_back(e.path());
-  ASSERT_GE(files.size(), 2u);
-  // Each of these runs mostly waits out failing deadlines, so they run side by side; at most 8 at
-  // a time, because a sanitizer build of every scenario's processes at once can starve one so
-  // long that it fails for being slow instead of for the wrong port.
-  std::counting_semaphore<> slots(8);
-  std::vector<std::future<CommandRun>> runs;
-  for (const auto& file : files)
-    runs.push_back(std::async(std::launch::async, [file, &slots] {
-      slots.acquire();
-      auto r = run_command(regsim() + " run " + file.string() + " --registrator " +
-                           (bin_dir() / "registrator-broken").string());
-      slots.release();
-      return r;
-    }));
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    const auto& file = files[i];
-    const auto r = runs[i].get();
-    EXPECT_EQ(r.status, 1) << file << "\n" << r.output;
-    // Consul scenarios name the catalog's ServicePort; etcd and SkyDNS scenarios the key's Value.
-    EXPECT_THAT(r.output, ::testing::ContainsRegex(
-                              R"(FAIL  (wait for )?(catalog \S+ within \S+: entry ServiceID=\S+: ServicePort expected ([0-9]+), got [0-9]+)"
-                              R"(|keys \S+ within \S+: entry Key=\S+: Value expected .+, got .+))"))
-        << file << "\n" << r.output;
-    EXPECT_THAT(r.output, ::testing::EndsWith("FAIL\n")) << r.output;
-    std::smatch where;
-    if (std::regex_search(r.output, where, std::regex(R"(logs: (\S+))"))) fs::remove_all(where[1].str());
-  }
+// (One test per scenario: a scenario the broken registrator passes fails its own test.)
+TEST_P(EveryShippedScenario, FailsWithABrokenRegistrator) {
+  const fs::path& file = GetParam().file;
+  const auto r =
+      run_command(regsim() + " run " + file.string() + " --registrator " + (bin_dir() / "registrator-broken").string());
+  EXPECT_EQ(r.status, 1) << file << "\n" << r.output;
+  // Consul scenarios name the catalog's ServicePort; etcd and SkyDNS scenarios the key's Value.
+  EXPECT_THAT(r.output, ::testing::ContainsRegex(
+                            R"(FAIL  (wait for )?(catalog \S+ within \S+: entry ServiceID=\S+: ServicePort expected ([0-9]+), got [0-9]+)"
+                            R"(|keys \S+ within \S+: entry Key=\S+: Value expected .+, got .+))"))
+      << file << "\n" << r.output;
+  EXPECT_THAT(r.output, ::testing::EndsWith("FAIL\n")) << file << "\n" << r.output;
+  std::smatch where;
+  if (std::regex_search(r.output, where, std::regex(R"(logs: (\S+))"))) fs::remove_all(where[1].str());
 }
 
 TEST_F(ScenarioRun, SeedSingleHostNamesTheWrongPortsOfABrokenRegistrator) {
