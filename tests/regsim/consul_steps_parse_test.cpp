@@ -3,6 +3,8 @@
 #include "regsim/scenario_loader.hpp"
 #include "regsim/step_runner.hpp"
 
+#include "load_error.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -10,19 +12,11 @@ namespace regsim {
 namespace {
 
 using ::testing::HasSubstr;
+using test::load_error;
 using namespace std::chrono_literals;
 
 std::string with_steps(const std::string& steps) {
   return R"({"hosts": [{"name": "host1"}], "steps": )" + steps + "}";
-}
-
-std::string load_error(const std::string& text) {
-  try {
-    load_scenario_text(text, "test.json");
-  } catch (const LoadError& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 TEST(ConsulSteps, ParseIntoTheModel) {

@@ -4,6 +4,8 @@
 #include "regsim/scenario_loader.hpp"
 #include "regsim/step_runner.hpp"
 
+#include "load_error.hpp"
+
 #include "test_paths.hpp"
 
 #include <gmock/gmock.h>
@@ -16,19 +18,11 @@ namespace regsim {
 namespace {
 
 using ::testing::HasSubstr;
+using test::load_error;
 
 // A minimal valid scenario; tests splice in the part they are about.
 std::string scenario_with_steps(const std::string& steps, const std::string& hosts = R"([{"name": "host1"}])") {
   return R"({"name": "t", "hosts": )" + hosts + R"(, "steps": )" + steps + "}";
-}
-
-std::string load_error(const std::string& text) {
-  try {
-    load_scenario_text(text, "test.json");
-  } catch (const LoadError& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 const std::string run_web5 =
