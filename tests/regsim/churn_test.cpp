@@ -48,7 +48,9 @@ TEST(ChurnPlan, StartsAtTheRateEndsWithinTheLifetimeInTimeOrder) {
   std::map<int, Duration> started;
   std::map<ChurnEnd, int> ends;
   for (std::size_t i = 0; i < plan.size(); ++i) {
-    if (i) EXPECT_LE(plan[i - 1].at, plan[i].at);
+    if (i) {
+      EXPECT_LE(plan[i - 1].at, plan[i].at);
+    }
     const auto& e = plan[i];
     if (e.start) {
       EXPECT_EQ(e.at, Duration(10 * (e.index - 1)));  // 100/s
