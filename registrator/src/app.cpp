@@ -167,7 +167,11 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
   Shutdown shutdown;
   SignalWatcher signal_watcher(signals, [&shutdown, &queue, &docker](int sig) {
     log::line(std::string("Received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
-    shutdown.requested = true;
+    {
+      // Set under the mutex: a waiter between checking the flag and sleeping would miss it.
+      std::lock_guard<std::mutex> lock(shutdown.mu);
+      shutdown.requested = true;
+    }
     shutdown.cv.notify_all();
     queue.close();
     docker.cancel_events();

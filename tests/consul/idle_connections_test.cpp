@@ -87,7 +87,13 @@ TEST_F(ConsulIdleConnectionsTest, TenThousandIdleConnectionsLeaveOthersServedAnd
   // a request buffer each; 64 MiB for 10,000 leaves room, 200 KiB each would not fit.
   const long rss_with_idle = rss_kib(child_->pid());
   std::cout << "fake-consul RSS " << rss_before << " KiB, with " << kIdle << " idle connections " << rss_with_idle << " KiB\n";
+#if defined(__SANITIZE_THREAD__)
+  // ThreadSanitizer's shadow memory alone grows fake-consul (built with the same flags) by
+  // ~150 MB for 10,000 connections: the bound is checked in the other builds.
+  (void)rss_with_idle;
+#else
   EXPECT_LT(rss_with_idle - rss_before, 64 * 1024) << "RSS grew from " << rss_before << " KiB to " << rss_with_idle << " KiB";
+#endif
 
   // They go away; the fake keeps serving.
   for (int fd : idle.fds) ::close(fd);
