@@ -10,7 +10,7 @@
 // (so a slow client shows); exit 1
 // when a watcher got no answer within 30 s. Everything stays on 127.0.0.1; the fake-consul
 // child is killed on exit. The target (10,000 within 100 ms) is reported in the README.
-#include "common/http_client.hpp"
+#include "fakes/common/http/client.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // How fast is the fake's DNS path? Parse a query, answer it (A and SRV), serialise.
-#include "fakes/dns/query_handler.hpp"
-#include "fakes/dns/wire.hpp"
-#include "tests/dns/stub_directory.hpp"
+#include "fakes/dns/answers/query_handler.hpp"
+#include "fakes/dns/wire/wire.hpp"
+#include "tests/fakes/dns/stub_directory.hpp"
 
 #include <benchmark/benchmark.h>
 

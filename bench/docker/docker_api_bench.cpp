@@ -22,8 +22,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lean_http_client.hpp"
-#include "registrator/keep_alive_client.hpp"
+#include "bench/docker/lean_http_client.hpp"
+#include "registrator/http/keep_alive_client.hpp"
 
 namespace {
 

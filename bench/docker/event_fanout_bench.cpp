@@ -7,9 +7,9 @@
 //
 // Exit 1 when a subscriber missed an event. The target (issue: 100 subscribers at 10,000
 // events/s) is reported in the README; a small run is the ctest smoke test.
-#include "docker/fake_docker.hpp"
+#include "fakes/docker/fake_docker.hpp"
 
-#include "common/http_client.hpp"
+#include "fakes/common/http/client.hpp"
 
 #include <nlohmann/json.hpp>
 

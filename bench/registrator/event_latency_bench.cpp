@@ -10,10 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../../tests/registrator/child_process.hpp"
-#include "../../tests/registrator/docker_request.hpp"
-#include "registrator/http_client.hpp"
-#include "registrator/keep_alive_client.hpp"
+#include "tests/registrator/child_process.hpp"
+#include "tests/registrator/docker_request.hpp"
+#include "registrator/http/http_client.hpp"
+#include "registrator/http/keep_alive_client.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;

@@ -2,7 +2,7 @@
 // service; so do we (build_services), so parse + render is the number that matters.
 #include <benchmark/benchmark.h>
 
-#include "registrator/tags_template.hpp"
+#include "registrator/mapping/tags_template.hpp"
 
 namespace {
 

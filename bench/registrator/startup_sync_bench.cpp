@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../../tests/registrator/child_process.hpp"
-#include "../../tests/registrator/docker_request.hpp"
-#include "registrator/http_client.hpp"
+#include "tests/registrator/child_process.hpp"
+#include "tests/registrator/docker_request.hpp"
+#include "registrator/http/http_client.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;

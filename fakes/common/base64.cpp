@@ -1,4 +1,4 @@
-#include "common/base64.hpp"
+#include "fakes/common/base64.hpp"
 
 #include <cstdint>
 

@@ -1,4 +1,4 @@
-#include "common/fault_rules.hpp"
+#include "fakes/common/fault_rules.hpp"
 
 #include <nlohmann/json.hpp>
 

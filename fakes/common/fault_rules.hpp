@@ -4,7 +4,7 @@
 // answer at all, or their normal answer late, for a number of times or forever. Each fake
 // supplies how its errors look (Consul: plain text; Docker: {"message": ...}).
 
-#include "common/http_server.hpp"
+#include "fakes/common/http/server.hpp"
 
 #include <chrono>
 #include <functional>

@@ -1,4 +1,4 @@
-#include "url.hpp"
+#include "fakes/common/url.hpp"
 
 namespace fakes::http {
 

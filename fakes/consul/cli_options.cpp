@@ -1,9 +1,9 @@
-#include "cli_options.hpp"
+#include "fakes/consul/cli_options.hpp"
 
-#include "go_duration.hpp"
-#include "catalog.hpp"
+#include "fakes/consul/requests/go_duration.hpp"
+#include "fakes/consul/state/catalog.hpp"
 
-#include "fakes/dns/dns_name.hpp"
+#include "fakes/dns/wire/dns_name.hpp"
 
 #include <boost/asio/ip/address.hpp>
 

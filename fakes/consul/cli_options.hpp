@@ -1,7 +1,7 @@
 #pragma once
 // Command line of the fake-consul executable.
 
-#include "fake_consul.hpp"
+#include "fakes/consul/fake_consul.hpp"
 
 #include <optional>
 #include <string>

@@ -1,10 +1,10 @@
 // fake-consul: a single-agent Consul (HTTP API + DNS) for the registrator harness.
 // SIGTERM/SIGINT exit 0; a bad flag exits 2 with usage; a listener that cannot bind exits 1.
 
-#include "cli_options.hpp"
-#include "fake_consul.hpp"
-#include "netns_binding.hpp"
-#include "ready_file.hpp"
+#include "fakes/consul/cli_options.hpp"
+#include "fakes/consul/fake_consul.hpp"
+#include "fakes/consul/netns_binding.hpp"
+#include "fakes/consul/ready_file.hpp"
 
 #include <map>
 

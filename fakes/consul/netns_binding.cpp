@@ -1,4 +1,4 @@
-#include "netns_binding.hpp"
+#include "fakes/consul/netns_binding.hpp"
 
 #include <cerrno>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "ready_file.hpp"
+#include "fakes/consul/ready_file.hpp"
 
 #include <nlohmann/json.hpp>
 

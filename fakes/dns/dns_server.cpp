@@ -2,7 +2,7 @@
 // in Impl, kept alive by the handlers that reference it.
 #include "fakes/dns/dns_server.hpp"
 
-#include "fakes/dns/query_handler.hpp"
+#include "fakes/dns/answers/query_handler.hpp"
 #include "fakes/dns/tcp_session.hpp"
 
 #include <boost/asio/buffer.hpp>

@@ -15,8 +15,8 @@
 // sends an oversize length is disconnected after DnsServerLimits; nothing blocks the loop.
 #pragma once
 
-#include "fakes/dns/dns_config.hpp"
-#include "fakes/dns/service_directory.hpp"
+#include "fakes/dns/answers/dns_config.hpp"
+#include "fakes/dns/answers/service_directory.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>

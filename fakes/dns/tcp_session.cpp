@@ -1,6 +1,6 @@
 #include "fakes/dns/tcp_session.hpp"
 
-#include "fakes/dns/wire.hpp"
+#include "fakes/dns/wire/wire.hpp"
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/read.hpp>

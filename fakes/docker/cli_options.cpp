@@ -1,9 +1,9 @@
-#include "cli_options.hpp"
+#include "fakes/docker/cli_options.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-#include "state_snapshot.hpp"
+#include "fakes/docker/engine/state_snapshot.hpp"
 
 namespace fakes::docker {
 

@@ -1,7 +1,7 @@
 #pragma once
 // Command line of the fake-docker executable.
 
-#include "fake_docker.hpp"
+#include "fakes/docker/fake_docker.hpp"
 
 #include <stdexcept>
 #include <string>

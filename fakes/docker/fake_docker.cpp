@@ -1,9 +1,9 @@
-#include "fake_docker.hpp"
+#include "fakes/docker/fake_docker.hpp"
 
-#include "docker_error.hpp"
-#include "responses.hpp"
+#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/api/responses.hpp"
 
-#include "common/http_server.hpp"
+#include "fakes/common/http/server.hpp"
 
 #include <stdexcept>
 

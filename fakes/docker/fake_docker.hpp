@@ -7,12 +7,12 @@
 // called from any thread; they post onto the io thread and wait for the result (errors are
 // rethrown as DockerError). Calling them from the io thread itself runs them inline.
 
-#include "api_version.hpp"
-#include "container.hpp"
-#include "docker_api.hpp"
-#include "engine.hpp"
-#include "event_log.hpp"
-#include "image_catalog.hpp"
+#include "fakes/docker/api/api_version.hpp"
+#include "fakes/docker/engine/container.hpp"
+#include "fakes/docker/api/docker_api.hpp"
+#include "fakes/docker/engine/engine.hpp"
+#include "fakes/docker/engine/event_log.hpp"
+#include "fakes/docker/engine/image_catalog.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>

@@ -1,7 +1,7 @@
 // fake-docker: serves a fake Docker Engine API until SIGTERM/SIGINT (then exits 0 and removes
 // its socket). Exit 2 for a bad command line or --images file, 1 if it cannot listen.
-#include "cli_options.hpp"
-#include "fake_docker.hpp"
+#include "fakes/docker/cli_options.hpp"
+#include "fakes/docker/fake_docker.hpp"
 
 #include <nlohmann/json.hpp>
 

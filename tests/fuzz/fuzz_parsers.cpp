@@ -1,6 +1,6 @@
 // libFuzzer entry (clang, REG_BUILD_FUZZ=ON): the first byte picks the parser, the rest is its
 // input; the properties are the ctest runs' (parser_properties.hpp).
-#include "parser_properties.hpp"
+#include "tests/fuzz/parser_properties.hpp"
 
 #include <cstdio>
 #include <cstdlib>

@@ -2,8 +2,8 @@
 // -tags templates, the fakes' request targets, Consul durations, base64): a fixed number of
 // inputs from a fixed seed, so a failure reproduces, each checked against parser_properties.hpp.
 // Under the asan preset the same runs catch out-of-bounds reads.
-#include "mutator.hpp"
-#include "parser_properties.hpp"
+#include "tests/fuzz/mutator.hpp"
+#include "tests/fuzz/parser_properties.hpp"
 
 #include <gtest/gtest.h>
 

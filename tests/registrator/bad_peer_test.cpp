@@ -7,9 +7,9 @@
 
 #include <ctime>
 
-#include "docker_request.hpp"
-#include "fake_consul_process.hpp"
-#include "scripted_docker.hpp"
+#include "tests/registrator/docker_request.hpp"
+#include "tests/registrator/fake_consul_process.hpp"
+#include "tests/registrator/scripted_docker.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;

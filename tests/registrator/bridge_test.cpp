@@ -7,9 +7,9 @@
 #include <mutex>
 #include <set>
 
-#include "registrator/bridge.hpp"
-#include "registrator/event_pump.hpp"
-#include "registrator/log.hpp"
+#include "registrator/bridge/bridge.hpp"
+#include "registrator/docker/event_pump.hpp"
+#include "registrator/app/log.hpp"
 
 using nlohmann::json;
 using namespace registrator;

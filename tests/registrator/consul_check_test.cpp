@@ -1,8 +1,8 @@
 // Exact Check / registration JSON, mirroring upstream consul/consul.go buildCheck().
 #include <gtest/gtest.h>
 
-#include "registrator/consul.hpp"
-#include "registrator/registry.hpp"
+#include "registrator/backends/consul.hpp"
+#include "registrator/backends/registry.hpp"
 
 using nlohmann::ordered_json;
 using registrator::build_consul_check;

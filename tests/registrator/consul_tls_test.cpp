@@ -5,9 +5,9 @@
 
 #include <cstdlib>
 
-#include "docker_request.hpp"
-#include "fake_consul_process.hpp"
-#include "registrator/http_client.hpp"
+#include "tests/registrator/docker_request.hpp"
+#include "tests/registrator/fake_consul_process.hpp"
+#include "registrator/http/http_client.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;

@@ -2,9 +2,9 @@
 // end-to-end registration against the real fake-consul binary over TCP and a unix socket.
 #include <gtest/gtest.h>
 
-#include "fake_consul_process.hpp"
-#include "registrator/consulkv.hpp"
-#include "registrator/log.hpp"
+#include "tests/registrator/fake_consul_process.hpp"
+#include "registrator/backends/consulkv.hpp"
+#include "registrator/app/log.hpp"
 
 using namespace registrator;
 

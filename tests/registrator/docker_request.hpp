@@ -3,7 +3,7 @@
 #include <chrono>
 #include <string>
 
-#include "registrator/http_client.hpp"
+#include "registrator/http/http_client.hpp"
 
 namespace regtest {
 

@@ -3,9 +3,9 @@
 // while refreshed and expire when refresh stops, and a 3-member cluster.
 #include <gtest/gtest.h>
 
-#include "etcd_process.hpp"
-#include "registrator/etcd_backend.hpp"
-#include "registrator/log.hpp"
+#include "tests/registrator/etcd_process.hpp"
+#include "registrator/backends/etcd_backend.hpp"
+#include "registrator/app/log.hpp"
 
 using namespace registrator;
 using namespace std::chrono_literals;

@@ -3,9 +3,9 @@
 // and disappears by lease expiry once registrator is killed.
 #include <gtest/gtest.h>
 
-#include "docker_request.hpp"
-#include "etcd_process.hpp"
-#include "registrator/etcd_client.hpp"
+#include "tests/registrator/docker_request.hpp"
+#include "tests/registrator/etcd_process.hpp"
+#include "registrator/backends/etcd_client.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "child_process.hpp"
-#include "registrator/http_client.hpp"
+#include "tests/registrator/child_process.hpp"
+#include "registrator/http/http_client.hpp"
 
 namespace regtest {
 

@@ -2,9 +2,9 @@
 // nlohmann rejects or what it leaves to nlohmann, so callers keep nlohmann's errors.
 #include <gtest/gtest.h>
 
-#include "registrator/fast_json.hpp"
-#include "registrator/inspect_fields.hpp"
-#include "registrator/service_builder.hpp"
+#include "registrator/docker/fast_json.hpp"
+#include "registrator/docker/inspect_fields.hpp"
+#include "registrator/mapping/service_builder.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "registrator/flags.hpp"
+#include "registrator/app/flags.hpp"
 
 using registrator::FlagsOutcome;
 using registrator::parse_flags;

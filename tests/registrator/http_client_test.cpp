@@ -6,10 +6,10 @@
 #include <boost/asio.hpp>
 #include <thread>
 
-#include "registrator/consul.hpp"
-#include "registrator/docker_http_client.hpp"
-#include "registrator/etcd_client.hpp"
-#include "registrator/log.hpp"
+#include "registrator/backends/consul.hpp"
+#include "registrator/docker/docker_http_client.hpp"
+#include "registrator/backends/etcd_client.hpp"
+#include "registrator/app/log.hpp"
 
 namespace net = boost::asio;
 using namespace registrator;

@@ -4,8 +4,8 @@
 // fake-consul (agent services and KV).
 #include <gtest/gtest.h>
 
-#include "fake_consul_process.hpp"
-#include "scripted_docker.hpp"
+#include "tests/registrator/fake_consul_process.hpp"
+#include "tests/registrator/scripted_docker.hpp"
 
 using namespace std::chrono_literals;
 using nlohmann::json;

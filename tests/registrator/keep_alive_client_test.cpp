@@ -10,8 +10,8 @@
 #include <future>
 #include <thread>
 
-#include "common/http_server.hpp"
-#include "registrator/keep_alive_client.hpp"
+#include "fakes/common/http/server.hpp"
+#include "registrator/http/keep_alive_client.hpp"
 
 namespace {
 

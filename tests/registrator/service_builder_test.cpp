@@ -2,10 +2,10 @@
 // docs/user/services.md examples, and the Consul checks of docs/user/backends.md).
 #include <gtest/gtest.h>
 
-#include "registrator/consul.hpp"
-#include "registrator/consulkv.hpp"
-#include "registrator/etcd_layouts.hpp"
-#include "registrator/service_builder.hpp"
+#include "registrator/backends/consul.hpp"
+#include "registrator/backends/consulkv.hpp"
+#include "registrator/backends/etcd_layouts.hpp"
+#include "registrator/mapping/service_builder.hpp"
 
 using nlohmann::json;
 using registrator::BuildContext;

@@ -4,8 +4,8 @@
 
 #include <signal.h>
 
-#include "docker_request.hpp"
-#include "fake_consul_process.hpp"
+#include "tests/registrator/docker_request.hpp"
+#include "tests/registrator/fake_consul_process.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;

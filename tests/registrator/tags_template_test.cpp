@@ -3,9 +3,9 @@
 // for everything unsupported, start-up validation in parse_flags and use in build_services.
 #include <gtest/gtest.h>
 
-#include "registrator/flags.hpp"
-#include "registrator/service_builder.hpp"
-#include "registrator/tags_template.hpp"
+#include "registrator/app/flags.hpp"
+#include "registrator/mapping/service_builder.hpp"
+#include "registrator/mapping/tags_template.hpp"
 
 using namespace registrator;
 using nlohmann::json;

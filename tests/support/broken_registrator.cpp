@@ -1,7 +1,7 @@
 // registrator-broken: our registrator with one deliberate bug — every service is registered
 // on its port + 1. Scenario tests run it to prove that each expectation can fail and says
 // what differed. Test-only; never installed.
-#include "registrator/app.hpp"
+#include "registrator/app/app.hpp"
 
 #include <memory>
 

@@ -2,7 +2,7 @@
 // What an exchange needs from the connection that carries it, and the send-batch entry that
 // lets a SendBatch write on a connection's behalf. Internal to the HTTP server.
 
-#include "common/http_server.hpp"
+#include "fakes/common/http/server.hpp"
 
 #include <cstddef>
 #include <memory>

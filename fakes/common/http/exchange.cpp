@@ -1,5 +1,5 @@
 // Exchange: answering one request now, later, or as a chunked stream.
-#include "common/http/exchange.hpp"
+#include "fakes/common/http/exchange.hpp"
 
 #include <boost/asio/post.hpp>
 

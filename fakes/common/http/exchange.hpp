@@ -2,7 +2,7 @@
 // The Exchange a handler receives: one request and the means to answer it on its connection.
 // Internal to the HTTP server; the ownership rules are at the top of http_server.hpp.
 
-#include "common/http/connection.hpp"
+#include "fakes/common/http/connection.hpp"
 
 #include <boost/asio/io_context.hpp>
 

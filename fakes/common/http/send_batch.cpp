@@ -1,7 +1,7 @@
 // SendBatch: answers collected while one is alive are sent together when it ends, the system
 // calls spread over the io thread and up to three helper threads. The helpers only call send()
 // on file descriptors; every connection's state is touched on the io thread, before and after.
-#include "common/http/send_batch.hpp"
+#include "fakes/common/http/send_batch.hpp"
 
 #include <sys/socket.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 // The SendBatch collecting on this thread, for sessions that write shared answers. Internal.
 
-#include "common/http/connection.hpp"
+#include "fakes/common/http/connection.hpp"
 
 #include <memory>
 #include <string_view>

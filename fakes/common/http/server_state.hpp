@@ -2,7 +2,7 @@
 // What the listeners and their sessions share: the handler, the options, and the connections
 // (weakly, for close_connections and connection_count). Internal to the HTTP server.
 
-#include "common/http/connection.hpp"
+#include "fakes/common/http/connection.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>

@@ -4,9 +4,9 @@
 // protocol (TCP, unix) and TLS. Internal to the HTTP server; the ownership rules are at the top
 // of http_server.hpp.
 
-#include "common/http/exchange.hpp"
-#include "common/http/send_batch.hpp"
-#include "common/http/server_state.hpp"
+#include "fakes/common/http/exchange.hpp"
+#include "fakes/common/http/send_batch.hpp"
+#include "fakes/common/http/server_state.hpp"
 
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -1,6 +1,6 @@
 // Responses as bytes: the serializer every answer goes through, and the helpers the header
 // declares for building and pre-serializing answers.
-#include "common/http/connection.hpp"
+#include "fakes/common/http/connection.hpp"
 
 #include <string>
 

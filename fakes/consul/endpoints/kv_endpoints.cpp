@@ -1,0 +1,126 @@
+// /v1/kv/<key>: GET (?raw, ?recurse, ?keys, ?separator), PUT (?flags, ?cas), DELETE
+// (?recurse, ?cas). Values travel base64-encoded in JSON, as in Consul.
+#include "fakes/consul/requests/api_call.hpp"
+
+#include "fakes/common/base64.hpp"
+
+#include <charconv>
+
+namespace fakes::consul {
+
+namespace {
+
+using fakes::http::bhttp::verb;
+using nlohmann::json;
+
+constexpr std::size_t kMaxValueSize = 512 * 1024;  // Consul's kv_max_value_size default
+
+json entry_json(const KvEntry& e) {
+  return {{"LockIndex", e.lock_index}, {"Key", e.key},
+          {"Flags", e.flags},          {"Value", e.value.empty() ? json(nullptr) : json(fakes::base64_encode(e.value))},
+          {"CreateIndex", e.create_index}, {"ModifyIndex", e.modify_index}};
+}
+
+std::optional<std::uint64_t> uint_param(ApiCall& call, const std::string& name, const std::string& error) {
+  const std::string text = call.target().get(name);
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
+    call.fail(Status::bad_request, error);
+    return std::nullopt;
+  }
+  return value;
+}
+
+void kv_get(ApiCall& call, const std::string& key) {
+  Catalog* catalog = &call.catalog();
+  auto recurse = call.bool_param("recurse");
+  if (!recurse) return;
+  const bool keys = call.target().has("keys");
+  const bool raw = call.target().has("raw");
+  const std::string separator = call.target().get("separator");
+  call.serve_view([catalog, key, recurse = *recurse, keys, raw, separator]() -> QueryView {
+    const std::uint64_t index = catalog->index();
+    // A missing key is a 404 with an empty body that still carries X-Consul-Index.
+    auto not_found = [&] { return make_view(index, fakes::http::make_response(Status::not_found, "", "")); };
+    const KvStore& kv = catalog->kv();
+    if (keys) {
+      auto list = kv.keys(key, separator);
+      if (list.empty()) return not_found();
+      return make_view(index, json_ok(list));
+    }
+    if (recurse) {
+      auto entries = kv.list(key);
+      if (entries.empty()) return not_found();
+      json out = json::array();
+      for (const KvEntry* e : entries) out.push_back(entry_json(*e));
+      return make_view(index, json_ok(out));
+    }
+    const KvEntry* e = kv.get(key);
+    if (!e) return not_found();
+    if (raw) return make_view(index, fakes::http::make_response(Status::ok, e->value, "application/octet-stream"));
+    return make_view(index, json_ok(json::array({entry_json(*e)})));
+  });
+}
+
+void kv_put(ApiCall& call, const std::string& key) {
+  if (key.empty()) return call.fail(Status::bad_request, "Missing key name");
+  if (!call.authorize_write("key:write", key)) return;
+  if (call.request().body().size() > kMaxValueSize)
+    return call.fail(Status::payload_too_large, "Request body(" + std::to_string(call.request().body().size()) +
+                                                    " bytes) too large, max size: " + std::to_string(kMaxValueSize) +
+                                                    " bytes. See https://developer.hashicorp.com/consul/docs/agent/config/config-files#kv_max_value_size.");
+  std::uint64_t flags = 0;
+  if (call.target().has("flags")) {
+    auto f = uint_param(call, "flags", "Invalid flags");
+    if (!f) return;
+    flags = *f;
+  }
+  std::optional<std::uint64_t> cas;
+  if (call.target().has("cas")) {
+    cas = uint_param(call, "cas", "Invalid cas value");
+    if (!cas) return;
+  }
+  const bool ok = call.catalog().kv().put(key, call.request().body(), flags, cas);
+  call.reply(json_ok(ok));
+}
+
+void kv_delete(ApiCall& call, const std::string& key) {
+  auto recurse = call.bool_param("recurse");
+  if (!recurse) return;
+  if (key.empty() && !*recurse) return call.fail(Status::bad_request, "Missing key name");
+  if (!call.authorize_write("key:write", key)) return;
+  std::optional<std::uint64_t> cas;
+  if (call.target().has("cas")) {
+    cas = uint_param(call, "cas", "Invalid cas value");
+    if (!cas) return;
+  }
+  call.reply(json_ok(call.catalog().kv().erase(key, *recurse, cas)));
+}
+
+}  // namespace
+
+bool route_kv(ApiCall& call) {
+  auto key = call.rest_after("/v1/kv/");
+  if (!key) {
+    if (call.path() != "/v1/kv") return false;
+    key = std::string{};
+  }
+  if (!call.datacenter()) return true;  // 500 No path to datacenter
+  switch (call.request().method()) {
+    case verb::get:
+      if (call.authorize_read()) kv_get(call, *key);
+      break;
+    case verb::put:
+      kv_put(call, *key);
+      break;
+    case verb::delete_:
+      kv_delete(call, *key);
+      break;
+    default:
+      call.require_method({verb::get, verb::put, verb::delete_});
+  }
+  return true;
+}
+
+}  // namespace fakes::consul

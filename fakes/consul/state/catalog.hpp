@@ -1,0 +1,186 @@
+#pragma once
+// The fake Consul's state: datacenters -> nodes -> services and checks, plus a KV store, all
+// behind one Raft-like index (X-Consul-Index). Pure and single-threaded: the server touches it
+// only from its io thread, so it needs no locks. Every write that changes something bumps the
+// index once and calls the change listener (blocking queries re-evaluate on it).
+
+#include "fakes/consul/state/catalog_types.hpp"
+#include "fakes/consul/state/clock.hpp"
+#include "fakes/consul/state/kv_store.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fakes::consul {
+
+/// The servers' node health check ("Serf Health Status"): in the catalog, not in an agent's state.
+inline constexpr const char* kSerfCheckId = "serfHealth";
+
+struct ServiceRegistration {
+  Service service;                      // raft indexes are ignored
+  std::vector<CheckDefinition> checks;  // Check first, then Checks[], as Consul orders them
+  bool replace_existing_checks = false;
+};
+
+enum class CheckUpdate { updated, unknown_check, not_ttl };
+
+class Catalog final : public IndexSource {
+ public:
+  Catalog(const Clock& clock, std::string local_datacenter);
+
+  // ---- index and change notification ----
+  std::uint64_t index() const { return index_; }
+  /// Index of the last write touching service `name` (case-insensitive). A name with no
+  /// instances has Consul's "service_last_extinction" index: that of the last write which
+  /// removed the last instance of any service (index() while none has), so a name is
+  /// forgotten once its last instance goes and churn through new names keeps nothing.
+  std::uint64_t service_index(std::string_view name) const;
+  /// Names with at least one instance: what the per-name indexes hold (tests).
+  std::size_t indexed_service_names() const { return service_index_.size(); }
+  /// Called after every write that bumped the index.
+  void set_change_listener(std::function<void()> listener) { listener_ = std::move(listener); }
+  /// Bumps the index and notifies (used by the KV store).
+  std::uint64_t commit() override;
+
+  // ---- writes ----
+  /// Adds the node (with its serfHealth check) or updates its address; idempotent.
+  const Node& upsert_node(const std::string& datacenter, const std::string& name, const std::string& address,
+                          std::map<std::string, std::string> meta = {});
+  bool remove_node(const std::string& datacenter, const std::string& name);
+  /// Adds or replaces service `reg.service.id` on an existing node. Re-registering an identical
+  /// definition is not a write (Consul's anti-entropy syncs only differences). Returns false
+  /// when the node is unknown.
+  bool register_service(const std::string& datacenter, const std::string& node, ServiceRegistration reg);
+  /// Removes the service and its checks; false when the ID is unknown.
+  bool deregister_service(const std::string& datacenter, const std::string& node, const std::string& service_id);
+  /// /v1/agent/check/register: adds or replaces one check of the node, or of its service
+  /// `service_id` ("" = node check). A re-registered ID keeps its status. False when the node
+  /// or the service is unknown.
+  bool register_check(const std::string& datacenter, const std::string& node, const CheckDefinition& def,
+                      const std::string& service_id);
+  /// Removes one check; false when the ID is unknown.
+  bool deregister_check(const std::string& datacenter, const std::string& node, const std::string& check_id);
+  /// Drops every service and service check of the node ("agent lost its state"); returns how many.
+  std::size_t deregister_all_services(const std::string& datacenter, const std::string& node);
+  /// /v1/agent/check/pass|warn|fail: only TTL checks accept it; re-arms the TTL.
+  CheckUpdate update_ttl_check(const std::string& datacenter, const std::string& node, const std::string& check_id,
+                               HealthStatus status, const std::string& output);
+  /// Control API: sets any check's status (how non-TTL checks change in the fake).
+  bool set_check_status(const std::string& datacenter, const std::string& node, const std::string& check_id,
+                        HealthStatus status, const std::string& output);
+  /// Service maintenance mode: adds (or removes) the critical "_service_maintenance:<id>"
+  /// check Consul uses, which hides the instance from DNS and ?passing. False for unknown IDs.
+  bool set_service_maintenance(const std::string& datacenter, const std::string& node, const std::string& service_id,
+                               bool enable, const std::string& reason);
+  /// Turns TTL checks whose deadline passed critical; returns how many changed.
+  std::size_t expire_ttl_checks();
+  std::optional<Clock::time_point> next_ttl_deadline() const;
+  /// Deregisters every service with a check that has been critical for at least its
+  /// DeregisterCriticalServiceAfter (the agent's reaper); returns how many were removed.
+  std::size_t reap_critical_services();
+  std::optional<Clock::time_point> next_reap_deadline() const;
+  /// Consul's check_deregister_interval_min: a shorter DeregisterCriticalServiceAfter counts as
+  /// this long (Consul: 1 minute; the fake defaults to 0 so tests can use short times).
+  void set_deregister_critical_min(std::chrono::milliseconds min) { deregister_critical_min_ = min; }
+  /// Node maintenance mode: adds (or removes) the critical "_node_maintenance" check, which
+  /// hides every instance on the node. False when the node is unknown.
+  bool set_node_maintenance(const std::string& datacenter, const std::string& node, bool enable,
+                            const std::string& reason);
+
+  // ---- /v1/catalog writes and the agents' anti-entropy (catalog_anti_entropy.cpp) ----
+  /// Applies a validated catalog registration; returns Consul's error text, "" on success.
+  /// Agent-owned entries it overwrites are remembered for the agent's next sync.
+  std::string catalog_register(const CatalogRegistration& reg);
+  /// Removes the node, a service or a check; true also when it was already gone (Consul's 200).
+  void catalog_deregister(const CatalogDeregistration& dereg);
+  /// One anti-entropy run of the agent of `node`: re-registers what the agent owns that a
+  /// catalog write removed or changed, drops what the catalog API put on its node, restores
+  /// the node's address and meta. Returns how many entries changed (0 = in sync, no write).
+  std::size_t anti_entropy_sync(const std::string& datacenter, const std::string& node, const std::string& address);
+
+  /// The services the agent of `node` owns, as its /v1/agent/* endpoints show them: the ones
+  /// it registered, including those a catalog write removed or changed and the next sync
+  /// restores; not what the catalog API put on the node.
+  std::map<std::string, const Service*> agent_services(const std::string& datacenter, const std::string& node) const;
+
+  // ---- reads ----
+  const std::string& local_datacenter() const { return local_datacenter_; }
+  std::vector<std::string> datacenters() const;  // sorted, always includes the local one
+  bool has_datacenter(std::string_view datacenter) const;
+  const Node* find_node(std::string_view datacenter, std::string_view name) const;
+  std::vector<const Node*> nodes(std::string_view datacenter) const;
+  /// Instances of `name` (case-insensitive) carrying every tag in `tags` (case-insensitive),
+  /// ordered by node then service ID.
+  std::vector<ServiceInstanceRef> service_instances(std::string_view datacenter, std::string_view name,
+                                                    const std::vector<std::string>& tags = {}) const;
+  /// Service name -> union of its instances' tags (sorted, unique).
+  std::map<std::string, std::vector<std::string>> service_tags(std::string_view datacenter) const;
+  /// The node's own checks followed by the service's checks, as /v1/health/service lists them.
+  std::vector<const Check*> instance_checks(const Node& node, const Service& service) const;
+  /// Checks of every instance of `name` (service checks only), for /v1/health/checks.
+  std::vector<std::pair<const Node*, const Check*>> service_checks(std::string_view datacenter,
+                                                                   std::string_view name) const;
+  /// Every check in the datacenter, by node then check ID.
+  std::vector<std::pair<const Node*, const Check*>> all_checks(std::string_view datacenter) const;
+
+  KvStore& kv() { return kv_; }
+  const KvStore& kv() const { return kv_; }
+
+ private:
+  using NodeMap = std::map<std::string, Node>;
+  Node* mutable_node(const std::string& datacenter, const std::string& name);
+  void touch_service(std::string_view name, std::uint64_t index);
+  /// Instance bookkeeping of the per-name indexes: every insertion into and removal from a
+  /// node's services goes through these (`index`: the write that removed it).
+  void count_service_added(std::string_view name);
+  void count_service_removed(std::string_view name, std::uint64_t index);
+  void touch_node_services(const Node& node, std::uint64_t index);
+  /// The services whose health a change of `check` alters: its own, or all of the node's.
+  void touch_check_owner(const Node& node, const Check& check, std::uint64_t index);
+  /// Sets a check's status and output; a real change bumps the index and wakes watchers.
+  void apply_check_status(const Node& node, Check& check, HealthStatus status, const std::string& output);
+  void arm_ttl(Check& check) const;
+  /// Consul's UpdateCheck bookkeeping of CriticalTime for a status report.
+  void note_status_update(Check& check, HealthStatus status) const;
+  void start_registered_critical_time(Check& check) const;
+  /// When the reaper may deregister the check's service; nullopt = not on the way out.
+  std::optional<Clock::time_point> reap_due(const Check& check) const;
+  Check make_service_check(const Service& service, const CheckDefinition& def, std::size_t position,
+                           std::size_t count) const;
+
+  /// Keeps the agent's copy of an agent-owned service (with its checks) or check before a
+  /// catalog write changes it; no-op for catalog-API entries or when already kept.
+  void stash_service(const std::string& datacenter, const Node& node, const std::string& service_id);
+  void stash_check(const std::string& datacenter, const Node& node, const std::string& check_id);
+  /// The agent itself (re-)registered or deregistered it: nothing left to re-assert.
+  bool forget_stashed_service(const std::string& datacenter, const std::string& node, const std::string& service_id);
+  bool forget_stashed_check(const std::string& datacenter, const std::string& node, const std::string& check_id);
+
+  const Clock& clock_;
+  std::string local_datacenter_;
+  std::map<std::string, NodeMap> datacenters_;
+  struct ServiceNameIndex {
+    std::uint64_t index = 0;     // last write touching the name
+    std::size_t instances = 0;   // on every node of every datacenter
+  };
+  std::map<std::string, ServiceNameIndex> service_index_;  // lower-cased name, while it has instances
+  std::uint64_t service_extinction_index_ = 0;             // 0 = no name has gone extinct yet
+  std::uint64_t index_ = 1;
+  std::function<void()> listener_;
+  std::chrono::milliseconds deregister_critical_min_{0};
+  std::map<std::pair<std::string, std::string>, AgentStash> stash_;  // by (datacenter, node)
+  KvStore kv_;
+};
+
+/// Worst status among the checks (passing when there are none).
+HealthStatus worst_status(const std::vector<const Check*>& checks);
+/// ASCII case-insensitive equality (Consul matches service names and tags this way).
+bool iequals(std::string_view a, std::string_view b);
+std::string to_lower(std::string_view s);
+
+}  // namespace fakes::consul

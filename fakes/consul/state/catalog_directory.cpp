@@ -1,0 +1,96 @@
+#include "fakes/consul/state/catalog_directory.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+namespace fakes::consul {
+
+std::vector<fakes::dns::ServiceInstance> CatalogDirectory::service_instances(std::string_view datacenter,
+                                                                             std::string_view service) const {
+  std::vector<fakes::dns::ServiceInstance> out;
+  const Catalog* catalog = resolve_(datacenter);
+  if (!catalog) return out;
+  const Catalog& catalog_ = *catalog;
+  for (const auto& ref : catalog_.service_instances(datacenter, service)) {
+    const HealthStatus worst = worst_status(catalog_.instance_checks(*ref.node, *ref.service));
+    fakes::dns::ServiceInstance inst;
+    inst.node = ref.node->name;
+    inst.node_address = ref.node->address;
+    inst.service_address = ref.service->address;
+    inst.port = static_cast<std::uint16_t>(ref.service->port);
+    inst.tags = ref.service->tags;
+    inst.critical = worst == HealthStatus::critical;
+    inst.warning = worst == HealthStatus::warning;
+    inst.maintenance = ref.node->checks.count("_service_maintenance:" + ref.service->id) != 0 ||
+                       ref.node->checks.count("_node_maintenance") != 0;
+    inst.weight_passing = ref.service->weights.passing;
+    inst.weight_warning = ref.service->weights.warning;
+    out.push_back(std::move(inst));
+  }
+  // Every real datacenter has Consul servers, registered as the "consul" service on port 8300;
+  // DNS needs them for NS records and `consul.service.consul`. The fake's nodes stand in for
+  // the servers when nobody registered that service (the HTTP catalog does not list it).
+  if (out.empty() && service == "consul") {
+    for (const Node* n : catalog_.nodes(datacenter)) {
+      fakes::dns::ServiceInstance server;
+      server.node = n->name;
+      server.node_address = n->address;
+      server.port = 8300;
+      out.push_back(std::move(server));
+    }
+  }
+  return out;
+}
+
+std::optional<fakes::dns::NodeInfo> CatalogDirectory::node(std::string_view datacenter, std::string_view name) const {
+  const Catalog* catalog = resolve_(datacenter);
+  if (!catalog) return std::nullopt;
+  const Node* n = catalog->find_node(datacenter, name);
+  if (!n) return std::nullopt;
+  return fakes::dns::NodeInfo{n->name, n->address, n->meta};
+}
+
+namespace {
+
+// Addresses are compared parsed, so "2001:db8::1" matches "2001:0db8:0:0::1"; a catalog
+// address that is not an IP (a hostname) never matches.
+bool same_address(const std::string& catalog_value, const boost::asio::ip::address& wanted) {
+  boost::system::error_code ec;
+  auto parsed = boost::asio::ip::make_address(catalog_value, ec);
+  return !ec && parsed == wanted;
+}
+
+std::optional<boost::asio::ip::address> parse_address(std::string_view text) {
+  boost::system::error_code ec;
+  auto parsed = boost::asio::ip::make_address(std::string(text), ec);
+  if (ec) return std::nullopt;
+  return parsed;
+}
+
+}  // namespace
+
+std::optional<std::string> CatalogDirectory::node_with_address(std::string_view datacenter,
+                                                               std::string_view address) const {
+  auto wanted = parse_address(address);
+  const Catalog* catalog = resolve_(datacenter);
+  if (!wanted || !catalog) return std::nullopt;
+  for (const Node* n : catalog->nodes(datacenter))
+    if (same_address(n->address, *wanted)) return n->name;
+  return std::nullopt;
+}
+
+std::optional<std::string> CatalogDirectory::service_with_address(std::string_view datacenter,
+                                                                  std::string_view address) const {
+  auto wanted = parse_address(address);
+  const Catalog* catalog = resolve_(datacenter);
+  if (!wanted || !catalog) return std::nullopt;
+  for (const Node* n : catalog->nodes(datacenter))
+    for (const auto& [id, service] : n->services)
+      if (same_address(service.address, *wanted)) return service.name;
+  return std::nullopt;
+}
+
+bool CatalogDirectory::has_datacenter(std::string_view datacenter) const {
+  return resolve_(datacenter) != nullptr;
+}
+
+}  // namespace fakes::consul

@@ -1,0 +1,114 @@
+// /_ping, /version, /info, /events, /images, /networks.
+#include "fakes/docker/api/docker_api.hpp"
+#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/api/network_request.hpp"
+#include "fakes/docker/api/responses.hpp"
+
+namespace fakes::docker {
+
+using verb = http::bhttp::verb;
+
+bool DockerApi::route_system(const Call& call) {
+  const auto& s = call.segments;
+  if (s.size() != 1) return false;
+  if (s[0] == "_ping" && (call.method == verb::get || call.method == verb::head)) {
+    const bool head = call.method == verb::head;
+    auto res = http::make_response(http::Status::ok, head ? "" : "OK", "text/plain; charset=utf-8");
+    add_engine_headers(res, server_);
+    res.set("Builder-Version", "2");
+    res.set("Swarm", "inactive");
+    res.set("Cache-Control", "no-cache, no-store, must-revalidate");
+    res.set("Pragma", "no-cache");
+    call.ex->respond(std::move(res));
+    return true;
+  }
+  if (s[0] == "version" && call.method == verb::get) {
+    respond_json(call, http::Status::ok, version_json(server_));
+    return true;
+  }
+  if (s[0] == "info" && call.method == verb::get) {
+    respond_json(call, http::Status::ok, info_json(server_, engine_));
+    return true;
+  }
+  if (s[0] == "events" && call.method == verb::get) {
+    streams_.open(call.ex, call.version, call.target, server_);
+    return true;
+  }
+  return false;
+}
+
+bool DockerApi::route_images(const Call& call) {
+  const auto& s = call.segments;
+  if (s.empty() || s[0] != "images") return false;
+  if (s.size() == 2 && s[1] == "json" && call.method == verb::get) {
+    Json list = Json::array();
+    for (const auto& image : engine_.images().list()) list.push_back(image_summary_json(image, call.version));
+    respond_json(call, http::Status::ok, list);
+    return true;
+  }
+  if (s.size() == 2 && s[1] == "create" && call.method == verb::post) {
+    // Every image is "already pulled": answer the progress stream a pull of a present image gives.
+    const std::string image = call.target.get("fromImage") + ":" + call.target.get("tag", "latest");
+    auto res = http::make_response(http::Status::ok,
+                                   Json{{"status", "Pulling from " + call.target.get("fromImage")}}.dump() + "\n" +
+                                       Json{{"status", "Status: Image is up to date for " + image}}.dump() + "\n",
+                                   "application/json");
+    add_engine_headers(res, server_);
+    call.ex->respond(std::move(res));
+    return true;
+  }
+  // /images/{name}/json where the name may itself contain '/' (library/nginx:1.25).
+  if (s.size() >= 3 && s.back() == "json" && call.method == verb::get) {
+    std::string name;
+    for (std::size_t i = 1; i + 1 < s.size(); ++i) name += (i > 1 ? "/" : "") + s[i];
+    // Listed images and images some container runs exist; any other name is unknown here
+    // (create would still accept it as an already pulled image).
+    bool known = false;
+    for (const auto& image : engine_.images().list()) known = known || image.name == normalize_image_reference(name);
+    for (const Container* c : engine_.list({true, -1, {}}))
+      known = known || normalize_image_reference(c->config.image) == normalize_image_reference(name);
+    if (!known) throw DockerError(404, "No such image: " + normalize_image_reference(name));
+    respond_json(call, http::Status::ok, image_inspect_json(engine_.images().resolve(name), call.version));
+    return true;
+  }
+  return false;
+}
+
+bool DockerApi::route_networks(const Call& call) {
+  const auto& s = call.segments;
+  if (s.empty() || s[0] != "networks") return false;
+  if (s.size() == 1 && call.method == verb::get) {
+    Json list = Json::array();
+    for (const Network* n : engine_.networks()) list.push_back(network_json(*n, engine_, false, call.version));
+    respond_json(call, http::Status::ok, list);
+    return true;
+  }
+  if (s.size() == 2 && s[1] == "create" && call.method == verb::post) {
+    const auto spec = parse_network_create(call.ex->request().body());
+    const Network& n = engine_.create_network(spec.name, spec.driver, spec.labels);
+    respond_json(call, http::Status::created, Json{{"Id", n.id}, {"Warning", ""}});
+    return true;
+  }
+  if (s.size() == 2 && call.method == verb::get) {
+    respond_json(call, http::Status::ok, network_json(engine_.get_network(s[1]), engine_, true, call.version));
+    return true;
+  }
+  if (s.size() == 2 && call.method == verb::delete_) {
+    engine_.remove_network(s[1]);
+    respond_empty(call, http::Status::no_content);
+    return true;
+  }
+  if (s.size() == 3 && call.method == verb::post && (s[2] == "connect" || s[2] == "disconnect")) {
+    if (s[2] == "connect") {
+      const auto spec = parse_network_connect(call.ex->request().body());
+      engine_.connect(s[1], spec.container, spec.ipam_config_json, spec.driver_opts_json);
+    } else {
+      engine_.disconnect(s[1], parse_network_container(call.ex->request().body()));
+    }
+    respond_empty(call, http::Status::ok);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace fakes::docker

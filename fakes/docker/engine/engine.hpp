@@ -1,0 +1,186 @@
+#pragma once
+// The fake engine's state: containers, their processes' fate, networking and the event log.
+// Pure (no I/O, no timers): the HTTP layer decides *when* things happen (e.g. the stop
+// timeout), this class decides *what* happens and which events a real dockerd would emit.
+// Errors are DockerError with the engine's status and text.
+
+#include "fakes/docker/engine/clock.hpp"
+#include "fakes/docker/engine/container.hpp"
+#include "fakes/docker/engine/bridge_ipam.hpp"
+#include "fakes/docker/engine/event_log.hpp"
+#include "fakes/docker/api/filters/filter_args.hpp"
+#include "fakes/docker/engine/host_ports.hpp"
+#include "fakes/docker/engine/id_source.hpp"
+#include "fakes/docker/engine/image_catalog.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace fakes::docker {
+
+/// What `POST /containers/create` asks for, already merged with nothing (the engine merges the
+/// image config in create()).
+struct CreateSpec {
+  std::string name;  // "" = generate one
+  std::string image;
+  std::string hostname;
+  std::vector<std::string> env;
+  std::map<std::string, std::string> labels;
+  std::set<std::string> exposed_ports;
+  std::optional<std::vector<std::string>> cmd;         // unset = image's
+  std::optional<std::vector<std::string>> entrypoint;  // unset = image's
+  HostConfig host_config;
+  StdioConfig stdio;
+};
+
+/// A network as `docker network inspect` shows it. The predefined bridge, host and none always
+/// exist; user-defined ones use the bridge driver, each with its own 172.N.0.0/16.
+struct Network {
+  std::string id;
+  std::string name;
+  std::string driver;  // "bridge", "host", "null"
+  bool predefined = false;
+  std::int64_t created = 0;  // ns
+  std::map<std::string, std::string> labels;
+  std::optional<BridgeIpam> ipam;  // bridge driver only
+};
+
+/// A container as a real host had it (from --state): created, then put in its recorded state
+/// with its recorded addresses and host ports, without events (as after a daemon start).
+struct RestoredContainer {
+  std::string id;
+  CreateSpec spec;  // name, image, env, labels, ports, command, HostConfig
+  std::string status = "created";  // created|running|paused|exited|dead
+  int exit_code = 0;
+  std::int64_t created = 0, started_at = 0, finished_at = 0;  // ns; 0 = unknown/never
+  std::map<std::string, std::string> ips;  // network name -> IPv4 address ("" when stopped)
+  PortMap published;                       // actual bindings while it ran
+};
+
+struct EngineOptions {
+  std::uint64_t seed = 1;
+  ImageCatalog images;
+  Clock clock = system_clock();
+  std::size_t event_history = 256;
+  int bridge_octet = BridgeIpam::kDefaultBridgeOctet;  // the default bridge is 172.N.0.0/16
+};
+
+struct ListQuery {
+  bool all = false;
+  int limit = -1;  // <= 0: no limit
+  FilterArgs filters;
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options);
+
+  const Container& create(const CreateSpec& spec);
+  /// Loads a container from a host snapshot (see RestoredContainer); user networks it names are
+  /// created; an address outside its network's subnet (or taken) is replaced by a free one and
+  /// reported in the returned notes. 409 when the ID or name exists.
+  std::vector<std::string> restore(const RestoredContainer& container);
+  /// Forgets every event so far (a daemon that just started has no history).
+  void clear_events() { events_.clear(); }
+  /// By full id, exact name (with or without '/'), or unique id prefix; 404 otherwise.
+  const Container& get(const std::string& ref) const;
+  const Container* find(const std::string& ref) const;
+  /// Newest first, as the engine lists them.
+  std::vector<const Container*> list(const ListQuery& query) const;
+
+  /// 304 when already running; 409 when paused; 500 when a host port is taken.
+  void start(const std::string& ref);
+  /// First half of `docker stop`: sends TERM (kill event, signal 15). Returns true if the
+  /// process exited; false if it ignores TERM and the caller must escalate with kill(ref, 9)
+  /// after the stop timeout. 304 when not running.
+  bool stop_begin(const std::string& ref);
+  /// Second half of `docker stop`: the "stop" event.
+  void stop_finish(const std::string& ref);
+  /// Delivers a signal (kill event); KILL, and TERM/INT/HUP/QUIT unless ignored, end the process.
+  void kill(const std::string& ref, int signal);
+  /// The process ends by itself with this exit code (die event, no kill/stop).
+  void exit(const std::string& ref, int exit_code);
+  void pause(const std::string& ref);
+  void unpause(const std::string& ref);
+  void rename(const std::string& ref, const std::string& new_name);
+  /// The "restart" event that ends `docker restart` after its stop and start.
+  void record_restart(const std::string& ref);
+  /// 409 if running and not forced; forced removal kills first (kill 9, die), then destroy.
+  void remove(const std::string& ref, bool force);
+
+  /// `docker network create`: 409 when the name is taken, 400 for a driver other than bridge.
+  const Network& create_network(const std::string& name, const std::string& driver,
+                                const std::map<std::string, std::string>& labels);
+  /// By full ID, name or unique ID prefix; 404 `network X not found` otherwise.
+  const Network& get_network(const std::string& ref) const;
+  const Network* find_network(const std::string& ref) const;
+  /// Predefined first, then user-defined in creation order.
+  std::vector<const Network*> networks() const;
+  /// 403 for a predefined network or one with running containers.
+  void remove_network(const std::string& ref);
+  /// `docker network connect`: a running container gets an address at once (connect event),
+  /// a stopped one when it starts. 403 when already connected or the container has no network
+  /// of its own (host, none, container:).
+  void connect(const std::string& network_ref, const std::string& container_ref,
+               const std::string& ipam_config_json = {}, const std::string& driver_opts_json = {});
+  /// `docker network disconnect`: releases the address (disconnect event).
+  void disconnect(const std::string& network_ref, const std::string& container_ref);
+
+  void set_term_behaviour(const std::string& ref, TermBehaviour behaviour);
+  /// Sets State.Health.Status and emits "health_status: <status>".
+  void set_health(const std::string& ref, const std::string& status);
+
+  /// A daemon restart: history is lost; without live-restore running containers end up
+  /// exited (their TERM exit code), with it they keep running.
+  void restart_daemon(bool live_restore);
+
+  EventLog& events() { return events_; }
+  const EventLog& events() const { return events_; }
+  const ImageCatalog& images() const { return options_.images; }
+  const std::string& bridge_network_id() const { return networks_[0]->id; }
+  std::int64_t now() const { return options_.clock(); }
+  std::size_t running_count() const;
+  std::size_t container_count() const { return containers_.size(); }
+
+ private:
+  Container& mutable_get(const std::string& ref);
+  const Container& create_with_id(const CreateSpec& spec, std::string id);
+  void attach_with_ip(Container& c, Endpoint& e, const std::string& wanted_ip, std::vector<std::string>& notes);
+  void emit_container(const Container& c, const std::string& action, std::map<std::string, std::string> extra = {});
+  void emit_network(const Container& c, const Endpoint& e, const std::string& action);
+  void end_process(Container& c, int exit_code);
+  Network* mutable_network(const std::string& id);
+  Endpoint endpoint_on(const Network& n) const;
+  /// Gives the endpoint an address on its network (bridge driver) and emits "connect".
+  void attach(Container& c, Endpoint& e);
+  /// Releases the endpoint's address and emits "disconnect" when it had one.
+  void detach(Container& c, Endpoint& e);
+  void connect_network(Container& c);
+  void release_network(Container& c);
+  std::string checked_new_name(const std::string& wanted, const std::string& self_id) const;
+
+  EngineOptions options_;
+  IdSource ids_;
+  HostPorts host_ports_;
+  EventLog events_;
+  std::vector<std::unique_ptr<Network>> networks_;  // bridge, host, none, then user-defined
+  /// User-defined networks get 172.N.0.0/16 with N in this range (the bridge's N excluded).
+  static constexpr int kFirstUserSubnetOctet = BridgeIpam::kDefaultBridgeOctet + 1;
+  static constexpr int kLastUserSubnetOctet = 31;
+  int next_subnet_octet_ = kFirstUserSubnetOctet;  // where the search for a free pool starts
+  std::vector<std::unique_ptr<Container>> containers_;  // creation order
+  // Lookups by full ID and by name without scanning (inspect of one of 10,000 containers).
+  std::unordered_map<std::string, Container*> by_id_;
+  std::unordered_map<std::string, Container*> by_name_;
+  int next_pid_ = 4000;
+};
+
+/// Signal names and numbers as `docker kill --signal` accepts them ("SIGTERM", "TERM", "15").
+std::optional<int> parse_signal(const std::string& text);
+
+}  // namespace fakes::docker

@@ -1,0 +1,255 @@
+// The registrator process: flags, backend, event pump, bridge and signal handling.
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "registrator/app/app.hpp"
+#include "registrator/bridge/bridge.hpp"
+#include "registrator/docker/docker_http_client.hpp"
+#include "registrator/docker/inspect_fields.hpp"
+#include "registrator/docker/event_pump.hpp"
+#include "registrator/app/flags.hpp"
+#include "registrator/app/log.hpp"
+#include "registrator/backends/registry.hpp"
+#include "registrator/app/version.hpp"
+
+namespace {
+
+using namespace registrator;
+using Clock = std::chrono::steady_clock;
+
+std::string os_hostname() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return {};
+  return buf;
+}
+
+// net.ResolveIPAddr("ip", host): first address, IPv4 preferred. Cached per host, so a
+// name that does not resolve costs one lookup per process rather than one per service.
+std::optional<std::string> resolve_host(const std::string& host) {
+  static std::mutex mu;
+  static std::map<std::string, std::optional<std::string>> cache;
+  std::lock_guard lock(mu);
+  if (auto it = cache.find(host); it != cache.end()) return it->second;
+  std::optional<std::string> result;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (!host.empty() && getaddrinfo(host.c_str(), nullptr, &hints, &res) == 0) {
+    std::optional<std::string> v6;
+    for (addrinfo* a = res; a; a = a->ai_next) {
+      char text[INET6_ADDRSTRLEN] = {};
+      if (a->ai_family == AF_INET) {
+        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr, text, sizeof text);
+        result = text;
+        break;
+      }
+      if (a->ai_family == AF_INET6 && !v6) {
+        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr, text, sizeof text);
+        v6 = text;
+      }
+    }
+    if (!result) result = v6;
+    freeaddrinfo(res);
+  }
+  cache[host] = result;
+  return result;
+}
+
+struct Shutdown {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::atomic<bool> requested{false};
+};
+
+int fatal(const std::string& msg) {
+  log::line(msg);
+  return 1;
+}
+
+}  // namespace
+
+namespace registrator {
+
+namespace {
+
+// Waits for SIGINT/SIGTERM on a thread of its own and runs `on_signal` once. Joined when it goes
+// out of scope (woken with a signal of its own if none came), so `on_signal` never runs after the
+// objects it touches are gone: a detached thread could still be inside them as run_app returned.
+class SignalWatcher {
+ public:
+  SignalWatcher(const sigset_t& signals, std::function<void(int)> on_signal)
+      : thread_([this, signals, on_signal = std::move(on_signal)] {
+          int sig = 0;
+          sigwait(&signals, &sig);
+          if (leaving_) return;
+          on_signal(sig);
+        }) {}
+  ~SignalWatcher() {
+    leaving_ = true;
+    pthread_kill(thread_.native_handle(), SIGTERM);  // stays pending if the thread is past sigwait
+    thread_.join();
+  }
+  SignalWatcher(const SignalWatcher&) = delete;
+  SignalWatcher& operator=(const SignalWatcher&) = delete;
+
+ private:
+  std::atomic<bool> leaving_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+int run_app(int argc, char** argv, const AppHooks& hooks) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 1 && args[0] == "--version") {
+    std::cout << kVersion << std::endl;
+    return 0;
+  }
+  log::line("Starting registrator " + std::string(kVersion) + " ...");
+  FlagsOutcome flags = parse_flags(args, argc > 0 ? argv[0] : "registrator");
+  if (flags.kind == FlagsOutcome::Kind::Exit) {
+    std::cout << flags.out << std::flush;
+    std::cerr << flags.err << std::flush;
+    if (!flags.fatal.empty()) log::line(flags.fatal);
+    return flags.exit_code;
+  }
+  Config config = flags.config;
+  if (config.hostname.empty()) config.hostname = os_hostname();
+  if (!config.host_ip.empty()) log::line("Forcing host IP to " + config.host_ip);
+
+  // SIGINT/SIGTERM are handled by a dedicated thread; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  const char* docker_host_env = std::getenv("DOCKER_HOST");
+  http::Endpoint docker_endpoint;
+  try {
+    docker_endpoint = DockerHttpClient::endpoint_from_docker_host(docker_host_env ? docker_host_env : "");
+  } catch (const std::exception& e) {
+    return fatal(e.what());
+  }
+  DockerHttpClient docker(docker_endpoint);
+  // A -tags template may read any member of the document; without one, the services need only a
+  // few, and building the rest costs more than everything else at start-up.
+  if (config.force_tags.find("{{") == std::string::npos) docker.keep_only(&inspect_fields_used());
+
+  RegistryBackendPtr registry;
+  try {
+    registry = make_registry(config.registry_uri);
+    if (hooks.wrap_registry) registry = hooks.wrap_registry(std::move(registry));
+  } catch (const std::exception& e) {
+    return fatal(e.what());
+  }
+  log::line("Using " + parse_adapter_uri(config.registry_uri).scheme + " adapter: " + config.registry_uri);
+
+  EventQueue<PumpItem> queue;
+  Shutdown shutdown;
+  SignalWatcher signal_watcher(signals, [&shutdown, &queue, &docker](int sig) {
+    log::line(std::string("Received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+    {
+      // Set under the mutex: a waiter between checking the flag and sleeping would miss it.
+      std::lock_guard<std::mutex> lock(shutdown.mu);
+      shutdown.requested = true;
+    }
+    shutdown.cv.notify_all();
+    queue.close();
+    docker.cancel_events();
+  });
+
+  for (std::int64_t attempt = 0; config.retry_attempts == -1 || attempt <= config.retry_attempts; ++attempt) {
+    log::line("Connecting to backend (" + std::to_string(attempt) + "/" + std::to_string(config.retry_attempts) +
+              ")");
+    try {
+      registry->ping();
+      break;
+    } catch (const std::exception& e) {
+      if (attempt == config.retry_attempts) return fatal(e.what());
+      log::line(e.what());
+    }
+    std::unique_lock lock(shutdown.mu);
+    if (shutdown.cv.wait_for(lock, std::chrono::milliseconds(config.retry_interval_ms),
+                             [&] { return shutdown.requested.load(); })) {
+      return 0;
+    }
+  }
+  if (shutdown.requested) return 0;
+
+  Bridge bridge(docker, *registry, config, resolve_host);
+
+  // Start the event stream before listing containers so nothing is missed.
+  EventPump pump(docker, queue);
+  if (auto err = pump.start(std::chrono::seconds(30))) {
+    if (shutdown.requested) return 0;
+    return fatal("Docker event stream: " + *err);
+  }
+  log::line("Listening for Docker events ...");
+
+  try {
+    bridge.sync(false);
+  } catch (const std::exception& e) {
+    pump.stop();
+    return fatal(e.what());
+  }
+
+  auto next_resync = config.resync > 0 ? Clock::now() + std::chrono::seconds(config.resync) : Clock::time_point::max();
+  auto next_refresh =
+      config.ttl_refresh > 0 ? Clock::now() + std::chrono::seconds(config.ttl_refresh) : Clock::time_point::max();
+  while (!shutdown.requested) {
+    auto deadline = std::min({next_resync, next_refresh, Clock::now() + std::chrono::hours(1)});
+    // Failed registrations/deregistrations are retried with back-off (Bridge::retry_pending).
+    if (auto retry = bridge.next_retry()) deadline = std::min(deadline, *retry);
+    auto item = queue.pop_until(deadline);
+    if (shutdown.requested) break;
+    if (item) {
+      if (item->kind == PumpItem::Kind::Resync) {
+        bridge.reconcile();
+      } else {
+        bridge.handle_event(item->event);
+      }
+    }
+    bridge.retry_pending();
+    auto now = Clock::now();
+    if (now >= next_resync) {
+      bridge.sync(true);
+      next_resync = now + std::chrono::seconds(config.resync);
+    }
+    if (now >= next_refresh) {
+      bridge.refresh();
+      next_refresh = now + std::chrono::seconds(config.ttl_refresh);
+    }
+  }
+  pump.stop();
+  if (config.deregister_on_stop) {
+    // One attempt per service: a registry that is down now is not waited for, so a stop
+    // never hangs; what failed is named in the log.
+    auto registered = bridge.services();
+    log::line("Deregistering " + std::to_string(registered.size()) + " container(s) before exit");
+    for (const auto& [container_id, services] : registered) bridge.remove(container_id);
+    for (const auto& id : bridge.pending_deregistrations()) log::line("still registered after stop: " + id);
+  }
+  log::line("Stopped");
+  return 0;
+}
+
+}  // namespace registrator

@@ -1,0 +1,318 @@
+// The fake-docker executable driven by the real docker CLI (28.x): what a user of
+// `docker -H unix://...` sees, checked on the CLI's own output and exit codes.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "tests/registrator/child_process.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const char* kDockerCli = "/usr/local/bin/docker";
+
+using CommandResult = regtest::ShellResult;
+using regtest::now_seconds_text;
+using regtest::run_shell;
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string bin_dir() {
+  const char* dir = std::getenv("REG_BIN_DIR");
+  return dir ? dir : "";
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+class FakeDockerCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(fs::exists(kDockerCli)) << "docker CLI not installed at " << kDockerCli << " (ci/bootstrap)";
+    binary_ = fs::path(bin_dir()) / "fake-docker";
+    ASSERT_TRUE(fs::exists(binary_)) << "REG_BIN_DIR must point at the build's bin directory: " << binary_;
+    dir_ = fs::temp_directory_path() /
+           ("fake-docker-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_ / "home" / ".docker");
+    socket_ = (dir_ / "docker.sock").string();
+    std::ofstream(dir_ / "images.json") << R"({"test": {"ExposedPorts": {"80/tcp": {}, "443/tcp": {}}}})";
+  }
+
+  void TearDown() override {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "fake-docker did not exit cleanly on SIGTERM";
+      EXPECT_FALSE(fs::exists(socket_)) << "socket file left behind";
+    }
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  void start_fake(std::vector<std::string> extra = {}) {
+    const std::string ready = (dir_ / "ready.json").string();
+    std::vector<std::string> args = {binary_.string(), "--socket", socket_, "--tcp", "127.0.0.1:0",
+                                     "--images", (dir_ / "images.json").string(), "--seed", "5",
+                                     "--ready-file", ready};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = ::fork();
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    // Poll for the ready file the launcher protocol promises.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!fs::exists(ready) && std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      ASSERT_EQ(::waitpid(pid_, &status, WNOHANG), 0) << "fake-docker exited early";
+      std::this_thread::yield();
+    }
+    ASSERT_TRUE(fs::exists(ready));
+    std::ifstream in(ready);
+    auto j = json::parse(in);
+    EXPECT_EQ(j.at("socket"), socket_);
+    EXPECT_EQ(j.at("tcp").get<std::string>().rfind("127.0.0.1:", 0), 0u);
+    tcp_ = j.at("tcp");
+  }
+
+  CommandResult docker(const std::string& args) {
+    const std::string home = (dir_ / "home").string();
+    return run_shell("env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_API_VERSION HOME=" + shell_quote(home) +
+                     " DOCKER_CONFIG=" + shell_quote(home + "/.docker") + " " + kDockerCli + " -H unix://" +
+                     shell_quote(socket_) + " " + args);
+  }
+
+  fs::path binary_, dir_;
+  std::string socket_, tcp_;
+  pid_t pid_ = -1;
+};
+
+TEST_F(FakeDockerCli, RunInspectStopRemoveAndEvents) {
+  start_fake();
+  auto version = docker("version --format '{{.Server.APIVersion}} {{.Server.MinAPIVersion}}'");
+  ASSERT_EQ(version.exit_code, 0) << version.output;
+  EXPECT_EQ(version.output, "1.47 1.24\n");
+
+  const std::string since = "0";
+  auto run = docker("run -d -e SERVICE_NAME=valami --name web5 --label type=frontend -p 7679:80 test");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const std::string id = lines_of(run.output).at(0);
+  ASSERT_EQ(id.size(), 64u) << run.output;
+
+  auto ps = docker("ps");
+  ASSERT_EQ(ps.exit_code, 0) << ps.output;
+  auto ps_lines = lines_of(ps.output);
+  ASSERT_EQ(ps_lines.size(), 2u) << ps.output;
+  EXPECT_NE(ps_lines[1].find(id.substr(0, 12)), std::string::npos);
+  EXPECT_NE(ps_lines[1].find("0.0.0.0:7679->80/tcp"), std::string::npos) << ps.output;
+  EXPECT_NE(ps_lines[1].find("web5"), std::string::npos);
+
+  auto ps_json = docker("ps -a --format '{{json .}}'");
+  ASSERT_EQ(ps_json.exit_code, 0) << ps_json.output;
+  auto row = json::parse(lines_of(ps_json.output).at(0));
+  EXPECT_EQ(row["Names"], "web5");
+  EXPECT_EQ(row["Image"], "test");
+  EXPECT_EQ(row["State"], "running");
+  EXPECT_EQ(row["Labels"], "type=frontend");
+  EXPECT_NE(row["Ports"].get<std::string>().find("0.0.0.0:7679->80/tcp"), std::string::npos);
+
+  auto inspect = docker("inspect web5");
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.output;
+  auto c = json::parse(inspect.output).at(0);
+  EXPECT_EQ(c["Id"], id);
+  EXPECT_EQ(c["Name"], "/web5");
+  EXPECT_EQ(c["NetworkSettings"]["IPAddress"], "172.17.0.2");
+  EXPECT_EQ(c["NetworkSettings"]["Networks"]["bridge"]["IPAddress"], "172.17.0.2");
+  EXPECT_EQ(c["NetworkSettings"]["Ports"]["80/tcp"][0], json({{"HostIp", "0.0.0.0"}, {"HostPort", "7679"}}));
+  EXPECT_TRUE(c["NetworkSettings"]["Ports"]["443/tcp"].is_null());
+  const auto env = c["Config"]["Env"].get<std::vector<std::string>>();
+  EXPECT_NE(std::find(env.begin(), env.end(), "SERVICE_NAME=valami"), env.end());
+  EXPECT_EQ(c["Config"]["Labels"]["type"], "frontend");
+
+  auto stop = docker("stop web5");
+  ASSERT_EQ(stop.exit_code, 0) << stop.output;
+  EXPECT_EQ(stop.output, "web5\n");
+  auto exited = docker("inspect -f '{{.State.Status}} {{.State.ExitCode}}' web5");
+  EXPECT_EQ(exited.output, "exited 143\n");
+  auto rm = docker("rm web5");
+  ASSERT_EQ(rm.exit_code, 0) << rm.output;
+  EXPECT_EQ(rm.output, "web5\n");
+  auto gone = docker("inspect web5");
+  EXPECT_NE(gone.exit_code, 0);
+  EXPECT_NE(gone.output.find("No such object: web5"), std::string::npos) << gone.output;
+
+  auto events = docker("events --since " + since + " --until " + now_seconds_text() +
+                       " --filter type=container --format '{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.name}}'");
+  ASSERT_EQ(events.exit_code, 0) << events.output;
+  std::vector<std::string> expected;
+  for (const char* action : {"create", "start", "kill", "die", "stop", "destroy"})
+    expected.push_back(std::string(action) + " " + id + " web5");
+  EXPECT_EQ(lines_of(events.output), expected) << events.output;
+
+  auto plain_events = docker("events --since 0 --until " + now_seconds_text());
+  ASSERT_EQ(plain_events.exit_code, 0);
+  EXPECT_NE(plain_events.output.find("container kill " + id + " (image=test, name=web5, signal=15, type=frontend)"),
+            std::string::npos)
+      << plain_events.output;
+}
+
+TEST_F(FakeDockerCli, CliErrorsLookLikeTheEngine) {
+  start_fake();
+  auto missing = docker("stop nothing-here");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.output.find("No such container: nothing-here"), std::string::npos) << missing.output;
+  ASSERT_EQ(docker("run -d --name dup test").exit_code, 0);
+  auto dup = docker("run -d --name dup test");
+  EXPECT_NE(dup.exit_code, 0);
+  EXPECT_NE(dup.output.find("The container name \"/dup\" is already in use"), std::string::npos) << dup.output;
+  auto filtered = docker("ps -a --filter status=running --format '{{.Names}}'");
+  EXPECT_EQ(filtered.output, "dup\n");
+}
+
+// docker network create / ls / inspect / connect / disconnect / rm, and run --net on a user network.
+TEST_F(FakeDockerCli, UserDefinedNetworks) {
+  start_fake();
+  auto created = docker("network create --label team=blue backend");
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  const std::string net_id = lines_of(created.output).at(0);
+  EXPECT_EQ(net_id.size(), 64u) << created.output;
+  auto ls = docker("network ls --format '{{.Name}} {{.Driver}}'");
+  ASSERT_EQ(ls.exit_code, 0) << ls.output;
+  auto names = lines_of(ls.output);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"backend bridge", "bridge bridge", "host host", "none null"}));
+
+  ASSERT_EQ(docker("run -d --name api --net backend test").exit_code, 0);
+  auto ip = docker("inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}' api");
+  EXPECT_EQ(ip.output, "backend=172.18.0.2 \n") << ip.output;
+
+  ASSERT_EQ(docker("run -d --name web test").exit_code, 0);
+  auto connect = docker("network connect backend web");
+  ASSERT_EQ(connect.exit_code, 0) << connect.output;
+  ip = docker("inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}' web");
+  EXPECT_EQ(ip.output, "backend=172.18.0.3 bridge=172.17.0.2 \n") << ip.output;
+  auto members = docker("network inspect -f '{{range .Containers}}{{.Name}} {{end}}{{.IPAM.Config}} {{.Labels}}' backend");
+  ASSERT_EQ(members.exit_code, 0) << members.output;
+  EXPECT_NE(members.output.find("api"), std::string::npos) << members.output;
+  EXPECT_NE(members.output.find("web"), std::string::npos) << members.output;
+  EXPECT_NE(members.output.find("172.18.0.0/16"), std::string::npos) << members.output;
+  EXPECT_NE(members.output.find("team:blue"), std::string::npos) << members.output;
+
+  auto busy = docker("network rm backend");
+  EXPECT_NE(busy.exit_code, 0);
+  EXPECT_NE(busy.output.find("has active endpoints"), std::string::npos) << busy.output;
+  ASSERT_EQ(docker("network disconnect backend web").exit_code, 0);
+  ASSERT_EQ(docker("rm -f api").exit_code, 0);
+  auto rm = docker("network rm backend");
+  ASSERT_EQ(rm.exit_code, 0) << rm.output;
+  auto gone = docker("network inspect backend");
+  EXPECT_NE(gone.exit_code, 0);
+  EXPECT_NE(gone.output.find("network backend not found"), std::string::npos) << gone.output;
+  auto unknown = docker("run -d --name x2 --net nowhere test");
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.output.find("network nowhere not found"), std::string::npos) << unknown.output;
+}
+
+// Several simulated hosts in one process: each --host has an engine of its own on its own
+// socket (the docker CLI sees separate daemons), next to the --socket host.
+TEST_F(FakeDockerCli, SeveralHostsInOneProcessAreSeparateEngines) {
+  const std::string a = (dir_ / "a.sock").string(), b = (dir_ / "b.sock").string();
+  start_fake({"--host", "a=" + a, "--host=b=" + b});
+  std::ifstream in(dir_ / "ready.json");
+  const auto ready = json::parse(in);
+  EXPECT_EQ(ready.at("hosts"), (json{{"a", a}, {"b", b}}));
+
+  auto on = [&](const std::string& socket, const std::string& args) {
+    const std::string home = (dir_ / "home").string();
+    return run_shell("env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_API_VERSION HOME=" + shell_quote(home) +
+                     " DOCKER_CONFIG=" + shell_quote(home + "/.docker") + " " + kDockerCli + " -H unix://" +
+                     shell_quote(socket) + " " + args);
+  };
+  ASSERT_EQ(on(a, "run -d --name web -p 8080:80 test").exit_code, 0);
+  ASSERT_EQ(on(b, "run -d --name web -p 8080:80 test").exit_code, 0) << "the same name and port on another host";
+  EXPECT_EQ(on(a, "ps -q").output.size(), 13u);
+  EXPECT_EQ(on(b, "ps -q").output.size(), 13u);
+  EXPECT_NE(on(a, "ps -q").output, on(b, "ps -q").output) << "hosts hand out different ids";
+  EXPECT_EQ(on(socket_, "ps -q").output, "") << "the --socket host has none";
+  ASSERT_EQ(on(a, "stop web").exit_code, 0);
+  EXPECT_EQ(on(a, "ps -q").output, "");
+  EXPECT_EQ(on(b, "ps -q").output.size(), 13u);
+
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_FALSE(fs::exists(a));
+  EXPECT_FALSE(fs::exists(b));
+  EXPECT_FALSE(fs::exists(socket_));
+
+  auto bad = run_shell(shell_quote(binary_.string()) + " --host nameonly");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.output.rfind("fake-docker: invalid value for --host: \"nameonly\" is not NAME=SOCKET-PATH\nusage:", 0), 0u)
+      << bad.output;
+  auto twice = run_shell(shell_quote(binary_.string()) + " --host a=/tmp/x.sock --host a=/tmp/y.sock");
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.output.find("host \"a\" given twice"), std::string::npos) << twice.output;
+}
+
+TEST_F(FakeDockerCli, BadFlagsAndImageFilesExitWith2) {
+  auto bad_flag = run_shell(shell_quote(binary_.string()) + " --socket /tmp/x.sock --bogus");
+  EXPECT_EQ(bad_flag.exit_code, 2);
+  EXPECT_EQ(bad_flag.output.rfind("fake-docker: unknown flag: --bogus\nusage:", 0), 0u) << bad_flag.output;
+
+  std::ofstream(dir_ / "broken.json") << R"({"test": {"ExposedPorts": )";
+  auto broken = run_shell(shell_quote(binary_.string()) + " --socket " + shell_quote(socket_) + " --images " +
+                          shell_quote((dir_ / "broken.json").string()));
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_NE(broken.output.find("images file " + (dir_ / "broken.json").string() + ": invalid JSON"), std::string::npos)
+      << broken.output;
+
+  auto unreadable = run_shell(shell_quote(binary_.string()) + " --socket " + shell_quote(socket_) +
+                              " --images /nonexistent/images.json");
+  EXPECT_EQ(unreadable.exit_code, 2);
+  EXPECT_NE(unreadable.output.find("/nonexistent/images.json"), std::string::npos);
+  EXPECT_FALSE(fs::exists(socket_));
+
+  std::ofstream(dir_ / "host.json") << R"([{"Id": "abc", "Name": "/web", "Config": {"Image": "nginx"}}])";
+  auto bad_state = run_shell(shell_quote(binary_.string()) + " --socket " + shell_quote(socket_) + " --state " +
+                             shell_quote((dir_ / "host.json").string()));
+  EXPECT_EQ(bad_state.exit_code, 2);
+  EXPECT_NE(bad_state.output.find("fake-docker: invalid --state file " + (dir_ / "host.json").string() +
+                                  ": [0].Id: expected 64 hex digits, got \"abc\""),
+            std::string::npos)
+      << bad_state.output;
+  EXPECT_FALSE(fs::exists(socket_));
+}
+
+}  // namespace

@@ -1,0 +1,121 @@
+// Churn: the plan a churn step follows (reproducible from its seed) and the check that the
+// catalog holds exactly a churn group's running containers.
+#include "scenarios/regsim/language/churn_plan.hpp"
+#include "scenarios/regsim/checks/running_group_check.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace regsim {
+namespace {
+
+using ::testing::HasSubstr;
+using nlohmann::json;
+
+ChurnAction churn(int count, int survivors_percent, std::uint64_t seed) {
+  ChurnAction c;
+  c.container.name = "web";
+  c.count = count;
+  c.per_second = 100;
+  c.lifetime_min = Duration(50);
+  c.lifetime_max = Duration(2000);
+  c.survivors_percent = survivors_percent;
+  c.seed = seed;
+  return c;
+}
+
+TEST(ChurnPlan, SameSeedSamePlanOtherSeedOtherPlan) {
+  const auto a = plan_churn(churn(200, 10, 7));
+  const auto b = plan_churn(churn(200, 10, 7));
+  const auto c = plan_churn(churn(200, 10, 8));
+  ASSERT_EQ(a.size(), b.size());
+  bool differs = a.size() != c.size();
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].at, b[i].at);
+    EXPECT_EQ(a[i].index, b[i].index);
+    EXPECT_EQ(a[i].start, b[i].start);
+    EXPECT_EQ(a[i].end, b[i].end);
+    if (!differs && (a[i].at != c[i].at || a[i].index != c[i].index || a[i].end != c[i].end)) differs = true;
+  }
+  EXPECT_TRUE(differs);
+}
+
+TEST(ChurnPlan, StartsAtTheRateEndsWithinTheLifetimeInTimeOrder) {
+  const auto plan = plan_churn(churn(1000, 0, 3));
+  ASSERT_EQ(plan.size(), 2000u);  // no survivors: every container starts and ends once
+  std::map<int, Duration> started;
+  std::map<ChurnEnd, int> ends;
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    if (i) {
+      EXPECT_LE(plan[i - 1].at, plan[i].at);
+    }
+    const auto& e = plan[i];
+    if (e.start) {
+      EXPECT_EQ(e.at, Duration(10 * (e.index - 1)));  // 100/s
+      started[e.index] = e.at;
+      continue;
+    }
+    ASSERT_TRUE(started.count(e.index)) << "container " << e.index << " ends before it starts";
+    const auto lifetime = e.at - started[e.index];
+    EXPECT_GE(lifetime, Duration(50));
+    EXPECT_LE(lifetime, Duration(2000));
+    ++ends[e.end];
+  }
+  EXPECT_EQ(started.size(), 1000u);
+  for (auto end : {ChurnEnd::stop, ChurnEnd::kill, ChurnEnd::exit_zero, ChurnEnd::exit_one, ChurnEnd::rm})
+    EXPECT_GT(ends[end], 100) << churn_end_name(end) << " is (almost) never chosen";
+}
+
+TEST(ChurnPlan, SurvivorsHaveNoEnd) {
+  const auto plan = plan_churn(churn(1000, 20, 5));
+  std::size_t starts = 0;
+  for (const auto& e : plan) starts += e.start;
+  EXPECT_EQ(starts, 1000u);
+  const auto survivors = 2000 - plan.size();
+  EXPECT_GT(survivors, 120u);
+  EXPECT_LT(survivors, 280u);
+  EXPECT_TRUE(plan_churn(churn(50, 100, 1)).size() == 50u);
+}
+
+TEST(ChurnPlan, NamesAreNumberedFromOneWithFourDigits) {
+  EXPECT_EQ(churn_container_name("web", 7), "web-0007");
+  EXPECT_EQ(churn_container_name("api", 12345), "api-12345");
+}
+
+json entry(const std::string& id) { return {{"ServiceID", id}, {"ServicePort", 80}}; }
+
+TEST(RunningGroupCheck, ExactlyTheRunningOnesPasses) {
+  const auto r = compare_running_group({"host1:web-0001:80", "host1:web-0003:80"}, "host1:web-",
+                                       json::array({entry("host1:web-0003:80"), entry("host1:web-0001:80"),
+                                                    entry("host2:web-0002:80"), entry("host1:api-0002:80")}));
+  EXPECT_TRUE(r.held) << r.detail;
+  EXPECT_EQ(r.detail, "2 running, 2 registered, none lost, stale or duplicated");
+}
+
+TEST(RunningGroupCheck, NamesLostStaleAndDuplicatedEntries) {
+  const auto r = compare_running_group({"host1:web-0001:80", "host1:web-0002:80"}, "host1:web-",
+                                       json::array({entry("host1:web-0001:80"), entry("host1:web-0001:80"),
+                                                    entry("host1:web-0009:80")}));
+  EXPECT_FALSE(r.held);
+  EXPECT_EQ(r.detail,
+            "2 running, 2 registered: lost 1 (host1:web-0002:80), stale 1 (host1:web-0009:80), "
+            "duplicated 1 (host1:web-0001:80)");
+}
+
+TEST(RunningGroupCheck, LongListsAreCutAfterFiveExamples) {
+  std::set<std::string> expected;
+  for (int i = 1; i <= 8; ++i) expected.insert("host1:" + churn_container_name("web", i) + ":80");
+  const auto r = compare_running_group(expected, "host1:web-", json::array());
+  EXPECT_FALSE(r.held);
+  EXPECT_THAT(r.detail, HasSubstr("lost 8 (host1:web-0001:80, host1:web-0002:80, host1:web-0003:80, "
+                                  "host1:web-0004:80, host1:web-0005:80, ...)"));
+}
+
+TEST(RunningGroupCheck, AnAnswerThatIsNotAListFails) {
+  EXPECT_THAT(compare_running_group({}, "h:", json::object()).detail, HasSubstr("instead of a list"));
+}
+
+}  // namespace
+}  // namespace regsim
