@@ -1,7 +1,7 @@
 // /v1/agent/*: the local agent's view (its node's services and checks), registration,
 // deregistration and TTL check updates.
 #include "fakes/consul/requests/api_call.hpp"
-#include "fakes/consul/requests/json_fields.hpp"
+#include "fakes/consul/requests/go_json_decoding.hpp"
 #include "fakes/consul/responses/json_views.hpp"
 #include "fakes/consul/requests/registration_decoder.hpp"
 

@@ -1,6 +1,6 @@
 #include "fakes/consul/requests/registration_decoder.hpp"
 
-#include "fakes/consul/requests/json_fields.hpp"
+#include "fakes/consul/requests/go_json_decoding.hpp"
 
 #include <chrono>
 

@@ -1,4 +1,4 @@
-#include "fakes/consul/requests/json_fields.hpp"
+#include "fakes/consul/requests/go_json_decoding.hpp"
 
 #include "fakes/consul/requests/go_duration.hpp"
 
