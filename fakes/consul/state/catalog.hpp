@@ -2,7 +2,8 @@
 // The fake Consul's state: datacenters -> nodes -> services and checks, plus a KV store, all
 // behind one Raft-like index (X-Consul-Index). Pure and single-threaded: the server touches it
 // only from its io thread, so it needs no locks. Every write that changes something bumps the
-// index once and calls the change listener (blocking queries re-evaluate on it).
+// index once and calls the change listener (blocking queries re-evaluate on it); the writes
+// to one node share that skeleton in edit_node, so each says only what it changes.
 
 #include "fakes/consul/state/catalog_types.hpp"
 #include "fakes/consul/state/clock.hpp"
@@ -47,11 +48,13 @@ class Catalog final : public IndexSource {
   /// Bumps the index and notifies (used by the KV store).
   std::uint64_t commit() override;
 
-  // ---- writes ----
+  // ---- nodes (catalog.cpp) ----
   /// Adds the node (with its serfHealth check) or updates its address; idempotent.
   const Node& upsert_node(const std::string& datacenter, const std::string& name, const std::string& address,
                           std::map<std::string, std::string> meta = {});
   bool remove_node(const std::string& datacenter, const std::string& name);
+
+  // ---- what an agent registers (catalog_registrations.cpp) ----
   /// Adds or replaces service `reg.service.id` on an existing node. Re-registering an identical
   /// definition is not a write (Consul's anti-entropy syncs only differences). Returns false
   /// when the node is unknown.
@@ -67,16 +70,22 @@ class Catalog final : public IndexSource {
   bool deregister_check(const std::string& datacenter, const std::string& node, const std::string& check_id);
   /// Drops every service and service check of the node ("agent lost its state"); returns how many.
   std::size_t deregister_all_services(const std::string& datacenter, const std::string& node);
+  /// Service maintenance mode: adds (or removes) the critical "_service_maintenance:<id>"
+  /// check Consul uses, which hides the instance from DNS and ?passing. False for unknown IDs.
+  bool set_service_maintenance(const std::string& datacenter, const std::string& node, const std::string& service_id,
+                               bool enable, const std::string& reason);
+  /// Node maintenance mode: adds (or removes) the critical "_node_maintenance" check, which
+  /// hides every instance on the node. False when the node is unknown.
+  bool set_node_maintenance(const std::string& datacenter, const std::string& node, bool enable,
+                            const std::string& reason);
+
+  // ---- check state: status reports, TTL expiry, the reaper (catalog_check_state.cpp) ----
   /// /v1/agent/check/pass|warn|fail: only TTL checks accept it; re-arms the TTL.
   CheckUpdate update_ttl_check(const std::string& datacenter, const std::string& node, const std::string& check_id,
                                HealthStatus status, const std::string& output);
   /// Control API: sets any check's status (how non-TTL checks change in the fake).
   bool set_check_status(const std::string& datacenter, const std::string& node, const std::string& check_id,
                         HealthStatus status, const std::string& output);
-  /// Service maintenance mode: adds (or removes) the critical "_service_maintenance:<id>"
-  /// check Consul uses, which hides the instance from DNS and ?passing. False for unknown IDs.
-  bool set_service_maintenance(const std::string& datacenter, const std::string& node, const std::string& service_id,
-                               bool enable, const std::string& reason);
   /// Turns TTL checks whose deadline passed critical; returns how many changed.
   std::size_t expire_ttl_checks();
   std::optional<Clock::time_point> next_ttl_deadline() const;
@@ -87,10 +96,6 @@ class Catalog final : public IndexSource {
   /// Consul's check_deregister_interval_min: a shorter DeregisterCriticalServiceAfter counts as
   /// this long (Consul: 1 minute; the fake defaults to 0 so tests can use short times).
   void set_deregister_critical_min(std::chrono::milliseconds min) { deregister_critical_min_ = min; }
-  /// Node maintenance mode: adds (or removes) the critical "_node_maintenance" check, which
-  /// hides every instance on the node. False when the node is unknown.
-  bool set_node_maintenance(const std::string& datacenter, const std::string& node, bool enable,
-                            const std::string& reason);
 
   // ---- /v1/catalog writes and the agents' anti-entropy (catalog_anti_entropy.cpp) ----
   /// Applies a validated catalog registration; returns Consul's error text, "" on success.
@@ -134,6 +139,29 @@ class Catalog final : public IndexSource {
  private:
   using NodeMap = std::map<std::string, Node>;
   Node* mutable_node(const std::string& datacenter, const std::string& name);
+
+  // ---- the write skeleton ----
+  /// What one write did to a node; only `changed` bumps the index.
+  enum class Edit { missing, unchanged, changed };
+  /// Every write to one node goes through here: finds the node, lets `change(node, index)`
+  /// edit it, where `index` is the index the write commits at (for Raft indexes and the
+  /// per-name indexes), then commits once when it says `changed`. Edit::missing when the
+  /// node is unknown, else what `change` returned.
+  template <class Change>
+  Edit edit_node(const std::string& datacenter, const std::string& node, Change&& change);
+  /// The same for one check of the node: `change(node, check, index)`.
+  template <class Change>
+  Edit edit_check(const std::string& datacenter, const std::string& node, const std::string& check_id,
+                  Change&& change);
+  /// Pieces of a write at `index`, each keeping the per-name indexes right: a service goes
+  /// with its checks; a check touches the services whose health it changes.
+  std::map<std::string, Service>::iterator erase_service(Node& node, std::map<std::string, Service>::iterator it,
+                                                         std::uint64_t index);
+  void erase_check(Node& node, std::map<std::string, Check>::iterator it, std::uint64_t index);
+  void put_check(Node& node, Check check, std::uint64_t index);
+  /// Adds `check` (enable) or removes the check with its ID; false when that is already so.
+  static bool toggle_check(Node& node, bool enable, Check check);
+
   void touch_service(std::string_view name, std::uint64_t index);
   /// Instance bookkeeping of the per-name indexes: every insertion into and removal from a
   /// node's services goes through these (`index`: the write that removed it).
@@ -142,8 +170,10 @@ class Catalog final : public IndexSource {
   void touch_node_services(const Node& node, std::uint64_t index);
   /// The services whose health a change of `check` alters: its own, or all of the node's.
   void touch_check_owner(const Node& node, const Check& check, std::uint64_t index);
-  /// Sets a check's status and output; a real change bumps the index and wakes watchers.
-  void apply_check_status(const Node& node, Check& check, HealthStatus status, const std::string& output);
+  /// A pass/warn/fail or control-API status report: re-arms a TTL, keeps the output for a
+  /// later expiry; `changed` only when status or output differ (else a heartbeat).
+  Edit report_status(const Node& node, Check& check, HealthStatus status, const std::string& output,
+                     std::uint64_t index);
   void arm_ttl(Check& check) const;
   /// Consul's UpdateCheck bookkeeping of CriticalTime for a status report.
   void note_status_update(Check& check, HealthStatus status) const;
@@ -176,6 +206,24 @@ class Catalog final : public IndexSource {
   std::map<std::pair<std::string, std::string>, AgentStash> stash_;  // by (datacenter, node)
   KvStore kv_;
 };
+
+template <class Change>
+Catalog::Edit Catalog::edit_node(const std::string& datacenter, const std::string& name, Change&& change) {
+  Node* node = mutable_node(datacenter, name);
+  if (!node) return Edit::missing;
+  const Edit edit = change(*node, index_ + 1);
+  if (edit == Edit::changed) commit();
+  return edit;
+}
+
+template <class Change>
+Catalog::Edit Catalog::edit_check(const std::string& datacenter, const std::string& node, const std::string& check_id,
+                                  Change&& change) {
+  return edit_node(datacenter, node, [&](Node& n, std::uint64_t index) {
+    auto it = n.checks.find(check_id);
+    return it == n.checks.end() ? Edit::missing : change(n, it->second, index);
+  });
+}
 
 /// Worst status among the checks (passing when there are none).
 HealthStatus worst_status(const std::vector<const Check*>& checks);

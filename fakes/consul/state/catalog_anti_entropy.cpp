@@ -5,11 +5,6 @@
 
 namespace fakes::consul {
 
-namespace {
-
-
-}  // namespace
-
 std::string Catalog::catalog_register(const CatalogRegistration& reg) {
   const std::string dc = reg.datacenter.empty() ? local_datacenter_ : reg.datacenter;
   const Node* existing_node = mutable_node(dc, reg.node);
@@ -20,60 +15,56 @@ std::string Catalog::catalog_register(const CatalogRegistration& reg) {
     if (!existing_node || !existing_node->services.count(c.service_id)) return "Missing service registration";
   }
   if (!reg.skip_node_update) upsert_node(dc, reg.node, reg.address, reg.node_meta);
-  Node* node = mutable_node(dc, reg.node);
   if (reg.service) {
-    stash_service(dc, *node, reg.service->id);
+    stash_service(dc, *mutable_node(dc, reg.node), reg.service->id);
     ServiceRegistration service_reg;
     service_reg.service = *reg.service;
     service_reg.service.from_catalog_api = true;
     register_service(dc, reg.node, std::move(service_reg));
   }
-  if (reg.checks.empty()) return {};
-  const std::uint64_t index = index_ + 1;
-  for (Check c : reg.checks) {
-    stash_check(dc, *node, c.id);
-    if (!c.service_id.empty()) {
-      const Service& s = node->services.at(c.service_id);
-      c.service_name = s.name;
-      c.service_tags = s.tags;
+  edit_node(dc, reg.node, [&](Node& node, std::uint64_t index) {
+    if (reg.checks.empty()) return Edit::unchanged;
+    for (Check c : reg.checks) {
+      stash_check(dc, node, c.id);
+      if (!c.service_id.empty()) {
+        const Service& s = node.services.at(c.service_id);
+        c.service_name = s.name;
+        c.service_tags = s.tags;
+      }
+      c.from_catalog_api = true;
+      auto old = node.checks.find(c.id);
+      c.raft = {old == node.checks.end() ? index : old->second.raft.create_index, index};
+      put_check(node, std::move(c), index);
     }
-    c.from_catalog_api = true;
-    auto old = node->checks.find(c.id);
-    c.raft = {old == node->checks.end() ? index : old->second.raft.create_index, index};
-    touch_check_owner(*node, c, index);
-    node->checks[c.id] = std::move(c);
-  }
-  commit();
+    return Edit::changed;
+  });
   return {};
 }
 
 void Catalog::catalog_deregister(const CatalogDeregistration& dereg) {
   const std::string dc = dereg.datacenter.empty() ? local_datacenter_ : dereg.datacenter;
-  Node* node = mutable_node(dc, dereg.node);
-  if (!node) return;
+  const Node* whole = mutable_node(dc, dereg.node);
+  if (!whole) return;
   if (dereg.service_id.empty() && dereg.check_id.empty()) {
-    for (const auto& [id, s] : node->services) stash_service(dc, *node, id);
-    for (const auto& [id, c] : node->checks) stash_check(dc, *node, id);
+    for (const auto& [id, s] : whole->services) stash_service(dc, *whole, id);
+    for (const auto& [id, c] : whole->checks) stash_check(dc, *whole, id);
     remove_node(dc, dereg.node);
     return;
   }
-  const std::uint64_t index = index_ + 1;
-  bool changed = false;
-  if (auto s = node->services.find(dereg.service_id); s != node->services.end()) {
-    stash_service(dc, *node, s->first);
-    touch_service(s->second.name, index);
-    count_service_removed(s->second.name, index);
-    std::erase_if(node->checks, [&](const auto& kv) { return kv.second.service_id == s->first; });
-    node->services.erase(s);
-    changed = true;
-  }
-  if (auto c = node->checks.find(dereg.check_id); c != node->checks.end()) {
-    stash_check(dc, *node, c->first);
-    touch_check_owner(*node, c->second, index);
-    node->checks.erase(c);
-    changed = true;
-  }
-  if (changed) commit();
+  edit_node(dc, dereg.node, [&](Node& node, std::uint64_t index) {
+    bool changed = false;
+    if (auto s = node.services.find(dereg.service_id); s != node.services.end()) {
+      stash_service(dc, node, s->first);
+      erase_service(node, s, index);
+      changed = true;
+    }
+    if (auto c = node.checks.find(dereg.check_id); c != node.checks.end()) {
+      stash_check(dc, node, c->first);
+      erase_check(node, c, index);
+      changed = true;
+    }
+    return changed ? Edit::changed : Edit::unchanged;
+  });
 }
 
 std::size_t Catalog::anti_entropy_sync(const std::string& datacenter, const std::string& node_name,
@@ -84,48 +75,43 @@ std::size_t Catalog::anti_entropy_sync(const std::string& datacenter, const std:
     upsert_node(datacenter, node_name, address, {});
     ++changes;
   }
-  Node& node = *mutable_node(datacenter, node_name);
-  AgentStash stash;
-  if (auto it = stash_.find({datacenter, node_name}); it != stash_.end()) {
-    stash = std::move(it->second);
-    stash_.erase(it);
-  }
-  const std::uint64_t index = index_ + 1;
   std::size_t writes = 0;
-  // What the catalog API put on the agent's node goes; what it took from the agent comes back.
-  for (auto it = node.services.begin(); it != node.services.end();) {
-    if (!it->second.from_catalog_api) {
-      ++it;
-      continue;
+  edit_node(datacenter, node_name, [&](Node& node, std::uint64_t index) {
+    AgentStash stash;
+    if (auto it = stash_.find({datacenter, node_name}); it != stash_.end()) {
+      stash = std::move(it->second);
+      stash_.erase(it);
     }
-    touch_service(it->second.name, index);
-    count_service_removed(it->second.name, index);
-    const std::string id = it->first;
-    std::erase_if(node.checks, [&](const auto& kv) { return kv.second.service_id == id; });
-    it = node.services.erase(it);
-    ++writes;
-  }
-  writes += std::erase_if(node.checks, [&](const auto& kv) {
-    if (!kv.second.from_catalog_api) return false;
-    touch_check_owner(node, kv.second, index);
-    return true;
+    // What the catalog API put on the agent's node goes; what it took from the agent comes back.
+    for (auto it = node.services.begin(); it != node.services.end();) {
+      if (!it->second.from_catalog_api) {
+        ++it;
+        continue;
+      }
+      it = erase_service(node, it, index);
+      ++writes;
+    }
+    writes += std::erase_if(node.checks, [&](const auto& kv) {
+      if (!kv.second.from_catalog_api) return false;
+      touch_check_owner(node, kv.second, index);
+      return true;
+    });
+    for (auto& [id, s] : stash.services) {
+      if (node.services.count(id)) continue;  // the agent registered it again meanwhile
+      s.raft = {index, index};
+      count_service_added(s.name);
+      touch_service(s.name, index);
+      node.services[id] = std::move(s);
+      ++writes;
+    }
+    for (auto& [id, c] : stash.checks) {
+      if (node.checks.count(id) || (!c.service_id.empty() && !node.services.count(c.service_id))) continue;
+      c.raft = {index, index};
+      put_check(node, std::move(c), index);
+      ++writes;
+    }
+    return writes ? Edit::changed : Edit::unchanged;
   });
-  for (auto& [id, s] : stash.services) {
-    if (node.services.count(id)) continue;  // the agent registered it again meanwhile
-    s.raft = {index, index};
-    count_service_added(s.name);
-    touch_service(s.name, index);
-    node.services[id] = std::move(s);
-    ++writes;
-  }
-  for (auto& [id, c] : stash.checks) {
-    if (node.checks.count(id) || (!c.service_id.empty() && !node.services.count(c.service_id))) continue;
-    c.raft = {index, index};
-    touch_check_owner(node, c, index);
-    node.checks[id] = std::move(c);
-    ++writes;
-  }
-  if (writes) commit();
   return changes + writes;
 }
 
