@@ -4,11 +4,14 @@
 // faults, request log). Control methods may be called from any thread: they run on the io
 // thread and wait, so that thread must be running (or be the caller).
 
+#include "fakes/consul/checks/check_runner.hpp"
+#include "fakes/consul/datacenters/wan_forwarder.hpp"
+#include "fakes/consul/requests/request_log.hpp"
 #include "fakes/consul/state/agent_config.hpp"
 #include "fakes/consul/state/catalog.hpp"
 #include "fakes/consul/state/clock.hpp"
-#include "fakes/consul/responses/request_log.hpp"
 
+#include "fakes/common/http/server.hpp"
 #include "fakes/dns/answers/dns_config.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -17,10 +20,6 @@
 
 #include <cstdint>
 #include <functional>
-#include "fakes/common/http/server.hpp"
-#include "fakes/consul/checks/check_runner.hpp"
-#include "fakes/consul/datacenters/wan_forwarder.hpp"
-
 #include <memory>
 #include <optional>
 #include <string>

@@ -1,8 +1,19 @@
 // /v1/agent/*: the local agent's view (its node's services and checks), registration,
-// deregistration and TTL check updates.
-#include "fakes/consul/requests/api_call.hpp"
+// deregistration, maintenance and TTL check updates. The agent's health verdicts
+// (/v1/agent/health/service/...) are in agent_health_endpoints.cpp.
+//
+//   GET /v1/agent/self, /v1/agent/members                 agent_self below
+//   PUT /v1/agent/service/register ?replace-existing-checks    body: requests/registration_decoder.hpp
+//   PUT /v1/agent/service/deregister/:id
+//   GET /v1/agent/services, /v1/agent/service/:id          agent_service_json (shared_shapes.hpp)
+//   GET /v1/agent/checks                                   check_json (shared_shapes.hpp)
+//   PUT /v1/agent/service/maintenance/:id, /v1/agent/maintenance   ?enable= ?reason=
+//   PUT /v1/agent/check/register                           body: requests/registration_decoder.hpp
+//   PUT /v1/agent/check/deregister/:id
+//   PUT /v1/agent/check/pass|warn|fail/:id ?note=, /v1/agent/check/update/:id {"Status","Output"}
+#include "fakes/consul/endpoints/api_call.hpp"
+#include "fakes/consul/endpoints/shared_shapes.hpp"
 #include "fakes/consul/requests/go_json_decoding.hpp"
-#include "fakes/consul/responses/json_views.hpp"
 #include "fakes/consul/requests/registration_decoder.hpp"
 
 #include <optional>

@@ -3,8 +3,8 @@
 // checks (the agent's node checks included) and an aggregated status that is also the HTTP
 // code: passing 200, warning 429, critical or maintenance 503, unknown 404. `?format=text` (or
 // Accept: text/plain) answers the status word alone. X-Consul-Reason repeats it.
-#include "fakes/consul/requests/api_call.hpp"
-#include "fakes/consul/responses/json_views.hpp"
+#include "fakes/consul/endpoints/api_call.hpp"
+#include "fakes/consul/endpoints/shared_shapes.hpp"
 
 namespace fakes::consul {
 

@@ -1,8 +1,15 @@
-// /v1/catalog/*: the cluster-wide view, blocking-query capable.
-#include "fakes/consul/requests/api_call.hpp"
-#include "fakes/consul/requests/catalog_registration_decoder.hpp"
+// /v1/catalog/*: the cluster-wide view, blocking-query capable, and the catalog API's writes.
+//
+//   PUT /v1/catalog/register, /v1/catalog/deregister   body: requests/catalog_registration_decoder.hpp
+//   GET /v1/catalog/datacenters                         own first, then by name
+//   GET /v1/catalog/services                            name -> tags
+//   GET /v1/catalog/service/:name  ?tag= ?node-meta=    catalog_service_json below
+//   GET /v1/catalog/nodes          ?node-meta=          node_json (shared_shapes.hpp)
+//   GET /v1/catalog/node/:node                          Node + Services (shared_shapes.hpp)
 #include "fakes/consul/datacenters/datacenter_routing.hpp"
-#include "fakes/consul/responses/json_views.hpp"
+#include "fakes/consul/endpoints/api_call.hpp"
+#include "fakes/consul/endpoints/shared_shapes.hpp"
+#include "fakes/consul/requests/catalog_registration_decoder.hpp"
 
 namespace fakes::consul {
 
@@ -10,6 +17,35 @@ namespace {
 
 using fakes::http::bhttp::verb;
 using nlohmann::json;
+
+/// /v1/catalog/service/<name> entry (structs.ServiceNode): the node's fields beside the
+/// service's, each prefixed "Service".
+json catalog_service_json(const Node& node, const Service& s) {
+  json n = node_json(node);
+  json out = {
+      {"ID", node.id},
+      {"Node", node.name},
+      {"Address", node.address},
+      {"Datacenter", node.datacenter},
+      {"TaggedAddresses", n["TaggedAddresses"]},
+      {"NodeMeta", n["Meta"]},
+      {"ServiceKind", s.kind},
+      {"ServiceID", s.id},
+      {"ServiceName", s.name},
+      {"ServiceTags", string_list_json(s.tags)},
+      {"ServiceAddress", s.address},
+      {"ServiceWeights", weights_json(s.weights)},
+      {"ServiceMeta", string_map_json(s.meta)},
+      {"ServicePort", s.port},
+      {"ServiceEnableTagOverride", s.enable_tag_override},
+      {"ServiceProxy", empty_proxy_json()},
+      {"ServiceConnect", json::object()},
+      {"CreateIndex", s.raft.create_index},
+      {"ModifyIndex", s.raft.modify_index},
+  };
+  if (!s.tagged_addresses.empty()) out["ServiceTaggedAddresses"] = tagged_addresses_json(s.tagged_addresses);
+  return out;
+}
 
 std::vector<std::string> tag_params(const fakes::http::Target& target) {
   std::vector<std::string> tags;

@@ -1,7 +1,6 @@
 #include "fakes/consul/endpoints/control_endpoints.hpp"
 
 #include "fakes/consul/responses/consul_response.hpp"
-#include "fakes/consul/requests/go_json_decoding.hpp"
 
 #include <cstdlib>
 

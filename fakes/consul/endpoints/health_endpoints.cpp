@@ -1,6 +1,10 @@
 // /v1/health/*: instances with their checks (including the node's serfHealth), check lists.
-#include "fakes/consul/requests/api_call.hpp"
-#include "fakes/consul/responses/json_views.hpp"
+//
+//   GET /v1/health/service/:name ?passing ?tag= ?node-meta=   [{Node, Service, Checks}] (shared_shapes.hpp)
+//   GET /v1/health/checks/:service                           check_json (shared_shapes.hpp)
+//   GET /v1/health/state/:state (any|passing|warning|critical), /v1/health/node/:node   check_json
+#include "fakes/consul/endpoints/api_call.hpp"
+#include "fakes/consul/endpoints/shared_shapes.hpp"
 
 namespace fakes::consul {
 

@@ -1,6 +1,6 @@
 // /v1/kv/<key>: GET (?raw, ?recurse, ?keys, ?separator), PUT (?flags, ?cas), DELETE
 // (?recurse, ?cas). Values travel base64-encoded in JSON, as in Consul.
-#include "fakes/consul/requests/api_call.hpp"
+#include "fakes/consul/endpoints/api_call.hpp"
 
 #include "fakes/common/base64.hpp"
 

@@ -1,6 +1,6 @@
 // /v1/status/leader and /v1/status/peers: a single-server cluster whose leader is the
 // agent's own server RPC address (registrator pings the leader endpoint at startup).
-#include "fakes/consul/requests/api_call.hpp"
+#include "fakes/consul/endpoints/api_call.hpp"
 
 namespace fakes::consul {
 

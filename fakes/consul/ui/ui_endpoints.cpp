@@ -1,6 +1,6 @@
 #include "fakes/consul/ui/ui_endpoints.hpp"
 
-#include "fakes/consul/requests/api_call.hpp"
+#include "fakes/consul/endpoints/api_call.hpp"
 
 namespace fakes::consul {
 

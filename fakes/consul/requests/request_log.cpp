@@ -1,4 +1,4 @@
-#include "fakes/consul/responses/request_log.hpp"
+#include "fakes/consul/requests/request_log.hpp"
 
 #include <chrono>
 

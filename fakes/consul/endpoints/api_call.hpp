@@ -1,13 +1,13 @@
 #pragma once
-// One Consul API request on its way through the endpoint groups, with the helpers they share
-// (method check, ?dc=, ACL, blocking reads).
+// One Consul API request on its way through the endpoint families (endpoints/*_endpoints.cpp),
+// with the helpers they share: method check, ?dc=, ACL, query parameters, blocking reads.
 
 #include "fakes/consul/requests/acl.hpp"
-#include "fakes/consul/state/agent_config.hpp"
 #include "fakes/consul/responses/blocking_queries.hpp"
-#include "fakes/consul/state/catalog.hpp"
 #include "fakes/consul/responses/consul_response.hpp"
 #include "fakes/consul/responses/rendered_reads.hpp"
+#include "fakes/consul/state/agent_config.hpp"
+#include "fakes/consul/state/catalog.hpp"
 
 #include "fakes/common/http/server.hpp"
 #include "fakes/common/url.hpp"
@@ -77,7 +77,8 @@ class ApiCall {
 bool satisfies_meta_filters(const std::map<std::string, std::string>& meta,
                             const std::vector<std::pair<std::string, std::string>>& filters);
 
-// Endpoint groups: each answers and returns true when the path is one of its own.
+// Endpoint families, each at the bottom of endpoints/<family>_endpoints.cpp: each answers and
+// returns true when the path is one of its own.
 bool route_status(ApiCall& call);
 bool route_agent(ApiCall& call);
 /// /v1/agent/health/service/id|name/...

@@ -1,4 +1,4 @@
-#include "fakes/consul/state/datacenter_state.hpp"
+#include "fakes/consul/datacenters/datacenter_state.hpp"
 
 #include "fakes/consul/state/reaper_schedule.hpp"
 

@@ -1,4 +1,4 @@
-#include "fakes/consul/requests/api_call.hpp"
+#include "fakes/consul/endpoints/api_call.hpp"
 
 namespace fakes::consul {
 

@@ -5,12 +5,12 @@
 // datacenter; requests with ?dc= reach the others as Consul forwards them to a remote
 // datacenter's servers.
 
-#include "fakes/consul/state/agent_config.hpp"
-#include "fakes/consul/requests/api_call.hpp"
+#include "fakes/consul/endpoints/api_call.hpp"
 #include "fakes/consul/responses/blocking_queries.hpp"
+#include "fakes/consul/responses/rendered_reads.hpp"
+#include "fakes/consul/state/agent_config.hpp"
 #include "fakes/consul/state/catalog.hpp"
 #include "fakes/consul/state/clock.hpp"
-#include "fakes/consul/responses/rendered_reads.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>

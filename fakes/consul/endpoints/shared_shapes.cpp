@@ -1,4 +1,4 @@
-#include "fakes/consul/responses/json_views.hpp"
+#include "fakes/consul/endpoints/shared_shapes.hpp"
 
 #include "fakes/consul/requests/go_duration.hpp"
 
@@ -6,15 +6,13 @@ namespace fakes::consul {
 
 using nlohmann::json;
 
-namespace {
-
-json string_map(const std::map<std::string, std::string>& m) {
+json string_map_json(const std::map<std::string, std::string>& m) {
   json out = json::object();
   for (const auto& [k, v] : m) out[k] = v;
   return out;
 }
 
-json string_list(const std::vector<std::string>& v) {
+json string_list_json(const std::vector<std::string>& v) {
   json out = json::array();
   for (const auto& s : v) out.push_back(s);
   return out;
@@ -28,12 +26,10 @@ json tagged_addresses_json(const std::map<std::string, TaggedAddress>& m) {
   return out;
 }
 
-json empty_proxy() { return {{"Mode", ""}, {"MeshGateway", json::object()}, {"Expose", json::object()}}; }
-
-}  // namespace
+json empty_proxy_json() { return {{"Mode", ""}, {"MeshGateway", json::object()}, {"Expose", json::object()}}; }
 
 json node_json(const Node& node) {
-  json meta = string_map(node.meta);
+  json meta = string_map_json(node.meta);
   if (!meta.contains("consul-network-segment")) meta["consul-network-segment"] = "";
   return {
       {"ID", node.id},
@@ -52,8 +48,8 @@ json agent_service_json(const Service& s, const std::string& datacenter) {
   json out = {
       {"ID", s.id},
       {"Service", s.name},
-      {"Tags", string_list(s.tags)},
-      {"Meta", string_map(s.meta)},
+      {"Tags", string_list_json(s.tags)},
+      {"Meta", string_map_json(s.meta)},
       {"Port", s.port},
       {"Address", s.address},
       {"Weights", weights_json(s.weights)},
@@ -65,44 +61,17 @@ json agent_service_json(const Service& s, const std::string& datacenter) {
   return out;
 }
 
-json catalog_service_json(const Node& node, const Service& s) {
-  json n = node_json(node);
-  json out = {
-      {"ID", node.id},
-      {"Node", node.name},
-      {"Address", node.address},
-      {"Datacenter", node.datacenter},
-      {"TaggedAddresses", n["TaggedAddresses"]},
-      {"NodeMeta", n["Meta"]},
-      {"ServiceKind", s.kind},
-      {"ServiceID", s.id},
-      {"ServiceName", s.name},
-      {"ServiceTags", string_list(s.tags)},
-      {"ServiceAddress", s.address},
-      {"ServiceWeights", weights_json(s.weights)},
-      {"ServiceMeta", string_map(s.meta)},
-      {"ServicePort", s.port},
-      {"ServiceEnableTagOverride", s.enable_tag_override},
-      {"ServiceProxy", empty_proxy()},
-      {"ServiceConnect", json::object()},
-      {"CreateIndex", s.raft.create_index},
-      {"ModifyIndex", s.raft.modify_index},
-  };
-  if (!s.tagged_addresses.empty()) out["ServiceTaggedAddresses"] = tagged_addresses_json(s.tagged_addresses);
-  return out;
-}
-
 json node_service_json(const Service& s) {
   json out = {
       {"ID", s.id},
       {"Service", s.name},
-      {"Tags", string_list(s.tags)},
+      {"Tags", string_list_json(s.tags)},
       {"Address", s.address},
-      {"Meta", string_map(s.meta)},
+      {"Meta", string_map_json(s.meta)},
       {"Port", s.port},
       {"Weights", weights_json(s.weights)},
       {"EnableTagOverride", s.enable_tag_override},
-      {"Proxy", empty_proxy()},
+      {"Proxy", empty_proxy_json()},
       {"Connect", json::object()},
       {"CreateIndex", s.raft.create_index},
       {"ModifyIndex", s.raft.modify_index},
@@ -146,7 +115,7 @@ json check_json(const Node& node, const Check& c) {
       {"Output", c.output},
       {"ServiceID", c.service_id},
       {"ServiceName", c.service_name},
-      {"ServiceTags", string_list(c.service_tags)},
+      {"ServiceTags", string_list_json(c.service_tags)},
       {"Type", c.type},
       {"Interval", c.interval.count() > 0 ? format_go_duration(c.interval) : ""},
       {"Timeout", c.timeout.count() > 0 ? format_go_duration(c.timeout) : ""},
