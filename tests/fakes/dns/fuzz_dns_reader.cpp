@@ -1,4 +1,4 @@
-// libFuzzer entry (clang, REG_BUILD_FUZZ=ON). Seeds: tests/dns/corpus/.
+// libFuzzer entry (clang, REG_BUILD_FUZZ=ON). Seeds: tests/fakes/dns/corpus/.
 #include "tests/fakes/dns/dns_fuzz_check.hpp"
 
 #include <cstdio>

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the small seed corpus in tests/dns/corpus/ (DNS queries, valid and malformed).
+"""Writes the small seed corpus in tests/fakes/dns/corpus/ (DNS queries, valid and malformed).
 
 Re-run after editing; the files are committed so builds need no Python.
 """
