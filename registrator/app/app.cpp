@@ -25,7 +25,7 @@
 #include "registrator/docker/event_pump.hpp"
 #include "registrator/app/flags.hpp"
 #include "registrator/app/log.hpp"
-#include "registrator/backends/registry.hpp"
+#include "registrator/backends/registry_factory.hpp"
 #include "registrator/app/version.hpp"
 
 namespace {

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "registrator/docker/fast_json.hpp"
+#include "registrator/docker/json_stream_splitter.hpp"
 #include "registrator/app/log.hpp"
 
 namespace registrator {

@@ -8,6 +8,7 @@
 
 #include "registrator/backends/consul.hpp"
 #include "registrator/docker/docker_http_client.hpp"
+#include "registrator/docker/json_stream_splitter.hpp"
 #include "registrator/backends/etcd_client.hpp"
 #include "registrator/app/log.hpp"
 

@@ -5,6 +5,7 @@
 #include "registrator/backends/consul.hpp"
 #include "registrator/backends/consulkv.hpp"
 #include "registrator/backends/etcd_layouts.hpp"
+#include "registrator/backends/join_host_port.hpp"
 #include "registrator/mapping/service_builder.hpp"
 
 using nlohmann::json;
