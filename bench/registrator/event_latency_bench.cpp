@@ -13,7 +13,6 @@
 #include "tests/registrator/child_process.hpp"
 #include "tests/registrator/docker_request.hpp"
 #include "registrator/http/http_client.hpp"
-#include "registrator/http/keep_alive_client.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -23,7 +22,7 @@ namespace {
 
 using regtest::bin;
 
-registrator::http::Response call(registrator::http::KeepAliveClient& c, const std::string& method,
+registrator::http::Response call(registrator::http::Client& c, const std::string& method,
                                   const std::string& target, const std::string& body = {}) {
   return c.send(regtest::json_request(method, target, body), 30s);
 }
@@ -58,8 +57,8 @@ int main(int argc, char** argv) {
   const std::string consul_addr =
       nlohmann::json::parse(regtest::read_text(dir.path() / "consul.ready")).at("http").get<std::string>();
   const auto colon = consul_addr.rfind(':');
-  registrator::http::KeepAliveClient docker_client(registrator::http::Endpoint::unix_socket(socket));
-  registrator::http::KeepAliveClient consul_client(
+  registrator::http::Client docker_client(registrator::http::Endpoint::unix_socket(socket));
+  registrator::http::Client consul_client(
       registrator::http::Endpoint::tcp(consul_addr.substr(0, colon), consul_addr.substr(colon + 1)));
 
   for (int i = 0; i < containers; ++i) {

@@ -20,18 +20,18 @@
 
 #include "registrator/app/app.hpp"
 #include "registrator/bridge/bridge.hpp"
+#include "registrator/bridge/bridge_loop.hpp"
 #include "registrator/docker/docker_http_client.hpp"
 #include "registrator/docker/inspect_fields.hpp"
 #include "registrator/docker/event_pump.hpp"
 #include "registrator/app/flags.hpp"
 #include "registrator/app/log.hpp"
-#include "registrator/backends/registry.hpp"
+#include "registrator/backends/registry_factory.hpp"
 #include "registrator/app/version.hpp"
 
 namespace {
 
 using namespace registrator;
-using Clock = std::chrono::steady_clock;
 
 std::string os_hostname() {
   char buf[256] = {};
@@ -212,33 +212,7 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
     return fatal(e.what());
   }
 
-  auto next_resync = config.resync > 0 ? Clock::now() + std::chrono::seconds(config.resync) : Clock::time_point::max();
-  auto next_refresh =
-      config.ttl_refresh > 0 ? Clock::now() + std::chrono::seconds(config.ttl_refresh) : Clock::time_point::max();
-  while (!shutdown.requested) {
-    auto deadline = std::min({next_resync, next_refresh, Clock::now() + std::chrono::hours(1)});
-    // Failed registrations/deregistrations are retried with back-off (Bridge::retry_pending).
-    if (auto retry = bridge.next_retry()) deadline = std::min(deadline, *retry);
-    auto item = queue.pop_until(deadline);
-    if (shutdown.requested) break;
-    if (item) {
-      if (item->kind == PumpItem::Kind::Resync) {
-        bridge.reconcile();
-      } else {
-        bridge.handle_event(item->event);
-      }
-    }
-    bridge.retry_pending();
-    auto now = Clock::now();
-    if (now >= next_resync) {
-      bridge.sync(true);
-      next_resync = now + std::chrono::seconds(config.resync);
-    }
-    if (now >= next_refresh) {
-      bridge.refresh();
-      next_refresh = now + std::chrono::seconds(config.ttl_refresh);
-    }
-  }
+  run_bridge_loop(bridge, queue, config);
   pump.stop();
   if (config.deregister_on_stop) {
     // One attempt per service: a registry that is down now is not waited for, so a stop

@@ -1,10 +1,10 @@
 #include "registrator/backends/consul.hpp"
-#include "registrator/backends/consulkv.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include "registrator/app/log.hpp"
+#include "registrator/backends/join_host_port.hpp"
 
 namespace registrator {
 namespace {

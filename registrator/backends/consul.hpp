@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include "registrator/http/http_client.hpp"
-#include "registrator/http/keep_alive_client.hpp"
 #include "registrator/backends/registry.hpp"
 
 namespace registrator {
@@ -62,7 +61,7 @@ class ConsulBackend : public RegistryBackend {
   http::Endpoint endpoint_;
   std::string token_;
   std::chrono::milliseconds timeout_;
-  http::KeepAliveClient client_;
+  http::Client client_;
 };
 
 }  // namespace registrator

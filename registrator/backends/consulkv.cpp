@@ -3,13 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "registrator/app/log.hpp"
+#include "registrator/backends/join_host_port.hpp"
 
 namespace registrator {
-
-std::string join_host_port(const std::string& ip, int port) {
-  if (ip.find(':') != std::string::npos) return "[" + ip + "]:" + std::to_string(port);
-  return ip + ":" + std::to_string(port);
-}
 
 std::string consulkv_key(const std::string& prefix, const Service& service) {
   const std::string base = prefix.empty() ? prefix : prefix.substr(1);

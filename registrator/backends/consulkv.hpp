@@ -13,9 +13,6 @@ namespace registrator {
 /// ("/services", web-80, host:web:80) -> "services/web-80/host:web:80", as upstream r.path[1:].
 std::string consulkv_key(const std::string& prefix, const Service& service);
 
-/// "ip:port" as Go net.JoinHostPort (IPv6 addresses in brackets).
-std::string join_host_port(const std::string& ip, int port);
-
 class ConsulKvBackend : public RegistryBackend {
  public:
   /// `prefix` is the URI path, e.g. "/services".

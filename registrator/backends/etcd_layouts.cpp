@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "registrator/backends/consulkv.hpp"
+#include "registrator/backends/join_host_port.hpp"
 
 namespace registrator {
 

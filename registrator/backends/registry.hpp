@@ -1,5 +1,6 @@
 #pragma once
-// Registry backends (upstream bridge.RegistryAdapter).
+// The registry backend interface (upstream bridge.RegistryAdapter) and its error; building one
+// from a URI is registry_factory.hpp, so the bridge does not see every backend.
 #include <exception>
 #include <memory>
 #include <stdexcept>
@@ -40,19 +41,5 @@ class RegistryBackend {
 };
 
 using RegistryBackendPtr = std::unique_ptr<RegistryBackend>;
-
-/// Builds a backend from a registry URI ("consul://host:port", "consul-unix:///path").
-/// Throws std::invalid_argument "bad adapter uri: <uri>" or "unrecognized adapter: <uri>".
-/// Reads CONSUL_HTTP_TOKEN and (for an empty consul host) CONSUL_HTTP_ADDR from the environment.
-RegistryBackendPtr make_registry(const std::string& uri);
-
-/// A parsed URI (subset of Go net/url used by upstream).
-struct ParsedUri {
-  std::string scheme;  ///< lower-cased
-  std::string host;    ///< host[:port]
-  std::string path;
-};
-/// Throws std::invalid_argument("bad adapter uri: <uri>") where Go's url.Parse would fail.
-ParsedUri parse_adapter_uri(const std::string& uri);
 
 }  // namespace registrator

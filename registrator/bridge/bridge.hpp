@@ -1,11 +1,19 @@
 #pragma once
 // Owns the container id -> services map and drives the registry (upstream bridge/bridge.go).
+//
+// Concurrency: a Bridge has one owner, the thread that constructed it (registrator's main
+// thread, which runs run_bridge_loop(); a test's thread), and takes no lock. Nothing else calls
+// it: the event stream reader and the inspect prefetcher are helper threads that only feed the
+// owner (through the event queue, through InspectPrefetcher::next()). Debug builds check this.
+// The implementation is split by job: bridge.cpp (add, remove, event dispatch), bridge_sync.cpp
+// (sync, reconcile, cleanup), bridge_retry.cpp (pending registrations, deregistrations, inspects,
+// reconciles), bridge_ttl.cpp (-ttl-refresh).
 #include <chrono>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "registrator/app/config.hpp"
@@ -29,7 +37,8 @@ class Bridge {
     std::chrono::milliseconds max{10'000};
   };
 
-  /// `config.hostname` must already be final (main fills in the OS hostname).
+  /// `config.hostname` must already be final (main fills in the OS hostname). The calling thread
+  /// becomes the owner: every later call must come from it.
   Bridge(DockerClient& docker, RegistryBackend& registry, Config config, Resolver resolver = {});
 
   /// Lists running containers and adds each unknown one (re-registers known ones);
@@ -94,34 +103,32 @@ class Bridge {
     Clock::time_point due;
   };
   /// `prefetched`: the container's inspect, already done (start-up sync); else inspects now.
-  void add_locked(const std::string& container_id, bool quiet, std::optional<Inspected> prefetched = std::nullopt);
+  void add_one(const std::string& container_id, bool quiet, std::optional<Inspected> prefetched = std::nullopt);
   /// What adding a container will log and register, its inspect done and its state
-  /// (dead_, pending_inspects_) updated; add_locked() logs `lines`, then registers `services`.
+  /// (dead_, pending_inspects_) updated; add_one() logs `lines`, then registers `services`.
   struct PreparedAdd {
     std::string container_id;  ///< as inspect names it
     std::vector<std::string> lines;
     std::vector<Service> services;
   };
-  PreparedAdd prepare_add_locked(const std::string& container_id, bool quiet, std::optional<Inspected> prefetched);
+  PreparedAdd prepare_add(const std::string& container_id, bool quiet, std::optional<Inspected> prefetched);
   /// Containers whose registrations sync() sends to the registry in one register_many().
   static constexpr std::size_t kRegisterBatch = 32;
-  void register_locked(const std::string& container_id, Service service);
+  void try_register(const std::string& container_id, Service service);
   /// Bookkeeping and log of one registration attempt (`error`: what it threw, or null).
-  void registered_locked(const std::string& container_id, Service service, std::exception_ptr error);
-  void deregister_locked(const std::string& container_id, const Service& service);
+  void registered(const std::string& container_id, Service service, std::exception_ptr error);
+  void try_deregister(const std::string& container_id, const Service& service);
   void schedule_retry(Pending& p, Clock::time_point now);
   void schedule_retry(PendingInspect& p, Clock::time_point now);
-  void reconcile_locked();
   void drop_pending_registrations(const std::string& container_id, bool deregister);
-  void remove_locked(const std::string& container_id, bool deregister);
+  void remove_container(const std::string& container_id, bool deregister);
   bool should_remove(const std::string& container_id, std::optional<int> exit_code);
-  void cleanup_locked();
+  void cleanup();
 
   DockerClient& docker_;
   RegistryBackend& registry_;
   Config config_;
   Resolver resolver_;
-  mutable std::recursive_mutex mu_;
   std::map<std::string, std::vector<Service>> services_;
   std::map<std::string, DeadContainer> dead_;
   std::map<std::string, Pending> pending_;  ///< service id -> pending operation
@@ -130,6 +137,9 @@ class Bridge {
   std::optional<PendingInspect> pending_reconcile_;
   NowFn now_ = [] { return Clock::now(); };
   RetryPolicy policy_;
+  /// Debug builds: the thread every call must come from (see the top of this file).
+  void check_owner() const;
+  std::thread::id owner_ = std::this_thread::get_id();
 };
 
 }  // namespace registrator

@@ -11,6 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+// Not needed here: tests/fuzz/parser_properties.hpp still finds the splitter through this header
+// (it was declared here); drop this include once that file includes json_stream_splitter.hpp.
+#include "registrator/docker/json_stream_splitter.hpp"
+
 namespace registrator {
 
 /// A failed Docker call; what() names the daemon and its message.
@@ -76,28 +80,6 @@ class DockerClient {
   virtual std::string stream_events(std::optional<std::int64_t> since, EventSink& sink) = 0;
   /// Thread-safe: ends the current and all later stream_events() calls.
   virtual void cancel_events() = 0;
-};
-
-/// Splits a byte stream into top-level JSON texts (objects/arrays), tolerating newlines,
-/// RFC 7464 record separators and arbitrary chunk boundaries. Bytes that cannot be a value (stray
-/// text between values, a value cut off by a newline, one longer than kMaxText) are returned
-/// too, so the caller reports them; what follows them is split as usual.
-class JsonStreamSplitter {
- public:
-  /// Appends bytes; returns the complete JSON texts found so far.
-  std::vector<std::string> feed(std::string_view bytes);
-  /// Bytes buffered for an incomplete value.
-  std::size_t pending() const { return buf_.size(); }
-  static constexpr std::size_t kMaxText = 4 << 20;
-
- private:
-  std::string buf_;
-  std::size_t scan_ = 0;
-  int depth_ = 0;
-  bool in_string_ = false;
-  bool escape_ = false;
-  bool stray_ = false;  ///< the current text does not start like a JSON value
-  std::size_t start_ = std::string::npos;
 };
 
 }  // namespace registrator

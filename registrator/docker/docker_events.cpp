@@ -1,5 +1,4 @@
-#include <charconv>
-
+// Decoding of one /events object into a DockerEvent (the stream is split by json_stream_splitter).
 #include "registrator/docker/docker_client.hpp"
 
 namespace registrator {
@@ -46,61 +45,6 @@ std::optional<DockerEvent> parse_docker_event(const nlohmann::json& j) {
   if (e.time_nano == 0 && e.time != 0) e.time_nano = e.time * 1'000'000'000;
   if (e.action.empty() || e.id.empty()) return std::nullopt;
   return e;
-}
-
-std::vector<std::string> JsonStreamSplitter::feed(std::string_view bytes) {
-  std::vector<std::string> out;
-  buf_.append(bytes);
-  auto emit_until = [&](std::size_t end) {  // [start_, end) is one text, good or not
-    out.push_back(buf_.substr(start_, end - start_));
-    start_ = std::string::npos;
-  };
-  for (; scan_ < buf_.size(); ++scan_) {
-    char c = buf_[scan_];
-    if (start_ == std::string::npos) {
-      if (c == '\n' || c == '\r' || c == ' ' || c == '\t' || c == '\x1e') continue;
-      start_ = scan_;
-      stray_ = !(c == '{' || c == '[');
-      depth_ = stray_ ? 0 : 1;
-      in_string_ = false;
-      escape_ = false;
-      continue;
-    }
-    // Docker writes one compact JSON text per line (Go's json.Encoder escapes newlines in
-    // strings), so a newline inside a value means the value is broken: it ends there and is
-    // handed on (and reported as undecodable) instead of swallowing every later event.
-    if (c == '\n') {
-      emit_until(scan_);
-      continue;
-    }
-    if (stray_) {
-      // Bytes between values that are not JSON: handed on up to the next line or value.
-      if (c == '{' || c == '[' || c == '\x1e') {
-        emit_until(scan_);
-        --scan_;  // this byte starts the next value
-      }
-      continue;
-    }
-    if (in_string_) {
-      if (escape_) escape_ = false;
-      else if (c == '\\') escape_ = true;
-      else if (c == '"') in_string_ = false;
-      continue;
-    }
-    if (c == '"') in_string_ = true;
-    else if (c == '{' || c == '[') ++depth_;
-    else if (c == '}' || c == ']') {
-      if (--depth_ == 0) emit_until(scan_ + 1);
-    }
-  }
-  // A peer that never ends a line must not grow the buffer without bound.
-  if (start_ != std::string::npos && scan_ - start_ > kMaxText) emit_until(scan_);
-  // Drop consumed bytes.
-  std::size_t keep_from = start_ == std::string::npos ? buf_.size() : start_;
-  buf_.erase(0, keep_from);
-  scan_ -= keep_from;
-  if (start_ != std::string::npos) start_ = 0;
-  return out;
 }
 
 }  // namespace registrator

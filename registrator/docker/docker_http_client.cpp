@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "registrator/docker/fast_json.hpp"
+#include "registrator/docker/json_stream_splitter.hpp"
 #include "registrator/app/log.hpp"
 
 namespace registrator {
@@ -132,7 +133,7 @@ std::string DockerHttpClient::stream_events(std::optional<std::int64_t> since, E
   req.target = "/events?filters=" + http::escape_query(R"({"type":["container"]})");
   if (since) req.target += "&since=" + std::to_string(*since);
   JsonStreamSplitter splitter;
-  http::Stream::Callbacks cb;
+  http::StreamCallbacks cb;
   cb.on_open = [&] { sink.on_connected(); };
   cb.on_data = [&](std::string_view bytes) {
     for (const auto& text : splitter.feed(bytes)) {
@@ -144,9 +145,9 @@ std::string DockerHttpClient::stream_events(std::optional<std::int64_t> since, E
       if (auto ev = parse_docker_event(j)) sink.on_event(std::move(*ev));
     }
   };
-  return events_.run(endpoint_, req, cb, timeout_);
+  return client_.stream(req, cb, timeout_);
 }
 
-void DockerHttpClient::cancel_events() { events_.cancel(); }
+void DockerHttpClient::cancel_events() { client_.cancel_streams(); }
 
 }  // namespace registrator

@@ -1,11 +1,12 @@
 #pragma once
+// DockerClient over the Engine HTTP API: list, inspect (pipelined in batches) and the /events
+// stream, all through one http::Client.
 #include <chrono>
 #include <string>
 
 #include "registrator/docker/docker_client.hpp"
 #include "registrator/docker/fast_json.hpp"
 #include "registrator/http/http_client.hpp"
-#include "registrator/http/keep_alive_client.hpp"
 
 namespace registrator {
 
@@ -41,8 +42,7 @@ class DockerHttpClient : public DockerClient {
 
   http::Endpoint endpoint_;
   std::chrono::milliseconds timeout_;
-  http::KeepAliveClient client_;  // list and inspect; the event stream has its own connection
-  http::Stream events_;
+  http::Client client_;  // list and inspect on the kept connection; the event stream on its own
   const fast_json::Projection* keep_only_ = nullptr;
 };
 

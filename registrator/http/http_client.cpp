@@ -1,29 +1,20 @@
 #include "registrator/http/http_client.hpp"
 
-#include <array>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdint>
 #include <limits>
+#include <variant>
+#include <vector>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
-#include "registrator/http/http_detail.hpp"
-#include "registrator/http/tls_context.hpp"
+#include "registrator/http/connection.hpp"
+#include "registrator/http/message.hpp"
 
 namespace registrator::http {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using tcp = net::ip::tcp;
-using unix_proto = net::local::stream_protocol;
+using namespace detail;
 
 std::string Endpoint::describe() const {
   if (kind == Kind::Unix) return "unix://" + path;
@@ -48,215 +39,181 @@ Endpoint Endpoint::tcp_tls(std::string host, std::string port, std::shared_ptr<T
   return e;
 }
 
-namespace {
+// One connection for requests and the bytes read from it that no answer has consumed yet.
+struct Client::Kept {
+  Connection socket;
+  ReadBuffer buffer;
 
-using namespace detail;
-
-// One Connection: close exchange on `stream` (plain, or TLS over its lowest layer): connect,
-// optionally a TLS handshake, write, read the whole response.
-template <class Stream>
-Response exchange_once(net::io_context& ioc, Stream& stream, const Endpoint& ep, const Request& r,
-                       std::chrono::milliseconds timeout) {
-  using Lowest = beast::lowest_layer_type<Stream>;
-  constexpr bool kTls = !std::is_same_v<Stream, Lowest>;
-  beast::flat_buffer buffer;
-  auto req = make_request(ep, r, false);
-  bhttp::response_parser<bhttp::string_body> parser;
-  prepare_parser(parser, r);
-  beast::error_code result;
-  const char* stage = "connect";
-
-  auto write_then_read = [&] {
-    stage = "write";
-    bhttp::async_write(stream, req, [&](beast::error_code ec, std::size_t) {
-      if (ec) {
-        result = ec;
-        return;
-      }
-      stage = "read";
-      bhttp::async_read(stream, buffer, parser, [&](beast::error_code ec2, std::size_t) { result = ec2; });
-    });
-  };
-  auto& lowest = beast::get_lowest_layer(stream);
-  lowest.expires_after(timeout);
-  async_connect_to(ioc, lowest, ep, [&](beast::error_code ec) {
-    if (ec) {
-      result = ec;
-      return;
-    }
-    if constexpr (kTls) {
-      stage = "tls handshake";
-      stream.async_handshake(net::ssl::stream_base::client, [&](beast::error_code ec1) {
-        if (ec1) {
-          result = ec1;
-          return;
-        }
-        write_then_read();
-      });
-    } else {
-      write_then_read();
-    }
-  });
-  ioc.run();
-  beast::error_code ignored;
-  lowest.socket().shutdown(Lowest::protocol_type::socket::shutdown_both, ignored);
-  // A TLS server that closes without close_notify after a complete response is not an error.
-  if constexpr (kTls) {
-    if (result == net::ssl::error::stream_truncated && parser.is_done()) result = {};
+  void close() {
+    socket.close();
+    buffer.clear();
   }
-  if (result) throw TransportError(ep.describe() + ": " + stage + ": " + describe_error(result));
-  return take_response(parser);
-}
 
-template <class Protocol>
-Response send_impl(const Endpoint& ep, const Request& r, std::chrono::milliseconds timeout) {
-  net::io_context ioc;
-  beast::basic_stream<Protocol> stream(ioc);
-  return exchange_once(ioc, stream, ep, r, timeout);
-}
+  // One exchange; connects first when the connection is not open. `close`: ask the peer to
+  // close after answering (one-shot use).
+  std::variant<Response, Failure> exchange(const Endpoint& ep, const Request& r, std::chrono::milliseconds timeout,
+                                           bool close_after = false) {
+    const Deadline deadline = std::chrono::steady_clock::now() + timeout;
+    SocketError error;
+    if (!socket.is_open() && !socket.connect(ep, deadline, error))
+      return fail(ep, error.stage, error.describe(), false);
+    if (!socket.write_all(request_head(ep, r, close_after), r.body, deadline, error))
+      // A stale idle connection fails at once (reset, EOF); a timeout means the peer is slow,
+      // and repeating would only double the wait, silently.
+      return fail(ep, "write", error.describe(), !error.timed_out);
+    return read_answer(ep, r, deadline);
+  }
 
-// Over TLS: SNI and the certificate check against ep.host, as Go's crypto/tls with ServerName = host.
-Response send_tls(const Endpoint& ep, const Request& r, std::chrono::milliseconds timeout) {
-  net::io_context ioc;
-  beast::ssl_stream<beast::basic_stream<tcp>> stream(ioc, ep.tls->native());
-  beast::error_code addr_ec;
-  net::ip::make_address(ep.host, addr_ec);
-  if (addr_ec) SSL_set_tlsext_host_name(stream.native_handle(), ep.host.c_str());  // no SNI for IPs (RFC 6066)
-  stream.set_verify_callback(net::ssl::host_name_verification(ep.host));
-  return exchange_once(ioc, stream, ep, r, timeout);
-}
+  // Several requests written together, answers read in order. Stops at the first failure, which
+  // it returns with its index; the answers before it are in `answers`.
+  std::optional<std::pair<std::size_t, Failure>> pipeline(const Endpoint& ep, const std::vector<Request>& requests,
+                                                          std::chrono::milliseconds timeout,
+                                                          std::vector<PipelinedAnswer>& answers) {
+    const Deadline deadline = std::chrono::steady_clock::now() + timeout;
+    SocketError error;
+    if (!socket.is_open() && !socket.connect(ep, deadline, error))
+      return std::pair{std::size_t{0}, fail(ep, error.stage, error.describe(), false)};
+    std::string bytes;
+    for (const auto& r : requests) bytes.append(request_head(ep, r, false)).append(r.body);
+    if (!socket.write_all(bytes, {}, deadline, error))
+      return std::pair{std::size_t{0}, fail(ep, "write", error.describe(), !error.timed_out)};
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      // An answer with Connection: close leaves the later requests unanswered (read_answer()
+      // closed the connection then).
+      if (!socket.is_open()) return std::nullopt;
+      auto outcome = read_answer(ep, requests[i], deadline);
+      if (auto* failure = std::get_if<Failure>(&outcome)) return std::pair{i, std::move(*failure)};
+      answers[i].response = std::get<Response>(std::move(outcome));
+    }
+    return std::nullopt;
+  }
 
-}  // namespace
+ private:
+  Failure fail(const Endpoint& ep, const char* stage, const std::string& why, bool before_answer) {
+    close();
+    return Failure{ep.describe() + ": " + stage + ": " + why, before_answer, false};
+  }
 
-Response send(const Endpoint& endpoint, const Request& request, std::chrono::milliseconds timeout) {
-  if (endpoint.kind == Endpoint::Kind::Unix) return send_impl<unix_proto>(endpoint, request, timeout);
-  if (endpoint.tls) return send_tls(endpoint, request, timeout);
-  return send_impl<tcp>(endpoint, request, timeout);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Stream
-
-struct Stream::State {
-  std::mutex mu;
-  bool cancelled = false;
-  net::io_context* ioc = nullptr;  // the running io_context, if any
+  // Reads the answer to `r` from the bytes buffered and the socket.
+  std::variant<Response, Failure> read_answer(const Endpoint& ep, const Request& r, Deadline deadline) {
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(kMaxBody);
+    if (r.method == "HEAD") parser.skip(true);  // no body follows, whatever the length says
+    parser.eager(true);
+    auto failure = buffer.read(socket, ep, parser, deadline, [](const auto& p) { return p.is_done(); }, [] {});
+    if (failure) {
+      close();
+      return std::move(*failure);
+    }
+    if (!parser.keep_alive()) close();
+    Response out;
+    out.status = parser.get().result_int();
+    out.body = std::move(parser.get().body());
+    return out;
+  }
 };
 
-Stream::Stream() : state_(std::make_shared<State>()) {}
-Stream::~Stream() { cancel(); }
-
-void Stream::cancel() {
-  std::lock_guard lock(state_->mu);
-  state_->cancelled = true;
-  if (state_->ioc) state_->ioc->stop();
-}
-
-void Stream::reset() {
-  std::lock_guard lock(state_->mu);
-  state_->cancelled = false;
-}
-
-namespace {
-
-template <class Protocol>
-std::string stream_impl(Stream::State& state, const Endpoint& ep, const Request& r, const Stream::Callbacks& cb,
-                        std::chrono::milliseconds connect_timeout) {
-  net::io_context ioc;
-  {
-    std::lock_guard lock(state.mu);
-    if (state.cancelled) return "cancelled";
-    state.ioc = &ioc;
+// Ends streams from another thread: an eventfd every stream's waits watch, made readable for
+// good by cancel_streams().
+struct Client::Cancel {
+  int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  std::atomic<bool> cancelled{false};
+  Cancel() {
+    if (fd < 0) throw std::system_error(errno, std::system_category(), "eventfd");
   }
-  struct Unregister {
-    Stream::State& s;
-    ~Unregister() {
-      std::lock_guard lock(s.mu);
-      s.ioc = nullptr;
-    }
-  } unregister{state};
+  ~Cancel() { ::close(fd); }
+  void fire() {
+    cancelled = true;
+    const std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(fd, &one, sizeof one);
+  }
+};
 
-  beast::basic_stream<Protocol> stream(ioc);
-  beast::flat_buffer buffer;
-  auto req = make_request(ep, r, true);
-  bhttp::response_parser<bhttp::buffer_body> parser;
+Client::Client(Endpoint endpoint)
+    : endpoint_(std::move(endpoint)), kept_(std::make_unique<Kept>()), cancel_(std::make_unique<Cancel>()) {}
+Client::~Client() = default;
+
+Response Client::send(const Request& request, std::chrono::milliseconds timeout) {
+  std::lock_guard lock(mu_);
+  const bool reused = kept_->socket.is_open();
+  auto outcome = kept_->exchange(endpoint_, request, timeout);
+  if (auto* failure = std::get_if<Failure>(&outcome); failure && reused && failure->before_answer) {
+    // The peer closed the idle connection (keep-alive timeout, restart): not an answer.
+    outcome = kept_->exchange(endpoint_, request, timeout);
+  }
+  if (auto* failure = std::get_if<Failure>(&outcome)) throw TransportError(failure->what);
+  return std::get<Response>(std::move(outcome));
+}
+
+std::vector<PipelinedAnswer> Client::send_pipelined(const std::vector<Request>& requests,
+                                                    std::chrono::milliseconds timeout) {
+  std::vector<PipelinedAnswer> answers(requests.size());
+  if (requests.empty()) return answers;
+  std::lock_guard lock(mu_);
+  const bool reused = kept_->socket.is_open();
+  auto failed = kept_->pipeline(endpoint_, requests, timeout, answers);
+  if (failed && failed->first == 0 && reused && failed->second.before_answer) {
+    // As in send(): the peer had closed the idle connection; nothing was answered.
+    failed = kept_->pipeline(endpoint_, requests, timeout, answers);
+  }
+  if (failed) answers[failed->first].error = failed->second.what;
+  return answers;
+}
+
+Response send(const Endpoint& endpoint, const Request& request, std::chrono::milliseconds timeout) {
+  Client::Kept once;
+  auto outcome = once.exchange(endpoint, request, timeout, /*close_after=*/true);
+  if (auto* failure = std::get_if<Failure>(&outcome)) throw TransportError(failure->what);
+  return std::get<Response>(std::move(outcome));
+}
+
+void Client::cancel_streams() { cancel_->fire(); }
+
+std::string Client::stream(const Request& request, const StreamCallbacks& callbacks,
+                           std::chrono::milliseconds connect_timeout) {
+  if (cancel_->cancelled) return "cancelled";
+  const Endpoint& ep = endpoint_;
+  auto ended = [&](const std::string& why) { return cancel_->cancelled ? std::string("cancelled") : why; };
+  Connection connection;
+  connection.watch_cancel(cancel_->fd);
+  const Deadline deadline = std::chrono::steady_clock::now() + connect_timeout;
+  SocketError error;
+  if (!connection.connect(ep, deadline, error)) return ended(ep.describe() + ": " + error.stage + ": " + error.describe());
+  if (!connection.write_all(request_head(ep, request, false), request.body, deadline, error))
+    return ended(ep.describe() + ": write: " + error.describe());
+
+  bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-  std::array<char, 8192> chunk{};
-  std::string error_body;  // non-2xx body (bounded)
-  std::string outcome;
-  bool ok_status = false;
-
-  std::function<void()> read_body;
-  read_body = [&] {
-    parser.get().body().data = chunk.data();
-    parser.get().body().size = chunk.size();
-    bhttp::async_read_some(stream, buffer, parser, [&](beast::error_code ec, std::size_t) {
-      std::size_t n = chunk.size() - parser.get().body().size;
-      if (n > 0) {
-        if (ok_status) {
-          if (cb.on_data) cb.on_data(std::string_view(chunk.data(), n));
-        } else if (error_body.size() < 4096) {
-          error_body.append(chunk.data(), std::min(n, 4096 - error_body.size()));
-        }
-      }
-      if (ec == bhttp::error::need_buffer) ec = {};
-      if (ec) {
-        outcome = ep.describe() + ": read: " + describe_error(ec);
-        return;
-      }
-      if (parser.is_done()) {
-        outcome = ok_status ? "end of stream"
-                            : ep.describe() + ": HTTP " + std::to_string(parser.get().result_int()) + ": " + error_body;
-        return;
-      }
-      read_body();
-    });
-  };
-
-  stream.expires_after(connect_timeout);
-  async_connect_to(ioc, stream, ep, [&](beast::error_code ec) {
-    if (ec) {
-      outcome = ep.describe() + ": connect: " + describe_error(ec);
-      return;
+  parser.eager(true);
+  ReadBuffer buffer;
+  if (auto failure = buffer.read(connection, ep, parser, deadline, [](const auto& p) { return p.is_header_done(); },
+                                 [] {}))
+    return ended(failure->what);
+  const unsigned status = parser.get().result_int();
+  const bool ok = status >= 200 && status < 300;
+  std::string error_body;  // of a non-2xx answer, bounded
+  // The body as it arrives: handed on, then dropped, so an endless stream holds no more than a
+  // read's worth.
+  auto hand_on = [&] {
+    auto& body = parser.get().body();
+    if (body.empty()) return;
+    if (ok) {
+      if (callbacks.on_data) callbacks.on_data(body);
+    } else if (error_body.size() < 4096) {
+      error_body.append(body, 0, 4096 - error_body.size());
     }
-    bhttp::async_write(stream, req, [&](beast::error_code ec2, std::size_t) {
-      if (ec2) {
-        outcome = ep.describe() + ": write: " + describe_error(ec2);
-        return;
-      }
-      bhttp::async_read_header(stream, buffer, parser, [&](beast::error_code ec3, std::size_t) {
-        if (ec3) {
-          outcome = ep.describe() + ": read: " + describe_error(ec3);
-          return;
-        }
-        stream.expires_never();
-        unsigned status = parser.get().result_int();
-        ok_status = status >= 200 && status < 300;
-        if (ok_status && cb.on_open) cb.on_open();
-        if (parser.is_done()) {
-          outcome = ok_status ? "end of stream" : ep.describe() + ": HTTP " + std::to_string(status);
-          return;
-        }
-        read_body();
-      });
-    });
-  });
-  ioc.run();
-  {
-    std::lock_guard lock(state.mu);
-    if (state.cancelled) return "cancelled";
+    body.clear();
+  };
+  if (ok && callbacks.on_open) callbacks.on_open();
+  hand_on();
+  if (!parser.is_done()) {
+    // The body may take forever (an idle event stream): no deadline, only cancel_streams().
+    if (auto failure = buffer.read(connection, ep, parser, Deadline::max(), [](const auto& p) { return p.is_done(); },
+                                   hand_on))
+      return ended(failure->what);
   }
-  return outcome.empty() ? "end of stream" : outcome;
-}
-
-}  // namespace
-
-std::string Stream::run(const Endpoint& endpoint, const Request& request, const Callbacks& callbacks,
-                        std::chrono::milliseconds connect_timeout) {
-  if (endpoint.kind == Endpoint::Kind::Unix) {
-    return stream_impl<unix_proto>(*state_, endpoint, request, callbacks, connect_timeout);
-  }
-  return stream_impl<tcp>(*state_, endpoint, request, callbacks, connect_timeout);
+  if (ok) return "end of stream";
+  return ep.describe() + ": HTTP " + std::to_string(status) + (error_body.empty() ? "" : ": " + error_body);
 }
 
 // ---------------------------------------------------------------------------------------------

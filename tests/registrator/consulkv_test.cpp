@@ -4,6 +4,8 @@
 
 #include "tests/registrator/fake_consul_process.hpp"
 #include "registrator/backends/consulkv.hpp"
+#include "registrator/backends/join_host_port.hpp"
+#include "registrator/backends/registry_factory.hpp"
 #include "registrator/app/log.hpp"
 
 using namespace registrator;

@@ -5,6 +5,7 @@
 
 #include "tests/registrator/etcd_process.hpp"
 #include "registrator/backends/etcd_backend.hpp"
+#include "registrator/backends/registry_factory.hpp"
 #include "registrator/app/log.hpp"
 
 using namespace registrator;

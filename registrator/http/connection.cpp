@@ -1,5 +1,6 @@
-#include "registrator/http/blocking_socket.hpp"
+#include "registrator/http/connection.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -13,6 +14,12 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "registrator/http/tls_context.hpp"
 
 namespace registrator::http::detail {
 
@@ -40,22 +47,27 @@ std::string SocketError::describe() const {
   return code.message();
 }
 
-BlockingSocket::~BlockingSocket() { close(); }
+Connection::~Connection() { close(); }
 
-void BlockingSocket::close() {
+void Connection::close() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
 
-bool BlockingSocket::wait(short events, Deadline deadline, SocketError& error) {
-  pollfd p{fd_, events, 0};
+bool Connection::wait(short events, Deadline deadline, SocketError& error) {
+  pollfd p[2] = {{fd_, events, 0}, {cancel_fd_, POLLIN, 0}};
+  const nfds_t count = cancel_fd_ >= 0 ? 2 : 1;
   for (;;) {
     const int ms = remaining_ms(deadline);
     if (ms == 0) {
       error = {std::make_error_code(std::errc::timed_out), true, {}};
       return false;
     }
-    const int n = ::poll(&p, 1, ms);
+    const int n = ::poll(p, count, ms);
+    if (n > 0 && count == 2 && p[1].revents != 0) {
+      error = {std::make_error_code(std::errc::operation_canceled), false, "cancelled", true};
+      return false;
+    }
     if (n > 0) return true;
     if (n < 0 && errno != EINTR) {
       error = {last_error(), false, {}};
@@ -64,8 +76,19 @@ bool BlockingSocket::wait(short events, Deadline deadline, SocketError& error) {
   }
 }
 
-bool BlockingSocket::connect(const Endpoint& ep, Deadline deadline, SocketError& error) {
+bool Connection::connect(const Endpoint& ep, Deadline deadline, SocketError& error) {
   close();
+  if (!connect_socket(ep, deadline, error)) {
+    error.stage = "connect";
+    return false;
+  }
+  if (!ep.tls || handshake(ep, deadline, error)) return true;
+  error.stage = "tls handshake";
+  close();
+  return false;
+}
+
+bool Connection::connect_socket(const Endpoint& ep, Deadline deadline, SocketError& error) {
   // Finishes a non-blocking connect started on fd_.
   auto finish = [&](int rc) {
     if (rc == 0) return true;
@@ -130,7 +153,21 @@ bool BlockingSocket::connect(const Endpoint& ep, Deadline deadline, SocketError&
   return false;
 }
 
-bool BlockingSocket::write_all(std::string_view a, std::string_view b, Deadline deadline, SocketError& error) {
+bool Connection::write_all(std::string_view a, std::string_view b, Deadline deadline, SocketError& error) {
+  if (ssl_) {
+    for (std::string_view part : {a, b}) {
+      while (!part.empty()) {
+        ::ERR_clear_error();
+        const int n = ::SSL_write(ssl_, part.data(), static_cast<int>(std::min<std::size_t>(part.size(), 1 << 30)));
+        if (n > 0) {
+          part.remove_prefix(static_cast<std::size_t>(n));
+        } else if (!tls_wait(n, deadline, error)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
   while (!a.empty() || !b.empty()) {
     iovec iov[2] = {{const_cast<char*>(a.data()), a.size()}, {const_cast<char*>(b.data()), b.size()}};
     msghdr msg{};
@@ -154,7 +191,22 @@ bool BlockingSocket::write_all(std::string_view a, std::string_view b, Deadline 
   return true;
 }
 
-long BlockingSocket::read_some(char* data, std::size_t size, Deadline deadline, SocketError& error) {
+long Connection::read_some(char* data, std::size_t size, Deadline deadline, SocketError& error) {
+  if (ssl_) {
+    // Reading first: OpenSSL may hold decrypted bytes that poll cannot see.
+    for (;;) {
+      ::ERR_clear_error();
+      const int n = ::SSL_read(ssl_, data, static_cast<int>(std::min<std::size_t>(size, 1 << 30)));
+      if (n > 0) return n;
+      const int why = ::SSL_get_error(ssl_, n);
+      if (why == SSL_ERROR_ZERO_RETURN) return 0;
+      // A peer that closes without close_notify (common after Connection: close) is an end, as
+      // for plain TCP; whether the answer was complete is the HTTP parser's call.
+      if (why == SSL_ERROR_SYSCALL && errno == 0) return 0;
+      if (why == SSL_ERROR_SSL && ERR_GET_REASON(::ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) return 0;
+      if (!tls_wait(n, deadline, error)) return -1;
+    }
+  }
   // Waiting first: an answer is rarely there the moment the request went out, and poll returns
   // at once when it is.
   for (;;) {
@@ -165,6 +217,60 @@ long BlockingSocket::read_some(char* data, std::size_t size, Deadline deadline, 
       error = {last_error(), false, {}};
       return -1;
     }
+  }
+}
+
+namespace {
+
+// OpenSSL's reason for the last failure on this thread ("certificate verify failed (unable to
+// get local issuer certificate)"), or the system's.
+std::string tls_error_text(SSL* ssl, int why) {
+  const unsigned long e = ::ERR_get_error();
+  ::ERR_clear_error();
+  if (e != 0) {
+    const char* reason = ::ERR_reason_error_string(e);
+    std::string text = reason ? reason : "TLS error " + std::to_string(e);
+    if (ERR_GET_REASON(e) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
+      text += std::string(" (") + ::X509_verify_cert_error_string(::SSL_get_verify_result(ssl)) + ")";
+    }
+    return text;
+  }
+  if (why == SSL_ERROR_SYSCALL && errno != 0) return last_error().message();
+  return "connection closed by peer";
+}
+
+}  // namespace
+
+bool Connection::tls_wait(int rc, Deadline deadline, SocketError& error) {
+  const int why = ::SSL_get_error(ssl_, rc);
+  if (why == SSL_ERROR_WANT_READ) return wait(POLLIN, deadline, error);
+  if (why == SSL_ERROR_WANT_WRITE) return wait(POLLOUT, deadline, error);
+  error = {std::make_error_code(std::errc::protocol_error), false, tls_error_text(ssl_, why)};
+  return false;
+}
+
+bool Connection::handshake(const Endpoint& ep, Deadline deadline, SocketError& error) {
+  ssl_ = ::SSL_new(ep.tls->native().native_handle());
+  if (!ssl_ || ::SSL_set_fd(ssl_, fd_) != 1) {
+    error = {std::make_error_code(std::errc::not_enough_memory), false, tls_error_text(ssl_, SSL_ERROR_SSL)};
+    return false;
+  }
+  ::SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  X509_VERIFY_PARAM* param = ::SSL_get0_param(ssl_);
+  in6_addr ip{};
+  const bool is_ip = ::inet_pton(AF_INET, ep.host.c_str(), &ip) == 1 || ::inet_pton(AF_INET6, ep.host.c_str(), &ip) == 1;
+  if (is_ip) {
+    ::X509_VERIFY_PARAM_set1_ip_asc(param, ep.host.c_str());  // no SNI for IPs (RFC 6066)
+  } else {
+    ::SSL_set_tlsext_host_name(ssl_, ep.host.c_str());
+    ::X509_VERIFY_PARAM_set1_host(param, ep.host.c_str(), ep.host.size());
+  }
+  ::SSL_set_verify(ssl_, SSL_VERIFY_PEER, nullptr);
+  for (;;) {
+    ::ERR_clear_error();
+    const int rc = ::SSL_connect(ssl_);
+    if (rc == 1) return true;
+    if (!tls_wait(rc, deadline, error)) return false;
   }
 }
 

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "registrator/backends/consul.hpp"
-#include "registrator/backends/registry.hpp"
+#include "registrator/backends/registry_factory.hpp"
 
 using nlohmann::ordered_json;
 using registrator::build_consul_check;

@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <boost/asio.hpp>
+#include <future>
 #include <thread>
 
 #include "registrator/backends/consul.hpp"
 #include "registrator/docker/docker_http_client.hpp"
+#include "registrator/docker/json_stream_splitter.hpp"
 #include "registrator/backends/etcd_client.hpp"
 #include "registrator/app/log.hpp"
 
@@ -206,6 +208,28 @@ TEST(RegistratorDockerHttp, EventStreamErrorStatusIsReported) {
   EXPECT_NE(reason.find("HTTP 400"), std::string::npos) << "[" << reason << "]";
   EXPECT_NE(reason.find("bad filter"), std::string::npos) << reason;
   EXPECT_EQ(sink.connected, 0);
+}
+
+// cancel_events() from another thread wakes a stream blocked in poll (here: waiting for the
+// answer's head), and every later stream ends at once.
+TEST(RegistratorDockerHttp, CancelEndsAWaitingEventStreamFromAnotherThread) {
+  SocketFile sock;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  MiniServer<net::local::stream_protocol> server(net::local::stream_protocol::endpoint(sock.path),
+                                                 [released](const Recorded&) -> std::vector<std::string> {
+                                                   released.wait();  // never answers while the test runs
+                                                   return {};
+                                                 });
+  DockerHttpClient docker(http::Endpoint::unix_socket(sock.path), std::chrono::seconds(60));
+  Sink sink;
+  auto ended = std::async(std::launch::async, [&] { return docker.stream_events(std::nullopt, sink); });
+  while (server.requests().empty()) std::this_thread::yield();
+  docker.cancel_events();
+  EXPECT_EQ(ended.get(), "cancelled");
+  EXPECT_EQ(docker.stream_events(std::nullopt, sink), "cancelled");
+  EXPECT_EQ(sink.connected, 0);
+  release.set_value();
 }
 
 TEST(RegistratorDockerHttp, DockerHostParsing) {

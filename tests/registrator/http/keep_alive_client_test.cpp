@@ -11,12 +11,12 @@
 #include <thread>
 
 #include "fakes/common/http/server.hpp"
-#include "registrator/http/keep_alive_client.hpp"
+#include "registrator/http/http_client.hpp"
 
 namespace {
 
 using registrator::http::Endpoint;
-using registrator::http::KeepAliveClient;
+using registrator::http::Client;
 using registrator::http::Request;
 
 class CountingServer {
@@ -55,7 +55,7 @@ class CountingServer {
 
 TEST(KeepAliveClient, ManyRequestsShareOneConnection) {
   CountingServer server;
-  KeepAliveClient client(server.endpoint());
+  Client client(server.endpoint());
   Request req;
   req.target = "/v1/agent/self";
   for (int i = 1; i <= 20; ++i) {
@@ -68,7 +68,7 @@ TEST(KeepAliveClient, ManyRequestsShareOneConnection) {
 
 TEST(KeepAliveClient, AConnectionClosedWhileIdleIsReplacedTransparently) {
   CountingServer server;
-  KeepAliveClient client(server.endpoint());
+  Client client(server.endpoint());
   Request req;
   req.method = "PUT";
   req.target = "/v1/agent/service/register";
@@ -83,7 +83,7 @@ TEST(KeepAliveClient, AConnectionClosedWhileIdleIsReplacedTransparently) {
 
 TEST(KeepAliveClient, PipelinedRequestsAreAnsweredInOrderOnTheKeptConnection) {
   CountingServer server;
-  KeepAliveClient client(server.endpoint());
+  Client client(server.endpoint());
   std::vector<Request> batch(32);
   for (auto& r : batch) {
     r.method = "PUT";
@@ -121,7 +121,7 @@ TEST(KeepAliveClient, PipelineCutShortReportsTheFailureAndLeavesTheRestUnanswere
     boost::asio::write(socket, boost::asio::buffer(two), ec);
     socket.close();
   });
-  KeepAliveClient client(Endpoint::tcp("127.0.0.1", std::to_string(port)));
+  Client client(Endpoint::tcp("127.0.0.1", std::to_string(port)));
   std::vector<Request> batch(4);
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].target = "/" + std::to_string(i + 1);
   auto answers = client.send_pipelined(batch, std::chrono::seconds(5));
@@ -137,7 +137,7 @@ TEST(KeepAliveClient, PipelineCutShortReportsTheFailureAndLeavesTheRestUnanswere
 }
 
 TEST(KeepAliveClient, RefusedConnectionNamesThePeer) {
-  KeepAliveClient client(Endpoint::tcp("127.0.0.1", "1"));
+  Client client(Endpoint::tcp("127.0.0.1", "1"));
   Request req;
   try {
     client.send(req, std::chrono::seconds(2));
