@@ -34,11 +34,11 @@ class EtcdCluster {
       logs_.push_back(dir_.path() / (name + ".log"));
       children_.push_back(std::make_unique<test_support::ChildProcess>(
           test_support::Command{binary, "--name", name, "--data-dir", (dir_.path() / name).string(),
-                                   "--listen-client-urls", client, "--advertise-client-urls", client,
-                                   "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                                   "--initial-cluster", initial_cluster, "--initial-cluster-state", "new",
-                                   "--initial-cluster-token", "regtest-" + std::to_string(::getpid()),
-                                   "--heartbeat-interval", "50", "--election-timeout", "500"},
+                                "--listen-client-urls", client, "--advertise-client-urls", client,
+                                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+                                "--initial-cluster", initial_cluster, "--initial-cluster-state", "new",
+                                "--initial-cluster-token", "regtest-" + std::to_string(::getpid()),
+                                "--heartbeat-interval", "50", "--election-timeout", "500"},
           test_support::Output::log_file(logs_.back())));
     }
     const bool ready = eventually(
