@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -79,7 +80,9 @@ std::string program_path(const Command& command, const std::vector<std::string>&
     const auto end = std::min(path.find(':', begin), path.size());
     const std::string dir = end == begin ? "." : path.substr(begin, end - begin);
     const std::string candidate = dir + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    struct stat st {};
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
     begin = end + 1;
   }
   fail_to_start(command, name + " not found in PATH (" + path + ")");
