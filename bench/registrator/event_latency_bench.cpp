@@ -10,7 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/registrator/child_process.hpp"
+#include "tests/registrator/test_helpers.hpp"
+#include "tests/support/process/child.hpp"
 #include "tests/registrator/docker_request.hpp"
 #include "registrator/http/http_client.hpp"
 
@@ -44,12 +45,12 @@ int main(int argc, char** argv) {
   }
   regtest::TempDir dir("reg-latency-bench");
   const std::string socket = (dir.path() / "docker.sock").string();
-  regtest::ChildProcess docker({bin("fake-docker"), "--socket", socket, "--event-history",
-                                std::to_string(containers * 4 + 100), "--ready-file", (dir.path() / "docker.ready").string()},
-                               (dir.path() / "docker.log").string());
-  regtest::ChildProcess consul({bin("fake-consul"), "--http", "127.0.0.1:0", "--ready-file",
-                                (dir.path() / "consul.ready").string()},
-                               (dir.path() / "consul.log").string());
+  test_support::ChildProcess docker({bin("fake-docker"), "--socket", socket, "--event-history",
+                                     std::to_string(containers * 4 + 100), "--ready-file", (dir.path() / "docker.ready").string()},
+                                    test_support::Output::log_file(dir.path() / "docker.log"));
+  test_support::ChildProcess consul({bin("fake-consul"), "--http", "127.0.0.1:0", "--ready-file",
+                                     (dir.path() / "consul.ready").string()},
+                                    test_support::Output::log_file(dir.path() / "consul.log"));
   if (!regtest::eventually([&] { return fs::exists(dir.path() / "docker.ready") && fs::exists(dir.path() / "consul.ready"); }, 20s)) {
     std::cerr << "fakes did not start\n";
     return 1;
@@ -69,9 +70,10 @@ int main(int argc, char** argv) {
     }
   }
   const fs::path log = dir.path() / "registrator.log";
-  ::setenv("DOCKER_HOST", ("unix://" + socket).c_str(), 1);
-  regtest::ChildProcess registrator({bin("registrator"), "-hostname", "bench", "-internal", "consul://" + consul_addr},
-                                    log.string());
+  test_support::ChildProcess registrator(
+      test_support::Command{bin("registrator"), "-hostname", "bench", "-internal", "consul://" + consul_addr}.env(
+          "DOCKER_HOST", "unix://" + socket),
+      test_support::Output::log_file(log));
   if (!regtest::eventually([&] { return regtest::read_text(log).find("Listening for Docker events") != std::string::npos; }, 20s)) {
     std::cerr << "registrator did not start: " << regtest::read_text(log) << "\n";
     return 1;

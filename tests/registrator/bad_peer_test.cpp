@@ -10,6 +10,7 @@
 #include "tests/registrator/docker_request.hpp"
 #include "tests/registrator/fake_consul_process.hpp"
 #include "tests/registrator/scripted_docker.hpp"
+#include "tests/support/process/child.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -89,16 +90,15 @@ void add_fault(const regtest::FakeConsulProcess& consul, const json& rule) {
 
 class RegistratorBadPeer : public ::testing::Test {
  protected:
-  std::unique_ptr<regtest::ChildProcess> start_registrator(const std::string& docker_socket,
-                                                           const std::string& consul_address,
-                                                           std::vector<std::string> extra = {}) {
-    ::setenv("DOCKER_HOST", ("unix://" + docker_socket).c_str(), 1);
+  std::unique_ptr<test_support::ChildProcess> start_registrator(const std::string& docker_socket,
+                                                                const std::string& consul_address,
+                                                                std::vector<std::string> extra = {}) {
     std::vector<std::string> argv{bin("registrator"), "-hostname", "host1", "-internal"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     argv.push_back("consul://" + consul_address);
-    auto child = std::make_unique<regtest::ChildProcess>(argv, log_path());
-    ::unsetenv("DOCKER_HOST");
-    return child;
+    return std::make_unique<test_support::ChildProcess>(
+        test_support::Command(argv).env("DOCKER_HOST", "unix://" + docker_socket),
+        test_support::Output::log_file(log_path()));
   }
   std::string log() const { return regtest::read_text(log_path()); }
   bool log_has(const std::string& needle) const { return log().find(needle) != std::string::npos; }
@@ -108,11 +108,10 @@ class RegistratorBadPeer : public ::testing::Test {
   void start_fake_docker() {
     docker_socket = (dir.path() / "docker.sock").string();
     const fs::path ready = dir.path() / "docker.ready";
-    fake_docker = std::make_unique<regtest::ChildProcess>(
-        std::vector<std::string>{bin("fake-docker"), "--socket", docker_socket, "--ready-file", ready.string()},
-        (dir.path() / "docker.log").string());
-    ASSERT_TRUE(regtest::eventually([&] { return fs::exists(ready); }, 20s))
-        << regtest::read_text(dir.path() / "docker.log");
+    fake_docker = std::make_unique<test_support::ChildProcess>(
+        test_support::Command{bin("fake-docker"), "--socket", docker_socket, "--ready-file", ready.string()},
+        test_support::Output::log_file(dir.path() / "docker.log"));
+    ASSERT_TRUE(fake_docker->wait_for_file(ready, 20s));
   }
   void run_container(const std::string& name,
                      const std::string& create = R"({"Image":"web","ExposedPorts":{"80/tcp":{}}})") {
@@ -123,7 +122,7 @@ class RegistratorBadPeer : public ::testing::Test {
 
   regtest::TempDir dir{"reg-bad-peer"};
   std::string docker_socket;
-  std::unique_ptr<regtest::ChildProcess> fake_docker;
+  std::unique_ptr<test_support::ChildProcess> fake_docker;
 };
 
 TEST_F(RegistratorBadPeer, GarbageAndTruncatedDockerAnswersAreLoggedAndEveryContainerIsRegistered) {

@@ -7,6 +7,7 @@
 
 #include "tests/registrator/docker_request.hpp"
 #include "tests/registrator/fake_consul_process.hpp"
+#include "tests/support/process/child.hpp"
 #include "registrator/http/http_client.hpp"
 
 using namespace std::chrono_literals;
@@ -16,7 +17,7 @@ namespace {
 
 using regtest::bin;
 
-int sh(const std::string& command) { return regtest::run_shell(command).exit_code; }
+int sh(const std::string& command) { return test_support::run_shell(command).exit_code; }
 
 // A CA, a server certificate for 127.0.0.1 and a client certificate signed by it, and a second
 // CA that signed nothing of ours.
@@ -45,24 +46,22 @@ class ConsulTls : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(certs.ok) << "openssl could not make the test certificates";
     const fs::path ready = dir.path() / "consul.ready";
-    consul = std::make_unique<regtest::ChildProcess>(
-        std::vector<std::string>{bin("fake-consul"), "--http", "127.0.0.1:0", "--https", "127.0.0.1:0", "--tls-cert",
+    consul = std::make_unique<test_support::ChildProcess>(
+        test_support::Command{bin("fake-consul"), "--http", "127.0.0.1:0", "--https", "127.0.0.1:0", "--tls-cert",
                                  certs.file("server.pem"), "--tls-key", certs.file("server.key"), "--tls-ca",
                                  certs.file("ca.pem"), "--verify-incoming", "--ready-file", ready.string()},
-        (dir.path() / "consul.log").string());
-    ASSERT_TRUE(regtest::eventually([&] { return fs::exists(ready) || !consul->running(); }, 20s) && fs::exists(ready))
-        << regtest::read_text(dir.path() / "consul.log");
+        test_support::Output::log_file(dir.path() / "consul.log"));
+    ASSERT_TRUE(consul->wait_for_file(ready, 20s));
     auto doc = nlohmann::json::parse(regtest::read_text(ready));
     http = doc.at("http").get<std::string>();
     https = doc.at("https").get<std::string>();
 
     socket = (dir.path() / "docker.sock").string();
     const fs::path docker_ready = dir.path() / "docker.ready";
-    docker = std::make_unique<regtest::ChildProcess>(
-        std::vector<std::string>{bin("fake-docker"), "--socket", socket, "--ready-file", docker_ready.string()},
-        (dir.path() / "docker.log").string());
-    ASSERT_TRUE(regtest::eventually([&] { return fs::exists(docker_ready); }, 20s))
-        << regtest::read_text(dir.path() / "docker.log");
+    docker = std::make_unique<test_support::ChildProcess>(
+        test_support::Command{bin("fake-docker"), "--socket", socket, "--ready-file", docker_ready.string()},
+        test_support::Output::log_file(dir.path() / "docker.log"));
+    ASSERT_TRUE(docker->wait_for_file(docker_ready, 20s));
     const std::string create = R"({"Image":"web","ExposedPorts":{"80/tcp":{}},)"
                                R"("HostConfig":{"PortBindings":{"80/tcp":[{"HostIp":"","HostPort":"8080"}]}}})";
     ASSERT_EQ(docker_call("POST", "/v1.47/containers/create?name=web1", create).status, 201u);
@@ -76,15 +75,14 @@ class ConsulTls : public ::testing::Test {
 
   // Runs registrator with the given TLS environment against the HTTPS port.
   void start_registrator(const std::string& ca, const std::string& cert, const std::string& key) {
-    ::setenv("DOCKER_HOST", ("unix://" + socket).c_str(), 1);
-    ::setenv("CONSUL_CACERT", ca.c_str(), 1);
-    ::setenv("CONSUL_CLIENT_CERT", cert.c_str(), 1);
-    ::setenv("CONSUL_CLIENT_KEY", key.c_str(), 1);
-    registrator = std::make_unique<regtest::ChildProcess>(
-        std::vector<std::string>{bin("registrator"), "-hostname", "host1", "-ip", "127.0.0.1", "-retry-attempts",
-                                 "2", "-retry-interval", "50", "consul-tls://" + https},
-        log_path());
-    for (const char* v : {"DOCKER_HOST", "CONSUL_CACERT", "CONSUL_CLIENT_CERT", "CONSUL_CLIENT_KEY"}) ::unsetenv(v);
+    registrator = std::make_unique<test_support::ChildProcess>(
+        test_support::Command{bin("registrator"), "-hostname", "host1", "-ip", "127.0.0.1", "-retry-attempts",
+                              "2", "-retry-interval", "50", "consul-tls://" + https}
+            .env("DOCKER_HOST", "unix://" + socket)
+            .env("CONSUL_CACERT", ca)
+            .env("CONSUL_CLIENT_CERT", cert)
+            .env("CONSUL_CLIENT_KEY", key),
+        test_support::Output::log_file(log_path()));
   }
 
   std::string log_path() const { return (dir.path() / "registrator.log").string(); }
@@ -102,7 +100,7 @@ class ConsulTls : public ::testing::Test {
   regtest::TempDir dir{"reg-consul-tls"};
   Certificates certs{dir.path()};
   std::string http, https, socket;
-  std::unique_ptr<regtest::ChildProcess> consul, docker, registrator;
+  std::unique_ptr<test_support::ChildProcess> consul, docker, registrator;
 };
 
 TEST_F(ConsulTls, RegistersThroughHttpsWithAClientCertificate) {

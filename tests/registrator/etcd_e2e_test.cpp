@@ -5,6 +5,7 @@
 
 #include "tests/registrator/docker_request.hpp"
 #include "tests/registrator/etcd_process.hpp"
+#include "tests/support/process/child.hpp"
 #include "registrator/backends/etcd_client.hpp"
 
 using namespace std::chrono_literals;
@@ -19,23 +20,21 @@ TEST(RegistratorEtcdEndToEnd, ContainerIsRegisteredRefreshedAndExpiresWhenRegist
   regtest::EtcdCluster etcd(1);
   const std::string socket = (dir.path() / "docker.sock").string();
   const fs::path docker_ready = dir.path() / "docker.ready";
-  regtest::ChildProcess fake_docker({bin("fake-docker"), "--socket", socket, "--ready-file", docker_ready.string()},
-                                    (dir.path() / "docker.log").string());
-  ASSERT_TRUE(regtest::eventually([&] { return fs::exists(docker_ready); }, 20s))
-      << regtest::read_text(dir.path() / "docker.log");
+  test_support::ChildProcess fake_docker({bin("fake-docker"), "--socket", socket, "--ready-file", docker_ready.string()},
+                                         test_support::Output::log_file(dir.path() / "docker.log"));
+  ASSERT_TRUE(fake_docker.wait_for_file(docker_ready, 20s));
 
   const std::string create = R"({"Image":"test","Env":["SERVICE_NAME=web"],"ExposedPorts":{"80/tcp":{}},)"
                              R"("HostConfig":{"PortBindings":{"80/tcp":[{"HostIp":"","HostPort":"7679"}]}}})";
   ASSERT_EQ(regtest::docker_request(socket, "POST", "/v1.47/containers/create?name=web5", create).status, 201u);
   ASSERT_EQ(regtest::docker_request(socket, "POST", "/v1.47/containers/web5/start").status, 204u);
 
-  ::setenv("DOCKER_HOST", ("unix://" + socket).c_str(), 1);
-  auto registrator = std::make_unique<regtest::ChildProcess>(
-      std::vector<std::string>{bin("registrator"), "-hostname", "host1", "-ip", "127.0.0.1", "-ttl", "2",
-                               "-ttl-refresh", "1", "-tags", "{{strSlice .ID 0 12}}",
-                               "etcd://" + etcd.address() + "/services"},
-      (dir.path() / "registrator.log").string());
-  ::unsetenv("DOCKER_HOST");
+  auto registrator = std::make_unique<test_support::ChildProcess>(
+      test_support::Command{bin("registrator"), "-hostname", "host1", "-ip", "127.0.0.1", "-ttl", "2",
+                            "-ttl-refresh", "1", "-tags", "{{strSlice .ID 0 12}}",
+                            "etcd://" + etcd.address() + "/services"}
+          .env("DOCKER_HOST", "unix://" + socket),
+      test_support::Output::log_file(dir.path() / "registrator.log"));
 
   registrator::EtcdClient reader(etcd.endpoint());
   const std::string key = "/services/web/host1:web5:80";

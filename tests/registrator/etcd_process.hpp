@@ -6,7 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/registrator/child_process.hpp"
+#include "tests/registrator/test_helpers.hpp"
+#include "tests/support/process/child.hpp"
 #include "registrator/http/http_client.hpp"
 
 namespace regtest {
@@ -31,14 +32,14 @@ class EtcdCluster {
       const std::string client = "http://127.0.0.1:" + std::to_string(client_ports_[i]);
       const std::string peer = "http://127.0.0.1:" + std::to_string(peer_ports[i]);
       logs_.push_back(dir_.path() / (name + ".log"));
-      children_.push_back(std::make_unique<ChildProcess>(
-          std::vector<std::string>{binary, "--name", name, "--data-dir", (dir_.path() / name).string(),
-                                   "--listen-client-urls", client, "--advertise-client-urls", client,
-                                   "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                                   "--initial-cluster", initial_cluster, "--initial-cluster-state", "new",
-                                   "--initial-cluster-token", "regtest-" + std::to_string(::getpid()),
-                                   "--heartbeat-interval", "50", "--election-timeout", "500"},
-          logs_.back().string()));
+      children_.push_back(std::make_unique<test_support::ChildProcess>(
+          test_support::Command{binary, "--name", name, "--data-dir", (dir_.path() / name).string(),
+                                "--listen-client-urls", client, "--advertise-client-urls", client,
+                                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+                                "--initial-cluster", initial_cluster, "--initial-cluster-state", "new",
+                                "--initial-cluster-token", "regtest-" + std::to_string(::getpid()),
+                                "--heartbeat-interval", "50", "--election-timeout", "500"},
+          test_support::Output::log_file(logs_.back())));
     }
     const bool ready = eventually(
         [&] {
@@ -76,7 +77,7 @@ class EtcdCluster {
   TempDir dir_;
   std::vector<int> client_ports_;
   std::vector<std::filesystem::path> logs_;
-  std::vector<std::unique_ptr<ChildProcess>> children_;
+  std::vector<std::unique_ptr<test_support::ChildProcess>> children_;
 };
 
 }  // namespace regtest

@@ -6,7 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/registrator/child_process.hpp"
+#include "tests/registrator/test_helpers.hpp"
+#include "tests/support/process/child.hpp"
 #include "registrator/http/http_client.hpp"
 
 namespace regtest {
@@ -20,14 +21,11 @@ class FakeConsulProcess {
     if (!std::filesystem::exists(binary)) throw std::runtime_error(binary + " not found (is REG_BIN_DIR set?)");
     socket_ = (dir_.path() / "consul.sock").string();
     const auto ready = dir_.path() / "ready.json";
-    child_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{binary, "--http", http, "--http-unix", socket_, "--ready-file",
-                                 ready.string()},
-        (dir_.path() / "log.txt").string());
-    if (!eventually([&] { return std::filesystem::exists(ready) || !child_->running(); }, std::chrono::seconds(20)) ||
-        !std::filesystem::exists(ready)) {
-      throw std::runtime_error("fake-consul did not become ready: " + read_text(dir_.path() / "log.txt"));
-    }
+    child_ = std::make_unique<test_support::ChildProcess>(
+        test_support::Command{binary, "--http", http, "--http-unix", socket_, "--ready-file", ready.string()},
+        test_support::Output::log_file(dir_.path() / "log.txt"));
+    if (auto ready_now = child_->wait_for_file(ready, std::chrono::seconds(20)); !ready_now)
+      throw std::runtime_error("fake-consul did not become ready: " + std::string(ready_now.message()));
     http_ = nlohmann::json::parse(read_text(ready)).at("http").get<std::string>();
   }
   /// "127.0.0.1:PORT"
@@ -47,7 +45,7 @@ class FakeConsulProcess {
   TempDir dir_;
   std::string socket_;
   std::string http_;
-  std::unique_ptr<ChildProcess> child_;
+  std::unique_ptr<test_support::ChildProcess> child_;
 };
 
 }  // namespace regtest

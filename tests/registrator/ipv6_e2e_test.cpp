@@ -6,6 +6,7 @@
 
 #include "tests/registrator/fake_consul_process.hpp"
 #include "tests/registrator/scripted_docker.hpp"
+#include "tests/support/process/child.hpp"
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -34,10 +35,10 @@ std::string ipv6_only_container() {
 class RegistratorIpv6 : public ::testing::Test {
  protected:
   void run_registrator(const std::string& uri) {
-    ::setenv("DOCKER_HOST", ("unix://" + socket).c_str(), 1);
-    registrator = std::make_unique<regtest::ChildProcess>(
-        std::vector<std::string>{bin("registrator"), "-hostname", "host1", "-internal", uri}, log_path());
-    ::unsetenv("DOCKER_HOST");
+    registrator = std::make_unique<test_support::ChildProcess>(
+        test_support::Command{bin("registrator"), "-hostname", "host1", "-internal", uri}.env("DOCKER_HOST",
+                                                                                            "unix://" + socket),
+        test_support::Output::log_file(log_path()));
   }
   std::string log_path() const { return (dir.path() / "registrator.log").string(); }
   std::string log() const { return regtest::read_text(log_path()); }
@@ -50,7 +51,7 @@ class RegistratorIpv6 : public ::testing::Test {
                                    return regtest::http_response(404, R"({"message":"not found"})");
                                  }};
   regtest::FakeConsulProcess consul;
-  std::unique_ptr<regtest::ChildProcess> registrator;
+  std::unique_ptr<test_support::ChildProcess> registrator;
 };
 
 TEST_F(RegistratorIpv6, ConsulServiceAddressAndTcpCheckUseTheIpv6Address) {

@@ -6,6 +6,7 @@
 
 #include "tests/registrator/docker_request.hpp"
 #include "tests/registrator/fake_consul_process.hpp"
+#include "tests/support/process/child.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -19,11 +20,10 @@ class RegistratorShutdown : public ::testing::Test {
   void SetUp() override {
     socket = (dir.path() / "docker.sock").string();
     const fs::path ready = dir.path() / "docker.ready";
-    docker = std::make_unique<regtest::ChildProcess>(
-        std::vector<std::string>{bin("fake-docker"), "--socket", socket, "--ready-file", ready.string()},
-        (dir.path() / "docker.log").string());
-    ASSERT_TRUE(regtest::eventually([&] { return fs::exists(ready); }, 20s))
-        << regtest::read_text(dir.path() / "docker.log");
+    docker = std::make_unique<test_support::ChildProcess>(
+        test_support::Command{bin("fake-docker"), "--socket", socket, "--ready-file", ready.string()},
+        test_support::Output::log_file(dir.path() / "docker.log"));
+    ASSERT_TRUE(docker->wait_for_file(ready, 20s));
     for (const std::string name : {"web1", "web2"}) {
       const std::string create = R"({"Image":"web","ExposedPorts":{"80/tcp":{}}})";
       ASSERT_EQ(docker_call("POST", "/v1.47/containers/create?name=" + name, create).status, 201u);
@@ -42,12 +42,11 @@ class RegistratorShutdown : public ::testing::Test {
 
   // Starts registrator, waits for both services, sends SIGTERM; returns the exit code.
   int run_and_terminate(std::vector<std::string> extra_flags) {
-    ::setenv("DOCKER_HOST", ("unix://" + socket).c_str(), 1);
     std::vector<std::string> argv{bin("registrator"), "-hostname", "host1", "-internal"};
     argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
     argv.push_back("consul://" + consul.http_address());
-    regtest::ChildProcess registrator(argv, log_path());
-    ::unsetenv("DOCKER_HOST");
+    test_support::ChildProcess registrator(test_support::Command(argv).env("DOCKER_HOST", "unix://" + socket),
+                                           test_support::Output::log_file(log_path()));
     EXPECT_TRUE(regtest::eventually([&] { return web_instances() == 2; }, 15s)) << regtest::read_text(log_path());
     registrator.signal(SIGTERM);
     return registrator.wait_exit(10s);
@@ -58,7 +57,7 @@ class RegistratorShutdown : public ::testing::Test {
   regtest::TempDir dir{"reg-shutdown"};
   regtest::FakeConsulProcess consul;
   std::string socket;
-  std::unique_ptr<regtest::ChildProcess> docker;
+  std::unique_ptr<test_support::ChildProcess> docker;
 };
 
 TEST_F(RegistratorShutdown, SigtermWithDeregisterOnStopRemovesThisHostsServices) {

@@ -59,7 +59,7 @@ TEST_F(ConsulBinaryTest, RegistersOverHttpAndDigSeesOneARecord) {
                                        " valami.service.dc1.consul +time=5 +tries=1 2>&1");
   EXPECT_NE(gone.find("status: NXDOMAIN"), std::string::npos) << gone;
 
-  ::kill(child_->pid(), SIGTERM);
+  child_->signal(SIGTERM);
   EXPECT_EQ(child_->wait_exit(10s), 0);
 }
 
@@ -119,19 +119,19 @@ TEST_F(ConsulBinaryTest, SigintExitsZeroAndFlagsAreHonoured) {
   EXPECT_EQ(self["Config"]["NodeName"], "agent-7");
   EXPECT_EQ(self["Config"]["Datacenter"], "eu1");
   EXPECT_EQ(fakes::http::fetch(http, verb::get, "/v1/status/leader").body, "\"127.0.0.9:8300\"");
-  ::kill(child_->pid(), SIGINT);
+  child_->signal(SIGINT);
   EXPECT_EQ(child_->wait_exit(10s), 0);
 }
 
 TEST_F(ConsulBinaryTest, BadFlagExitsTwoNamingIt) {
   const fs::path err = dir_ / "bad.log";
-  child_ = std::make_unique<Child>(std::vector<std::string>{binary_, "--http", "127.0.0.1:0", "--bogus", "1"}, err.string());
+  child_ = std::make_unique<ChildProcess>(std::vector<std::string>{binary_, "--http", "127.0.0.1:0", "--bogus", "1"}, Output::fresh_log_file(err));
   EXPECT_EQ(child_->wait_exit(10s), 2);
   const std::string text = read_file(err);
   EXPECT_TRUE(text.starts_with("fake-consul: unknown flag --bogus\n")) << text;
   EXPECT_NE(text.find("usage: fake-consul"), std::string::npos);
 
-  child_ = std::make_unique<Child>(std::vector<std::string>{binary_, "--http", "localhost:x"}, err.string());
+  child_ = std::make_unique<ChildProcess>(std::vector<std::string>{binary_, "--http", "localhost:x"}, Output::fresh_log_file(err));
   EXPECT_EQ(child_->wait_exit(10s), 2);
   EXPECT_TRUE(read_file(err).starts_with("fake-consul: bad value for --http")) << read_file(err);
 
@@ -140,14 +140,14 @@ TEST_F(ConsulBinaryTest, BadFlagExitsTwoNamingIt) {
            {"node2=127.0.0.2:0,bogus=1", "bad value for --agent: \"node2=127.0.0.2:0,bogus=1\": unknown option \"bogus=1\""},
            {"node2=localhost:0", "bad value for --agent: \"node2=localhost:0\" (want NAME=IP:PORT"},
            {"=127.0.0.2:0", "bad value for --agent: \"=127.0.0.2:0\""}}) {
-    child_ = std::make_unique<Child>(std::vector<std::string>{binary_, "--http", "127.0.0.1:0", "--agent", value},
-                                     err.string());
+    child_ = std::make_unique<ChildProcess>(std::vector<std::string>{binary_, "--http", "127.0.0.1:0", "--agent", value},
+                                     Output::fresh_log_file(err));
     EXPECT_EQ(child_->wait_exit(10s), 2) << value;
     EXPECT_TRUE(read_file(err).starts_with("fake-consul: " + message)) << read_file(err);
   }
   for (const char* flag : {"--reap-interval", "--deregister-critical-min"}) {
-    child_ = std::make_unique<Child>(std::vector<std::string>{binary_, "--http", "127.0.0.1:0", flag, "-1s"},
-                                     err.string());
+    child_ = std::make_unique<ChildProcess>(std::vector<std::string>{binary_, "--http", "127.0.0.1:0", flag, "-1s"},
+                                     Output::fresh_log_file(err));
     EXPECT_EQ(child_->wait_exit(10s), 2) << flag;
     EXPECT_TRUE(read_file(err).starts_with(std::string("fake-consul: bad value for ") + flag +
                                            ": \"-1s\" (want a non-negative duration such as 30s)"))
@@ -159,7 +159,7 @@ TEST_F(ConsulBinaryTest, TlsFlagsAreCheckedBeforeAnythingListens) {
   const fs::path err = dir_ / "tls.log";
   auto run = [&](std::vector<std::string> args) {
     args.insert(args.begin(), {binary_, "--http", "127.0.0.1:0"});
-    child_ = std::make_unique<Child>(args, err.string());
+    child_ = std::make_unique<ChildProcess>(args, Output::fresh_log_file(err));
     return child_->wait_exit(10s);
   };
   EXPECT_EQ(run({"--https", "127.0.0.1:0"}), 2);

@@ -99,7 +99,7 @@ TEST_F(ConsulIdleConnectionsTest, TenThousandIdleConnectionsLeaveOthersServedAnd
   for (int fd : idle.fds) ::close(fd);
   idle.fds.clear();
   EXPECT_EQ(fakes::http::fetch(http, verb::get, "/v1/kv/still-here?raw", {}, {}, 5s).body, "yes");
-  ::kill(child_->pid(), SIGTERM);
+  child_->signal(SIGTERM);
   EXPECT_EQ(child_->wait_exit(10s), 0);
 }
 

@@ -15,10 +15,10 @@ class TestNetns {
   TestNetns() {
     static std::atomic<int> counter{0};
     name_ = "fc-netns-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    ok_ = std::system(("ip netns add " + name_ + " 2>/dev/null").c_str()) == 0 &&
-          std::system(("ip -n " + name_ + " link set lo up").c_str()) == 0;
+    ok_ = test_support::run_shell("ip netns add " + name_ + " 2>/dev/null").exit_code == 0 &&
+          test_support::run_shell("ip -n " + name_ + " link set lo up").exit_code == 0;
   }
-  ~TestNetns() { std::system(("ip netns delete " + name_ + " 2>/dev/null").c_str()); }
+  ~TestNetns() { test_support::run_shell("ip netns delete " + name_ + " 2>/dev/null"); }
   TestNetns(const TestNetns&) = delete;
   TestNetns& operator=(const TestNetns&) = delete;
   bool ok() const { return ok_; }
@@ -71,7 +71,7 @@ TEST_F(ConsulNetnsTest, AgentAnswersInsideItsNamespaceOnlyAndSharesTheCatalog) {
     EXPECT_EQ(outside->body.find("\"node2\""), std::string::npos) << outside->body;
   }
 
-  ::kill(child_->pid(), SIGTERM);
+  child_->signal(SIGTERM);
   EXPECT_EQ(child_->wait_exit(10s), 0);
 }
 
@@ -83,9 +83,9 @@ TEST_F(ConsulNetnsTest, NamespaceThatCannotBeEnteredExitsTwoNamingThePath) {
            {"/nonexistent/netns", "fake-consul: cannot open network namespace /nonexistent/netns: No such file or directory"},
            {not_a_namespace.string(), "fake-consul: cannot enter network namespace " + not_a_namespace.string() +
                                           ": Invalid argument (not a network namespace)"}}) {
-    child_ = std::make_unique<Child>(
+    child_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{binary_, "--http", "127.0.0.1:0", "--agent", "node2=127.0.0.2:0,netns=" + path},
-        err.string());
+        Output::fresh_log_file(err));
     EXPECT_EQ(child_->wait_exit(10s), 2) << path;
     EXPECT_TRUE(read_file(err).starts_with(message)) << read_file(err);
   }

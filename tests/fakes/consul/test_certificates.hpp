@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-#include "tests/registrator/child_process.hpp"
+#include "tests/support/process/child.hpp"
 
 namespace regtest {
 
@@ -15,7 +15,7 @@ struct Certificates {
     const std::string d = dir.string();
     const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
     std::ofstream(dir / "named.ext") << "subjectAltName=DNS:checks.internal\n";
-    ok = run_shell("cd '" + d + "' && openssl req -x509 " + ec +
+    ok = test_support::run_shell("cd '" + d + "' && openssl req -x509 " + ec +
                    " -keyout self.key -out self.pem -days 2 -subj /CN=self -addext subjectAltName=IP:127.0.0.1" +
                    " && openssl req -x509 " + ec + " -keyout ca.key -out ca.pem -days 2 -subj /CN=checks-ca" +
                    " && openssl req " + ec + " -keyout named.key -out named.csr -subj /CN=checks.internal" +

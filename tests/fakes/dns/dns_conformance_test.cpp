@@ -4,7 +4,7 @@
 #include "tests/fakes/dns/dig_output.hpp"
 #include "tests/fakes/dns/running_server.hpp"
 #include "tests/fakes/dns/stub_directory.hpp"
-#include "tests/fakes/dns/subprocess.hpp"
+#include "tests/support/process/child.hpp"
 
 #include "fakes/dns/wire/wire.hpp"
 
@@ -23,8 +23,7 @@
 namespace fakes::dns {
 namespace {
 
-using reg::testing::ProcessResult;
-using reg::testing::run_process;
+using ProcessResult = test_support::RunResult;
 using testing::RunningServer;
 
 using reg::testing::record_lines;
@@ -45,18 +44,18 @@ class dnsConformance : public ::testing::Test {
     std::vector<std::string> argv = {"/usr/bin/dig", "@127.0.0.1", "-p", std::to_string(server_.port()),
                                      "+time=3", "+tries=1"};
     argv.insert(argv.end(), args.begin(), args.end());
-    ProcessResult r = run_process(argv);
+    ProcessResult r = test_support::run(argv, {.separate_stderr = true});
     EXPECT_FALSE(r.timed_out);
-    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.exit_code, 0) << r.output << r.error_output;
     return r;
   }
   ProcessResult kdig(std::vector<std::string> args) {
     std::vector<std::string> argv = {"/usr/bin/kdig", "@127.0.0.1", "-p", std::to_string(server_.port()),
                                      "+time=3", "+retry=0"};
     argv.insert(argv.end(), args.begin(), args.end());
-    ProcessResult r = run_process(argv);
+    ProcessResult r = test_support::run(argv, {.separate_stderr = true});
     EXPECT_FALSE(r.timed_out);
-    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.exit_code, 0) << r.output << r.error_output;
     return r;
   }
 
@@ -67,71 +66,71 @@ class dnsConformance : public ::testing::Test {
 // The users' seed transcript: `dig @localhost valami.service.dc1.consul`.
 TEST_F(dnsConformance, DigServiceAMatchesSeedTranscript) {
   const ProcessResult r = dig({"valami.service.dc1.consul"});
-  EXPECT_NE(r.out.find("status: NOERROR"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("flags: qr aa rd ra;"), std::string::npos) << r.out;
-  const auto lines = record_lines(r.out);
-  EXPECT_EQ(count_line(lines, "valami.service.dc1.consul. 0 IN A 172.17.0.3"), 1u) << r.out;
-  EXPECT_EQ(count_type(lines, "A"), 1u) << r.out;
-  EXPECT_EQ(r.out.find("WARNING"), std::string::npos) << r.out;
+  EXPECT_NE(r.output.find("status: NOERROR"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("flags: qr aa rd ra;"), std::string::npos) << r.output;
+  const auto lines = record_lines(r.output);
+  EXPECT_EQ(count_line(lines, "valami.service.dc1.consul. 0 IN A 172.17.0.3"), 1u) << r.output;
+  EXPECT_EQ(count_type(lines, "A"), 1u) << r.output;
+  EXPECT_EQ(r.output.find("WARNING"), std::string::npos) << r.output;
 }
 
 TEST_F(dnsConformance, DigServiceWithoutDatacenter) {
   const ProcessResult r = dig({"valami.service.consul"});
-  EXPECT_NE(r.out.find("status: NOERROR"), std::string::npos) << r.out;
-  EXPECT_EQ(count_line(record_lines(r.out), "valami.service.consul. 0 IN A 172.17.0.3"), 1u) << r.out;
+  EXPECT_NE(r.output.find("status: NOERROR"), std::string::npos) << r.output;
+  EXPECT_EQ(count_line(record_lines(r.output), "valami.service.consul. 0 IN A 172.17.0.3"), 1u) << r.output;
 }
 
 TEST_F(dnsConformance, DigSrvWithAdditional) {
   const ProcessResult r = dig({"valami.service.consul", "SRV"});
-  const auto lines = record_lines(r.out);
-  EXPECT_EQ(count_line(lines, "valami.service.consul. 0 IN SRV 1 1 80 ac110003.addr.dc1.consul."), 1u) << r.out;
-  EXPECT_EQ(count_line(lines, "valami.service.consul. 0 IN SRV 1 1 443 ac110003.addr.dc1.consul."), 1u) << r.out;
-  EXPECT_EQ(count_line(lines, "ac110003.addr.dc1.consul. 0 IN A 172.17.0.3"), 1u) << r.out;
-  EXPECT_NE(r.out.find("ADDITIONAL: 2"), std::string::npos) << r.out;  // A + OPT
+  const auto lines = record_lines(r.output);
+  EXPECT_EQ(count_line(lines, "valami.service.consul. 0 IN SRV 1 1 80 ac110003.addr.dc1.consul."), 1u) << r.output;
+  EXPECT_EQ(count_line(lines, "valami.service.consul. 0 IN SRV 1 1 443 ac110003.addr.dc1.consul."), 1u) << r.output;
+  EXPECT_EQ(count_line(lines, "ac110003.addr.dc1.consul. 0 IN A 172.17.0.3"), 1u) << r.output;
+  EXPECT_NE(r.output.find("ADDITIONAL: 2"), std::string::npos) << r.output;  // A + OPT
 }
 
 TEST_F(dnsConformance, DigRfc2782Srv) {
   const ProcessResult r = dig({"_valami._tcp.service.consul", "SRV"});
-  EXPECT_EQ(count_type(record_lines(r.out), "SRV"), 2u) << r.out;
+  EXPECT_EQ(count_type(record_lines(r.output), "SRV"), 2u) << r.output;
 }
 
 TEST_F(dnsConformance, DigNxDomainHasSoa) {
   const ProcessResult r = dig({"nosuch.service.consul"});
-  EXPECT_NE(r.out.find("status: NXDOMAIN"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("flags: qr aa rd ra;"), std::string::npos) << r.out;
+  EXPECT_NE(r.output.find("status: NXDOMAIN"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("flags: qr aa rd ra;"), std::string::npos) << r.output;
   const std::regex soa(R"(^consul\. 0 IN SOA ns\.consul\. hostmaster\.consul\. \d+ 3600 600 86400 0$)");
-  const auto lines = record_lines(r.out);
+  const auto lines = record_lines(r.output);
   EXPECT_EQ(std::count_if(lines.begin(), lines.end(), [&](const std::string& l) { return std::regex_match(l, soa); }), 1)
-      << r.out;
+      << r.output;
 }
 
 TEST_F(dnsConformance, DigOutsideDomainRefused) {
   const ProcessResult r = dig({"example.com"});
-  EXPECT_NE(r.out.find("status: REFUSED"), std::string::npos) << r.out;
+  EXPECT_NE(r.output.find("status: REFUSED"), std::string::npos) << r.output;
 }
 
 TEST_F(dnsConformance, DigOverTcp) {
   const ProcessResult r = dig({"+tcp", "valami.service.dc1.consul"});
-  EXPECT_NE(r.out.find("status: NOERROR"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("(TCP)"), std::string::npos) << r.out;
-  EXPECT_EQ(count_line(record_lines(r.out), "valami.service.dc1.consul. 0 IN A 172.17.0.3"), 1u) << r.out;
+  EXPECT_NE(r.output.find("status: NOERROR"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(TCP)"), std::string::npos) << r.output;
+  EXPECT_EQ(count_line(record_lines(r.output), "valami.service.dc1.consul. 0 IN A 172.17.0.3"), 1u) << r.output;
 }
 
 TEST_F(dnsConformance, DigMixedCaseIsLowerCasedInAnswer) {
   const ProcessResult r = dig({"VaLaMi.SeRvIcE.DC1.consul"});
-  EXPECT_NE(r.out.find("status: NOERROR"), std::string::npos) << r.out;
-  EXPECT_EQ(count_line(record_lines(r.out), "valami.service.dc1.consul. 0 IN A 172.17.0.3"), 1u) << r.out;
+  EXPECT_NE(r.output.find("status: NOERROR"), std::string::npos) << r.output;
+  EXPECT_EQ(count_line(record_lines(r.output), "valami.service.dc1.consul. 0 IN A 172.17.0.3"), 1u) << r.output;
 }
 
 TEST_F(dnsConformance, DigHidesCriticalAndCapsNonEdnsAtThree) {
   const ProcessResult plain = dig({"+noedns", "web.service.consul"});
-  const auto plain_lines = record_lines(plain.out);
-  EXPECT_EQ(count_type(plain_lines, "A"), 3u) << plain.out;
-  EXPECT_EQ(plain.out.find("flags: qr aa rd ra tc"), std::string::npos) << plain.out;  // TC off by default
+  const auto plain_lines = record_lines(plain.output);
+  EXPECT_EQ(count_type(plain_lines, "A"), 3u) << plain.output;
+  EXPECT_EQ(plain.output.find("flags: qr aa rd ra tc"), std::string::npos) << plain.output;  // TC off by default
 
   const ProcessResult edns = dig({"web.service.consul"});
-  const auto edns_lines = record_lines(edns.out);
-  EXPECT_EQ(count_type(edns_lines, "A"), 4u) << edns.out;
+  const auto edns_lines = record_lines(edns.output);
+  EXPECT_EQ(count_type(edns_lines, "A"), 4u) << edns.output;
   for (const auto* lines : {&plain_lines, &edns_lines}) {
     EXPECT_EQ(count_line(*lines, "web.service.consul. 0 IN A 10.0.0.5"), 0u);  // critical
     EXPECT_EQ(count_line(*lines, "web.service.consul. 0 IN A 10.0.0.6"), 0u);  // maintenance
@@ -140,22 +139,22 @@ TEST_F(dnsConformance, DigHidesCriticalAndCapsNonEdnsAtThree) {
 
 TEST_F(dnsConformance, DigNodeLookup) {
   const ProcessResult r = dig({"node1.node.consul"});
-  EXPECT_EQ(count_line(record_lines(r.out), "node1.node.consul. 0 IN A 127.0.0.1"), 1u) << r.out;
+  EXPECT_EQ(count_line(record_lines(r.output), "node1.node.consul. 0 IN A 127.0.0.1"), 1u) << r.output;
 }
 
 TEST_F(dnsConformance, KdigServiceAAndTcp) {
   for (const char* transport : {"+notcp", "+tcp"}) {
     const ProcessResult r = kdig({transport, "valami.service.dc1.consul"});
-    EXPECT_NE(r.out.find("status: NOERROR"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("Flags: qr aa rd ra;"), std::string::npos) << r.out;
-    EXPECT_EQ(count_line(record_lines(r.out), "valami.service.dc1.consul. 0 IN A 172.17.0.3"), 1u) << r.out;
+    EXPECT_NE(r.output.find("status: NOERROR"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("Flags: qr aa rd ra;"), std::string::npos) << r.output;
+    EXPECT_EQ(count_line(record_lines(r.output), "valami.service.dc1.consul. 0 IN A 172.17.0.3"), 1u) << r.output;
   }
 }
 
 TEST_F(dnsConformance, KdigNxDomain) {
   const ProcessResult r = kdig({"nosuch.service.dc1.consul"});
-  EXPECT_NE(r.out.find("status: NXDOMAIN"), std::string::npos) << r.out;
-  EXPECT_EQ(count_type(record_lines(r.out), "SOA"), 1u) << r.out;
+  EXPECT_NE(r.output.find("status: NXDOMAIN"), std::string::npos) << r.output;
+  EXPECT_EQ(count_type(record_lines(r.output), "SOA"), 1u) << r.output;
 }
 
 // ---- c-ares ----
@@ -270,7 +269,7 @@ TEST_F(dnsConformance, GarbageAndStalledClientsDoNotStallOthers) {
   for (const auto& j : junk) udp.send_to(asio::buffer(j), to);
 
   const ProcessResult r = dig({"valami.service.dc1.consul"});
-  EXPECT_NE(r.out.find("status: NOERROR"), std::string::npos) << r.out;
+  EXPECT_NE(r.output.find("status: NOERROR"), std::string::npos) << r.output;
 }
 
 TEST_F(dnsConformance, TcpPipelinesSeveralQueries) {

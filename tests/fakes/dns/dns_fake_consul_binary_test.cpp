@@ -1,7 +1,7 @@
 // End to end: the fake-consul binary started with --dns-* flags, a service registered over
 // HTTP, answers read with the real dig as a user would.
 #include "fakes/common/http/client.hpp"
-#include "tests/fakes/dns/subprocess.hpp"
+#include "tests/support/process/child.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -10,7 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <thread>
+
+#include <unistd.h>
 
 namespace {
 
@@ -23,46 +24,19 @@ std::string slurp(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-/// fake-consul as a child process; SIGKILLed and reaped on destruction.
+/// fake-consul with --dns-* flags as a child process; stopped and reaped on destruction.
 class FakeConsulProcess {
  public:
-  FakeConsulProcess(const fs::path& dir, std::vector<std::string> dns_flags) {
-    const char* bin = std::getenv("REG_BIN_DIR");
-    const std::string binary = std::string(bin ? bin : ".") + "/fake-consul";
+  FakeConsulProcess(const fs::path& dir, std::vector<std::string> dns_flags)
+      : child_(command(dir, std::move(dns_flags)), test_support::Output::fresh_log_file(dir / "stderr.log")) {
     const fs::path ready = dir / "ready.json";
-    std::vector<std::string> argv = {binary, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--ready-file",
-                                     ready.string()};
-    argv.insert(argv.end(), dns_flags.begin(), dns_flags.end());
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    const std::string log = (dir / "stderr.log").string();
-    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    // Poll for the ready file (written once both listeners are bound), bounded in time.
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (pid_ > 0 && !fs::exists(ready) && std::chrono::steady_clock::now() < deadline) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(5ms);
-    }
-    if (fs::exists(ready)) {
+    // The ready file is written once both listeners are bound.
+    if (auto became_ready = child_.wait_for_file(ready, 20s); became_ready) {
       const auto j = nlohmann::json::parse(slurp(ready));
       http_port = port_of(j.at("http").get<std::string>());
       dns_port = std::to_string(port_of(j.at("dns").get<std::string>()));
     } else {
-      error = "fake-consul did not become ready: " + slurp(dir / "stderr.log");
-    }
-  }
-  ~FakeConsulProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
+      error = "fake-consul did not become ready: " + std::string(became_ready.message());
     }
   }
   std::uint16_t http_port = 0;
@@ -70,10 +44,18 @@ class FakeConsulProcess {
   std::string error;
 
  private:
+  static test_support::Command command(const fs::path& dir, std::vector<std::string> dns_flags) {
+    const char* bin = std::getenv("REG_BIN_DIR");
+    const std::string binary = std::string(bin ? bin : ".") + "/fake-consul";
+    std::vector<std::string> argv = {binary, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--ready-file",
+                                     (dir / "ready.json").string()};
+    argv.insert(argv.end(), dns_flags.begin(), dns_flags.end());
+    return argv;
+  }
   static std::uint16_t port_of(const std::string& host_port) {
     return static_cast<std::uint16_t>(std::stoi(host_port.substr(host_port.rfind(':') + 1)));
   }
-  pid_t pid_ = -1;
+  test_support::ChildProcess child_;
 };
 
 class dnsFakeConsulBinary : public ::testing::Test {
@@ -91,9 +73,9 @@ class dnsFakeConsulBinary : public ::testing::Test {
   std::string dig(const FakeConsulProcess& p, const std::vector<std::string>& args) {
     std::vector<std::string> argv = {"/usr/bin/dig", "@127.0.0.1", "-p", p.dns_port, "+time=3", "+tries=1"};
     argv.insert(argv.end(), args.begin(), args.end());
-    const auto r = reg::testing::run_process(argv);
-    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-    return r.out;
+    const auto r = test_support::run(argv, {.separate_stderr = true});
+    EXPECT_EQ(r.exit_code, 0) << r.output << r.error_output;
+    return r.output;
   }
   static void register_valami(const FakeConsulProcess& p) {
     const auto http = fakes::http::Endpoint::tcp("127.0.0.1", p.http_port);
@@ -129,11 +111,11 @@ TEST_F(dnsFakeConsulBinary, BadDnsFlagExitsTwoNamingTheFlag) {
         {"--dns-udp-answer-limit", "0"}, {"--dns-domain", "a..b"}, {"--dns-only-passing=maybe"}}) {
     std::vector<std::string> argv = {binary, "--http", "127.0.0.1:0"};
     argv.insert(argv.end(), bad.begin(), bad.end());
-    const auto r = reg::testing::run_process(argv);
+    const auto r = test_support::run(argv, {.separate_stderr = true});
     EXPECT_EQ(r.exit_code, 2) << bad[0];
-    const std::string first_line = r.err.substr(0, r.err.find('\n'));
+    const std::string first_line = r.error_output.substr(0, r.error_output.find('\n'));
     const std::string flag = bad[0].substr(0, bad[0].find('='));
-    EXPECT_NE(first_line.find("bad value for " + flag), std::string::npos) << r.err;
+    EXPECT_NE(first_line.find("bad value for " + flag), std::string::npos) << r.error_output;
   }
 }
 

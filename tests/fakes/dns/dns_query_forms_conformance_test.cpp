@@ -4,7 +4,7 @@
 #include "tests/fakes/dns/dig_output.hpp"
 #include "tests/fakes/dns/running_server.hpp"
 #include "tests/fakes/dns/stub_directory.hpp"
-#include "tests/fakes/dns/subprocess.hpp"
+#include "tests/support/process/child.hpp"
 
 #include "fakes/dns/wire/wire.hpp"
 
@@ -51,9 +51,9 @@ class dnsFormsConformance : public ::testing::Test {
     } else {
       argv.insert(argv.end(), {"+time=3", "+retry=0", c.tcp ? "+tcp" : "+notcp", c.edns ? "+edns" : "+noedns"});
     }
-    const auto r = reg::testing::run_process(argv);
-    EXPECT_EQ(r.exit_code, 0) << c.label() << r.out << r.err;
-    return r.out;
+    const auto r = test_support::run(argv, {.separate_stderr = true});
+    EXPECT_EQ(r.exit_code, 0) << c.label() << r.output << r.error_output;
+    return r.output;
   }
   static std::vector<Client> matrix() {
     std::vector<Client> out;

@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "tests/registrator/child_process.hpp"
+#include "tests/registrator/test_helpers.hpp"
+#include "tests/support/process/child.hpp"
 
 #include <chrono>
 #include <csignal>
@@ -15,8 +16,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -27,9 +26,10 @@ namespace {
 
 const char* kDockerCli = "/usr/local/bin/docker";
 
-using CommandResult = regtest::ShellResult;
+using CommandResult = test_support::RunResult;
 using regtest::now_seconds_text;
-using regtest::run_shell;
+using test_support::run_shell;
+using namespace std::chrono_literals;
 
 std::string shell_quote(const std::string& s) {
   std::string out = "'";
@@ -65,11 +65,9 @@ class FakeDockerCli : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "fake-docker did not exit cleanly on SIGTERM";
+    if (fake_) {
+      fake_->signal(SIGTERM);
+      EXPECT_EQ(fake_->wait_exit(20s), 0) << "fake-docker did not exit cleanly on SIGTERM";
       EXPECT_FALSE(fs::exists(socket_)) << "socket file left behind";
     }
     if (!dir_.empty()) fs::remove_all(dir_);
@@ -81,23 +79,9 @@ class FakeDockerCli : public ::testing::Test {
                                      "--images", (dir_ / "images.json").string(), "--seed", "5",
                                      "--ready-file", ready};
     args.insert(args.end(), extra.begin(), extra.end());
-    pid_ = ::fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    // Poll for the ready file the launcher protocol promises.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!fs::exists(ready) && std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      ASSERT_EQ(::waitpid(pid_, &status, WNOHANG), 0) << "fake-docker exited early";
-      std::this_thread::yield();
-    }
-    ASSERT_TRUE(fs::exists(ready));
+    fake_ = std::make_unique<test_support::ChildProcess>(args, test_support::Output::log_file(dir_ / "fake-docker.log"));
+    // Wait for the ready file the launcher protocol promises.
+    ASSERT_TRUE(fake_->wait_for_file(ready, 20s));
     std::ifstream in(ready);
     auto j = json::parse(in);
     EXPECT_EQ(j.at("socket"), socket_);
@@ -114,7 +98,7 @@ class FakeDockerCli : public ::testing::Test {
 
   fs::path binary_, dir_;
   std::string socket_, tcp_;
-  pid_t pid_ = -1;
+  std::unique_ptr<test_support::ChildProcess> fake_;
 };
 
 TEST_F(FakeDockerCli, RunInspectStopRemoveAndEvents) {
@@ -268,11 +252,9 @@ TEST_F(FakeDockerCli, SeveralHostsInOneProcessAreSeparateEngines) {
   EXPECT_EQ(on(a, "ps -q").output, "");
   EXPECT_EQ(on(b, "ps -q").output.size(), 13u);
 
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  fake_->signal(SIGTERM);
+  EXPECT_EQ(fake_->wait_exit(20s), 0);
+  fake_.reset();
   EXPECT_FALSE(fs::exists(a));
   EXPECT_FALSE(fs::exists(b));
   EXPECT_FALSE(fs::exists(socket_));

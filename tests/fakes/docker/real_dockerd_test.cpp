@@ -14,7 +14,8 @@
 #include <regex>
 #include <set>
 
-#include "tests/registrator/child_process.hpp"
+#include "tests/registrator/test_helpers.hpp"
+#include "tests/support/process/child.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -26,8 +27,8 @@ const char* kDockerCli = "/usr/local/bin/docker";
 
 using regtest::bin;
 
-using Shell = regtest::ShellResult;
-using regtest::run_shell;
+using Shell = test_support::RunResult;
+using test_support::run_shell;
 
 // Paths (".State.Pid", "[].Id", ".Actor.ID") whose values are per daemon: ids, clocks, pids and
 // the real daemon's directories. Their presence and type must still match.
@@ -100,15 +101,15 @@ class RealDockerd {
     }
     netns_made_ = true;
     const std::string d = dir_.path().string();
-    dockerd_ = std::make_unique<regtest::ChildProcess>(
-        std::vector<std::string>{"/usr/bin/nsenter", "--net=/var/run/netns/" + netns_, "/usr/sbin/dockerd", "-H",
+    dockerd_ = std::make_unique<test_support::ChildProcess>(
+        test_support::Command{"/usr/bin/nsenter", "--net=/var/run/netns/" + netns_, "/usr/sbin/dockerd", "-H",
                                  "unix://" + socket_, "--data-root", d + "/data", "--exec-root", d + "/exec",
                                  "--pidfile", d + "/dockerd.pid", "--storage-driver=overlay2", "--ip6tables=false"},
-        d + "/dockerd.log");
-    if (!regtest::eventually([&] { return cli("version --format '{{.Server.APIVersion}}'").exit_code == 0 || !dockerd_->running(); },
-                             60s) ||
-        !dockerd_->running()) {
-      error_ = "dockerd did not start:\n" + regtest::read_text(dir_.path() / "dockerd.log");
+        test_support::Output::log_file(d + "/dockerd.log"));
+    if (auto up = dockerd_->wait_until([&] { return cli("version --format '{{.Server.APIVersion}}'").exit_code == 0; },
+                                       60s, "dockerd answering `docker version`");
+        !up) {
+      error_ = "dockerd did not start:\n" + std::string(up.message());
       return;
     }
     // A tiny image: busybox-static and the applets the test runs.
@@ -138,7 +139,7 @@ class RealDockerd {
   regtest::TempDir dir_;
   std::string netns_, socket_, error_;
   bool netns_made_ = false;
-  std::unique_ptr<regtest::ChildProcess> dockerd_;
+  std::unique_ptr<test_support::ChildProcess> dockerd_;
 };
 
 class FakeDockerd {
@@ -146,12 +147,11 @@ class FakeDockerd {
   FakeDockerd() : dir_("fake-dockerd-side") {
     socket_ = (dir_.path() / "docker.sock").string();
     const auto ready = dir_.path() / "ready.json";
-    child_ = std::make_unique<regtest::ChildProcess>(
-        std::vector<std::string>{bin("fake-docker"), "--socket", socket_, "--api-version", "1.41", "--ready-file",
-                                 ready.string()},
-        (dir_.path() / "log.txt").string());
-    if (!regtest::eventually([&] { return fs::exists(ready); }, 20s))
-      error_ = "fake-docker did not start: " + regtest::read_text(dir_.path() / "log.txt");
+    child_ = std::make_unique<test_support::ChildProcess>(
+        test_support::Command{bin("fake-docker"), "--socket", socket_, "--api-version", "1.41", "--ready-file",
+                              ready.string()},
+        test_support::Output::log_file(dir_.path() / "log.txt"));
+    if (auto up = child_->wait_for_file(ready, 20s); !up) error_ = "fake-docker did not start: " + std::string(up.message());
   }
   Shell cli(const std::string& args) const { return run_shell("DOCKER_HOST=unix://" + socket_ + " " + kDockerCli + " " + args); }
   const std::string& socket() const { return socket_; }
@@ -160,7 +160,7 @@ class FakeDockerd {
  private:
   regtest::TempDir dir_;
   std::string socket_, error_;
-  std::unique_ptr<regtest::ChildProcess> child_;
+  std::unique_ptr<test_support::ChildProcess> child_;
 };
 
 // Differences that come from the environment, not from fake-docker:
@@ -451,11 +451,10 @@ TEST_F(SideBySide, AStateSnapshotOfTheRealEngineInspectsTheSame) {
   std::ofstream(dir.path() / "host.json") << snapshot.output;
   const std::string socket = (dir.path() / "docker.sock").string();
   const auto ready = dir.path() / "ready.json";
-  regtest::ChildProcess restored({bin("fake-docker"), "--socket", socket, "--api-version", "1.41", "--state",
-                                  (dir.path() / "host.json").string(), "--ready-file", ready.string()},
-                                 (dir.path() / "log.txt").string());
-  ASSERT_TRUE(regtest::eventually([&] { return fs::exists(ready); }, 20s))
-      << regtest::read_text(dir.path() / "log.txt");
+  test_support::ChildProcess restored({bin("fake-docker"), "--socket", socket, "--api-version", "1.41", "--state",
+                                       (dir.path() / "host.json").string(), "--ready-file", ready.string()},
+                                      test_support::Output::log_file(dir.path() / "log.txt"));
+  ASSERT_TRUE(restored.wait_for_file(ready, 20s));
   for (const auto& name : names) {
     const json real = api_get(real_->socket(), "/v1.41/containers/" + name + "/json");
     const json fake = api_get(socket, "/v1.41/containers/" + name + "/json");
@@ -470,19 +469,18 @@ TEST_F(SideBySide, AStateSnapshotOfTheRealEngineInspectsTheSame) {
 TEST_F(SideBySide, RegistratorRegistersAContainerOfTheRealEngine) {
   regtest::TempDir dir("real-dockerd-registrator");
   const auto ready = dir.path() / "consul.ready";
-  regtest::ChildProcess consul({bin("fake-consul"), "--http", "127.0.0.1:0", "--ready-file", ready.string()},
-                               (dir.path() / "consul.log").string());
-  ASSERT_TRUE(regtest::eventually([&] { return fs::exists(ready); }, 20s));
+  test_support::ChildProcess consul({bin("fake-consul"), "--http", "127.0.0.1:0", "--ready-file", ready.string()},
+                                    test_support::Output::log_file(dir.path() / "consul.log"));
+  ASSERT_TRUE(consul.wait_for_file(ready, 20s));
   const std::string consul_addr = json::parse(regtest::read_text(ready))["http"];
 
   ASSERT_EQ(real_->cli("run -d --name api1 -e SERVICE_NAME=api -e SERVICE_CHECK_TTL=30s -p 9090:80 tiny:1 "
                        "/bin/sh -c 'trap \"exit 143\" TERM; sleep 1000 & wait'").exit_code,
             0);
-  ::setenv("DOCKER_HOST", ("unix://" + real_->socket()).c_str(), 1);
-  regtest::ChildProcess registrator({bin("registrator"), "-hostname", "host1", "-ip", "192.0.2.10",
-                                     "consul://" + consul_addr},
-                                    (dir.path() / "registrator.log").string());
-  ::unsetenv("DOCKER_HOST");
+  test_support::ChildProcess registrator(
+      test_support::Command{bin("registrator"), "-hostname", "host1", "-ip", "192.0.2.10", "consul://" + consul_addr}
+          .env("DOCKER_HOST", "unix://" + real_->socket()),
+      test_support::Output::log_file(dir.path() / "registrator.log"));
 
   auto instances = [&] {
     auto r = run_shell("curl -sS http://" + consul_addr + "/v1/catalog/service/api");

@@ -1,11 +1,9 @@
 // The registrator binary's command line behaviour (no network needed).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+
+#include "tests/support/process/child.hpp"
 
 namespace {
 
@@ -14,26 +12,12 @@ struct Run {
   std::string out, err;
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
+// `env` and `args` are shell text: environment assignments and quoted arguments.
 Run run(const std::string& args, const std::string& env = "") {
   const char* dir = std::getenv("REG_BIN_DIR");
   std::string bin = std::string(dir ? dir : ".") + "/registrator";
-  std::string base = "/tmp/reg-cli-test-" + std::to_string(::getpid());
-  std::string cmd = env + " " + bin + " " + args + " >" + base + ".out 2>" + base + ".err </dev/null";
-  int status = std::system(cmd.c_str());
-  Run r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(base + ".out");
-  r.err = slurp(base + ".err");
-  std::remove((base + ".out").c_str());
-  std::remove((base + ".err").c_str());
-  return r;
+  const auto r = test_support::run_shell(env + " " + bin + " " + args, {.separate_stderr = true});
+  return {r.exit_code, r.output, r.error_output};
 }
 
 }  // namespace

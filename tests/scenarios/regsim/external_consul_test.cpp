@@ -1,7 +1,6 @@
 // regsim run --consul: scenarios against a Consul agent regsim did not start. Here the "foreign"
 // agent is a fake-consul the test starts itself (no real Consul on this machine); regsim must use
 // it, not start its own, clean up after itself, and refuse what only its own fake can do.
-#include "scenarios/regsim/processes/child_process.hpp"
 #include "scenarios/regsim/cli.hpp"
 #include "scenarios/regsim/processes/external_consul.hpp"
 #include "scenarios/regsim/processes/ready_file.hpp"
@@ -11,6 +10,7 @@
 
 #include "tests/scenarios/regsim/run_command.hpp"
 #include "tests/scenarios/regsim/test_paths.hpp"
+#include "tests/support/process/child.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -101,14 +101,13 @@ class ExternalConsulRun : public ::testing::Test {
     std::string pattern = (fs::temp_directory_path() / "regsim-external-XXXXXX").string();
     ASSERT_TRUE(::mkdtemp(pattern.data()));
     dir_ = pattern;
-    agent_ = std::make_unique<ChildProcess>(LaunchSpec{(bin_dir() / "fake-consul").string(),
-                                                       {"--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--node",
-                                                        "node1", "--ready-file", (dir_ / "ready").string()},
-                                                       {},
-                                                       dir_ / "agent.log",
-                                                       "agent",
-                                                       {}});
-    const auto ready = wait_for_ready_file(dir_ / "ready", *agent_, std::chrono::seconds(10));
+    agent_ = std::make_unique<test_support::ChildProcess>(
+        test_support::Command{(bin_dir() / "fake-consul").string(), "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0",
+                              "--node", "node1", "--ready-file", (dir_ / "ready").string()},
+        test_support::Output::log_file(dir_ / "agent.log"));
+    ASSERT_TRUE(agent_->wait_for_file(dir_ / "ready", std::chrono::seconds(10)));
+    std::ifstream ready_file(dir_ / "ready");
+    const auto ready = nlohmann::json::parse(ready_file);
     http_ = ready.at("http").get<std::string>();
     dns_ = ready.at("dns").get<std::string>();
     endpoint_ = *parse_host_port(http_);
@@ -130,7 +129,7 @@ class ExternalConsulRun : public ::testing::Test {
   }
 
   fs::path dir_;
-  std::unique_ptr<ChildProcess> agent_;
+  std::unique_ptr<test_support::ChildProcess> agent_;
   std::string http_, dns_;
   fakes::http::Endpoint endpoint_;
 };

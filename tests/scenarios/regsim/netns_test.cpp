@@ -2,18 +2,16 @@
 // in a network namespace of its own and registered at its 192.0.2.N address, a wrong registrator
 // still fails naming the expectation, registrators really run in their host's namespace and
 // reach the hub over the bridge, and no namespace outlives a run, a SIGTERM or a dead run.
-#include "scenarios/regsim/processes/child_process.hpp"
-
 #include <nlohmann/json.hpp>
 
 #include "tests/scenarios/regsim/shipped_scenarios.hpp"
 #include "tests/scenarios/regsim/test_paths.hpp"
+#include "tests/support/process/child.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -80,20 +78,19 @@ struct Finished {
   pid_t pid = -1;
 };
 
-// Runs a program (regsim by default) to its end with TMPDIR in `dir`; the child is killed if
-// the test fails first (ChildProcess's destructor).
+// Runs a program (regsim by default) to its end with TMPDIR in `dir`; the child is stopped if
+// it runs longer or the test fails first (ChildProcess's destructor).
 Finished run(const TempDir& dir, std::vector<std::string> args, std::string program = {},
              std::vector<std::pair<std::string, std::string>> env = {}) {
   const auto log = dir.path / ("run-" + std::to_string(SteadyClock::now().time_since_epoch().count()) + ".txt");
   env.emplace_back("TMPDIR", dir.path.string());
-  regsim::ChildProcess child(regsim::LaunchSpec{program.empty() ? (bin_dir() / "regsim").string() : program, args,
-                                                env, log, "regsim", {}});
+  args.insert(args.begin(), program.empty() ? (bin_dir() / "regsim").string() : program);
+  test_support::Command command(args);
+  for (const auto& [name, value] : env) command.env(name, value);
+  test_support::ChildProcess child(command, test_support::Output::log_file(log));
   Finished f;
   f.pid = child.pid();
-  eventually([&] { return !child.running(); }, std::chrono::seconds(400));
-  const auto ended = child.exit_description();
-  const std::string prefix = "exited with status ";
-  if (ended && ended->starts_with(prefix)) f.status = std::stoi(ended->substr(prefix.size()));
+  f.status = child.wait_exit(std::chrono::seconds(400));
   f.output = read_file(log);
   return f;
 }
@@ -214,15 +211,7 @@ std::vector<pid_t> children_of(pid_t parent, const std::string& needle) {
   return out;
 }
 
-std::string command_output(const std::string& command) {
-  std::string out;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return out;
-  std::array<char, 4096> buffer{};
-  while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
-  ::pclose(pipe);
-  return out;
-}
+std::string command_output(const std::string& command) { return test_support::run_shell(command).output; }
 
 // Mid-run: regsim, fake-consul and each registrator sit in the namespaces they should, a host
 // resolves another host's service over the bridge, no namespace has a way out; then SIGTERM
@@ -236,8 +225,10 @@ TEST_F(Netns, HostsReachTheHubOverTheBridgeAndSigtermRemovesEveryNamespace) {
       {"action": "wait_for", "catalog": "web", "entries": [{"ServiceAddress": "10.0.0.1", "ServicePort": 8080}]},
       {"action": "wait", "duration": "2m"}]})";
   const auto log = dir_.path / "long.txt";
-  regsim::ChildProcess child(regsim::LaunchSpec{(bin_dir() / "regsim").string(), {"run", "--netns", file.string()},
-                                                {{"TMPDIR", dir_.path.string()}}, log, "regsim", {}});
+  test_support::ChildProcess child(
+      test_support::Command{(bin_dir() / "regsim").string(), "run", "--netns", file.string()}.env("TMPDIR",
+                                                                                                  dir_.path.string()),
+      test_support::Output::log_file(log));
   const pid_t pid = child.pid();
   // regsim's stdout is a file (block-buffered), so readiness is read from its log directory:
   // both registrators started (their command files are written just before).
@@ -291,7 +282,7 @@ TEST_F(Netns, HostsReachTheHubOverTheBridgeAndSigtermRemovesEveryNamespace) {
                              "/v1/agent/self"),
               HasSubstr("\"NodeName\":\"host1\""));
 
-  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  ASSERT_TRUE(child.signal(SIGTERM));
   ASSERT_TRUE(eventually([&] { return !child.running(); }, std::chrono::seconds(30)));
   EXPECT_EQ(child.exit_description(), "exited with status 130");
   EXPECT_THAT(read_file(log), HasSubstr("interrupted"));
@@ -301,16 +292,18 @@ TEST_F(Netns, HostsReachTheHubOverTheBridgeAndSigtermRemovesEveryNamespace) {
 
 TEST_F(Netns, LeftoversOfADeadRunAreRemovedAndALiveRunsAreKept) {
   // A pid that no longer runs, and this test's own (alive) pid.
-  const pid_t dead = ::fork();
-  if (dead == 0) ::_exit(0);
-  ASSERT_GT(dead, 0);
-  ::waitpid(dead, nullptr, 0);
+  pid_t dead = -1;
+  {
+    test_support::ChildProcess exited({"/bin/true"});
+    ASSERT_EQ(exited.wait_exit(std::chrono::seconds(10)), 0);
+    dead = exited.pid();
+  }  // reaped: nothing runs under that pid now
   const std::string stale = "regsim-" + std::to_string(dead) + "-hub";
   const std::string alive = "regsim-" + std::to_string(::getpid()) + "-hub";
-  ASSERT_EQ(std::system(("ip netns add " + stale + " && ip netns add " + alive).c_str()), 0);
+  ASSERT_EQ(test_support::run_shell("ip netns add " + stale + " && ip netns add " + alive).exit_code, 0);
   const auto r = run(dir_, {"run", "--netns", scenario("seed-multi-host.json")});
   const bool alive_kept = fs::exists("/run/netns/" + alive);
-  std::system(("ip netns del " + alive + " 2>/dev/null; ip netns del " + stale + " 2>/dev/null").c_str());
+  test_support::run_shell("ip netns del " + alive + " 2>/dev/null; ip netns del " + stale + " 2>/dev/null");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("regsim: removed network namespace " + stale + " left behind by an earlier run"));
   EXPECT_THAT(r.output, Not(HasSubstr(alive)));

@@ -1,11 +1,10 @@
 #pragma once
 // Runs a shell command the way a user would type it, capturing stdout and stderr together, for
-// tests of the regsim binary.
+// tests of the regsim binary (through the tests' process helper).
 
-#include <sys/wait.h>
+#include "tests/support/process/child.hpp"
 
-#include <array>
-#include <cstdio>
+#include <chrono>
 #include <string>
 
 namespace regsim::test {
@@ -15,15 +14,10 @@ struct CommandResult {
   std::string output;
 };
 
+/// A regsim run may take minutes (scenarios with waits, simulations): killed after 400 s.
 inline CommandResult run_command(const std::string& command) {
-  CommandResult r;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer{};
-  while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe)) r.output.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
+  auto r = test_support::run_shell(command, {.timeout = std::chrono::seconds(400)});
+  return {r.exit_code, std::move(r.output)};
 }
 
 }  // namespace regsim::test

@@ -1,20 +1,16 @@
 // Runs the regsim binary on every shipped scenario, as CI does, and once on a deliberately wrong
 // copy of the seed scenario to show that a mismatch fails loudly with both values.
-#include "scenarios/regsim/processes/child_process.hpp"
-
 #include <nlohmann/json.hpp>
 
 #include "tests/scenarios/regsim/run_command.hpp"
 #include "tests/scenarios/regsim/shipped_scenarios.hpp"
 #include "tests/scenarios/regsim/test_paths.hpp"
+#include "tests/support/process/child.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
 #include <csignal>
-#include <thread>
 
 #include <array>
 #include <cstdio>
@@ -227,23 +223,18 @@ TEST_F(ScenarioRun, InterruptStopsEveryChildProcess) {
   std::ofstream(scenario) << R"({"hosts": [{"name": "host1"}, {"name": "host2"}], "steps": [
       {"action": "wait", "duration": "2m"}]})";
   const auto output = dir.path / "out.txt";
-  regsim::LaunchSpec spec{regsim(), {"run", scenario.string()}, {{"TMPDIR", dir.path.string()}}, output, "regsim", {}};
-  regsim::ChildProcess child(spec);
+  test_support::ChildProcess child(test_support::Command{regsim(), "run", scenario.string()}.env("TMPDIR", dir.path.string()),
+                                   test_support::Output::log_file(output));
   // Ready when both registrators have been started (their command files are written just before).
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   auto started = [&] {
     int found = 0;
     for (const auto& e : fs::recursive_directory_iterator(dir.path))
       if (e.path().filename() == "registrator.cmd") ++found;
     return found == 2;
   };
-  while (!started() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ASSERT_TRUE(started()) << "regsim did not start the registrators";
-  ASSERT_EQ(::kill(child.pid(), SIGINT), 0);
-  const auto stop_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (child.running() && std::chrono::steady_clock::now() < stop_deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(child.wait_until(started, std::chrono::seconds(30), "regsim starting both registrators"));
+  ASSERT_TRUE(child.signal(SIGINT));
+  child.wait_exit(std::chrono::seconds(30));
   EXPECT_EQ(child.exit_description(), "exited with status 130");
   std::ifstream in(output);
   std::stringstream text;

@@ -14,7 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/registrator/child_process.hpp"
+#include "tests/registrator/test_helpers.hpp"
+#include "tests/support/process/child.hpp"
 #include "tests/fakes/consul/checking_agent.hpp"
 #include "tests/fakes/consul/probed_endpoint.hpp"
 #include "fakes/consul/checks/check_runner.hpp"
@@ -53,7 +54,7 @@ class RunChecks : public ::testing::Test {
   }
 
   regtest::TempDir dir_{"consul-run-checks"};
-  std::unique_ptr<regtest::ChildProcess> consul_;
+  std::unique_ptr<test_support::ChildProcess> consul_;
   fakes::http::Endpoint endpoint_;
 };
 

@@ -13,7 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/registrator/child_process.hpp"
+#include "tests/registrator/test_helpers.hpp"
+#include "tests/support/process/child.hpp"
 #include "tests/fakes/consul/checking_agent.hpp"
 #include "fakes/common/http/client.hpp"
 #include "fakes/common/http/server.hpp"
@@ -42,14 +43,11 @@ class GrpcHealthServer {
                                   "--status-file", (dir_ / "statuses.json").string(), "--port-file",
                                   (dir_ / "port").string()};
     if (!cert.empty()) args.insert(args.end(), {"--tls-cert", cert, "--tls-key", key});
-    process_ = std::make_unique<regtest::ChildProcess>(args, (dir_ / "server.log").string());
+    process_ = std::make_unique<test_support::ChildProcess>(args, test_support::Output::log_file(dir_ / "server.log"));
     regtest::eventually([&] { return fs::exists(dir_ / "port") || !process_->running(); }, 20s);
     if (fs::exists(dir_ / "port")) port_ = std::stoi(regtest::read_text(dir_ / "port"));
   }
-  ~GrpcHealthServer() {
-    process_->signal(SIGTERM);
-    if (process_->wait_exit(5s) < 0) process_->kill();
-  }
+  ~GrpcHealthServer() { process_->stop(5s); }
   /// Why the server is not listening ("" when it is): its log, which names a missing grpcio.
   std::string problem() const {
     return port_ > 0 ? "" : "grpc_health_server.py did not start (python3-grpcio missing? ci/bootstrap installs it): " +
@@ -63,7 +61,7 @@ class GrpcHealthServer {
 
  private:
   fs::path dir_;
-  std::unique_ptr<regtest::ChildProcess> process_;
+  std::unique_ptr<test_support::ChildProcess> process_;
   int port_ = 0;
 };
 
@@ -100,7 +98,7 @@ class GrpcChecks : public ::testing::Test {
   }
 
   regtest::TempDir dir_{"consul-grpc-checks"};
-  std::unique_ptr<regtest::ChildProcess> consul_;
+  std::unique_ptr<test_support::ChildProcess> consul_;
   fakes::http::Endpoint endpoint_;
 };
 

@@ -19,7 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/registrator/child_process.hpp"
+#include "tests/registrator/test_helpers.hpp"
+#include "tests/support/process/child.hpp"
 #include "tests/fakes/consul/checking_agent.hpp"
 #include "tests/fakes/consul/probed_endpoint.hpp"
 #include "tests/fakes/consul/test_certificates.hpp"
@@ -122,7 +123,7 @@ class HttpsChecks : public ::testing::Test {
 
   regtest::TempDir dir_{"consul-https-checks"};
   Certificates certs_{dir_.path()};
-  std::unique_ptr<regtest::ChildProcess> consul_;
+  std::unique_ptr<test_support::ChildProcess> consul_;
   fakes::http::Endpoint endpoint_;
 };
 
@@ -224,11 +225,11 @@ TEST_F(HttpsChecks, SilentHandshakeIsCutAtTheTimeoutAndTheApiKeepsAnswering) {
 }
 
 TEST(HttpsChecksFlags, AgentTlsForChecksNeedsTheCa) {
-  auto result = regtest::run_shell(regtest::bin("fake-consul") + " --http 127.0.0.1:0 --enable-agent-tls-for-checks 2>&1");
+  auto result = test_support::run_shell(regtest::bin("fake-consul") + " --http 127.0.0.1:0 --enable-agent-tls-for-checks 2>&1");
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.output.find("--enable-agent-tls-for-checks needs --tls-ca"), std::string::npos) << result.output;
   regtest::TempDir dir("consul-https-flags");
-  result = regtest::run_shell(regtest::bin("fake-consul") + " --http 127.0.0.1:0 --run-checks --enable-agent-tls-for-checks" +
+  result = test_support::run_shell(regtest::bin("fake-consul") + " --http 127.0.0.1:0 --run-checks --enable-agent-tls-for-checks" +
                               " --tls-ca " + (dir.path() / "missing.pem").string() + " 2>&1");
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.output.find("missing.pem"), std::string::npos) << result.output;

@@ -66,8 +66,8 @@ TEST_F(ConsulBinaryTest, ScriptChecksAreStoredButNotRunWithScriptChecksStore) {
 
 TEST_F(ConsulBinaryTest, BadScriptChecksFlagExitsTwo) {
   const fs::path err = dir_ / "script.log";
-  child_ = std::make_unique<Child>(std::vector<std::string>{binary_, "--http", "127.0.0.1:0", "--script-checks", "maybe"},
-                                   err.string());
+  child_ = std::make_unique<ChildProcess>(std::vector<std::string>{binary_, "--http", "127.0.0.1:0", "--script-checks", "maybe"},
+                                   Output::fresh_log_file(err));
   EXPECT_EQ(child_->wait_exit(10s), 2);
   EXPECT_TRUE(read_file(err).starts_with("fake-consul: bad value for --script-checks: \"maybe\" (want refuse, store or run)"))
       << read_file(err);
@@ -111,7 +111,7 @@ TEST_F(ConsulBinaryTest, ScriptChecksRunWithEnableScriptChecks) {
   // The timed-out sleep was killed, not left behind.
   EXPECT_EQ(run_capture("pgrep -f 'sleep 30' -P " + std::to_string(child_->pid()) + " | wc -l"), "0\n");
 
-  ::kill(child_->pid(), SIGTERM);
+  child_->signal(SIGTERM);
   EXPECT_EQ(child_->wait_exit(10s), 0);
 }
 

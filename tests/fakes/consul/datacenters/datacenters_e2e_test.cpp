@@ -96,7 +96,7 @@ TEST_F(ConsulBinaryTest, BadWanFlagsExitTwoNamingThem) {
             "bad value for --wan: datacenter \"dc2\" is served by this process"}}) {
     std::vector<std::string> argv = {binary_, "--http", "127.0.0.1:0"};
     argv.insert(argv.end(), args.begin(), args.end());
-    child_ = std::make_unique<Child>(argv, err.string());
+    child_ = std::make_unique<ChildProcess>(argv, Output::fresh_log_file(err));
     EXPECT_EQ(child_->wait_exit(10s), 2) << args.back();
     EXPECT_TRUE(read_file(err).starts_with("fake-consul: " + message)) << read_file(err);
   }
