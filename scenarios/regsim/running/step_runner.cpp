@@ -6,11 +6,11 @@
 #include "scenarios/regsim/checks/running_group_check.hpp"
 
 #include <set>
-#include "scenarios/regsim/peers/consul_control.hpp"
-#include "scenarios/regsim/peers/consul_query.hpp"
+#include "scenarios/regsim/peers/consul_writer.hpp"
+#include "scenarios/regsim/peers/consul_reader.hpp"
 #include "scenarios/regsim/checks/dns_check.hpp"
 #include "scenarios/regsim/peers/etcd_query.hpp"
-#include "scenarios/regsim/checks/invariant_monitor.hpp"
+#include "scenarios/regsim/checks/invariant_sampler.hpp"
 #include "scenarios/regsim/interrupt.hpp"
 
 #include <thread>
@@ -101,11 +101,11 @@ StepRunner::StepRunner(const Scenario& scenario, ScenarioEnvironment& environmen
       facts_(scenario, [this](const std::string& host) -> DockerControl& { return env_.docker(host); }) {}
 
 void StepRunner::run_all() {
-  std::unique_ptr<InvariantMonitor> monitor;
+  std::unique_ptr<InvariantSampler> sampler;
   if (scenario_.invariants.any()) {
     std::map<std::string, DockerControl> dockers;
     for (const auto& host : scenario_.hosts) dockers.emplace(host.name, env_.docker(host.name));
-    monitor = std::make_unique<InvariantMonitor>(scenario_, env_.consul_https(), std::move(dockers));
+    sampler = std::make_unique<InvariantSampler>(scenario_, env_.consul_https(), std::move(dockers));
   }
   const auto started = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < scenario_.steps.size(); ++i) {
@@ -118,8 +118,8 @@ void StepRunner::run_all() {
       break;
     }
   }
-  if (!monitor) return;
-  for (const auto& v : monitor->finish()) {
+  if (!sampler) return;
+  for (const auto& v : sampler->finish()) {
     const CheckMeta meta{"invariant", since(started)};
     if (v.held) reporter_.pass(v.label, v.detail, meta);
     else reporter_.fail(v.label, v.detail, meta);

@@ -1,7 +1,7 @@
 #include "scenarios/regsim/simulate/simulation.hpp"
 
 #include "scenarios/regsim/language/churn_plan.hpp"
-#include "scenarios/regsim/peers/consul_query.hpp"
+#include "scenarios/regsim/peers/consul_reader.hpp"
 #include "scenarios/regsim/interrupt.hpp"
 #include "scenarios/regsim/netns/netns_scenario.hpp"
 #include "scenarios/regsim/processes/process_usage.hpp"

@@ -4,7 +4,7 @@
 // (/_fake/faults, /_fake/lose-state). Every call throws ConsulError naming the request and the
 // answer when the fake does not accept it.
 
-#include "scenarios/regsim/peers/consul_query.hpp"
+#include "scenarios/regsim/peers/consul_reader.hpp"
 
 #include "fakes/common/http/client.hpp"
 

@@ -1,5 +1,5 @@
 // Invariants judged over a series of polls: what breaks each one, and what a user reads.
-#include "scenarios/regsim/checks/invariant_tracker.hpp"
+#include "scenarios/regsim/checks/invariant_judge.hpp"
 
 #include "scenarios/regsim/language/scenario_loader.hpp"
 
@@ -20,8 +20,8 @@ InvariantSpec all_invariants() {
   return spec;
 }
 
-TEST(InvariantTracker, HoldsWhenTheCatalogFollowsTheContainers) {
-  InvariantTracker t(all_invariants(), {{"host1", "host1"}}, {});
+TEST(InvariantJudge, HoldsWhenTheCatalogFollowsTheContainers) {
+  InvariantJudge t(all_invariants(), {{"host1", "host1"}}, {});
   t.observe(Duration(0ms), {}, {{"host1", {}}});
   t.observe(Duration(100ms), {{"web", "host1:web:80", "node1"}}, {{"host1", {"web"}}});
   t.observe(Duration(200ms), {{"web", "host1:web:80", "node1"}}, {{"host1", {}}});  // stopped, not yet deregistered
@@ -35,8 +35,8 @@ TEST(InvariantTracker, HoldsWhenTheCatalogFollowsTheContainers) {
   EXPECT_EQ(v[2].label, "invariant ignored containers never registered");
 }
 
-TEST(InvariantTracker, IdsCarryTheRegistratorsHostnameWhileDockerIsAskedByHostName) {
-  InvariantTracker t(all_invariants(), {{"docker-01", "host1"}}, {"host1/hidden"});
+TEST(InvariantJudge, IdsCarryTheRegistratorsHostnameWhileDockerIsAskedByHostName) {
+  InvariantJudge t(all_invariants(), {{"docker-01", "host1"}}, {"host1/hidden"});
   t.observe(Duration(0ms), {{"web", "docker-01:web:80", "node1"}}, {{"host1", {"web"}}});
   t.observe(Duration(100ms), {{"web", "docker-01:web:80", "node1"}}, {{"host1", {}}});
   t.observe(Duration(1500ms), {{"web", "docker-01:web:80", "node1"}, {"hidden", "docker-01:hidden:80", "node1"}},
@@ -49,10 +49,10 @@ TEST(InvariantTracker, IdsCarryTheRegistratorsHostnameWhileDockerIsAskedByHostNa
   EXPECT_THAT(v[2].detail, HasSubstr("docker-01:hidden:80 is registered although it is ignored"));
 }
 
-TEST(InvariantTracker, AnIdOnTwoNodesIsADuplicate) {
+TEST(InvariantJudge, AnIdOnTwoNodesIsADuplicate) {
   InvariantSpec spec;
   spec.no_duplicate_ids = true;
-  InvariantTracker t(spec, {{"host1", "host1"}}, {});
+  InvariantJudge t(spec, {{"host1", "host1"}}, {});
   t.observe(Duration(0ms), {{"web", "host1:web:80", "node1"}}, {});
   t.observe(Duration(250ms), {{"web", "host1:web:80", "node1"}, {"web", "host1:web:80", "host2"}}, {});
   const auto v = t.verdicts();
@@ -61,10 +61,10 @@ TEST(InvariantTracker, AnIdOnTwoNodesIsADuplicate) {
   EXPECT_EQ(v[0].detail, "at 250ms: host1:web:80 registered 2 times (nodes node1, host2) (broken at 1 poll of 2)");
 }
 
-TEST(InvariantTracker, AStoppedContainerStillRegisteredPastTheLimitBreaksIt) {
+TEST(InvariantJudge, AStoppedContainerStillRegisteredPastTheLimitBreaksIt) {
   InvariantSpec spec;
   spec.stopped_deregistered_within = Duration(1s);
-  InvariantTracker t(spec, {{"host1", "host1"}}, {});
+  InvariantJudge t(spec, {{"host1", "host1"}}, {});
   const std::vector<RegisteredInstance> registered = {{"web", "host1:web:80", "node1"}};
   t.observe(Duration(0ms), registered, {{"host1", {}}});
   t.observe(Duration(1000ms), registered, {{"host1", {}}});  // exactly the limit: still fine
@@ -76,10 +76,10 @@ TEST(InvariantTracker, AStoppedContainerStillRegisteredPastTheLimitBreaksIt) {
             "at 1.5s: host1:web:80 still registered 1.5s after its container was seen not running (broken at 1 poll of 3)");
 }
 
-TEST(InvariantTracker, TheClockRestartsWhenTheContainerRunsAgainOrDockerIsAway) {
+TEST(InvariantJudge, TheClockRestartsWhenTheContainerRunsAgainOrDockerIsAway) {
   InvariantSpec spec;
   spec.stopped_deregistered_within = Duration(1s);
-  InvariantTracker t(spec, {{"host1", "host1"}}, {});
+  InvariantJudge t(spec, {{"host1", "host1"}}, {});
   const std::vector<RegisteredInstance> registered = {{"web", "host1:web:80", "node1"}};
   t.observe(Duration(0ms), registered, {{"host1", {}}});
   t.observe(Duration(800ms), registered, {{"host1", {"web"}}});  // restarted
@@ -89,17 +89,17 @@ TEST(InvariantTracker, TheClockRestartsWhenTheContainerRunsAgainOrDockerIsAway) 
   EXPECT_TRUE(t.verdicts()[0].held) << t.verdicts()[0].detail;
 }
 
-TEST(InvariantTracker, OtherIdFormsAndOtherHostsAreNotJudged) {
-  InvariantTracker t(all_invariants(), {{"host1", "host1"}}, {"host1/hidden"});
+TEST(InvariantJudge, OtherIdFormsAndOtherHostsAreNotJudged) {
+  InvariantJudge t(all_invariants(), {{"host1", "host1"}}, {"host1/hidden"});
   t.observe(Duration(0ms), {{"x", "custom-id", "node1"}, {"x", "elsewhere:web:80", "node1"}}, {{"host1", {}}});
   t.observe(Duration(5s), {{"x", "custom-id", "node1"}, {"x", "elsewhere:web:80", "node1"}}, {{"host1", {}}});
   for (const auto& v : t.verdicts()) EXPECT_TRUE(v.held) << v.label << ": " << v.detail;
 }
 
-TEST(InvariantTracker, AnIgnoredContainerOrPortMustNeverAppear) {
+TEST(InvariantJudge, AnIgnoredContainerOrPortMustNeverAppear) {
   InvariantSpec spec;
   spec.ignored_never_registered = true;
-  InvariantTracker t(spec, {{"host1", "host1"}}, {"host1/hidden", "host1/half/443"});
+  InvariantJudge t(spec, {{"host1", "host1"}}, {"host1/hidden", "host1/half/443"});
   t.observe(Duration(0ms), {{"half-80", "host1:half:80", "node1"}}, {});
   EXPECT_TRUE(t.verdicts()[0].held);
   t.observe(Duration(100ms), {{"half-443", "host1:half:443", "node1"}}, {});
@@ -107,15 +107,15 @@ TEST(InvariantTracker, AnIgnoredContainerOrPortMustNeverAppear) {
             "at 100ms: host1:half:443 is registered although it is ignored (broken at 1 poll of 2)");
 }
 
-TEST(InvariantTracker, NoPollAtAllIsAFailureNotAPass) {
+TEST(InvariantJudge, NoPollAtAllIsAFailureNotAPass) {
   InvariantSpec spec;
   spec.no_duplicate_ids = true;
-  InvariantTracker t(spec, {{"host1", "host1"}}, {});
+  InvariantJudge t(spec, {{"host1", "host1"}}, {});
   EXPECT_FALSE(t.verdicts()[0].held);
   EXPECT_THAT(t.verdicts()[0].detail, HasSubstr("never observed"));
 }
 
-TEST(InvariantTracker, IgnoredContainersComeFromRunSteps) {
+TEST(InvariantJudge, IgnoredContainersComeFromRunSteps) {
   const auto s = load_scenario_text(R"({"hosts": [{"name": "host1"}], "steps": [
       {"action": "run", "name": "hidden", "image": "x", "env": {"SERVICE_IGNORE": "true"}},
       {"action": "run", "name": "half", "image": "x", "labels": {"SERVICE_443_IGNORE": "1"}},
@@ -124,7 +124,7 @@ TEST(InvariantTracker, IgnoredContainersComeFromRunSteps) {
   EXPECT_EQ(ignored_containers(s), (std::set<std::string>{"host1/hidden", "host1/half/443"}));
 }
 
-TEST(InvariantTracker, ParsedFromTheScenario) {
+TEST(InvariantJudge, ParsedFromTheScenario) {
   const auto s = load_scenario_text(R"({"invariants": {"no_duplicate_ids": true, "stopped_deregistered_within": "2s"},
       "hosts": [{"name": "host1"}], "steps": []})",
                                     "t.json");

@@ -1,4 +1,4 @@
-#include "scenarios/regsim/checks/invariant_tracker.hpp"
+#include "scenarios/regsim/checks/invariant_judge.hpp"
 
 #include <algorithm>
 
@@ -50,16 +50,16 @@ std::set<std::string> ignored_containers(const Scenario& scenario) {
   return out;
 }
 
-InvariantTracker::InvariantTracker(InvariantSpec spec, std::map<std::string, std::string> hosts,
+InvariantJudge::InvariantJudge(InvariantSpec spec, std::map<std::string, std::string> hosts,
                                    std::set<std::string> ignored)
     : spec_(std::move(spec)), hosts_(std::move(hosts)), ignored_(std::move(ignored)) {}
 
-void InvariantTracker::violate(Record& record, Duration at, const std::string& what) {
+void InvariantJudge::violate(Record& record, Duration at, const std::string& what) {
   ++record.broken_polls;
   if (!record.first) record.first = "at " + format_duration(at) + ": " + what;
 }
 
-void InvariantTracker::observe(Duration at, const std::vector<RegisteredInstance>& registry,
+void InvariantJudge::observe(Duration at, const std::vector<RegisteredInstance>& registry,
                                const RunningContainers& running) {
   ++observations_;
   last_at_ = at;
@@ -113,7 +113,7 @@ void InvariantTracker::observe(Duration at, const std::vector<RegisteredInstance
     }
 }
 
-std::vector<InvariantTracker::Verdict> InvariantTracker::verdicts() const {
+std::vector<InvariantJudge::Verdict> InvariantJudge::verdicts() const {
   std::vector<Verdict> out;
   const std::string over = " over " + polls_text(observations_) +
                            (last_at_ ? " in " + format_duration(*last_at_) : std::string{});

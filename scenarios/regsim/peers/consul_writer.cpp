@@ -1,4 +1,4 @@
-#include "scenarios/regsim/peers/consul_control.hpp"
+#include "scenarios/regsim/peers/consul_writer.hpp"
 
 #include "fakes/common/url.hpp"
 

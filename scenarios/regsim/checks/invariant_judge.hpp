@@ -1,6 +1,6 @@
 #pragma once
 // Judges a scenario's invariants from a series of observations (the catalog's instances and
-// each host's running containers at one poll). Pure: the monitor that polls feeds it, tests feed
+// each host's running containers at one poll). Pure: the sampler that polls feeds it, tests feed
 // it by hand. Each invariant keeps its first violation (what and when) and how many polls broke it.
 
 #include "scenarios/regsim/language/duration.hpp"
@@ -27,11 +27,11 @@ using RunningContainers = std::map<std::string, std::set<std::string>>;
 /// from the scenario's run steps.
 std::set<std::string> ignored_containers(const Scenario& scenario);
 
-class InvariantTracker {
+class InvariantJudge {
  public:
   /// `hosts`: the host part of service IDs (each registrator's -hostname) -> the scenario's host
   /// name, which `running` and `ignored` use.
-  InvariantTracker(InvariantSpec spec, std::map<std::string, std::string> hosts, std::set<std::string> ignored);
+  InvariantJudge(InvariantSpec spec, std::map<std::string, std::string> hosts, std::set<std::string> ignored);
 
   /// One poll, `at` after the scenario started.
   void observe(Duration at, const std::vector<RegisteredInstance>& registry, const RunningContainers& running);

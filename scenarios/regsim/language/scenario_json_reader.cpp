@@ -1,4 +1,4 @@
-#include "scenarios/regsim/language/json_fields.hpp"
+#include "scenarios/regsim/language/scenario_json_reader.hpp"
 
 #include "scenarios/regsim/language/json_line_index.hpp"
 

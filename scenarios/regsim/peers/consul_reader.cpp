@@ -1,4 +1,4 @@
-#include "scenarios/regsim/peers/consul_query.hpp"
+#include "scenarios/regsim/peers/consul_reader.hpp"
 
 #include "fakes/common/url.hpp"
 

@@ -1,10 +1,10 @@
 #pragma once
 // Polls the catalog and every host's running containers in the background while the steps run
-// (every 100 ms) and feeds an InvariantTracker. Polls that cannot read Consul or a host's Docker
+// (every 100 ms) and feeds an InvariantJudge. Polls that cannot read Consul or a host's Docker
 // (a restart step is under way) are skipped rather than judged.
 
 #include "scenarios/regsim/peers/docker_control.hpp"
-#include "scenarios/regsim/checks/invariant_tracker.hpp"
+#include "scenarios/regsim/checks/invariant_judge.hpp"
 
 #include "fakes/common/http/client.hpp"
 
@@ -16,17 +16,17 @@
 
 namespace regsim {
 
-class InvariantMonitor {
+class InvariantSampler {
  public:
   /// `consuls`: every datacenter's HTTP API (a poll reads them all).
-  InvariantMonitor(const Scenario& scenario, std::vector<fakes::http::Endpoint> consuls,
+  InvariantSampler(const Scenario& scenario, std::vector<fakes::http::Endpoint> consuls,
                    std::map<std::string, DockerControl> dockers);
-  ~InvariantMonitor();
-  InvariantMonitor(const InvariantMonitor&) = delete;
-  InvariantMonitor& operator=(const InvariantMonitor&) = delete;
+  ~InvariantSampler();
+  InvariantSampler(const InvariantSampler&) = delete;
+  InvariantSampler& operator=(const InvariantSampler&) = delete;
 
   /// Stops polling (after one last poll) and returns the verdicts. Idempotent.
-  std::vector<InvariantTracker::Verdict> finish();
+  std::vector<InvariantJudge::Verdict> finish();
 
  private:
   void run();
@@ -34,7 +34,7 @@ class InvariantMonitor {
 
   std::vector<fakes::http::Endpoint> consuls_;
   std::map<std::string, DockerControl> dockers_;
-  InvariantTracker tracker_;
+  InvariantJudge judge_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::mutex mutex_;
   std::condition_variable wake_;

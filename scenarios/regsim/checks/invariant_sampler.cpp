@@ -1,6 +1,6 @@
-#include "scenarios/regsim/checks/invariant_monitor.hpp"
+#include "scenarios/regsim/checks/invariant_sampler.hpp"
 
-#include "scenarios/regsim/peers/consul_query.hpp"
+#include "scenarios/regsim/peers/consul_reader.hpp"
 #include "scenarios/regsim/running/registrator_flags.hpp"
 
 #include <algorithm>
@@ -33,16 +33,16 @@ std::vector<RegisteredInstance> fetch_registered_instances(const fakes::http::En
   return out;
 }
 
-InvariantMonitor::InvariantMonitor(const Scenario& scenario, std::vector<fakes::http::Endpoint> consuls,
+InvariantSampler::InvariantSampler(const Scenario& scenario, std::vector<fakes::http::Endpoint> consuls,
                                    std::map<std::string, DockerControl> dockers)
     : consuls_(std::move(consuls)),
       dockers_(std::move(dockers)),
-      tracker_(scenario.invariants, host_names(scenario), ignored_containers(scenario)),
+      judge_(scenario.invariants, host_names(scenario), ignored_containers(scenario)),
       thread_([this] { run(); }) {}
 
-InvariantMonitor::~InvariantMonitor() { finish(); }
+InvariantSampler::~InvariantSampler() { finish(); }
 
-void InvariantMonitor::run() {
+void InvariantSampler::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();
@@ -58,7 +58,7 @@ void InvariantMonitor::run() {
   }
 }
 
-void InvariantMonitor::poll() {
+void InvariantSampler::poll() {
   const auto at = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started_);
   std::vector<RegisteredInstance> registry;
   try {
@@ -78,10 +78,10 @@ void InvariantMonitor::poll() {
       // this host's Docker is restarting: its instances are not judged this poll
     }
   }
-  tracker_.observe(at, registry, running);
+  judge_.observe(at, registry, running);
 }
 
-std::vector<InvariantTracker::Verdict> InvariantMonitor::finish() {
+std::vector<InvariantJudge::Verdict> InvariantSampler::finish() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -91,7 +91,7 @@ std::vector<InvariantTracker::Verdict> InvariantMonitor::finish() {
     thread_.join();
     poll();  // the state the scenario ended in counts too
   }
-  return tracker_.verdicts();
+  return judge_.verdicts();
 }
 
 }  // namespace regsim
