@@ -1,4 +1,4 @@
-#include "fakes/docker/engine/stop_sequences.hpp"
+#include "fakes/docker/api/stop_sequences.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>

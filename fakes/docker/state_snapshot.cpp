@@ -1,4 +1,4 @@
-#include "fakes/docker/engine/state_snapshot.hpp"
+#include "fakes/docker/state_snapshot.hpp"
 
 #include "fakes/docker/api/create_request.hpp"
 #include "fakes/docker/api/docker_error.hpp"
