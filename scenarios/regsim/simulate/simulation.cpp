@@ -8,7 +8,7 @@
 #include "scenarios/regsim/checks/running_group_check.hpp"
 #include "scenarios/regsim/language/scenario.hpp"
 #include "scenarios/regsim/running/scenario_environment.hpp"
-#include "scenarios/regsim/running/scenario_runner.hpp"
+#include "scenarios/regsim/running/scenario_lifecycle.hpp"
 
 #include "fakes/common/http/client.hpp"
 

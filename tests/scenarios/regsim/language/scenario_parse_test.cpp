@@ -2,9 +2,9 @@
 // the line) of what was wrong.
 #include "scenarios/regsim/running/scenario_environment.hpp"
 #include "scenarios/regsim/language/scenario_loader.hpp"
-#include "scenarios/regsim/running/step_runner.hpp"
+#include "scenarios/regsim/running/steps/wait_steps.hpp"
 
-#include "tests/scenarios/regsim/load_error.hpp"
+#include "tests/scenarios/regsim/language/load_error.hpp"
 
 #include "tests/scenarios/regsim/test_paths.hpp"
 

@@ -1,9 +1,9 @@
 // The steps that act on the fake Consul directly (consul_register, consul_fault,
 // consul_clear_faults, consul_lose_state) and checks that must hold for a while (holds_for).
 #include "scenarios/regsim/language/scenario_loader.hpp"
-#include "scenarios/regsim/running/step_runner.hpp"
+#include "scenarios/regsim/running/steps/wait_steps.hpp"
 
-#include "tests/scenarios/regsim/load_error.hpp"
+#include "tests/scenarios/regsim/language/load_error.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

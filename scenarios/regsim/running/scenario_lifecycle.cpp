@@ -1,10 +1,10 @@
-#include "scenarios/regsim/running/scenario_runner.hpp"
+#include "scenarios/regsim/running/scenario_lifecycle.hpp"
 
 #include "scenarios/regsim/processes/external_consul.hpp"
 #include "scenarios/regsim/interrupt.hpp"
 #include "scenarios/regsim/netns/netns_scenario.hpp"
 #include "scenarios/regsim/running/scenario_environment.hpp"
-#include "scenarios/regsim/running/step_runner.hpp"
+#include "scenarios/regsim/running/step_player.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -73,7 +73,7 @@ ScenarioOutcome run_scenario(const Scenario& scenario, const RunOptions& options
     }
     env = std::make_unique<ScenarioEnvironment>(*effective, options, outcome.log_dir, reporter,
                                                 netns ? &*netns : nullptr);
-    StepRunner(*effective, *env, reporter).run_all();
+    StepPlayer(*effective, *env, reporter).run_all();
     // Nothing should have ended on its own: a crashed registrator is a failure even when the
     // checks happened to pass before it died.
     for (const auto& ended : env->ended_processes()) reporter.fail("processes", ended + " during the scenario", {"processes"});

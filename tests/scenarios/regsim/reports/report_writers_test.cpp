@@ -7,7 +7,7 @@
 #include "scenarios/regsim/reports/report_files.hpp"
 #include "scenarios/regsim/reports/svg_charts.hpp"
 
-#include "tests/scenarios/regsim/mini_xml.hpp"
+#include "tests/scenarios/regsim/reports/mini_xml.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
