@@ -2,7 +2,7 @@
 
 #include "scenarios/regsim/interrupt.hpp"
 #include "scenarios/regsim/language/churn_plan.hpp"
-#include "scenarios/regsim/running/registrator_flags.hpp"
+#include "scenarios/regsim/peers/docker_control.hpp"
 
 #include <algorithm>
 
