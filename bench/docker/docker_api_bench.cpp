@@ -1,7 +1,7 @@
 // Engine API round trips over a unix socket, against whatever engines REG_DOCKER_SOCKETS names
 // ("fake=/tmp/a.sock,real=/tmp/b.sock"): GET /containers/json (all) and GET /containers/{id}/json,
 // one keep-alive connection, as a client like registrator uses them (registrator's KeepAliveClient)
-// and again with the leanest client (bench/docker/lean_http_client.hpp: `*_lean`), whose own CPU
+// and again with the leanest client (bench/docker/minimal_keepalive_client.hpp: `*_lean`), whose own CPU
 // per request is a fraction of registrator's, so a fast engine's time is not mostly the client's.
 // bench/docker/vs_dockerd.sh sets up a real dockerd and fake-docker with the same containers and
 // runs this.
@@ -22,7 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench/docker/lean_http_client.hpp"
+#include "bench/docker/minimal_keepalive_client.hpp"
 #include "registrator/http/keep_alive_client.hpp"
 
 namespace {
@@ -103,8 +103,8 @@ std::string first_id(const std::string& socket) {
 }
 
 void lean(benchmark::State& state, const std::string& socket, const std::string& engine, const std::string& target) {
-  bench::LeanHttpClient client(socket);
-  const std::string request = bench::LeanHttpClient::get_request(target);
+  bench::MinimalKeepAliveClient client(socket);
+  const std::string request = bench::MinimalKeepAliveClient::get_request(target);
   EngineCpuMeter meter(state, engine);
   for (auto _ : state) {
     if (client.exchange(request) != 200) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "fakes/docker/engine/state_snapshot.hpp"
+#include "fakes/docker/state_snapshot.hpp"
 
 namespace fakes::docker {
 

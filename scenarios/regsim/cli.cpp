@@ -5,7 +5,7 @@
 #include "scenarios/regsim/netns/netns_topology.hpp"
 #include "scenarios/regsim/running/scenario_environment.hpp"
 #include "scenarios/regsim/language/scenario_loader.hpp"
-#include "scenarios/regsim/running/scenario_runner.hpp"
+#include "scenarios/regsim/running/scenario_lifecycle.hpp"
 
 #include <fstream>
 #include <set>

@@ -7,7 +7,7 @@
 #include "fakes/docker/api/event_streams.hpp"
 #include "fakes/docker/api/exit_waiters.hpp"
 #include "fakes/docker/json/json_views.hpp"
-#include "fakes/docker/engine/stop_sequences.hpp"
+#include "fakes/docker/api/stop_sequences.hpp"
 
 #include "fakes/common/fault_rules.hpp"
 #include "fakes/common/http/server.hpp"

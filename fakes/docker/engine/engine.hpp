@@ -2,7 +2,10 @@
 // The fake engine's state: containers, their processes' fate, networking and the event log.
 // Pure (no I/O, no timers): the HTTP layer decides *when* things happen (e.g. the stop
 // timeout), this class decides *what* happens and which events a real dockerd would emit.
-// Errors are DockerError with the engine's status and text.
+// Errors are DockerError with the engine's status and text. One class owns the state; its
+// methods are defined by job: containers (engine.cpp), networks (engine_networks.cpp), the
+// process's fate (engine_processes.cpp), --state loading (engine_restore.cpp), events
+// (engine_events.cpp).
 
 #include "fakes/docker/engine/clock.hpp"
 #include "fakes/docker/engine/container.hpp"

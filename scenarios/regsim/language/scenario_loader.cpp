@@ -1,6 +1,6 @@
 #include "scenarios/regsim/language/scenario_loader.hpp"
 
-#include "scenarios/regsim/language/json_fields.hpp"
+#include "scenarios/regsim/language/scenario_json_reader.hpp"
 #include "scenarios/regsim/language/json_line_index.hpp"
 #include "scenarios/regsim/language/scenario_parser.hpp"
 

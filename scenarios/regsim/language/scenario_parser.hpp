@@ -3,7 +3,7 @@
 // shapes, unknown keys, durations, publish specs, template references. Errors are
 // ScenarioError naming the JSON path; scenario_loader adds the file and line.
 
-#include "scenarios/regsim/language/json_fields.hpp"
+#include "scenarios/regsim/language/scenario_json_reader.hpp"
 #include "scenarios/regsim/language/scenario.hpp"
 
 #include <filesystem>

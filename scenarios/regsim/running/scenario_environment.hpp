@@ -4,6 +4,7 @@
 // to log files in the scenario's log directory.
 
 #include "scenarios/regsim/processes/child_process.hpp"
+#include "scenarios/regsim/running/command_lines.hpp"
 #include "scenarios/regsim/peers/dns_client.hpp"
 #include "scenarios/regsim/peers/docker_control.hpp"
 #include "scenarios/regsim/processes/etcd_server.hpp"
@@ -23,27 +24,6 @@
 namespace regsim {
 
 class Reporter;
-
-/// fake-consul's --dns-* flags for the scenario's consul.dns.
-std::vector<std::string> fake_consul_dns_args(const ConsulSpec::Dns& dns);
-
-/// fake-docker's flags for a host's "docker" options (not its images file).
-std::vector<std::string> fake_docker_host_args(const DockerSpec& docker);
-
-/// The binary each host's registrator runs: --registrator, else the host's "binary", else
-/// registrator in the bin dir.
-std::string registrator_binary(const HostSpec& host, const RunOptions& options);
-
-/// registrator's command line for a host (without the program): -hostname and -ip unless the
-/// scenario passes them itself, the scenario's args, then the registry URI last.
-std::vector<std::string> registrator_args(const HostSpec& host, const std::string& registry_uri);
-
-/// The registry URI registrators get: consul://CONSUL_HTTP, or etcd://ETCD/PATH or
-/// skydns2://ETCD/DOMAIN for the scenario's etcd.
-std::string registry_uri(const RegistrySpec& registry, const std::string& consul_http, const std::string& etcd);
-
-/// Every program the scenario will execute that is missing or not executable, one message each.
-std::vector<std::string> missing_programs(const Scenario& scenario, const RunOptions& options);
 
 class ScenarioEnvironment {
  public:

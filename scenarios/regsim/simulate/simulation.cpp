@@ -1,14 +1,14 @@
 #include "scenarios/regsim/simulate/simulation.hpp"
 
 #include "scenarios/regsim/language/churn_plan.hpp"
-#include "scenarios/regsim/peers/consul_query.hpp"
+#include "scenarios/regsim/peers/consul_reader.hpp"
 #include "scenarios/regsim/interrupt.hpp"
 #include "scenarios/regsim/netns/netns_scenario.hpp"
 #include "scenarios/regsim/processes/process_usage.hpp"
 #include "scenarios/regsim/checks/running_group_check.hpp"
 #include "scenarios/regsim/language/scenario.hpp"
 #include "scenarios/regsim/running/scenario_environment.hpp"
-#include "scenarios/regsim/running/scenario_runner.hpp"
+#include "scenarios/regsim/running/scenario_lifecycle.hpp"
 
 #include "fakes/common/http/client.hpp"
 

@@ -3,7 +3,7 @@
 // malformed snapshot refused with the index and field named.
 #include "fakes/common/http/client.hpp"
 #include "fakes/docker/fake_docker.hpp"
-#include "fakes/docker/engine/state_snapshot.hpp"
+#include "fakes/docker/state_snapshot.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

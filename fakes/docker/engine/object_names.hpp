@@ -1,0 +1,18 @@
+#pragma once
+// The engine's rule for names a user chooses (containers, networks), shared by the parts of
+// Engine that accept them.
+
+#include <algorithm>
+#include <string>
+
+namespace fakes::docker {
+
+/// [a-zA-Z0-9][a-zA-Z0-9_.-]+ as the engine requires.
+inline bool valid_object_name(const std::string& name) {
+  if (name.size() < 2) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  if (!alnum(name[0])) return false;
+  return std::all_of(name.begin() + 1, name.end(), [&](char c) { return alnum(c) || c == '_' || c == '.' || c == '-'; });
+}
+
+}  // namespace fakes::docker
