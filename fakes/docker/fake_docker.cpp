@@ -1,6 +1,6 @@
 #include "fakes/docker/fake_docker.hpp"
 
-#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
 #include "fakes/docker/api/responses.hpp"
 
 #include "fakes/common/http/server.hpp"

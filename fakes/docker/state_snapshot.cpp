@@ -1,7 +1,7 @@
 #include "fakes/docker/state_snapshot.hpp"
 
 #include "fakes/docker/api/create_request.hpp"
-#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // /containers/...: create, list, inspect, lifecycle actions, wait, delete.
 #include "fakes/docker/api/create_request.hpp"
 #include "fakes/docker/api/docker_api.hpp"
-#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
 #include "fakes/docker/api/responses.hpp"
 
 namespace fakes::docker {

@@ -8,7 +8,7 @@
 //   POST /_fake/restart?live_restore=1&downtime_ms=N   daemon restart
 //   GET  /_fake/requests, DELETE /_fake/requests       the request journal
 //   POST /_fake/faults, DELETE /_fake/faults           injected errors and latency
-#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
 #include "fakes/docker/fake_docker.hpp"
 #include "fakes/docker/api/responses.hpp"
 

@@ -1,6 +1,6 @@
 #include "fakes/docker/api/create_request.hpp"
 
-#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
 #include "fakes/docker/engine/port_spec.hpp"
 
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 #include "fakes/docker/api/event_streams.hpp"
 
-#include "fakes/docker/api/docker_error.hpp"
-#include "fakes/docker/api/filters/event_filter.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
+#include "fakes/docker/filters/event_filter.hpp"
 #include "fakes/docker/api/responses.hpp"
 
 #include <boost/asio/steady_timer.hpp>

@@ -1,6 +1,6 @@
 // /_ping, /version, /info, /events, /images, /networks.
 #include "fakes/docker/api/docker_api.hpp"
-#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
 #include "fakes/docker/api/network_request.hpp"
 #include "fakes/docker/api/responses.hpp"
 

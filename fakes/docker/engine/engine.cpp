@@ -4,8 +4,8 @@
 // engine_events.cpp; all of them change the one state this class owns.
 #include "fakes/docker/engine/engine.hpp"
 
-#include "fakes/docker/api/filters/container_filter.hpp"
-#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/filters/container_filter.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
 #include "fakes/docker/engine/object_names.hpp"
 
 #include <algorithm>

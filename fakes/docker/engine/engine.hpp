@@ -11,7 +11,7 @@
 #include "fakes/docker/engine/container.hpp"
 #include "fakes/docker/engine/bridge_ipam.hpp"
 #include "fakes/docker/engine/event_log.hpp"
-#include "fakes/docker/api/filters/filter_args.hpp"
+#include "fakes/docker/filters/filter_args.hpp"
 #include "fakes/docker/engine/host_ports.hpp"
 #include "fakes/docker/engine/id_source.hpp"
 #include "fakes/docker/engine/image_catalog.hpp"

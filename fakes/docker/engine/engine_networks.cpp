@@ -2,7 +2,7 @@
 // container's endpoints get and give back addresses (connect/disconnect events).
 #include "fakes/docker/engine/engine.hpp"
 
-#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
 #include "fakes/docker/engine/object_names.hpp"
 
 #include <algorithm>

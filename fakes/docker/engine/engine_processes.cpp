@@ -2,7 +2,7 @@
 // stop and kill and which of them end it, exits, pause, health, and a daemon restart.
 #include "fakes/docker/engine/engine.hpp"
 
-#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
 
 #include <algorithm>
 

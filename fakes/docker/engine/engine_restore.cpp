@@ -2,7 +2,7 @@
 // recorded state, addresses and host ports, without events, as after a daemon start.
 #include "fakes/docker/engine/engine.hpp"
 
-#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
 
 #include <cstdlib>
 

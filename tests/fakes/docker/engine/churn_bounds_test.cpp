@@ -2,7 +2,7 @@
 // containers and networks over and over must hand their addresses, host ports and subnets
 // back, and keep its event history at --event-history, or it fails (or grows) after enough
 // turns where a real engine does not.
-#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
 #include "fakes/docker/engine/engine.hpp"
 
 #include <gtest/gtest.h>

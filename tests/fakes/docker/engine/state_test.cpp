@@ -1,8 +1,8 @@
 // The fake engine's state model: lifecycle, networking, image merge, filters and the events a
 // real engine emits, checked without any I/O.
-#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
 #include "fakes/docker/engine/engine.hpp"
-#include "fakes/docker/api/filters/event_filter.hpp"
+#include "fakes/docker/filters/event_filter.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "fakes/docker/api/filters/event_filter.hpp"
+#include "fakes/docker/filters/event_filter.hpp"
 
 #include "fakes/docker/engine/image_catalog.hpp"
 

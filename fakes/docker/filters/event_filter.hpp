@@ -2,7 +2,7 @@
 // `GET /events` filters: type, event, container, label, image, network, scope.
 
 #include "fakes/docker/engine/event_log.hpp"
-#include "fakes/docker/api/filters/filter_args.hpp"
+#include "fakes/docker/filters/filter_args.hpp"
 
 namespace fakes::docker {
 

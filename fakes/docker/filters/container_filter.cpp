@@ -1,6 +1,6 @@
-#include "fakes/docker/api/filters/container_filter.hpp"
+#include "fakes/docker/filters/container_filter.hpp"
 
-#include "fakes/docker/api/docker_error.hpp"
+#include "fakes/docker/engine/docker_error.hpp"
 #include "fakes/docker/engine/image_catalog.hpp"
 
 #include <algorithm>

@@ -3,7 +3,7 @@
 // Values of one key are ORed, different keys ANDed (labels: all must hold), as in the engine.
 
 #include "fakes/docker/engine/container.hpp"
-#include "fakes/docker/api/filters/filter_args.hpp"
+#include "fakes/docker/filters/filter_args.hpp"
 
 namespace fakes::docker {
 
