@@ -1,6 +1,6 @@
 // Engine API round trips over a unix socket, against whatever engines REG_DOCKER_SOCKETS names
 // ("fake=/tmp/a.sock,real=/tmp/b.sock"): GET /containers/json (all) and GET /containers/{id}/json,
-// one keep-alive connection, as a client like registrator uses them (registrator's KeepAliveClient)
+// one keep-alive connection, as a client like registrator uses them (registrator's http::Client)
 // and again with the leanest client (bench/docker/minimal_keepalive_client.hpp: `*_lean`), whose own CPU
 // per request is a fraction of registrator's, so a fast engine's time is not mostly the client's.
 // bench/docker/vs_dockerd.sh sets up a real dockerd and fake-docker with the same containers and
@@ -23,12 +23,12 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/docker/minimal_keepalive_client.hpp"
-#include "registrator/http/keep_alive_client.hpp"
+#include "registrator/http/http_client.hpp"
 
 namespace {
 
 using registrator::http::Endpoint;
-using registrator::http::KeepAliveClient;
+using registrator::http::Client;
 using registrator::http::Request;
 
 std::map<std::string, int> engine_pids;  // benchmark family suffix ("fake") -> engine pid
@@ -68,7 +68,7 @@ class EngineCpuMeter {
   double start_ = -1;
 };
 
-std::string get(KeepAliveClient& client, const std::string& target) {
+std::string get(Client& client, const std::string& target) {
   Request req;
   req.target = target;
   auto r = client.send(req, std::chrono::seconds(30));
@@ -77,7 +77,7 @@ std::string get(KeepAliveClient& client, const std::string& target) {
 }
 
 void list_all(benchmark::State& state, std::string socket, std::string engine) {
-  KeepAliveClient client(Endpoint::unix_socket(socket));
+  Client client(Endpoint::unix_socket(socket));
   std::size_t containers = nlohmann::json::parse(get(client, "/v1.41/containers/json?all=1")).size();
   EngineCpuMeter meter(state, engine);
   for (auto _ : state) benchmark::DoNotOptimize(get(client, "/v1.41/containers/json?all=1"));
@@ -85,7 +85,7 @@ void list_all(benchmark::State& state, std::string socket, std::string engine) {
 }
 
 void inspect_one(benchmark::State& state, std::string socket, std::string engine) {
-  KeepAliveClient client(Endpoint::unix_socket(socket));
+  Client client(Endpoint::unix_socket(socket));
   auto list = nlohmann::json::parse(get(client, "/v1.41/containers/json?all=1"));
   if (list.empty()) {
     state.SkipWithError("no containers");
@@ -97,7 +97,7 @@ void inspect_one(benchmark::State& state, std::string socket, std::string engine
 }
 
 std::string first_id(const std::string& socket) {
-  KeepAliveClient client(Endpoint::unix_socket(socket));
+  Client client(Endpoint::unix_socket(socket));
   auto list = nlohmann::json::parse(get(client, "/v1.41/containers/json?all=1"));
   return list.empty() ? std::string() : list[0]["Id"].get<std::string>();
 }

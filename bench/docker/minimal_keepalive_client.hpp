@@ -7,7 +7,7 @@
 // on a kept connection, and the ratio to a real dockerd is only as large as the client lets it
 // be. No other client in the tree serves that: the harness client (fakes/common/http/client.hpp)
 // opens a connection per request, so every exchange would also time a connect and an accept;
-// registrator's KeepAliveClient keeps the connection, and the bench runs it too, but it spends
+// registrator's http::Client keeps the connection, and the bench runs it too, but it spends
 // more CPU of its own per request (asio, a full parser) than this one (~2.8 us, fakes/docker's
 // README). Bench-only: no timeouts, no redirects, no trailers, throws on anything unexpected.
 #include <sys/socket.h>

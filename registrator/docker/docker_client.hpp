@@ -11,10 +11,6 @@
 
 #include <nlohmann/json.hpp>
 
-// Not needed here: tests/fuzz/parser_properties.hpp still finds the splitter through this header
-// (it was declared here); drop this include once that file includes json_stream_splitter.hpp.
-#include "registrator/docker/json_stream_splitter.hpp"
-
 namespace registrator {
 
 /// A failed Docker call; what() names the daemon and its message.
