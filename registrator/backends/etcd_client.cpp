@@ -1,6 +1,6 @@
 #include "registrator/backends/etcd_client.hpp"
 
-#include "registrator/backends/base64.hpp"
+#include "registrator/encoding/base64.hpp"
 
 namespace registrator {
 namespace {

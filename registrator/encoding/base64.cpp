@@ -1,8 +1,8 @@
-#include "fakes/common/base64.hpp"
+#include "registrator/encoding/base64.hpp"
 
 #include <cstdint>
 
-namespace fakes {
+namespace registrator {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -61,4 +61,4 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace fakes
+}  // namespace registrator

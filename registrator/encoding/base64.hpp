@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace fakes {
+namespace registrator {
 
 std::string base64_encode(std::string_view bytes);
 
@@ -14,4 +14,4 @@ std::string base64_encode(std::string_view bytes);
 /// padding anywhere but at the end).
 std::optional<std::string> base64_decode(std::string_view text);
 
-}  // namespace fakes
+}  // namespace registrator

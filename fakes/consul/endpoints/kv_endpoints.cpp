@@ -2,7 +2,7 @@
 // (?recurse, ?cas). Values travel base64-encoded in JSON, as in Consul.
 #include "fakes/consul/endpoints/api_call.hpp"
 
-#include "fakes/common/base64.hpp"
+#include "registrator/encoding/base64.hpp"
 
 #include <charconv>
 
@@ -17,7 +17,7 @@ constexpr std::size_t kMaxValueSize = 512 * 1024;  // Consul's kv_max_value_size
 
 json entry_json(const KvEntry& e) {
   return {{"LockIndex", e.lock_index}, {"Key", e.key},
-          {"Flags", e.flags},          {"Value", e.value.empty() ? json(nullptr) : json(fakes::base64_encode(e.value))},
+          {"Flags", e.flags},          {"Value", e.value.empty() ? json(nullptr) : json(registrator::base64_encode(e.value))},
           {"CreateIndex", e.create_index}, {"ModifyIndex", e.modify_index}};
 }
 

@@ -1,6 +1,6 @@
 #include "scenarios/regsim/peers/etcd_query.hpp"
 
-#include "fakes/common/base64.hpp"
+#include "registrator/encoding/base64.hpp"
 
 namespace regsim {
 namespace {
@@ -25,7 +25,7 @@ json post(const fakes::http::Endpoint& etcd, const std::string& target, const js
 std::string decoded(const json& kv, const char* field) {
   const auto it = kv.find(field);
   if (it == kv.end()) return {};  // the gateway leaves out empty values
-  auto bytes = it->is_string() ? fakes::base64_decode(it->get<std::string>()) : std::nullopt;
+  auto bytes = it->is_string() ? registrator::base64_decode(it->get<std::string>()) : std::nullopt;
   if (!bytes) throw EtcdError(std::string("etcd answered a ") + field + " that is not base64: " + it->dump());
   return *bytes;
 }
@@ -58,8 +58,8 @@ std::string prefix_range_end(const std::string& prefix) {
 
 json fetch_etcd_keys(const fakes::http::Endpoint& etcd, const std::string& prefix) {
   const auto answer = post(etcd, "/v3/kv/range",
-                           {{"key", fakes::base64_encode(prefix)},
-                            {"range_end", fakes::base64_encode(prefix_range_end(prefix))}});
+                           {{"key", registrator::base64_encode(prefix)},
+                            {"range_end", registrator::base64_encode(prefix_range_end(prefix))}});
   json entries = json::array();
   const auto kvs = answer.find("kvs");
   if (kvs == answer.end()) return entries;

@@ -1,11 +1,11 @@
-#include "fakes/common/base64.hpp"
+#include "registrator/encoding/base64.hpp"
 
 #include <gtest/gtest.h>
 
 namespace {
 
-using fakes::base64_decode;
-using fakes::base64_encode;
+using registrator::base64_decode;
+using registrator::base64_encode;
 
 TEST(Base64, EncodesWithPaddingAsRfc4648) {
   EXPECT_EQ(base64_encode(""), "");
