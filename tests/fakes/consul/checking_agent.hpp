@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/registrator/test_helpers.hpp"
+#include "tests/support/test_helpers.hpp"
 #include "tests/support/process/child.hpp"
 #include "fakes/common/http/client.hpp"
 

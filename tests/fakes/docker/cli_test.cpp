@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "tests/registrator/test_helpers.hpp"
+#include "tests/support/test_helpers.hpp"
 #include "tests/support/process/child.hpp"
 
 #include <chrono>

@@ -5,8 +5,8 @@
 
 #include <cstdlib>
 
-#include "tests/registrator/docker_request.hpp"
-#include "tests/registrator/fake_consul_process.hpp"
+#include "tests/support/registrator/docker_request.hpp"
+#include "tests/support/process/fake_consul_process.hpp"
 #include "tests/support/process/child.hpp"
 #include "registrator/http/http_client.hpp"
 

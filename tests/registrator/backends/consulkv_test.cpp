@@ -2,7 +2,7 @@
 // end-to-end registration against the real fake-consul binary over TCP and a unix socket.
 #include <gtest/gtest.h>
 
-#include "tests/registrator/fake_consul_process.hpp"
+#include "tests/support/process/fake_consul_process.hpp"
 #include "registrator/backends/consulkv.hpp"
 #include "registrator/backends/join_host_port.hpp"
 #include "registrator/backends/registry_factory.hpp"

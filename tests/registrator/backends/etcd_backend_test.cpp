@@ -3,7 +3,7 @@
 // while refreshed and expire when refresh stops, and a 3-member cluster.
 #include <gtest/gtest.h>
 
-#include "tests/registrator/etcd_process.hpp"
+#include "tests/support/process/etcd_process.hpp"
 #include "registrator/backends/etcd_backend.hpp"
 #include "registrator/backends/registry_factory.hpp"
 #include "registrator/app/log.hpp"

@@ -7,9 +7,9 @@
 
 #include <ctime>
 
-#include "tests/registrator/docker_request.hpp"
-#include "tests/registrator/fake_consul_process.hpp"
-#include "tests/registrator/scripted_docker.hpp"
+#include "tests/support/registrator/docker_request.hpp"
+#include "tests/support/process/fake_consul_process.hpp"
+#include "tests/support/registrator/scripted_docker.hpp"
 #include "tests/support/process/child.hpp"
 
 using namespace std::chrono_literals;

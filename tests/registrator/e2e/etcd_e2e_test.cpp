@@ -3,8 +3,8 @@
 // and disappears by lease expiry once registrator is killed.
 #include <gtest/gtest.h>
 
-#include "tests/registrator/docker_request.hpp"
-#include "tests/registrator/etcd_process.hpp"
+#include "tests/support/registrator/docker_request.hpp"
+#include "tests/support/process/etcd_process.hpp"
 #include "tests/support/process/child.hpp"
 #include "registrator/backends/etcd_client.hpp"
 

@@ -4,8 +4,8 @@
 // fake-consul (agent services and KV).
 #include <gtest/gtest.h>
 
-#include "tests/registrator/fake_consul_process.hpp"
-#include "tests/registrator/scripted_docker.hpp"
+#include "tests/support/process/fake_consul_process.hpp"
+#include "tests/support/registrator/scripted_docker.hpp"
 #include "tests/support/process/child.hpp"
 
 using namespace std::chrono_literals;

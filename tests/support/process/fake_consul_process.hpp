@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/registrator/test_helpers.hpp"
+#include "tests/support/test_helpers.hpp"
 #include "tests/support/process/child.hpp"
 #include "registrator/http/http_client.hpp"
 

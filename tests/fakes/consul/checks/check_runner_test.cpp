@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/registrator/test_helpers.hpp"
+#include "tests/support/test_helpers.hpp"
 #include "tests/support/process/child.hpp"
 #include "tests/fakes/consul/checking_agent.hpp"
 #include "tests/fakes/consul/probed_endpoint.hpp"
