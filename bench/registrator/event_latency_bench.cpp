@@ -10,9 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/registrator/test_helpers.hpp"
+#include "tests/support/test_helpers.hpp"
 #include "tests/support/process/child.hpp"
-#include "tests/registrator/docker_request.hpp"
+#include "tests/support/registrator/docker_request.hpp"
 #include "registrator/http/http_client.hpp"
 
 using namespace std::chrono_literals;
