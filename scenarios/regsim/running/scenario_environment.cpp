@@ -72,6 +72,15 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
   if (scenario.consul.datacenters.size() > 1)
     for (const auto& dc : scenario.consul.datacenters)
       wan_http_[dc] = listen_ip + ":" + std::to_string(free_port(listen_ip, "fake-consul (" + dc + ")"));
+  // A fake-consul that restart_consul brings back listens again where it did before: its ports are
+  // picked below the ephemeral range (free_port.hpp says why) instead of by the kernel.
+  const bool restarted = std::any_of(scenario.steps.begin(), scenario.steps.end(), [](const Step& s) {
+    const auto* consul = std::get_if<ConsulAction>(&s.action);
+    return consul && consul->op == ConsulOp::restart;
+  });
+  const auto listen_on = [&](const std::string& ip, const std::string& who, PortUse use = PortUse::tcp) {
+    return ip + ":" + (restarted ? std::to_string(free_port(ip, who, use)) : std::string("0"));
+  };
   // fake-consul first (one per datacenter): every registrator needs its agent's address.
   for (const auto& dc : options.external_consul.empty() ? scenario.consul.datacenters : std::vector<std::string>{}) {
     auto& site = sites_.emplace_back();
@@ -88,11 +97,12 @@ ScenarioEnvironment::ScenarioEnvironment(const Scenario& scenario, const RunOpti
             site.agent_netns[name] = netns_path(placed->netns);
             agents.emplace_back(name, placed->address + ":0");
           } else {
-            agents.emplace_back(name, agent_loopback_address(i) + ":0");
+            agents.emplace_back(name, listen_on(agent_loopback_address(i), "fake-consul agent of " + name));
           }
         }
     const auto wan = wan_http_.find(dc);
-    const auto ready = launch_consul(site, wan == wan_http_.end() ? listen_ip + ":0" : wan->second, listen_ip + ":0", agents);
+    const auto ready = launch_consul(site, wan == wan_http_.end() ? listen_on(listen_ip, "fake-consul (" + dc + ")") : wan->second,
+                                   listen_on(listen_ip, "fake-consul DNS (" + dc + ")", PortUse::tcp_and_udp), agents);
     const auto [http_host, http_port] = host_port(ready, "http", "fake-consul");
     const auto [dns_host, dns_port] = host_port(ready, "dns", "fake-consul");
     site.http = fakes::http::Endpoint::tcp(http_host, http_port);
