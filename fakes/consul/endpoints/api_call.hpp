@@ -86,5 +86,7 @@ bool route_agent_health(ApiCall& call);
 bool route_catalog(ApiCall& call);
 bool route_health(ApiCall& call);
 bool route_kv(ApiCall& call);
+/// /v1/session/create|destroy|renew|info|node|list
+bool route_session(ApiCall& call);
 
 }  // namespace fakes::consul
