@@ -7,6 +7,7 @@
 
 #include "fakes/consul/state/catalog_types.hpp"
 #include "fakes/consul/state/clock.hpp"
+#include "fakes/consul/state/event_log.hpp"
 #include "fakes/consul/state/kv_store.hpp"
 #include "fakes/consul/state/session.hpp"
 
@@ -144,6 +145,11 @@ class Catalog final : public IndexSource {
   KvStore& kv() { return kv_; }
   const KvStore& kv() const { return kv_; }
 
+  // ---- user events: gossip, not Raft state, but per datacenter like the catalog ----
+  /// Gives the event its ID and delivers it to the agents of `nodes`; returns it as fired.
+  UserEvent fire_event(UserEvent event, const std::vector<std::string>& nodes);
+  const EventLog& events() const { return events_; }
+
   // ---- sessions and KV locks (catalog_sessions.cpp) ----
   /// Session.Apply create after the endpoint checked the TTL: the node and the bound checks
   /// (present, not critical) as Consul's state store checks them; picks the ID. Returns
@@ -245,6 +251,7 @@ class Catalog final : public IndexSource {
   std::chrono::milliseconds deregister_critical_min_{0};
   std::map<std::pair<std::string, std::string>, AgentStash> stash_;  // by (datacenter, node)
   KvStore kv_;
+  EventLog events_;
   std::map<std::string, Session> sessions_;  // by ID
   std::uint64_t sessions_index_ = 0;
   std::mt19937_64 session_ids_{std::random_device{}()};  // session UUIDs, random as Consul's
