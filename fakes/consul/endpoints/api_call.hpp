@@ -92,5 +92,7 @@ bool route_kv(ApiCall& call);
 bool route_session(ApiCall& call);
 /// /v1/event/fire/:name, /v1/event/list
 bool route_event(ApiCall& call);
+/// /v1/txn (KV operations)
+bool route_txn(ApiCall& call);
 
 }  // namespace fakes::consul

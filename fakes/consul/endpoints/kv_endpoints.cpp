@@ -2,8 +2,7 @@
 // ?release= with a session), DELETE (?recurse, ?cas). Values travel base64-encoded in JSON, as
 // in Consul; an entry held by a session shows it as Session.
 #include "fakes/consul/endpoints/api_call.hpp"
-
-#include "registrator/encoding/base64.hpp"
+#include "fakes/consul/endpoints/shared_shapes.hpp"
 
 #include <charconv>
 #include <initializer_list>
@@ -16,14 +15,6 @@ using fakes::http::bhttp::verb;
 using nlohmann::json;
 
 constexpr std::size_t kMaxValueSize = 512 * 1024;  // Consul's kv_max_value_size default
-
-json entry_json(const KvEntry& e) {
-  json out = {{"LockIndex", e.lock_index}, {"Key", e.key},
-              {"Flags", e.flags},          {"Value", e.value.empty() ? json(nullptr) : json(registrator::base64_encode(e.value))},
-              {"CreateIndex", e.create_index}, {"ModifyIndex", e.modify_index}};
-  if (!e.session.empty()) out["Session"] = e.session;  // DirEntry.Session is omitempty
-  return out;
-}
 
 // Go's url.QueryEscape: unreserved bytes stay, a space is '+', the rest %XX.
 std::string go_query_escape(std::string_view in) {
@@ -91,13 +82,13 @@ void kv_get(ApiCall& call, const std::string& key) {
       auto entries = kv.list(key);
       if (entries.empty()) return not_found();
       json out = json::array();
-      for (const KvEntry* e : entries) out.push_back(entry_json(*e));
+      for (const KvEntry* e : entries) out.push_back(kv_entry_json(*e));
       return make_view(index, json_ok(out));
     }
     const KvEntry* e = kv.get(key);
     if (!e) return not_found();
     if (raw) return make_view(index, fakes::http::make_response(Status::ok, e->value, "application/octet-stream"));
-    return make_view(index, json_ok(json::array({entry_json(*e)})));
+    return make_view(index, json_ok(json::array({kv_entry_json(*e)})));
   });
 }
 

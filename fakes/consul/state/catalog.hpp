@@ -9,6 +9,7 @@
 #include "fakes/consul/state/clock.hpp"
 #include "fakes/consul/state/event_log.hpp"
 #include "fakes/consul/state/kv_store.hpp"
+#include "fakes/consul/state/kv_txn.hpp"
 #include "fakes/consul/state/session.hpp"
 
 #include <cstdint>
@@ -172,6 +173,9 @@ class Catalog final : public IndexSource {
   KvLockResult kv_acquire(const std::string& key, std::string value, std::uint64_t flags, const std::string& session);
   /// ?release=<session>: false unless that session holds the key.
   KvLockResult kv_release(const std::string& key, std::string value, std::uint64_t flags, const std::string& session);
+  /// /v1/txn's KV operations (catalog_txn.cpp): Consul's checks before the write (a key named,
+  /// no lock during a lock-delay), then all operations at one index or none.
+  KvTxnOutcome kv_txn(const std::vector<KvTxnOp>& ops);
 
  private:
   using NodeMap = std::map<std::string, Node>;

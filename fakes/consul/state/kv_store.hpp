@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,9 @@
 #include <vector>
 
 namespace fakes::consul {
+
+struct KvTxnOp;
+struct KvTxnOutcome;
 
 class IndexSource {
  public:
@@ -56,6 +60,11 @@ class KvStore {
   /// `delay_until` when given. Returns how many keys it touched.
   std::size_t drop_session(const std::string& session, bool delete_keys, std::uint64_t index,
                            std::optional<std::chrono::steady_clock::time_point> delay_until);
+  /// /v1/txn's KV operations (state/kv_txn.cpp) on a copy of the store at `index`; when all
+  /// succeed and one writes, the copy becomes the store and the index is committed.
+  /// `session_exists` answers for lock verbs (Consul's state store looks sessions up).
+  KvTxnOutcome transact(const std::vector<KvTxnOp>& ops, std::uint64_t index,
+                        const std::function<bool(const std::string&)>& session_exists);
   /// Until when a new lock on `key` is refused (Consul's lock-delay); nullopt = none set.
   std::optional<std::chrono::steady_clock::time_point> lock_delay(const std::string& key) const;
   /// Deletes the key (or every key under it); true even when nothing matched, as Consul.

@@ -1,7 +1,8 @@
 // Locks against the fake-consul binary, as applications take them: the refusal of a session
 // that does not exist (the safety bug: such a client believed it held the lock), Debian's
 // python3-consul2 using sessions and locks, and two of its clients handing a lock over: one
-// holds it, the other waits on a blocking query and gets it once the first session is gone.
+// holds it, the other waits on a blocking query and gets it once the first session is gone;
+// and the same library's user events and KV transactions.
 #include "tests/fakes/consul/binary_fixture.hpp"
 
 namespace consul_binary {
@@ -91,6 +92,12 @@ TEST_F(LockClientsTest, PythonConsul2WaiterGetsTheLockWhenTheHolderSessionIsDest
   auto sessions = json::parse(request(verb::get, "/v1/session/info/" + entry["Session"].get<std::string>()).body);
   ASSERT_EQ(sessions.size(), 1u);
   EXPECT_EQ(sessions[0]["Name"], "waiter");
+}
+
+TEST_F(LockClientsTest, PythonConsul2EventsAndTransactions) {
+  auto result = python({script("consul2_events_txn.py"), host_, port_});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("all checks passed"), std::string::npos) << result.output;
 }
 
 }  // namespace
