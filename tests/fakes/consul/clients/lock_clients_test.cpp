@@ -10,10 +10,7 @@ namespace {
 
 const std::string kPython = "/usr/bin/python3";  // where Debian's python3-consul2 is importable
 
-std::string script(const std::string& name) {
-  const char* dir = std::getenv("REG_SOURCE_DIR");
-  return std::string(dir ? dir : ".") + "/tests/fakes/consul/clients/" + name;
-}
+std::string script(const std::string& name) { return std::string(CONSUL_CLIENT_SCRIPTS_DIR) + "/" + name; }
 
 class LockClientsTest : public ConsulBinaryTest {
  protected:
