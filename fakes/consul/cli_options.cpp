@@ -48,6 +48,7 @@ std::string cli_usage() {
          "                            exactly when DeregisterCriticalServiceAfter runs out)\n"
          "  --deregister-critical-min DUR  shortest DeregisterCriticalServiceAfter (Consul: 1m; default 0)\n"
          "  --anti-entropy-interval DUR  agents re-assert their services this often (default 1m, 0 = never)\n"
+         "  --session-ttl-min DUR     shortest session TTL accepted (Consul's session_ttl_min, default 10s)\n"
          "  --unknown-deregister C    answer for deregistering an unknown ID: 404 (current Consul),\n"
          "                            500 (old agents) or 200 (as the docs say); default 404\n"
          "DNS (Consul's dns_config; durations in Go syntax, e.g. 30s, 1m):\n"
@@ -207,7 +208,7 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     static const char* const known[] = {"--http", "--dns", "--node", "--agent", "--wan", "--node-address", "--datacenter",
                                         "--acl-master-token", "--ready-file", "--http-unix", "--unknown-deregister",
                                         "--https", "--tls-cert", "--tls-key", "--tls-ca", "--verify-incoming",
-                                        "--run-checks", "--enable-agent-tls-for-checks", "--enable-script-checks", "--script-checks", "--check-allow", "--reap-interval", "--deregister-critical-min", "--anti-entropy-interval",
+                                        "--run-checks", "--enable-agent-tls-for-checks", "--enable-script-checks", "--script-checks", "--check-allow", "--reap-interval", "--deregister-critical-min", "--anti-entropy-interval", "--session-ttl-min",
                                         "--dns-domain", "--dns-alt-domain", "--dns-node-ttl", "--dns-service-ttl",
                                         "--dns-udp-answer-limit", "--dns-a-record-limit", "--dns-only-passing",
                                         "--dns-enable-truncate", "--dns-recursion-available", "--dns-soa-min-ttl",
@@ -258,6 +259,10 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
       if (flag == "--reap-interval") out.fake.reap_interval = ms;
       else if (flag == "--deregister-critical-min") out.fake.deregister_critical_min = ms;
       else out.fake.anti_entropy_interval = ms;
+    } else if (flag == "--session-ttl-min") {
+      const auto d = parse_go_duration(value);
+      if (!d || d->count() <= 0) return bad(flag, value, "want a positive duration such as 10s");
+      out.fake.agent.session_ttl_min = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
     } else if (flag == "--check-allow") {
       auto network = IpNetwork::parse(value);
       if (!network) return "bad value for --check-allow: \"" + value + "\" (want a CIDR such as 127.0.0.0/8)";

@@ -105,7 +105,7 @@ struct FakeConsul::Impl {
       }
       ApiCall call(exchange, std::move(target), *context);
       if (route_status(call) || route_agent(call) || route_catalog(call) || route_health(call) || route_kv(call) ||
-          route_ui(call))
+          route_session(call) || route_event(call) || route_txn(call) || route_ui(call))
         return;
       call.fail(Status::not_found, "404 page not found");
     } catch (const std::exception& e) {

@@ -21,6 +21,7 @@ std::string requested_datacenter(const fakes::http::Target& target, std::string_
 bool follows_datacenter(std::string_view path) {
   if (path == "/v1/catalog/datacenters") return false;
   return path.starts_with("/v1/catalog/") || path.starts_with("/v1/health/") || path.starts_with("/v1/kv/") ||
+         path.starts_with("/v1/session/") || path.starts_with("/v1/event/fire/") || path == "/v1/txn" ||
          path == "/v1/kv";
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Which datacenter a request is for, and which endpoints follow it: Consul's agent forwards
-// catalog, health and KV requests for another datacenter to that datacenter's servers (over
+// catalog, health, KV and session requests for another datacenter to that datacenter's servers (over
 // the WAN); its /v1/agent/* endpoints always answer for the agent itself.
 
 #include "fakes/common/url.hpp"

@@ -26,6 +26,7 @@ void DatacenterState::changed() {
 void DatacenterState::arm_timer() {
   if (!timing_.timer_driven || stopped_) return;
   auto next = catalog.next_ttl_deadline();
+  if (auto session = catalog.next_session_deadline(); session && (!next || *session < *next)) next = session;
   if (auto due = catalog.next_reap_deadline()) {
     const auto reap = next_reaper_run(reaper_start_, timing_.reap_interval, *due);
     if (!next || reap < *next) next = reap;
@@ -41,13 +42,16 @@ void DatacenterState::arm_timer() {
     if (ec || stopped_) return;
     armed_for_.reset();
     catalog.expire_ttl_checks();
+    catalog.expire_sessions();
     catalog.reap_critical_services();
+    // A renewal moves a session's deadline without a write; re-arming covers that too.
     arm_timer();
   });
 }
 
 std::size_t DatacenterState::expire_now() {
   const std::size_t n = catalog.expire_ttl_checks();
+  catalog.expire_sessions();
   catalog.reap_critical_services();
   return n;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // One datacenter of the fake: its own catalog (health and KV included) with its own index,
-// the blocking queries parked on it, its rendered answers, and the timer that
-// expires its TTL checks and reaps its critical services. A process holds one per --agent
+// the blocking queries parked on it, its rendered answers, and the timer that expires its
+// TTL checks and TTL sessions and reaps its critical services. A process holds one per --agent
 // datacenter; requests with ?dc= reach the others as Consul forwards them to a remote
 // datacenter's servers.
 
@@ -41,7 +41,8 @@ class DatacenterState {
   void set_after_change(std::function<void()> f) { after_change_ = std::move(f); }
   /// The context that serves requests forwarded to this datacenter.
   ApiContext& server_context() { return context_; }
-  /// Expires TTL checks and reaps critical services now; returns how many checks expired.
+  /// Expires TTL checks and TTL sessions and reaps critical services now; returns how many
+  /// checks expired.
   std::size_t expire_now();
   void stop();
 

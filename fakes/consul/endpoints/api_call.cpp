@@ -67,10 +67,14 @@ void ApiCall::serve_read(std::function<std::uint64_t()> index, std::function<nlo
                       });
 }
 
-void ApiCall::serve_view(RenderView render) {
+void ApiCall::serve_view(RenderView render, bool any_change) {
   auto params = parse_blocking_params(target_);
   if (auto* error = std::get_if<std::string>(&params)) return fail(Status::bad_request, *error);
-  ctx_.blocking.serve(exchange_, std::get<BlockingParams>(params), std::move(render));
+  auto& blocking = std::get<BlockingParams>(params);
+  blocking.any_change = any_change;
+  // Consul's event list waits its maxQueryTime when no ?wait= is given.
+  if (any_change && blocking.wait.count() == 0) blocking.wait = BlockingQueries::kMaxWait;
+  ctx_.blocking.serve(exchange_, blocking, std::move(render));
 }
 
 std::optional<bool> ApiCall::bool_param(const std::string& name) {

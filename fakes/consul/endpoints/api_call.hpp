@@ -60,7 +60,9 @@ class ApiCall {
   /// Serves a read as a blocking query: `index` and `body` are re-evaluated on each change.
   void serve_read(std::function<std::uint64_t()> index, std::function<nlohmann::json()> body);
   /// The same for answers that are not plain JSON (KV ?raw, 404 for missing keys).
-  void serve_view(RenderView render);
+  /// `any_change`: the index is a fingerprint, not a counter (the user event list): a
+  /// blocking read answers once it differs, and waits 10 minutes when no ?wait= is given.
+  void serve_view(RenderView render, bool any_change = false);
   /// ?node-meta=key:value (repeatable) as Consul's parseMetaFilter reads it: split at the
   /// first ':', a filter without one wants an empty value.
   std::vector<std::pair<std::string, std::string>> node_meta_filters() const;
@@ -86,5 +88,11 @@ bool route_agent_health(ApiCall& call);
 bool route_catalog(ApiCall& call);
 bool route_health(ApiCall& call);
 bool route_kv(ApiCall& call);
+/// /v1/session/create|destroy|renew|info|node|list
+bool route_session(ApiCall& call);
+/// /v1/event/fire/:name, /v1/event/list
+bool route_event(ApiCall& call);
+/// /v1/txn (KV operations)
+bool route_txn(ApiCall& call);
 
 }  // namespace fakes::consul

@@ -1,10 +1,11 @@
-// /v1/kv/<key>: GET (?raw, ?recurse, ?keys, ?separator), PUT (?flags, ?cas), DELETE
-// (?recurse, ?cas). Values travel base64-encoded in JSON, as in Consul.
+// /v1/kv/<key>: GET (?raw, ?recurse, ?keys, ?separator), PUT (?flags, ?cas, ?acquire=,
+// ?release= with a session), DELETE (?recurse, ?cas). Values travel base64-encoded in JSON, as
+// in Consul; an entry held by a session shows it as Session.
 #include "fakes/consul/endpoints/api_call.hpp"
-
-#include "registrator/encoding/base64.hpp"
+#include "fakes/consul/endpoints/shared_shapes.hpp"
 
 #include <charconv>
+#include <initializer_list>
 
 namespace fakes::consul {
 
@@ -15,10 +16,38 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxValueSize = 512 * 1024;  // Consul's kv_max_value_size default
 
-json entry_json(const KvEntry& e) {
-  return {{"LockIndex", e.lock_index}, {"Key", e.key},
-          {"Flags", e.flags},          {"Value", e.value.empty() ? json(nullptr) : json(registrator::base64_encode(e.value))},
-          {"CreateIndex", e.create_index}, {"ModifyIndex", e.modify_index}};
+// Go's url.QueryEscape: unreserved bytes stay, a space is '+', the rest %XX.
+std::string go_query_escape(std::string_view in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : in) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Consul's conflictingFlags: at most one of `flags` per request, else 400 with the query as
+// Go's url.Values.Encode writes it (keys sorted), newline included.
+bool conflicting_flags(ApiCall& call, std::initializer_list<const char*> flags) {
+  int present = 0;
+  for (const char* f : flags) present += call.target().has(f) ? 1 : 0;
+  if (present < 2) return false;
+  std::string encoded;
+  for (const auto& [k, v] : call.target().query) {  // a multimap: sorted by key, values in order
+    if (!encoded.empty()) encoded += '&';
+    encoded += go_query_escape(k) + "=" + go_query_escape(v);
+  }
+  call.fail(Status::bad_request, "Conflicting flags: " + encoded + "\n");
+  return true;
 }
 
 std::optional<std::uint64_t> uint_param(ApiCall& call, const std::string& name, const std::string& error) {
@@ -53,18 +82,19 @@ void kv_get(ApiCall& call, const std::string& key) {
       auto entries = kv.list(key);
       if (entries.empty()) return not_found();
       json out = json::array();
-      for (const KvEntry* e : entries) out.push_back(entry_json(*e));
+      for (const KvEntry* e : entries) out.push_back(kv_entry_json(*e));
       return make_view(index, json_ok(out));
     }
     const KvEntry* e = kv.get(key);
     if (!e) return not_found();
     if (raw) return make_view(index, fakes::http::make_response(Status::ok, e->value, "application/octet-stream"));
-    return make_view(index, json_ok(json::array({entry_json(*e)})));
+    return make_view(index, json_ok(json::array({kv_entry_json(*e)})));
   });
 }
 
 void kv_put(ApiCall& call, const std::string& key) {
   if (key.empty()) return call.fail(Status::bad_request, "Missing key name");
+  if (conflicting_flags(call, {"cas", "acquire", "release"})) return;
   if (!call.authorize_write("key:write", key)) return;
   if (call.request().body().size() > kMaxValueSize)
     return call.fail(Status::payload_too_large, "Request body(" + std::to_string(call.request().body().size()) +
@@ -81,6 +111,15 @@ void kv_put(ApiCall& call, const std::string& key) {
     cas = uint_param(call, "cas", "Invalid cas value");
     if (!cas) return;
   }
+  // A lock operation's failure is Consul's RPC error: 500 with its text, nothing written.
+  auto answer_lock = [&call](const KvLockResult& r) {
+    if (!r.error.empty()) return call.fail(Status::internal_server_error, r.error);
+    call.reply(json_ok(r.ok));
+  };
+  if (call.target().has("acquire"))
+    return answer_lock(call.catalog().kv_acquire(key, call.request().body(), flags, call.target().get("acquire")));
+  if (call.target().has("release"))
+    return answer_lock(call.catalog().kv_release(key, call.request().body(), flags, call.target().get("release")));
   const bool ok = call.catalog().kv().put(key, call.request().body(), flags, cas);
   call.reply(json_ok(ok));
 }

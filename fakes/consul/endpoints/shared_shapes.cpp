@@ -2,6 +2,8 @@
 
 #include "fakes/consul/requests/go_duration.hpp"
 
+#include "registrator/encoding/base64.hpp"
+
 namespace fakes::consul {
 
 using nlohmann::json;
@@ -124,6 +126,18 @@ json check_json(const Node& node, const Check& c) {
       {"CreateIndex", c.raft.create_index},
       {"ModifyIndex", c.raft.modify_index},
   };
+}
+
+nlohmann::json kv_entry_json(const KvEntry& e, bool with_value) {
+  using nlohmann::json;
+  json out = {{"LockIndex", e.lock_index},
+              {"Key", e.key},
+              {"Flags", e.flags},
+              {"Value", !with_value || e.value.empty() ? json(nullptr) : json(registrator::base64_encode(e.value))},
+              {"CreateIndex", e.create_index},
+              {"ModifyIndex", e.modify_index}};
+  if (!e.session.empty()) out["Session"] = e.session;
+  return out;
 }
 
 }  // namespace fakes::consul

@@ -2,7 +2,8 @@
 // The JSON shapes more than one endpoint family answers with, because Consul answers with the
 // same struct there: structs.Node (catalog and health), structs.NodeService (health and
 // /v1/catalog/node), structs.HealthCheck (health, /v1/agent/checks, /_fake/state) and
-// api.AgentService (the agent endpoints, /_fake/state); plus the small pieces the shapes are
+// api.AgentService (the agent endpoints, /_fake/state), structs.DirEntry (KV and /v1/txn);
+// plus the small pieces the shapes are
 // built from. A shape only one family uses lives in that family's endpoints file.
 // Lists and maps are always [] / {}, never null.
 
@@ -24,6 +25,9 @@ nlohmann::json node_service_json(const Service& service);
 nlohmann::json check_json(const Node& node, const Check& check);
 /// /v1/agent/services value and /v1/agent/service/<id>.
 nlohmann::json agent_service_json(const Service& service, const std::string& datacenter);
+/// /v1/kv entries and /v1/txn KV results: Value base64 (null when empty or `with_value` is
+/// false, as txn answers writes), Session only while held (omitempty).
+nlohmann::json kv_entry_json(const KvEntry& entry, bool with_value = true);
 
 // ---- pieces ----
 nlohmann::json string_map_json(const std::map<std::string, std::string>& map);

@@ -15,7 +15,7 @@ std::string str_field(const json& object, std::string_view field, const std::str
   return v ? read_string(*v, where + "." + std::string(field)) : std::string{};
 }
 
-bool is_any_address(const std::string& a) { return a == "0.0.0.0" || a == "::" || a == "[::]"; }
+bool is_unspecified_service_address(const std::string& a) { return a == "0.0.0.0" || a == "::" || a == "[::]"; }
 
 // structs.NodeService: the name is "Service", not "Name" as in the agent's ServiceDefinition.
 Service decode_node_service(const json& object) {
@@ -125,7 +125,7 @@ std::variant<CatalogRegistration, CatalogRequestError> decode_catalog_registrati
     if (s.id.empty() && !s.name.empty()) s.id = s.name;
     if (!s.id.empty() && s.name.empty())
       return CatalogRequestError{500, "Must provide service name (Service.Service) when service ID is provided"};
-    if (is_any_address(s.address)) return CatalogRequestError{500, "Invalid service address"};
+    if (is_unspecified_service_address(s.address)) return CatalogRequestError{500, "Invalid service address"};
     if (s.id.empty()) reg.service.reset();  // an empty Service object registers nothing
   }
   return reg;

@@ -45,6 +45,28 @@ std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view s) {
   return std::chrono::nanoseconds(negative ? -ns : ns);
 }
 
+std::string go_duration_error(std::string_view text) {
+  const std::string quoted = "\"" + std::string(text) + "\"";
+  std::string_view s = text;
+  if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
+  // Walk number/unit pairs as Go does and name the first problem it would name.
+  while (!s.empty()) {
+    std::size_t i = 0;
+    bool digits = false;
+    while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) digits = digits || s[i] != '.', ++i;
+    if (!digits) break;
+    std::size_t u = i;
+    while (u < s.size() && !(s[u] >= '0' && s[u] <= '9') && s[u] != '.') ++u;
+    const std::string_view unit = s.substr(i, u - i);
+    if (unit.empty()) return "time: missing unit in duration " + quoted;
+    if (unit != "ns" && unit != "us" && unit != "\xC2\xB5s" && unit != "\xCE\xBCs" && unit != "ms" && unit != "s" &&
+        unit != "m" && unit != "h")
+      return "time: unknown unit \"" + std::string(unit) + "\" in duration " + quoted;
+    s.remove_prefix(u);
+  }
+  return "time: invalid duration " + quoted;
+}
+
 std::string format_go_duration(std::chrono::nanoseconds d) {
   using namespace std::chrono;
   if (d.count() == 0) return "0s";

@@ -11,11 +11,20 @@
 
 namespace fakes::consul {
 
+namespace {
+
+bool answers_now(std::uint64_t index, std::uint64_t min_index, bool any_change) {
+  return min_index == 0 || (any_change ? index != min_index : index > min_index);
+}
+
+}  // namespace
+
 struct BlockingQueries::Parked {
-  Parked(boost::asio::io_context& io, fakes::http::ExchangePtr ex, std::uint64_t index, RenderView r)
-      : exchange(std::move(ex)), min_index(index), render(std::move(r)), timer(io) {}
+  Parked(boost::asio::io_context& io, fakes::http::ExchangePtr ex, const BlockingParams& params, RenderView r)
+      : exchange(std::move(ex)), min_index(params.min_index), any_change(params.any_change), render(std::move(r)), timer(io) {}
   fakes::http::ExchangePtr exchange;
   std::uint64_t min_index;
+  bool any_change;
   RenderView render;
   boost::asio::steady_timer timer;
   bool done = false;
@@ -68,7 +77,7 @@ BlockingQueries::~BlockingQueries() {
 
 void BlockingQueries::serve(const fakes::http::ExchangePtr& exchange, const BlockingParams& params, RenderView render) {
   QueryView view = render();
-  if (params.min_index == 0 || view.index > params.min_index) {
+  if (answers_now(view.index, params.min_index, params.any_change)) {
     view.answer(exchange);
     return;
   }
@@ -78,7 +87,7 @@ void BlockingQueries::serve(const fakes::http::ExchangePtr& exchange, const Bloc
   if (auto spread = wait.count() / 16; spread > 0)
     wait += std::chrono::milliseconds(std::uniform_int_distribution<long long>(0, spread)(rng_));
 
-  auto parked = std::make_shared<Parked>(io_, exchange, params.min_index, std::move(render));
+  auto parked = std::make_shared<Parked>(io_, exchange, params, std::move(render));
   parked->position = parked_.insert(parked_.end(), parked);
   parked->listed = true;
   std::weak_ptr<Parked> weak = parked;
@@ -125,7 +134,7 @@ void BlockingQueries::evaluate() {
   for (const auto& p : snapshot) {
     if (p->done) continue;
     QueryView view = p->render();
-    if (view.index > p->min_index) {
+    if (answers_now(view.index, p->min_index, p->any_change)) {
       p->done = true;
       p->timer.cancel();
       unlist(*p);

@@ -23,6 +23,9 @@ namespace fakes::consul {
 struct BlockingParams {
   std::uint64_t min_index = 0;  // 0 = answer at once
   std::chrono::milliseconds wait{0};
+  /// The index is not a counter but a fingerprint (the user event list's, from the last
+  /// event's ID): answer as soon as it differs from min_index, not only when it grows.
+  bool any_change = false;
 };
 
 /// Reads ?index= and ?wait=; the error is the 400 reason ("Invalid index", "Invalid wait time").

@@ -1,6 +1,7 @@
 #pragma once
 // Who the fake agent is and which Consul behaviours it mimics.
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -33,6 +34,9 @@ struct AgentConfig {
   /// regsim asks for `store` (kept, never run), because shipped scenarios register
   /// SERVICE_CHECK_SCRIPT checks.
   ScriptChecks script_checks = ScriptChecks::refuse;
+  /// The servers' session_ttl_min: a session TTL below it is refused (Consul: 10s; tests
+  /// lower it to see a TTL run out within a second or two).
+  std::chrono::milliseconds session_ttl_min = std::chrono::seconds(10);
 };
 
 }  // namespace fakes::consul

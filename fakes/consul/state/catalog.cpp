@@ -56,6 +56,7 @@ Catalog::Catalog(const Clock& clock, std::string local_datacenter)
 
 std::uint64_t Catalog::commit() {
   ++index_;
+  invalidate_broken_sessions(index_);
   if (listener_) listener_();
   return index_;
 }

@@ -7,12 +7,16 @@
 
 #include "fakes/consul/state/catalog_types.hpp"
 #include "fakes/consul/state/clock.hpp"
+#include "fakes/consul/state/event_log.hpp"
 #include "fakes/consul/state/kv_store.hpp"
+#include "fakes/consul/state/kv_txn.hpp"
+#include "fakes/consul/state/session.hpp"
 
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +33,12 @@ struct ServiceRegistration {
 };
 
 enum class CheckUpdate { updated, unknown_check, not_ttl };
+
+/// What a KV lock operation answers: `ok` (Consul's true/false), or Consul's error text.
+struct KvLockResult {
+  bool ok = false;
+  std::string error;  // non-empty: the RPC failed (HTTP 500 with this text), nothing changed
+};
 
 class Catalog final : public IndexSource {
  public:
@@ -136,6 +146,37 @@ class Catalog final : public IndexSource {
   KvStore& kv() { return kv_; }
   const KvStore& kv() const { return kv_; }
 
+  // ---- user events: gossip, not Raft state, but per datacenter like the catalog ----
+  /// Gives the event its ID and delivers it to the agents of `nodes`; returns it as fired.
+  UserEvent fire_event(UserEvent event, const std::vector<std::string>& nodes);
+  const EventLog& events() const { return events_; }
+
+  // ---- sessions and KV locks (catalog_sessions.cpp) ----
+  /// Session.Apply create after the endpoint checked the TTL: the node and the bound checks
+  /// (present, not critical) as Consul's state store checks them; picks the ID. Returns
+  /// Consul's error text, or "" with session.id set.
+  std::string create_session(Session& session);
+  /// Invalidates the session (its keys released or deleted, lock-delay set); false when unknown.
+  bool destroy_session(const std::string& id);
+  /// Restarts a TTL session's clock; nullptr when the session is unknown.
+  const Session* renew_session(const std::string& id);
+  const Session* find_session(const std::string& id) const;
+  /// Sorted by ID, as Consul's sessions table; `node` filters (case-insensitive) when given.
+  std::vector<const Session*> sessions(std::optional<std::string_view> node = std::nullopt) const;
+  /// The sessions table index (X-Consul-Index of the /v1/session reads); at least 1.
+  std::uint64_t sessions_index() const { return sessions_index_ > 0 ? sessions_index_ : 1; }
+  /// Invalidates TTL sessions whose time ran out; returns how many.
+  std::size_t expire_sessions();
+  std::optional<Clock::time_point> next_session_deadline() const;
+  /// PUT /v1/kv/<key>?acquire=<session>: false during the key's lock-delay or while another
+  /// session holds it; an empty or unknown session is an error, as in Consul's state store.
+  KvLockResult kv_acquire(const std::string& key, std::string value, std::uint64_t flags, const std::string& session);
+  /// ?release=<session>: false unless that session holds the key.
+  KvLockResult kv_release(const std::string& key, std::string value, std::uint64_t flags, const std::string& session);
+  /// /v1/txn's KV operations (catalog_txn.cpp): Consul's checks before the write (a key named,
+  /// no lock during a lock-delay), then all operations at one index or none.
+  KvTxnOutcome kv_txn(const std::vector<KvTxnOp>& ops);
+
  private:
   using NodeMap = std::map<std::string, Node>;
   Node* mutable_node(const std::string& datacenter, const std::string& name);
@@ -191,6 +232,15 @@ class Catalog final : public IndexSource {
   bool forget_stashed_service(const std::string& datacenter, const std::string& node, const std::string& service_id);
   bool forget_stashed_check(const std::string& datacenter, const std::string& node, const std::string& check_id);
 
+  /// Drops the session at `index` without committing: its keys released or deleted with
+  /// their lock-delay, the sessions index moved.
+  void drop_session(std::map<std::string, Session>::iterator it, std::uint64_t index);
+  /// Consul invalidates a session in the same write that removes its node or makes a bound
+  /// check critical or removes it; every commit checks that here, at the write's index.
+  void invalidate_broken_sessions(std::uint64_t index);
+  /// A random UUID, unused by any session.
+  std::string new_uuid();
+
   const Clock& clock_;
   std::string local_datacenter_;
   std::map<std::string, NodeMap> datacenters_;
@@ -205,6 +255,10 @@ class Catalog final : public IndexSource {
   std::chrono::milliseconds deregister_critical_min_{0};
   std::map<std::pair<std::string, std::string>, AgentStash> stash_;  // by (datacenter, node)
   KvStore kv_;
+  EventLog events_;
+  std::map<std::string, Session> sessions_;  // by ID
+  std::uint64_t sessions_index_ = 0;
+  std::mt19937_64 session_ids_{std::random_device{}()};  // session UUIDs, random as Consul's
 };
 
 template <class Change>

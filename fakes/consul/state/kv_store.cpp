@@ -37,13 +37,70 @@ bool KvStore::put(const std::string& key, std::string value, std::uint64_t flags
   }
   const std::uint64_t index = index_.commit();
   if (it == entries_.end()) {
-    entries_.emplace(key, KvEntry{key, std::move(value), flags, 0, index, index});
+    entries_.emplace(key, KvEntry{key, std::move(value), flags, 0, "", index, index});
   } else {
     it->second.value = std::move(value);
     it->second.flags = flags;
+    // Consul's KVSet writes the request's entry, whose LockIndex is 0; only Session is kept.
+    it->second.lock_index = 0;
     it->second.modify_index = index;
   }
   return true;
+}
+
+bool KvStore::acquire(const std::string& key, std::string value, std::uint64_t flags, const std::string& session) {
+  auto it = entries_.find(key);
+  if (it != entries_.end() && !it->second.session.empty() && it->second.session != session) return false;
+  const std::uint64_t index = index_.commit();
+  if (it == entries_.end()) {
+    entries_.emplace(key, KvEntry{key, std::move(value), flags, 1, session, index, index});
+    return true;
+  }
+  KvEntry& e = it->second;
+  if (e.session != session) ++e.lock_index;  // a new holder; the holder re-acquiring keeps it
+  e.session = session;
+  e.value = std::move(value);
+  e.flags = flags;
+  e.modify_index = index;
+  return true;
+}
+
+bool KvStore::release(const std::string& key, std::string value, std::uint64_t flags, const std::string& session) {
+  auto it = entries_.find(key);
+  if (it == entries_.end() || it->second.session != session) return false;
+  KvEntry& e = it->second;
+  e.session.clear();
+  e.value = std::move(value);
+  e.flags = flags;
+  e.modify_index = index_.commit();
+  return true;
+}
+
+std::size_t KvStore::drop_session(const std::string& session, bool delete_keys, std::uint64_t index,
+                                  std::optional<std::chrono::steady_clock::time_point> delay_until) {
+  std::size_t touched = 0;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (it->second.session != session) {
+      ++it;
+      continue;
+    }
+    ++touched;
+    if (delay_until) lock_delays_[it->first] = *delay_until;
+    if (delete_keys) {
+      it = entries_.erase(it);
+      continue;
+    }
+    it->second.session.clear();
+    it->second.modify_index = index;
+    ++it;
+  }
+  return touched;
+}
+
+std::optional<std::chrono::steady_clock::time_point> KvStore::lock_delay(const std::string& key) const {
+  auto it = lock_delays_.find(key);
+  if (it == lock_delays_.end()) return std::nullopt;
+  return it->second;
 }
 
 bool KvStore::erase(const std::string& key, bool recurse, std::optional<std::uint64_t> cas) {
