@@ -39,6 +39,8 @@ NetworkCreateSpec parse_network_create(const std::string& body) {
       spec.labels[k] = v.get<std::string>();
     }
   }
+  if (auto ipam = j.find("IPAM"); ipam != j.end() && ipam->is_object())
+    if (auto options = ipam->find("Options"); options != ipam->end() && options->is_object()) spec.ipam_options = true;
   return spec;
 }
 

@@ -15,6 +15,7 @@ struct NetworkCreateSpec {
   std::string name;
   std::string driver;  // "" = bridge
   std::map<std::string, std::string> labels;
+  bool ipam_options = false;  // IPAM.Options was sent (as an object)
 };
 
 NetworkCreateSpec parse_network_create(const std::string& body);

@@ -113,7 +113,7 @@ bool DockerApi::route_networks(const Call& call) {
   }
   if (s.size() == 2 && s[1] == "create" && call.method == verb::post) {
     const auto spec = parse_network_create(call.ex->request().body());
-    const Network& n = engine_.create_network(spec.name, spec.driver, spec.labels);
+    const Network& n = engine_.create_network(spec.name, spec.driver, spec.labels, spec.ipam_options);
     respond_json(call, http::Status::created, Json{{"Id", n.id}, {"Warning", ""}});
     return true;
   }

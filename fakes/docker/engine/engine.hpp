@@ -62,6 +62,9 @@ struct Network {
   std::int64_t created = 0;  // ns
   std::map<std::string, std::string> labels;
   std::optional<BridgeIpam> ipam;  // bridge driver only
+  // Whether the create request's IPAM carried Options (the docker CLI sends {}; docker-py and
+  // Compose send no IPAM): the engine reports {} or null back.
+  bool ipam_options = true;
 };
 
 /// A container as a real host had it (from --state): created, then put in its recorded state
@@ -129,7 +132,7 @@ class Engine {
 
   /// `docker network create`: 409 when the name is taken, 400 for a driver other than bridge.
   const Network& create_network(const std::string& name, const std::string& driver,
-                                const std::map<std::string, std::string>& labels);
+                                const std::map<std::string, std::string>& labels, bool ipam_options = true);
   /// By full ID, name or unique ID prefix; 404 `network X not found` otherwise.
   const Network& get_network(const std::string& ref) const;
   const Network* find_network(const std::string& ref) const;
@@ -147,7 +150,7 @@ class Engine {
   void connect(const std::string& network_ref, const std::string& container_ref, const EndpointRequest& request = {});
   /// `docker network disconnect`: the network leaves NetworkSettings.Networks, also the one of
   /// the NetworkMode. Running: the address is released (disconnect event, twice as dockerd
-  /// 20.10); stopped or created: no event. 403 when not connected.
+  /// 20.10); stopped or created: one disconnect event. 403 when not connected.
   void disconnect(const std::string& network_ref, const std::string& container_ref);
   /// `POST /containers/prune`: removes every container that is not running (and matches
   /// `filters`: until, label, label!), a destroy event each, then the engine's "prune" event.

@@ -108,7 +108,7 @@ std::vector<const Network*> Engine::networks() const {
 }
 
 const Network& Engine::create_network(const std::string& name, const std::string& driver,
-                                      const std::map<std::string, std::string>& labels) {
+                                      const std::map<std::string, std::string>& labels, bool ipam_options) {
   if (name.empty()) throw bad_parameter("network name cannot be empty");  // engine 1.41+: "Name" is required
   if (!valid_object_name(name))
     throw bad_parameter("invalid network name \"" + name + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
@@ -144,6 +144,7 @@ const Network& Engine::create_network(const std::string& name, const std::string
   n->driver = wanted_driver;
   n->created = now();
   n->labels = labels;
+  n->ipam_options = ipam_options;
   n->ipam.emplace(*pool);
   const Network& ref = *n;
   networks_.push_back(std::move(n));
@@ -207,10 +208,10 @@ void Engine::disconnect(const std::string& network_ref, const std::string& conta
   Endpoint& e = mode_endpoint ? c.endpoint : *it;
   const Endpoint leaving = e;
   detach(c, e);
-  // dockerd 20.10 reports a running container's explicit disconnect twice (the sandbox leaving
-  // the network, then the daemon's own event), as the side-by-side test records. A stopped
-  // container only loses the entry in its config: no event.
-  if (!leaving.ip.empty()) emit_network(c, leaving, "disconnect");
+  // dockerd 20.10 reports an explicit disconnect as its own event: a running container's twice
+  // (the sandbox leaving the network, then the daemon's event), a created or stopped one's once
+  // (only the daemon's), as the side-by-side tests record.
+  emit_network(c, leaving, "disconnect");
   if (mode_endpoint) {
     // HostConfig.NetworkMode stays; the network leaves NetworkSettings.Networks.
     const std::string driver = c.endpoint.driver;

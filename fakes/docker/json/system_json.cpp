@@ -109,7 +109,7 @@ Json network_json(const Network& n, const Engine& engine, bool with_containers, 
          {"Driver", n.driver}};
   if (version >= ApiVersion{1, 47}) j["EnableIPv4"] = true;  // not in the 1.41 definition
   j["EnableIPv6"] = false;
-  j["IPAM"] = {{"Driver", "default"}, {"Options", n.predefined ? Json(nullptr) : Json::object()}, {"Config", ipam_config}};
+  j["IPAM"] = {{"Driver", "default"}, {"Options", n.predefined || !n.ipam_options ? Json(nullptr) : Json::object()}, {"Config", ipam_config}};
   j["Internal"] = false;
   j["Attachable"] = false;
   j["Ingress"] = false;
