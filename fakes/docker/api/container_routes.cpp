@@ -1,4 +1,4 @@
-// /containers/...: create, list, inspect, lifecycle actions, wait, delete.
+// /containers/...: create, list, inspect, lifecycle actions, wait, delete, prune.
 #include "fakes/docker/api/create_request.hpp"
 #include "fakes/docker/api/docker_api.hpp"
 #include "fakes/docker/engine/docker_error.hpp"
@@ -34,6 +34,12 @@ bool DockerApi::route_containers(const Call& call) {
   if (s.empty() || s[0] != "containers" || s.size() < 2) return false;
   if (s.size() == 2 && s[1] == "create" && call.method == verb::post) {
     const CreateSpec spec = parse_create_request(call.ex->request().body(), call.target.get("name"));
+    // Before API 1.44 the engine joins one network at create; more take a connect each.
+    if (spec.endpoints.size() > 1 && call.version < ApiVersion{1, 44}) {
+      std::string names;
+      for (const auto& [network, _] : spec.endpoints) names += (names.empty() ? "" : ", ") + network;
+      throw bad_parameter("Container cannot be connected to network endpoints: " + names);
+    }
     const Container& c = engine_.create(spec);
     respond_json(call, http::Status::created, Json{{"Id", c.id}, {"Warnings", Json::array()}});
     return true;
@@ -54,6 +60,13 @@ bool DockerApi::route_containers(const Call& call) {
     }
     list += "]\n";
     respond_json_text(call, http::Status::ok, std::move(list));
+    return true;
+  }
+  if (s.size() == 2 && s[1] == "prune" && call.method == verb::post) {
+    const auto removed = engine_.prune_containers(parse_filter_args(call.target.get("filters")));
+    // Go's nil slice: null when nothing was removed.
+    respond_json(call, http::Status::ok,
+                 Json{{"ContainersDeleted", removed.empty() ? Json(nullptr) : Json(removed)}, {"SpaceReclaimed", 0}});
     return true;
   }
   const std::string& ref = s[1];

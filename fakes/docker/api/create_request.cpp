@@ -1,5 +1,6 @@
 #include "fakes/docker/api/create_request.hpp"
 
+#include "fakes/docker/api/network_request.hpp"
 #include "fakes/docker/engine/docker_error.hpp"
 #include "fakes/docker/engine/port_spec.hpp"
 
@@ -119,6 +120,14 @@ CreateSpec parse_create_request(const std::string& body, const std::string& name
   spec.cmd = command(j, "Cmd");
   spec.entrypoint = command(j, "Entrypoint");
   if (auto it = j.find("HostConfig"); it != j.end()) spec.host_config = host_config(*it);
+  if (auto it = j.find("NetworkingConfig"); it != j.end() && !it->is_null()) {
+    if (!it->is_object()) throw field_error("NetworkingConfig", "an object");
+    if (auto ep = it->find("EndpointsConfig"); ep != it->end() && !ep->is_null()) {
+      if (!ep->is_object()) throw field_error("NetworkingConfig.EndpointsConfig", "an object of EndpointSettings");
+      for (const auto& [network, config] : ep->items())
+        spec.endpoints[network] = parse_endpoint_config(config, "NetworkingConfig.EndpointsConfig[\"" + network + "\"]");
+    }
+  }
   return spec;
 }
 

@@ -115,7 +115,7 @@ void DockerApi::serve(const http::ExchangePtr& ex, const http::Target& target) {
 }
 
 void DockerApi::route(const Call& call) {
-  if (route_system(call) || route_containers(call) || route_images(call) || route_networks(call)) return;
+  if (route_system(call) || route_container_io(call) || route_containers(call) || route_images(call) || route_networks(call)) return;
   respond_json(call, http::Status::not_found, Json{{"message", "page not found"}});
 }
 

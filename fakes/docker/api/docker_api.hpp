@@ -66,6 +66,8 @@ class DockerApi {
   void route(const Call& call);
   bool route_system(const Call& call);
   bool route_containers(const Call& call);
+  /// logs, exec, attach (process_io_routes.cpp).
+  bool route_container_io(const Call& call);
   bool route_images(const Call& call);
   bool route_networks(const Call& call);
   void container_action(const Call& call, const std::string& ref, const std::string& action);

@@ -39,6 +39,8 @@ NetworkCreateSpec parse_network_create(const std::string& body) {
       spec.labels[k] = v.get<std::string>();
     }
   }
+  if (auto ipam = j.find("IPAM"); ipam != j.end() && ipam->is_object())
+    if (auto options = ipam->find("Options"); options != ipam->end() && options->is_object()) spec.ipam_options = true;
   return spec;
 }
 
@@ -53,18 +55,38 @@ NetworkConnectSpec parse_network_connect(const std::string& body) {
   NetworkConnectSpec spec;
   spec.container = parse_network_container(body);
   const json j = parse_object(body, "request body");
-  const auto config = j.find("EndpointConfig");
-  if (config == j.end() || config->is_null()) return spec;
-  if (!config->is_object()) throw bad_parameter("invalid JSON: EndpointConfig must be an object");
-  auto object_text = [&](const char* field) -> std::string {
-    const auto it = config->find(field);
-    if (it == config->end() || it->is_null()) return {};
-    if (!it->is_object()) throw bad_parameter(std::string("invalid JSON: EndpointConfig.") + field + " must be an object");
+  if (const auto config = j.find("EndpointConfig"); config != j.end())
+    spec.endpoint = parse_endpoint_config(*config, "EndpointConfig");
+  return spec;
+}
+
+EndpointRequest parse_endpoint_config(const json& config, const std::string& field) {
+  EndpointRequest out;
+  if (config.is_null()) return out;
+  if (!config.is_object()) throw bad_parameter("invalid JSON: " + field + " must be an object");
+  auto object_text = [&](const char* name) -> std::string {
+    const auto it = config.find(name);
+    if (it == config.end() || it->is_null()) return {};
+    if (!it->is_object()) throw bad_parameter("invalid JSON: " + field + "." + name + " must be an object");
     return it->dump();
   };
-  spec.ipam_config_json = object_text("IPAMConfig");
-  spec.driver_opts_json = object_text("DriverOpts");
-  return spec;
+  out.ipam_config_json = object_text("IPAMConfig");
+  out.driver_opts_json = object_text("DriverOpts");
+  auto strings = [&](const char* name) {
+    std::vector<std::string> list;
+    const auto it = config.find(name);
+    if (it == config.end() || it->is_null()) return list;
+    if (!it->is_array()) throw bad_parameter("invalid JSON: " + field + "." + name + " must be an array of strings");
+    for (const auto& v : *it) {
+      if (!v.is_string()) throw bad_parameter("invalid JSON: " + field + "." + name + " must be an array of strings");
+      list.push_back(v.get<std::string>());
+    }
+    return list;
+  };
+  out.aliases = strings("Aliases");
+  if (!strings("Links").empty())
+    throw bad_parameter("fake-docker does not support legacy container links (" + field + ".Links); use a user-defined network and its names instead");
+  return out;
 }
 
 }  // namespace fakes::docker

@@ -65,6 +65,8 @@ struct Endpoint {
   // text, reported back as the engine does ("" = none: null).
   std::string ipam_config_json;
   std::string driver_opts_json;
+  // EndpointConfig.Aliases as submitted at create or connect (user-defined networks only).
+  std::vector<std::string> aliases;
 };
 
 /// How the fake "process" in the container reacts to SIGTERM (set through the control API).
@@ -99,7 +101,10 @@ struct Container {
   ContainerConfig config;
   HostConfig host_config;
   ContainerState state;
-  Endpoint endpoint;                // the network of HostConfig.NetworkMode
+  // The network of HostConfig.NetworkMode. A container disconnected from it keeps the mode and
+  // the driver but not the network (name and ID empty), as the engine keeps HostConfig and drops
+  // the entry from NetworkSettings.Networks; a later connect to that network fills it again.
+  Endpoint endpoint;
   std::vector<Endpoint> connected;  // further networks, from POST /networks/{id}/connect
   PortMap published;  // actual bindings while running (HostIp/HostPort filled in)
   TermBehaviour term;

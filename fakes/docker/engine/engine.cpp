@@ -140,6 +140,21 @@ const Container& Engine::create_with_id(const CreateSpec& spec, std::string id) 
   } else {
     c->endpoint = endpoint_on(get_network(mode));  // 404 "network X not found"
   }
+  // NetworkingConfig.EndpointsConfig: the NetworkMode's network keeps its entry's config, any
+  // other network is joined as a connect would (refused for a container without a network of
+  // its own). All before the container exists, so a refusal leaves nothing behind.
+  for (const auto& [key, request] : spec.endpoints) {
+    const Network& n = get_network(key == "default" ? std::string("bridge") : key);  // 404 network X not found
+    if (!c->endpoint.network.empty() && c->endpoint.network_id == n.id) {
+      apply_request(c->endpoint, request);
+      continue;
+    }
+    if (c->endpoint.driver != "bridge" || n.driver != "bridge")
+      throw bad_parameter("container cannot be disconnected from host network or connected to host network");
+    Endpoint joined = endpoint_on(n);
+    apply_request(joined, request);
+    c->connected.push_back(std::move(joined));
+  }
   const Container& ref = *c;
   by_id_[c->id] = c.get();
   by_name_[c->name] = c.get();
@@ -191,6 +206,13 @@ void Engine::remove(const std::string& ref, bool force) {
   by_name_.erase(c.name);
   auto it = std::find_if(containers_.begin(), containers_.end(), [&](const auto& p) { return p.get() == &c; });
   containers_.erase(it);
+}
+
+void Engine::pull(const std::string& reference) {
+  const std::string key = normalize_image_reference(reference);
+  for (const auto& image : options_.images.list())
+    if (normalize_image_reference(image.name) == key) return;  // listed: keeps its config
+  options_.images.add(key, {});
 }
 
 std::size_t Engine::running_count() const {

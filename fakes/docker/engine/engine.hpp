@@ -26,6 +26,13 @@
 
 namespace fakes::docker {
 
+/// An EndpointConfig submitted with create (NetworkingConfig.EndpointsConfig) or connect.
+struct EndpointRequest {
+  std::vector<std::string> aliases;
+  std::string ipam_config_json;  // as JSON text, reported back; "" = none
+  std::string driver_opts_json;
+};
+
 /// What `POST /containers/create` asks for, already merged with nothing (the engine merges the
 /// image config in create()).
 struct CreateSpec {
@@ -39,6 +46,10 @@ struct CreateSpec {
   std::optional<std::vector<std::string>> entrypoint;  // unset = image's
   HostConfig host_config;
   StdioConfig stdio;
+  /// NetworkingConfig.EndpointsConfig by network name or ID: the NetworkMode's network takes
+  /// its entry; any other network is joined as `connect` would (the API layer refuses more than
+  /// one entry below API 1.44, as the engine does).
+  std::map<std::string, EndpointRequest> endpoints;
 };
 
 /// A network as `docker network inspect` shows it. The predefined bridge, host and none always
@@ -51,6 +62,9 @@ struct Network {
   std::int64_t created = 0;  // ns
   std::map<std::string, std::string> labels;
   std::optional<BridgeIpam> ipam;  // bridge driver only
+  // Whether the create request's IPAM carried Options (the docker CLI sends {}; docker-py and
+  // Compose send no IPAM): the engine reports {} or null back.
+  bool ipam_options = true;
 };
 
 /// A container as a real host had it (from --state): created, then put in its recorded state
@@ -118,21 +132,33 @@ class Engine {
 
   /// `docker network create`: 409 when the name is taken, 400 for a driver other than bridge.
   const Network& create_network(const std::string& name, const std::string& driver,
-                                const std::map<std::string, std::string>& labels);
+                                const std::map<std::string, std::string>& labels, bool ipam_options = true);
   /// By full ID, name or unique ID prefix; 404 `network X not found` otherwise.
   const Network& get_network(const std::string& ref) const;
   const Network* find_network(const std::string& ref) const;
   /// Predefined first, then user-defined in creation order.
   std::vector<const Network*> networks() const;
+  /// A running container has an endpoint on it.
+  bool network_in_use(const std::string& network_id) const;
   /// 403 for a predefined network or one with running containers.
   void remove_network(const std::string& ref);
   /// `docker network connect`: a running container gets an address at once (connect event),
-  /// a stopped one when it starts. 403 when already connected or the container has no network
-  /// of its own (host, none, container:).
-  void connect(const std::string& network_ref, const std::string& container_ref,
-               const std::string& ipam_config_json = {}, const std::string& driver_opts_json = {});
-  /// `docker network disconnect`: releases the address (disconnect event).
+  /// a stopped one when it starts. Running and already connected: 403 `endpoint with name C
+  /// already exists in network N`; stopped and already connected: nothing changes (the engine's
+  /// "avoid duplicate config"). 400 for a container without a network of its own (host, none,
+  /// container:) and for aliases on a network that is not user-defined.
+  void connect(const std::string& network_ref, const std::string& container_ref, const EndpointRequest& request = {});
+  /// `docker network disconnect`: the network leaves NetworkSettings.Networks, also the one of
+  /// the NetworkMode. Running: the address is released (disconnect event, twice as dockerd
+  /// 20.10); stopped or created: one disconnect event. 403 when not connected.
   void disconnect(const std::string& network_ref, const std::string& container_ref);
+  /// `POST /containers/prune`: removes every container that is not running (and matches
+  /// `filters`: until, label, label!), a destroy event each, then the engine's "prune" event.
+  /// Returns the removed IDs. 400 for another filter.
+  std::vector<std::string> prune_containers(const FilterArgs& filters);
+  /// `POST /networks/prune`: removes every user-defined network no running container is on
+  /// (and matching until, label, label!), a destroy event each, then "prune". Returns names.
+  std::vector<std::string> prune_networks(const FilterArgs& filters);
 
   void set_term_behaviour(const std::string& ref, TermBehaviour behaviour);
   /// Sets State.Health.Status and emits "health_status: <status>".
@@ -141,6 +167,10 @@ class Engine {
   /// A daemon restart: history is lost; without live-restore running containers end up
   /// exited (their TERM exit code), with it they keep running.
   void restart_daemon(bool live_restore);
+
+  /// `docker pull` of an image that is not listed: from now on it is listed (empty config), as a
+  /// pulled image is (so image list and inspect show it, as they would on the engine).
+  void pull(const std::string& reference);
 
   EventLog& events() { return events_; }
   const EventLog& events() const { return events_; }
@@ -159,6 +189,10 @@ class Engine {
   void end_process(Container& c, int exit_code);
   Network* mutable_network(const std::string& id);
   Endpoint endpoint_on(const Network& n) const;
+  /// The network HostConfig.NetworkMode names (nullptr for container:, or when it is gone).
+  const Network* mode_network(const Container& c) const;
+  /// Gives `e` the submitted config; 400 for aliases on a network that is not user-defined.
+  static void apply_request(Endpoint& e, const EndpointRequest& request);
   /// Gives the endpoint an address on its network (bridge driver) and emits "connect".
   void attach(Container& c, Endpoint& e);
   /// Releases the endpoint's address and emits "disconnect" when it had one.

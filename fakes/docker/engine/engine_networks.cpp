@@ -23,7 +23,23 @@ Network* Engine::mutable_network(const std::string& id) {
   return nullptr;
 }
 
+const Network* Engine::mode_network(const Container& c) const {
+  const std::string& mode = c.host_config.network_mode;
+  if (mode.starts_with("container:")) return nullptr;
+  return find_network(mode == "default" || mode.empty() ? std::string("bridge") : mode);
+}
+
+void Engine::apply_request(Endpoint& e, const EndpointRequest& request) {
+  // The engine's ErrUnsupportedNetworkAndAlias: names only resolve on user-defined networks.
+  if (!request.aliases.empty() && !is_user_defined_network(e.network))
+    throw bad_parameter("network-scoped alias is supported only for containers in user defined networks");
+  e.aliases = request.aliases;
+  e.ipam_config_json = request.ipam_config_json;
+  e.driver_opts_json = request.driver_opts_json;
+}
+
 void Engine::attach(Container& c, Endpoint& e) {
+  if (e.network.empty()) return;  // disconnected from its NetworkMode's network
   Network* n = mutable_network(e.network_id);
   if (!n || !n->ipam) return;  // host, none: no address of its own
   auto ip = n->ipam->allocate();
@@ -92,7 +108,7 @@ std::vector<const Network*> Engine::networks() const {
 }
 
 const Network& Engine::create_network(const std::string& name, const std::string& driver,
-                                      const std::map<std::string, std::string>& labels) {
+                                      const std::map<std::string, std::string>& labels, bool ipam_options) {
   if (name.empty()) throw bad_parameter("network name cannot be empty");  // engine 1.41+: "Name" is required
   if (!valid_object_name(name))
     throw bad_parameter("invalid network name \"" + name + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
@@ -128,6 +144,7 @@ const Network& Engine::create_network(const std::string& name, const std::string
   n->driver = wanted_driver;
   n->created = now();
   n->labels = labels;
+  n->ipam_options = ipam_options;
   n->ipam.emplace(*pool);
   const Network& ref = *n;
   networks_.push_back(std::move(n));
@@ -135,15 +152,19 @@ const Network& Engine::create_network(const std::string& name, const std::string
   return ref;
 }
 
+bool Engine::network_in_use(const std::string& network_id) const {
+  // An address on it: only a running container's endpoint has one.
+  auto on_it = [&](const Endpoint& e) { return e.network_id == network_id && !e.ip.empty(); };
+  return std::any_of(containers_.begin(), containers_.end(), [&](const auto& c) {
+    return on_it(c->endpoint) || std::any_of(c->connected.begin(), c->connected.end(), on_it);
+  });
+}
+
 void Engine::remove_network(const std::string& ref) {
   const Network& n = get_network(ref);
   if (n.predefined) throw DockerError(403, n.name + " is a pre-defined network and cannot be removed");
-  for (const auto& c : containers_) {
-    bool attached = c->endpoint.network_id == n.id && !c->endpoint.ip.empty();
-    for (const auto& e : c->connected) attached = attached || (e.network_id == n.id && !e.ip.empty());
-    if (attached)
-      throw DockerError(403, "error while removing network: network " + n.name + " id " + n.id + " has active endpoints");
-  }
+  if (network_in_use(n.id))
+    throw DockerError(403, "error while removing network: network " + n.name + " id " + n.id + " has active endpoints");
   // Stopped containers keep no reference, as the engine drops their endpoint config with the network.
   for (auto& c : containers_)
     std::erase_if(c->connected, [&](const Endpoint& e) { return e.network_id == n.id; });
@@ -152,38 +173,53 @@ void Engine::remove_network(const std::string& ref) {
   events_.append(destroyed);
 }
 
-void Engine::connect(const std::string& network_ref, const std::string& container_ref,
-                     const std::string& ipam_config_json, const std::string& driver_opts_json) {
+void Engine::connect(const std::string& network_ref, const std::string& container_ref, const EndpointRequest& request) {
   const Network& n = get_network(network_ref);
   Container& c = mutable_get(container_ref);
   if (c.endpoint.driver != "bridge" || n.driver != "bridge")
     throw DockerError(400, "container cannot be disconnected from host network or connected to host network");
-  if (c.endpoint.network_id == n.id ||
-      std::any_of(c.connected.begin(), c.connected.end(), [&](const Endpoint& e) { return e.network_id == n.id; }))
+  const bool on_it = (!c.endpoint.network.empty() && c.endpoint.network_id == n.id) ||
+                     std::any_of(c.connected.begin(), c.connected.end(), [&](const Endpoint& e) { return e.network_id == n.id; });
+  if (on_it) {
+    // A stopped container's config already names the network: the engine keeps it as it is and
+    // answers success ("avoid duplicate config"); a running one has a live endpoint by that name.
+    if (!c.state.running) return;
     throw DockerError(403, "endpoint with name " + c.name + " already exists in network " + n.name);
-  c.connected.push_back(endpoint_on(n));
-  c.connected.back().ipam_config_json = ipam_config_json;
-  c.connected.back().driver_opts_json = driver_opts_json;
-  if (c.state.running) attach(c, c.connected.back());
+  }
+  Endpoint joined = endpoint_on(n);
+  apply_request(joined, request);
+  // Back onto the network of its NetworkMode after a disconnect: that endpoint again.
+  const Network* mode = mode_network(c);
+  Endpoint& e = c.endpoint.network.empty() && mode == &n ? c.endpoint : c.connected.emplace_back();
+  e = std::move(joined);
+  if (c.state.running) attach(c, e);
 }
 
 void Engine::disconnect(const std::string& network_ref, const std::string& container_ref) {
   const Network& n = get_network(network_ref);
   Container& c = mutable_get(container_ref);
-  if (c.endpoint.network_id == n.id) {
-    // Leaving the network of its NetworkMode: the container keeps the mode but loses the address.
-    detach(c, c.endpoint);
-    return;
-  }
+  const bool mode_endpoint = !c.endpoint.network.empty() && c.endpoint.network_id == n.id;
   auto it = std::find_if(c.connected.begin(), c.connected.end(), [&](const Endpoint& e) { return e.network_id == n.id; });
-  if (it == c.connected.end())
+  if (!mode_endpoint && it == c.connected.end()) {
+    // The engine's two texts: from the stored config (stopped) or the live endpoints (running).
+    if (!c.state.running) throw DockerError(403, "container " + c.id + " is not connected to the network " + n.name);
     throw DockerError(403, "container " + c.id + " is not connected to network " + n.name);
-  const Endpoint leaving = *it;
-  detach(c, *it);
-  // dockerd 20.10 reports a running container's explicit disconnect twice (the sandbox leaving
-  // the network, then the daemon's own event), as the side-by-side test records.
-  if (!leaving.ip.empty()) emit_network(c, leaving, "disconnect");
-  c.connected.erase(it);
+  }
+  Endpoint& e = mode_endpoint ? c.endpoint : *it;
+  const Endpoint leaving = e;
+  detach(c, e);
+  // dockerd 20.10 reports an explicit disconnect as its own event: a running container's twice
+  // (the sandbox leaving the network, then the daemon's event), a created or stopped one's once
+  // (only the daemon's), as the side-by-side tests record.
+  emit_network(c, leaving, "disconnect");
+  if (mode_endpoint) {
+    // HostConfig.NetworkMode stays; the network leaves NetworkSettings.Networks.
+    const std::string driver = c.endpoint.driver;
+    c.endpoint = Endpoint{};
+    c.endpoint.driver = driver;
+  } else {
+    c.connected.erase(it);
+  }
 }
 
 }  // namespace fakes::docker

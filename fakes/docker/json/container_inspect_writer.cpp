@@ -36,17 +36,11 @@ void submitted_object(JsonOut& w, const std::string& text) {
 }
 
 void endpoint(JsonOut& w, const Endpoint& e, const Container& c, ApiVersion version) {
-  const bool user_network = !e.network.empty() && e.network != "bridge" && e.network != "host" && e.network != "none";
-  const std::string short_id = c.id.substr(0, 12);
   w.begin_object();
   w.key("IPAMConfig");
   submitted_object(w, e.ipam_config_json);
   w.key("Links").null().key("Aliases");
-  if (user_network && version < ApiVersion{1, 45}) {
-    w.begin_array().str(short_id).end_array();
-  } else {
-    w.null();
-  }
+  string_list_or_null(w, endpoint_aliases(e, c, version));
   w.key("MacAddress").str(e.mac).key("DriverOpts");
   submitted_object(w, e.driver_opts_json);
   if (version >= ApiVersion{1, 48}) w.key("GwPriority").num(0);
@@ -60,11 +54,7 @@ void endpoint(JsonOut& w, const Endpoint& e, const Container& c, ApiVersion vers
   w.key("GlobalIPv6PrefixLen").num(0);
   if (version >= ApiVersion{1, 44}) {
     w.key("DNSNames");
-    if (user_network) {
-      w.begin_array().str(c.name.starts_with("/") ? c.name.substr(1) : c.name).str(short_id).end_array();
-    } else {
-      w.null();
-    }
+    string_list_or_null(w, endpoint_dns_names(e, c));
   }
   w.end_object();
 }

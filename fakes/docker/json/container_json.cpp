@@ -1,5 +1,8 @@
 #include "fakes/docker/engine/clock.hpp"
+#include "fakes/docker/engine/object_names.hpp"
 #include "fakes/docker/json/json_views.hpp"
+
+#include <algorithm>
 
 namespace fakes::docker {
 
@@ -40,14 +43,9 @@ Json submitted_object(const std::string& text) {
 }
 
 Json endpoint_json(const Endpoint& e, const Container& c, ApiVersion version) {
-  // On a user-defined network a container is reachable by name and short ID: until API 1.45 the
-  // short ID is reported as an alias, from 1.44 both are in DNSNames.
-  const bool user_network = !e.network.empty() && e.network != "bridge" && e.network != "host" && e.network != "none";
-  const std::string short_id = c.id.substr(0, 12);
-  const Json aliases = user_network && version < ApiVersion{1, 45} ? Json::array({short_id}) : Json(nullptr);
   Json j{{"IPAMConfig", submitted_object(e.ipam_config_json)},
          {"Links", nullptr},
-         {"Aliases", aliases},
+         {"Aliases", string_list_or_null(endpoint_aliases(e, c, version))},
          {"MacAddress", e.mac},
          {"DriverOpts", submitted_object(e.driver_opts_json)}};
   if (version >= ApiVersion{1, 48}) j["GwPriority"] = 0;  // added in API 1.48
@@ -59,11 +57,38 @@ Json endpoint_json(const Endpoint& e, const Container& c, ApiVersion version) {
   j["IPv6Gateway"] = "";
   j["GlobalIPv6Address"] = "";
   j["GlobalIPv6PrefixLen"] = 0;
-  if (version >= ApiVersion{1, 44})  // added in API 1.44
-    j["DNSNames"] = user_network ? Json::array({c.name.starts_with("/") ? c.name.substr(1) : c.name, short_id})
-                                 : Json(nullptr);
+  if (version >= ApiVersion{1, 44}) j["DNSNames"] = string_list_or_null(endpoint_dns_names(e, c));  // added in API 1.44
   return j;
 }
+
+}  // namespace
+
+std::vector<std::string> endpoint_aliases(const Endpoint& e, const Container& c, ApiVersion version) {
+  std::vector<std::string> out = e.aliases;
+  // Until API 1.45 a user-defined network's aliases end with the short ID; from 1.45 they are
+  // exactly what was submitted, and the short ID is in DNSNames.
+  const std::string short_id = c.id.substr(0, 12);
+  if (is_user_defined_network(e.network) && version < ApiVersion{1, 45} &&
+      std::find(out.begin(), out.end(), short_id) == out.end())
+    out.push_back(short_id);
+  return out;
+}
+
+std::vector<std::string> endpoint_dns_names(const Endpoint& e, const Container& c) {
+  // The engine's buildEndpointDNSNames: name, aliases, short ID, hostname, without repeats.
+  std::vector<std::string> out;
+  if (!is_user_defined_network(e.network)) return out;
+  auto add = [&](const std::string& name) {
+    if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  };
+  add(c.name.starts_with("/") ? c.name.substr(1) : c.name);
+  for (const auto& alias : e.aliases) add(alias);
+  add(c.id.substr(0, 12));
+  add(c.config.hostname);
+  return out;
+}
+
+namespace {
 
 Json networks_json(const Container& c, ApiVersion version) {
   Json j = Json::object();

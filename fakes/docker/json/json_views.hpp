@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
+
 namespace fakes::docker {
 
 using Json = nlohmann::ordered_json;
@@ -25,6 +27,10 @@ Json container_inspect_json(const Container& c, ApiVersion version);
 Json container_summary_json(const Container& c, std::int64_t now_nanos, bool with_size, ApiVersion version);
 /// container_inspect_json(c, version).dump(), written without building the document.
 std::string write_container_inspect(const Container& c, ApiVersion version);
+/// An endpoint's Aliases as this API version reports them (the short ID added below 1.45).
+std::vector<std::string> endpoint_aliases(const Endpoint& e, const Container& c, ApiVersion version);
+/// An endpoint's DNSNames (API 1.44+): empty off user-defined networks.
+std::vector<std::string> endpoint_dns_names(const Endpoint& e, const Container& c);
 /// HostConfig.NetworkMode as this API version reports it.
 std::string reported_network_mode(const Container& c, ApiVersion version);
 /// container_inspect_json(...).dump(), and container_summary_json(...).dump() appended to `out`,
@@ -40,6 +46,10 @@ Json event_json(const Event& e, ApiVersion version);
 Json image_summary_json(const Image& image, ApiVersion version);
 Json image_inspect_json(const Image& image, ApiVersion version);
 Json network_json(const Network& network, const Engine& engine, bool with_containers, ApiVersion version);
+/// GET /system/df: images (with the number of containers using each), containers (with their
+/// sizes), no volumes or build cache; from API 1.52 also the per-type usage summaries. `types`
+/// (the `type` query values) limits the sections; empty = all.
+Json disk_usage_json(const Engine& engine, ApiVersion version, const std::set<std::string>& types);
 Json version_json(const ServerIdentity& server);
 Json info_json(const ServerIdentity& server, const Engine& engine);
 

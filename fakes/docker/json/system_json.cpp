@@ -2,17 +2,21 @@
 #include "fakes/docker/engine/clock.hpp"
 #include "fakes/docker/json/json_views.hpp"
 
+#include <algorithm>
+#include <set>
+
 namespace fakes::docker {
 
 Json event_json(const Event& e, ApiVersion version) {
   Json j = Json::object();
   // Below 1.52 the engine back-fills the pre-1.22 fields for container and image events.
   if (version < ApiVersion{1, 52} && (e.type == "container" || e.type == "image")) {
+    // Go's omitempty: a prune event (no actor) has a status only.
     j["status"] = e.action;
-    j["id"] = e.actor_id;
+    if (!e.actor_id.empty()) j["id"] = e.actor_id;
     if (e.type == "container") {
       auto it = e.attributes.find("image");
-      j["from"] = it == e.attributes.end() ? "" : it->second;
+      if (it != e.attributes.end() && !it->second.empty()) j["from"] = it->second;
     }
   }
   Json attributes = Json::object();
@@ -105,7 +109,7 @@ Json network_json(const Network& n, const Engine& engine, bool with_containers, 
          {"Driver", n.driver}};
   if (version >= ApiVersion{1, 47}) j["EnableIPv4"] = true;  // not in the 1.41 definition
   j["EnableIPv6"] = false;
-  j["IPAM"] = {{"Driver", "default"}, {"Options", n.predefined ? Json(nullptr) : Json::object()}, {"Config", ipam_config}};
+  j["IPAM"] = {{"Driver", "default"}, {"Options", n.predefined || !n.ipam_options ? Json(nullptr) : Json::object()}, {"Config", ipam_config}};
   j["Internal"] = false;
   j["Attachable"] = false;
   j["Ingress"] = false;
@@ -114,6 +118,50 @@ Json network_json(const Network& n, const Engine& engine, bool with_containers, 
   j["Containers"] = containers;
   j["Options"] = Json::object();
   j["Labels"] = labels;
+  return j;
+}
+
+Json disk_usage_json(const Engine& engine, ApiVersion version, const std::set<std::string>& types) {
+  auto wanted = [&](const char* type) { return types.empty() || types.count(type) != 0; };
+  const auto containers = engine.list({true, -1, {}});
+  const auto images = engine.images().list();
+  Json j = Json::object();
+  // A fake has no layers, volumes or build cache: sizes are 0 and those lists empty.
+  Json image_list = Json::array();
+  std::size_t images_in_use = 0;
+  for (const auto& image : images) {
+    Json summary = image_summary_json(image, version);
+    // Here, unlike /images/json, the engine counts the containers using each image.
+    const auto users = std::count_if(containers.begin(), containers.end(), [&](const Container* c) {
+      return normalize_image_reference(c->config.image) == image.name;
+    });
+    summary["Containers"] = users;
+    images_in_use += users > 0 ? 1 : 0;
+    image_list.push_back(std::move(summary));
+  }
+  Json container_list = Json::array();
+  std::size_t running = 0;
+  for (const Container* c : containers) {
+    container_list.push_back(container_summary_json(*c, engine.now(), true, version));
+    running += c->state.running ? 1 : 0;
+  }
+  if (wanted("image")) {
+    j["LayersSize"] = 0;
+    j["Images"] = image_list;
+  }
+  if (wanted("container")) j["Containers"] = container_list;
+  if (wanted("volume")) j["Volumes"] = Json::array();
+  if (wanted("build-cache")) j["BuildCache"] = Json::array();
+  if (version >= ApiVersion{1, 52}) {
+    // From 1.52 the per-type summaries, next to the legacy lists until 1.53.
+    auto usage = [](std::size_t active, std::size_t total) {
+      return Json{{"ActiveCount", active}, {"TotalCount", total}, {"Reclaimable", 0}, {"TotalSize", 0}};
+    };
+    if (wanted("image")) j["ImageUsage"] = usage(images_in_use, images.size());
+    if (wanted("container")) j["ContainerUsage"] = usage(running, containers.size());
+    if (wanted("volume")) j["VolumeUsage"] = usage(0, 0);
+    if (wanted("build-cache")) j["BuildCacheUsage"] = usage(0, 0);
+  }
   return j;
 }
 

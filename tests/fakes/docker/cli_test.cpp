@@ -1,105 +1,15 @@
 // The fake-docker executable driven by the real docker CLI (28.x): what a user of
-// `docker -H unix://...` sees, checked on the CLI's own output and exit codes.
-#include <gtest/gtest.h>
+// `docker -H unix://...` sees, checked on the CLI's own output and exit codes. Networks are in
+// cli_networks_test.cpp.
+#include "tests/fakes/docker/cli_fixture.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
-#include "tests/support/test_helpers.hpp"
-#include "tests/support/process/child.hpp"
-
-#include <chrono>
-#include <csignal>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <string>
-#include <unistd.h>
-#include <vector>
-
-namespace fs = std::filesystem;
-using nlohmann::json;
+using namespace fake_docker_cli_test;
 
 namespace {
 
-const char* kDockerCli = "/usr/local/bin/docker";
-
-using CommandResult = test_support::RunResult;
 using regtest::now_seconds_text;
-using test_support::run_shell;
-using namespace std::chrono_literals;
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string bin_dir() {
-  const char* dir = std::getenv("REG_BIN_DIR");
-  return dir ? dir : "";
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(line);
-  return out;
-}
-
-class FakeDockerCli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(fs::exists(kDockerCli)) << "docker CLI not installed at " << kDockerCli << " (ci/bootstrap)";
-    binary_ = fs::path(bin_dir()) / "fake-docker";
-    ASSERT_TRUE(fs::exists(binary_)) << "REG_BIN_DIR must point at the build's bin directory: " << binary_;
-    dir_ = fs::temp_directory_path() /
-           ("fake-docker-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_ / "home" / ".docker");
-    socket_ = (dir_ / "docker.sock").string();
-    std::ofstream(dir_ / "images.json") << R"({"test": {"ExposedPorts": {"80/tcp": {}, "443/tcp": {}}}})";
-  }
-
-  void TearDown() override {
-    if (fake_) {
-      fake_->signal(SIGTERM);
-      EXPECT_EQ(fake_->wait_exit(20s), 0) << "fake-docker did not exit cleanly on SIGTERM";
-      EXPECT_FALSE(fs::exists(socket_)) << "socket file left behind";
-    }
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-
-  void start_fake(std::vector<std::string> extra = {}) {
-    const std::string ready = (dir_ / "ready.json").string();
-    std::vector<std::string> args = {binary_.string(), "--socket", socket_, "--tcp", "127.0.0.1:0",
-                                     "--images", (dir_ / "images.json").string(), "--seed", "5",
-                                     "--ready-file", ready};
-    args.insert(args.end(), extra.begin(), extra.end());
-    fake_ = std::make_unique<test_support::ChildProcess>(args, test_support::Output::log_file(dir_ / "fake-docker.log"));
-    // Wait for the ready file the launcher protocol promises.
-    ASSERT_TRUE(fake_->wait_for_file(ready, 20s));
-    std::ifstream in(ready);
-    auto j = json::parse(in);
-    EXPECT_EQ(j.at("socket"), socket_);
-    EXPECT_EQ(j.at("tcp").get<std::string>().rfind("127.0.0.1:", 0), 0u);
-    tcp_ = j.at("tcp");
-  }
-
-  CommandResult docker(const std::string& args) {
-    const std::string home = (dir_ / "home").string();
-    return run_shell("env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_API_VERSION HOME=" + shell_quote(home) +
-                     " DOCKER_CONFIG=" + shell_quote(home + "/.docker") + " " + kDockerCli + " -H unix://" +
-                     shell_quote(socket_) + " " + args);
-  }
-
-  fs::path binary_, dir_;
-  std::string socket_, tcp_;
-  std::unique_ptr<test_support::ChildProcess> fake_;
-};
 
 TEST_F(FakeDockerCli, RunInspectStopRemoveAndEvents) {
   start_fake();
@@ -181,50 +91,6 @@ TEST_F(FakeDockerCli, CliErrorsLookLikeTheEngine) {
   EXPECT_NE(dup.output.find("The container name \"/dup\" is already in use"), std::string::npos) << dup.output;
   auto filtered = docker("ps -a --filter status=running --format '{{.Names}}'");
   EXPECT_EQ(filtered.output, "dup\n");
-}
-
-// docker network create / ls / inspect / connect / disconnect / rm, and run --net on a user network.
-TEST_F(FakeDockerCli, UserDefinedNetworks) {
-  start_fake();
-  auto created = docker("network create --label team=blue backend");
-  ASSERT_EQ(created.exit_code, 0) << created.output;
-  const std::string net_id = lines_of(created.output).at(0);
-  EXPECT_EQ(net_id.size(), 64u) << created.output;
-  auto ls = docker("network ls --format '{{.Name}} {{.Driver}}'");
-  ASSERT_EQ(ls.exit_code, 0) << ls.output;
-  auto names = lines_of(ls.output);
-  std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"backend bridge", "bridge bridge", "host host", "none null"}));
-
-  ASSERT_EQ(docker("run -d --name api --net backend test").exit_code, 0);
-  auto ip = docker("inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}' api");
-  EXPECT_EQ(ip.output, "backend=172.18.0.2 \n") << ip.output;
-
-  ASSERT_EQ(docker("run -d --name web test").exit_code, 0);
-  auto connect = docker("network connect backend web");
-  ASSERT_EQ(connect.exit_code, 0) << connect.output;
-  ip = docker("inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}' web");
-  EXPECT_EQ(ip.output, "backend=172.18.0.3 bridge=172.17.0.2 \n") << ip.output;
-  auto members = docker("network inspect -f '{{range .Containers}}{{.Name}} {{end}}{{.IPAM.Config}} {{.Labels}}' backend");
-  ASSERT_EQ(members.exit_code, 0) << members.output;
-  EXPECT_NE(members.output.find("api"), std::string::npos) << members.output;
-  EXPECT_NE(members.output.find("web"), std::string::npos) << members.output;
-  EXPECT_NE(members.output.find("172.18.0.0/16"), std::string::npos) << members.output;
-  EXPECT_NE(members.output.find("team:blue"), std::string::npos) << members.output;
-
-  auto busy = docker("network rm backend");
-  EXPECT_NE(busy.exit_code, 0);
-  EXPECT_NE(busy.output.find("has active endpoints"), std::string::npos) << busy.output;
-  ASSERT_EQ(docker("network disconnect backend web").exit_code, 0);
-  ASSERT_EQ(docker("rm -f api").exit_code, 0);
-  auto rm = docker("network rm backend");
-  ASSERT_EQ(rm.exit_code, 0) << rm.output;
-  auto gone = docker("network inspect backend");
-  EXPECT_NE(gone.exit_code, 0);
-  EXPECT_NE(gone.output.find("network backend not found"), std::string::npos) << gone.output;
-  auto unknown = docker("run -d --name x2 --net nowhere test");
-  EXPECT_NE(unknown.exit_code, 0);
-  EXPECT_NE(unknown.output.find("network nowhere not found"), std::string::npos) << unknown.output;
 }
 
 // Several simulated hosts in one process: each --host has an engine of its own on its own

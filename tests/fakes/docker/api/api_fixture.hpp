@@ -110,6 +110,7 @@ class FakeDockerApi : public ::testing::Test {
     options.seed = 42;
     options.body_limit = 64 * 1024;
     options.request_log_limit = request_log_limit_;
+    options.api_version = api_version_;
     options.images = fd::ImageCatalog::from_json(R"({"test": {"ExposedPorts": {"80/tcp": {}, "443/tcp": {}}}})");
     fake_ = std::make_unique<fd::FakeDocker>(std::move(options));
     fake_->start();
@@ -140,6 +141,16 @@ class FakeDockerApi : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<fd::FakeDocker> fake_;
   std::size_t request_log_limit_ = 10000;
+  fd::ApiVersion api_version_{1, 47};
+};
+
+// The same fake speaking up to API 1.52.
+class FakeDockerApiNewest : public FakeDockerApi {
+ protected:
+  void SetUp() override {
+    api_version_ = fd::ApiVersion{1, 52};
+    FakeDockerApi::SetUp();
+  }
 };
 
 // The same fake with a request journal of 5 entries.
@@ -155,3 +166,4 @@ class FakeDockerShortJournal : public FakeDockerApi {
 
 using fake_docker_api_test::FakeDockerApi;
 using fake_docker_api_test::FakeDockerShortJournal;
+using fake_docker_api_test::FakeDockerApiNewest;
