@@ -119,7 +119,7 @@ class SignalWatcher {
 int run_app(int argc, char** argv, const AppHooks& hooks) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 1 && args[0] == "--version") {
-    std::cout << kVersion << std::endl;
+    std::cout << version_text() << std::flush;
     return 0;
   }
   log::line("Starting registrator " + std::string(kVersion) + " ...");

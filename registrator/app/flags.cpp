@@ -247,7 +247,7 @@ FlagsOutcome parse_flags(const std::vector<std::string>& args, std::string_view 
     FlagsOutcome o;
     o.kind = FlagsOutcome::Kind::Exit;
     o.exit_code = 0;
-    o.out = std::string(kVersion) + "\n";
+    o.out = version_text();
     return o;
   }
   Config c;

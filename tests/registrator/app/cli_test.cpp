@@ -22,10 +22,22 @@ Run run(const std::string& args, const std::string& env = "") {
 
 }  // namespace
 
-TEST(RegistratorCli, VersionPrintsAndExitsZero) {
+// What a user checks: the version as upstream prints it on the first line, and on the second the
+// commit that is checked out here (the binary was built from it), or why there is none.
+TEST(RegistratorCli, VersionPrintsTheVersionAndTheCommitItWasBuiltFrom) {
   auto r = run("--version");
   EXPECT_EQ(r.code, 0);
-  EXPECT_EQ(r.out, "v7.4.0-cpp\n");
+  ASSERT_EQ(r.out.rfind("v7.4.0-cpp\ncommit ", 0), 0u) << r.out;
+  const std::string source = REG_TEST_SOURCE_DIR;
+  const auto head = test_support::run_shell("git -C " + source + " rev-parse --verify HEAD 2>/dev/null");
+  if (head.exit_code != 0) {
+    EXPECT_EQ(r.out, "v7.4.0-cpp\ncommit unknown (built outside a git checkout)\n");
+    return;
+  }
+  const std::string commit = head.output.substr(0, head.output.find('\n'));
+  const bool clean = r.out == "v7.4.0-cpp\ncommit " + commit + "\n";
+  const bool dirty = r.out == "v7.4.0-cpp\ncommit " + commit + "-dirty (built with uncommitted changes)\n";
+  EXPECT_TRUE(clean || dirty) << "checked out: " << commit << "\n--version:\n" << r.out;
 }
 
 TEST(RegistratorCli, MissingUriExitsTwoWithUsage) {
