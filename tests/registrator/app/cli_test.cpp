@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/support/process/child.hpp"
 
@@ -56,6 +59,41 @@ TEST(RegistratorCli, ValidationErrorsExitOne) {
   auto r = run("-ttl=10 consul://");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("-ttl and -ttl-refresh must be specified together or not at all"), std::string::npos);
+}
+
+// Values our flags do not know are refused before anything starts, naming the flag and the value.
+TEST(RegistratorCli, UnknownFlagValuesAreRefusedWithAClearError) {
+  auto format = run("-log-format=yaml consul://127.0.0.1:1", "DOCKER_HOST=unix:///nonexistent.sock");
+  EXPECT_EQ(format.code, 1);
+  EXPECT_NE(format.err.find("-log-format must be \"text\" or \"json\", not \"yaml\""), std::string::npos) << format.err;
+  auto addr = run("-health-addr=localhost:8080 consul://127.0.0.1:1", "DOCKER_HOST=unix:///nonexistent.sock");
+  EXPECT_EQ(addr.code, 2);
+  EXPECT_NE(addr.err.find("invalid value \"localhost:8080\" for flag -health-addr: host must be an IPv4 address"),
+            std::string::npos)
+      << addr.err;
+  auto deregister = run("-deregister=sometimes consul://127.0.0.1:1", "DOCKER_HOST=unix:///nonexistent.sock");
+  EXPECT_EQ(deregister.code, 1);
+  EXPECT_NE(deregister.err.find("-deregister must be \"always\" or \"on-success\""), std::string::npos) << deregister.err;
+}
+
+// With -log-format json even a start-up failure is JSON lines, so a shipper never sees text.
+TEST(RegistratorCli, JsonLogFormatAppliesFromTheFirstLine) {
+  auto r = run("-log-format json -retry-attempts=0 consul://127.0.0.1:1", "DOCKER_HOST=unix:///nonexistent.sock");
+  EXPECT_EQ(r.code, 1);
+  std::istringstream lines(r.err);
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << "not JSON: " << line;
+    EXPECT_TRUE(j.contains("time") && j.contains("level") && j.contains("message")) << line;
+    if (count == 0) {
+      EXPECT_EQ(j["message"], "Starting registrator v7.4.0-cpp ...");
+      EXPECT_EQ(j["version"], "v7.4.0-cpp");
+      EXPECT_TRUE(j.contains("commit")) << line;
+    }
+  }
+  EXPECT_GE(count, 3) << r.err;
+  EXPECT_NE(r.err.find("127.0.0.1:1: connect:"), std::string::npos) << r.err;
 }
 
 TEST(RegistratorCli, BadTagsTemplateExitsOneNamingTheProblem) {
