@@ -25,6 +25,9 @@
 #include "registrator/docker/inspect_fields.hpp"
 #include "registrator/docker/event_pump.hpp"
 #include "registrator/app/flags.hpp"
+#include "registrator/app/health_probes.hpp"
+#include "registrator/app/health_server.hpp"
+#include "registrator/app/health_state.hpp"
 #include "registrator/app/log.hpp"
 #include "registrator/backends/registry_factory.hpp"
 #include "registrator/app/version.hpp"
@@ -79,7 +82,7 @@ struct Shutdown {
 };
 
 int fatal(const std::string& msg) {
-  log::line(msg);
+  log::write(log::Level::error, msg);
   return 1;
 }
 
@@ -119,15 +122,19 @@ class SignalWatcher {
 int run_app(int argc, char** argv, const AppHooks& hooks) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 1 && args[0] == "--version") {
-    std::cout << kVersion << std::endl;
+    std::cout << version_text() << std::flush;
     return 0;
   }
-  log::line("Starting registrator " + std::string(kVersion) + " ...");
   FlagsOutcome flags = parse_flags(args, argc > 0 ? argv[0] : "registrator");
+  // Before the first line, so every line is in the format asked for (upstream logs "Starting"
+  // before parsing its flags; the order of the lines is the same).
+  if (flags.config.log_format == "json") log::set_format(log::Format::json);
+  log::write(log::Level::info, "Starting registrator " + std::string(kVersion) + " ...",
+             {{"version", std::string(kVersion)}, {"commit", commit_text()}});
   if (flags.kind == FlagsOutcome::Kind::Exit) {
     std::cout << flags.out << std::flush;
     std::cerr << flags.err << std::flush;
-    if (!flags.fatal.empty()) log::line(flags.fatal);
+    if (!flags.fatal.empty()) log::write(log::Level::error, flags.fatal);
     return flags.exit_code;
   }
   Config config = flags.config;
@@ -149,10 +156,12 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
   } catch (const std::exception& e) {
     return fatal(e.what());
   }
-  DockerHttpClient docker(docker_endpoint);
+  DockerHttpClient docker_http(docker_endpoint);
   // A -tags template may read any member of the document; without one, the services need only a
   // few, and building the rest costs more than everything else at start-up.
-  if (config.force_tags.find("{{") == std::string::npos) docker.keep_only(&inspect_fields_used());
+  if (config.force_tags.find("{{") == std::string::npos) docker_http.keep_only(&inspect_fields_used());
+  HealthState health;
+  ObservedDocker docker(docker_http, health);
 
   RegistryBackendPtr registry;
   try {
@@ -162,6 +171,21 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
     return fatal(e.what());
   }
   log::line("Using " + parse_adapter_uri(config.registry_uri).scheme + " adapter: " + config.registry_uri);
+
+  // Up before the first ping, so a supervisor sees "starting" / "registry unreachable" while
+  // registrator waits for its registry, and a taken address fails start-up at once.
+  std::unique_ptr<HealthServer> health_server;
+  std::unique_ptr<RegistryProbe> registry_probe;
+  if (config.health_addr) {
+    try {
+      health_server = std::make_unique<HealthServer>(*config.health_addr, [&health] { return health.report(); });
+      registry_probe = std::make_unique<RegistryProbe>(make_registry(config.registry_uri), health);
+    } catch (const std::exception& e) {
+      return fatal(e.what());
+    }
+    log::write(log::Level::info, "Health check on http://" + health_server->address() + "/health",
+               {{"health_addr", health_server->address()}});
+  }
 
   EventQueue<PumpItem> queue;
   Shutdown shutdown;
@@ -182,8 +206,10 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
               ")");
     try {
       registry->ping();
+      health.registry_reachable();
       break;
     } catch (const std::exception& e) {
+      health.registry_unreachable(e.what());
       if (attempt == config.retry_attempts) return fatal(e.what());
       log::line(e.what());
     }
@@ -211,6 +237,7 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
     pump.stop();
     return fatal(e.what());
   }
+  health.sync_done();
 
   run_bridge_loop(bridge, queue, config);
   pump.stop();

@@ -1,6 +1,9 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include "registrator/app/listen_address.hpp"
 
 namespace registrator {
 
@@ -21,6 +24,8 @@ struct Config {
   std::string hostname;           ///< -hostname (ours): host part of IDs; empty = OS hostname
   bool v6_naming = false;         ///< -v6-naming (ours): SERVICE_NAME is never -<port> suffixed
   bool deregister_on_stop = false;  ///< -deregister-on-stop (ours): deregister on SIGTERM/SIGINT
+  std::string log_format = "text";  ///< -log-format (ours): "text" (upstream's lines) | "json"
+  std::optional<ListenAddress> health_addr;  ///< -health-addr (ours): where GET /health is served; unset = off
   std::string registry_uri;       ///< the positional <registry URI>
 };
 

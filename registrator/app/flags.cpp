@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "registrator/mapping/tags_template.hpp"
+#include "registrator/app/listen_address.hpp"
 #include "registrator/app/version.hpp"
 
 namespace registrator {
@@ -43,6 +44,10 @@ const std::vector<FlagDef>& flag_defs() {
          "Host part of service IDs (default: this machine's hostname)"},
         {"deregister-on-stop", Type::Bool, "false",
          "On SIGTERM/SIGINT, deregister every service this registrator registered before exiting"},
+        {"log-format", Type::String, "text",
+         "Log lines as \"text\" (upstream's format) or \"json\" (one object per line: time, level, message, fields)"},
+        {"health-addr", Type::String, "",
+         "Serve GET /health on IP:PORT: 200 while the Docker event stream and the registry are reachable, 503 and the reasons otherwise"},
         {"v6-naming", Type::Bool, "false",
          "Registrator v6 naming: SERVICE_NAME on a multi-port container gets no -<port> suffix"},
     };
@@ -204,6 +209,18 @@ bool assign(Config& c, const FlagDef& f, std::string_view value, std::string& er
   else if (n == "tags") c.force_tags = v;
   else if (n == "deregister") c.deregister = v;
   else if (n == "hostname") c.hostname = v;
+  else if (n == "log-format") c.log_format = v;
+  else if (n == "health-addr") {
+    // Checked here, where Go's flag package would check a flag.Value: a bad address is a flag
+    // error (exit 2, with the usage), not a listener that is silently missing.
+    if (v.empty()) {
+      c.health_addr.reset();
+      return true;
+    }
+    auto parsed = parse_listen_address(v, err);
+    if (!parsed) return false;
+    c.health_addr = std::move(parsed);
+  }
   return true;
 }
 
@@ -215,11 +232,13 @@ FlagsOutcome exit_with(int code, std::string err) {
   return o;
 }
 
-FlagsOutcome fatal(std::string msg) {
+// `c`: the flags as parsed, so the message is logged in the -log-format asked for.
+FlagsOutcome fatal(std::string msg, const Config& c) {
   FlagsOutcome o;
   o.kind = FlagsOutcome::Kind::Exit;
   o.exit_code = 1;
   o.fatal = std::move(msg);
+  o.config = c;
   return o;
 }
 
@@ -247,7 +266,7 @@ FlagsOutcome parse_flags(const std::vector<std::string>& args, std::string_view 
     FlagsOutcome o;
     o.kind = FlagsOutcome::Kind::Exit;
     o.exit_code = 0;
-    o.out = std::string(kVersion) + "\n";
+    o.out = version_text();
     return o;
   }
   Config c;
@@ -312,13 +331,19 @@ FlagsOutcome parse_flags(const std::vector<std::string>& args, std::string_view 
     return exit_with(2, msg + usage_text(program));
   }
   c.registry_uri = rest[0];
-  if ((c.ttl == 0 && c.ttl_refresh > 0) || (c.ttl > 0 && c.ttl_refresh == 0)) {
-    return fatal("-ttl and -ttl-refresh must be specified together or not at all");
+  // First, so that the errors below are logged in a format that exists.
+  if (c.log_format != "text" && c.log_format != "json") {
+    const std::string asked = c.log_format;
+    c.log_format = "text";
+    return fatal("-log-format must be \"text\" or \"json\", not " + go_quote(asked), c);
   }
-  if (c.ttl > 0 && c.ttl <= c.ttl_refresh) return fatal("-ttl must be greater than -ttl-refresh");
-  if (c.retry_interval_ms <= 0) return fatal("-retry-interval must be greater than 0");
+  if ((c.ttl == 0 && c.ttl_refresh > 0) || (c.ttl > 0 && c.ttl_refresh == 0)) {
+    return fatal("-ttl and -ttl-refresh must be specified together or not at all", c);
+  }
+  if (c.ttl > 0 && c.ttl <= c.ttl_refresh) return fatal("-ttl must be greater than -ttl-refresh", c);
+  if (c.retry_interval_ms <= 0) return fatal("-retry-interval must be greater than 0", c);
   if (c.deregister != "always" && c.deregister != "on-success") {
-    return fatal("-deregister must be \"always\" or \"on-success\"");
+    return fatal("-deregister must be \"always\" or \"on-success\"", c);
   }
   if (!c.force_tags.empty()) {
     // Upstream parses -tags as a Go template for every container and log.Fatal's on errors;
@@ -326,7 +351,7 @@ FlagsOutcome parse_flags(const std::vector<std::string>& args, std::string_view 
     try {
       TagsTemplate::parse(c.force_tags);
     } catch (const TemplateError& e) {
-      return fatal(c.force_tags + " template parsing failed with error: " + e.what());
+      return fatal(c.force_tags + " template parsing failed with error: " + e.what(), c);
     }
   }
   FlagsOutcome o;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "registrator/app/flags.hpp"
+#include "registrator/app/version.hpp"
 
 using registrator::FlagsOutcome;
 using registrator::parse_flags;
@@ -97,7 +98,9 @@ TEST(RegistratorFlags, VersionPrintsAndExitsZero) {
   auto o = parse({"--version"});
   EXPECT_EQ(o.kind, FlagsOutcome::Kind::Exit);
   EXPECT_EQ(o.exit_code, 0);
-  EXPECT_EQ(o.out, "v7.4.0-cpp\n");
+  // The version alone on the first line, as upstream prints it; the commit after it.
+  EXPECT_EQ(o.out.substr(0, o.out.find('\n') + 1), "v7.4.0-cpp\n");
+  EXPECT_EQ(o.out, registrator::version_text());
   // Only as the sole argument, as upstream; otherwise it is an unknown flag.
   auto u = parse({"--version", "consul://"});
   EXPECT_EQ(u.exit_code, 2);
@@ -160,6 +163,8 @@ TEST(RegistratorFlags, ValidationMessagesExitOne) {
       {{"-ttl=10", "-ttl-refresh=10", "consul://"}, "-ttl must be greater than -ttl-refresh"},
       {{"-retry-interval=0", "consul://"}, "-retry-interval must be greater than 0"},
       {{"-deregister=never", "consul://"}, "-deregister must be \"always\" or \"on-success\""},
+      {{"-log-format=xml", "consul://"}, "-log-format must be \"text\" or \"json\", not \"xml\""},
+      {{"-log-format", "JSON", "consul://"}, "-log-format must be \"text\" or \"json\", not \"JSON\""},
   };
   for (const auto& c : cases) {
     auto o = parse(c.args);
@@ -193,4 +198,55 @@ TEST(RegistratorFlags, IpAcceptsIpv6WithOrWithoutBrackets) {
   o = parse({"-ip=[2001:db8::7]", "consul://"});
   expect_run(o);
   EXPECT_EQ(o.config.host_ip, "2001:db8::7");
+}
+
+TEST(RegistratorFlags, LogFormatIsTextByDefaultAndJsonOnRequest) {
+  auto d = parse({"consul://"});
+  expect_run(d);
+  EXPECT_EQ(d.config.log_format, "text");
+  auto j = parse({"-log-format", "json", "consul://"});
+  expect_run(j);
+  EXPECT_EQ(j.config.log_format, "json");
+  // A later validation error still carries the format, so it is logged as asked.
+  auto bad = parse({"-log-format=json", "-ttl=10", "consul://"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.config.log_format, "json");
+}
+
+TEST(RegistratorFlags, HealthAddrTakesIpAndPortOrIsOff) {
+  auto off = parse({"consul://"});
+  expect_run(off);
+  EXPECT_FALSE(off.config.health_addr.has_value());
+  struct Case {
+    std::string text, host;
+    int port;
+  } good[] = {{"127.0.0.1:8080", "127.0.0.1", 8080}, {"[::1]:9", "::1", 9}, {":8080", "0.0.0.0", 8080},
+              {"10.0.0.7:0", "10.0.0.7", 0}};
+  for (const auto& c : good) {
+    auto o = parse({"-health-addr", c.text, "consul://"});
+    expect_run(o);
+    ASSERT_TRUE(o.config.health_addr.has_value()) << c.text;
+    EXPECT_EQ(o.config.health_addr->host, c.host) << c.text;
+    EXPECT_EQ(o.config.health_addr->port, c.port) << c.text;
+  }
+}
+
+TEST(RegistratorFlags, BadHealthAddrIsAFlagErrorNamingWhatIsWrong) {
+  struct Case {
+    std::string text, message;
+  } bad[] = {
+      {"8080", "want IP:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), got \"8080\""},
+      {"localhost:8080", "host must be an IPv4 address or a bracketed IPv6 address, got \"localhost\""},
+      {"::1:8080", "host must be an IPv4 address or a bracketed IPv6 address, got \"::1\""},
+      {"127.0.0.1:65536", "port must be a number from 0 to 65535, got \"65536\""},
+      {"127.0.0.1:", "port must be a number from 0 to 65535, got \"\""},
+      {"127.0.0.1:http", "port must be a number from 0 to 65535, got \"http\""},
+  };
+  for (const auto& c : bad) {
+    auto o = parse({"-health-addr", c.text, "consul://"});
+    EXPECT_EQ(o.kind, FlagsOutcome::Kind::Exit) << c.text;
+    EXPECT_EQ(o.exit_code, 2) << c.text;
+    const std::string want = "invalid value \"" + c.text + "\" for flag -health-addr: " + c.message + "\n";
+    EXPECT_EQ(o.err.substr(0, want.size()), want) << o.err;
+  }
 }
