@@ -1,5 +1,5 @@
 // Replays every file in tests/fakes/dns/corpus through the fuzz property, so GCC builds (no
-// libFuzzer) still run the seeds. REG_SOURCE_DIR is set by reg_add_gtest.
+// libFuzzer) still run the seeds.
 #include "tests/fakes/dns/dns_fuzz_check.hpp"
 
 #include <gtest/gtest.h>
@@ -13,7 +13,6 @@ namespace fakes::dns {
 namespace {
 
 std::filesystem::path corpus_dir() {
-  if (const char* root = std::getenv("REG_SOURCE_DIR")) return std::filesystem::path(root) / "tests" / "fakes" / "dns" / "corpus";
   return DNS_CORPUS_DIR;
 }
 

@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string script() {
-  return std::string(REG_TEST_SOURCE_DIR) + "/registrator/app/build_info.cmake";
+  return std::string(REG_SOURCE_DIR) + "/registrator/app/build_info.cmake";
 }
 
 class BuildInfoScript : public ::testing::Test {

@@ -31,7 +31,7 @@ TEST(RegistratorCli, VersionPrintsTheVersionAndTheCommitItWasBuiltFrom) {
   auto r = run("--version");
   EXPECT_EQ(r.code, 0);
   ASSERT_EQ(r.out.rfind("v7.4.0-cpp\ncommit ", 0), 0u) << r.out;
-  const std::string source = REG_TEST_SOURCE_DIR;
+  const std::string source = REG_SOURCE_DIR;
   const auto head = test_support::run_shell("git -C " + source + " rev-parse --verify HEAD 2>/dev/null");
   if (head.exit_code != 0) {
     EXPECT_EQ(r.out, "v7.4.0-cpp\ncommit unknown (built outside a git checkout)\n");

@@ -69,7 +69,7 @@ TEST(RegistratorImage, BuiltByARealEngineItRegistersAndDeregistersThatEnginesCon
   ASSERT_TRUE(consul.error().empty()) << consul.error();
 
   // Built the way a user builds it.
-  const std::string source = REG_TEST_SOURCE_DIR;
+  const std::string source = REG_SOURCE_DIR;
   const auto built = test_support::run_shell("DOCKER_HOST=unix://" + engine.socket() + " DOCKER=" +
                                                  regtest::EngineInNetns::cli_path() + " " + source +
                                                  "/ci/image/build-registrator-image " + build_dir() + " " + kTag,

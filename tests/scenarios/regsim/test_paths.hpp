@@ -1,7 +1,7 @@
 #pragma once
-// Where the tests find the source tree and the built programs. ctest sets REG_SOURCE_DIR and
-// REG_BIN_DIR; the compile-time fallbacks keep the tests runnable by hand (and cover a ctest
-// setup where only the first ENVIRONMENT entry reaches the test).
+// Where the tests find the source tree (fixed when the test is built) and the built programs
+// (REG_BIN_DIR from ctest, so the asan and tsan trees test their own programs; the compile-time
+// fallback keeps the tests runnable by hand).
 
 #include <cstdlib>
 #include <filesystem>
@@ -9,8 +9,7 @@
 namespace regsim::test {
 
 inline std::filesystem::path source_dir() {
-  const char* dir = std::getenv("REG_SOURCE_DIR");
-  return dir && *dir ? dir : REGSIM_TEST_SOURCE_DIR;
+  return REG_SOURCE_DIR;
 }
 
 inline std::filesystem::path bin_dir() {

@@ -33,10 +33,7 @@ class GrpcHealthServer {
   GrpcHealthServer(const fs::path& dir, const json& statuses, const std::string& cert = "", const std::string& key = "")
       : dir_(dir) {
     set(statuses);
-    // REG_SOURCE_DIR when ctest passes it, else the source tree this test was built from.
-    const char* source = std::getenv("REG_SOURCE_DIR");
-    const std::string script = source && *source ? std::string(source) + "/tests/fakes/consul/grpc_health_server.py"
-                                                 : GRPC_HEALTH_SERVER_SCRIPT;
+    const std::string script = GRPC_HEALTH_SERVER_SCRIPT;
     // Debian's interpreter: python3-grpcio installs grpc for it (a python3 earlier in PATH,
     // such as a pyenv one, would not have it).
     std::vector<std::string> args{"/usr/bin/python3", script,
