@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "registrator/app/listen_address.hpp"
+#include "registrator/health/listen_address.hpp"
 
 namespace registrator {
 

@@ -9,7 +9,7 @@
 #include <variant>
 
 #include "registrator/mapping/tags_template.hpp"
-#include "registrator/app/listen_address.hpp"
+#include "registrator/health/listen_address.hpp"
 #include "registrator/app/version.hpp"
 
 namespace registrator {

@@ -1,4 +1,4 @@
-#include "registrator/app/health_state.hpp"
+#include "registrator/health/health_state.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "registrator/app/health_server.hpp"
+#include "registrator/health/health_server.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

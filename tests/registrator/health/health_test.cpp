@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "registrator/app/health_server.hpp"
-#include "registrator/app/health_state.hpp"
+#include "registrator/health/health_server.hpp"
+#include "registrator/health/health_state.hpp"
 #include "registrator/http/http_client.hpp"
 
 using namespace registrator;

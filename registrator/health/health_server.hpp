@@ -12,8 +12,8 @@
 #include <string_view>
 #include <thread>
 
-#include "registrator/app/health_state.hpp"
-#include "registrator/app/listen_address.hpp"
+#include "registrator/health/health_state.hpp"
+#include "registrator/health/listen_address.hpp"
 
 namespace registrator {
 

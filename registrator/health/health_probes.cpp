@@ -1,4 +1,4 @@
-#include "registrator/app/health_probes.hpp"
+#include "registrator/health/health_probes.hpp"
 
 #include <optional>
 #include <string>

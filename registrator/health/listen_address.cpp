@@ -1,4 +1,4 @@
-#include "registrator/app/listen_address.hpp"
+#include "registrator/health/listen_address.hpp"
 
 #include <arpa/inet.h>
 

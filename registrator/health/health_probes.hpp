@@ -10,7 +10,7 @@
 #include <mutex>
 #include <thread>
 
-#include "registrator/app/health_state.hpp"
+#include "registrator/health/health_state.hpp"
 #include "registrator/backends/registry.hpp"
 #include "registrator/docker/docker_client.hpp"
 
