@@ -1,5 +1,5 @@
 // fake-consul --run-checks with gRPC checks against a real gRPC server: grpcio (Debian's
-// python3-grpcio) serving grpc.health.v1.Health/Check from tests/consul/grpc_health_server.py,
+// python3-grpcio) serving grpc.health.v1.Health/Check from tests/fakes/consul/grpc_health_server.py,
 // whose statuses the test rewrites while the checks run. Plain HTTP/2 (h2c) and TLS
 // (GRPCUseTLS with TLSSkipVerify, TLSServerName and the agent's CA), Consul's outputs, the dial
 // error when nothing listens, and Timeout against a server that never answers.
