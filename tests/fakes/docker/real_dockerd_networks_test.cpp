@@ -57,20 +57,12 @@ TEST_F(SideBySide, UserDefinedNetworksAgreeFieldByField) {
   both("rm -f joiner >/dev/null");
   both("network rm appnet >/dev/null");
   const std::string until = regtest::now_seconds_text();
-  std::vector<json> real_events, fake_events;
-  for (const auto& e : events_between(real_->socket(), since, until))
-    if (e.value("Type", "") == "network") real_events.push_back(e);
-  for (const auto& e : events_between(fake_->socket(), since, until))
-    if (e.value("Type", "") == "network") fake_events.push_back(e);
-  auto actions = [](const std::vector<json>& events) {
-    std::vector<std::string> out;
-    for (const auto& e : events) out.push_back(e.value("Action", "") + " " + e["Actor"]["Attributes"].value("name", ""));
-    return out;
-  };
-  ASSERT_EQ(actions(fake_events), actions(real_events)) << "real: " << json(real_events).dump() << "\nfake: " << json(fake_events).dump();
+  const auto real_events = network_events_between(real_->socket(), since, until);
+  const auto fake_events = network_events_between(fake_->socket(), since, until);
+  ASSERT_EQ(network_actions(fake_events), network_actions(real_events)) << "real: " << json(real_events).dump() << "\nfake: " << json(fake_events).dump();
   for (std::size_t i = 0; i < real_events.size(); ++i)
     EXPECT_EQ(differences(real_events[i], fake_events[i]), std::vector<std::string>{})
-        << "network event " << i << " (" << actions(real_events)[i] << ") differs:\n"
+        << "network event " << i << " (" << network_actions(real_events)[i] << ") differs:\n"
         << join(differences(real_events[i], fake_events[i]));
 
   // A removed network's pool is not handed out again at once: the next network gets the next
@@ -132,20 +124,12 @@ TEST_F(SideBySide, CreatedContainerLeavesAndRejoinsItsNetwork) {
   both("rm -f staged >/dev/null");
   both("network rm stagenet >/dev/null");
   const std::string until = regtest::now_seconds_text();
-  std::vector<json> real_events, fake_events;
-  for (const auto& e : events_between(real_->socket(), since, until))
-    if (e.value("Type", "") == "network") real_events.push_back(e);
-  for (const auto& e : events_between(fake_->socket(), since, until))
-    if (e.value("Type", "") == "network") fake_events.push_back(e);
-  auto actions = [](const std::vector<json>& events) {
-    std::vector<std::string> out;
-    for (const auto& e : events) out.push_back(e.value("Action", "") + " " + e["Actor"]["Attributes"].value("name", ""));
-    return out;
-  };
-  ASSERT_EQ(actions(fake_events), actions(real_events));
+  const auto real_events = network_events_between(real_->socket(), since, until);
+  const auto fake_events = network_events_between(fake_->socket(), since, until);
+  ASSERT_EQ(network_actions(fake_events), network_actions(real_events));
   for (std::size_t i = 0; i < real_events.size(); ++i)
     EXPECT_EQ(differences(real_events[i], fake_events[i]), std::vector<std::string>{})
-        << "network event " << i << " (" << actions(real_events)[i] << ") differs:\n"
+        << "network event " << i << " (" << network_actions(real_events)[i] << ") differs:\n"
         << join(differences(real_events[i], fake_events[i]));
 }
 

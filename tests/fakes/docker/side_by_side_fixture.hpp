@@ -213,6 +213,21 @@ inline std::vector<json> events_between(const std::string& socket, const std::st
   return out;
 }
 
+// The network events between since and until, and each as "Action name" for comparing engines.
+inline std::vector<json> network_events_between(const std::string& socket, const std::string& since,
+                                                const std::string& until) {
+  std::vector<json> out;
+  for (auto& e : events_between(socket, since, until))
+    if (e.value("Type", "") == "network") out.push_back(std::move(e));
+  return out;
+}
+
+inline std::vector<std::string> network_actions(const std::vector<json>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.value("Action", "") + " " + e["Actor"]["Attributes"].value("name", ""));
+  return out;
+}
+
 class SideBySide : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
