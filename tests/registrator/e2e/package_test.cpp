@@ -29,8 +29,10 @@ class RegistratorPackage : public ::testing::Test {
         {"cpack", "-G", "DEB", "--config", build_dir() + "/CPackConfig.cmake", "-B", dir.path().string()},
         {.timeout = 180s});
     ASSERT_EQ(made.exit_code, 0) << made.output;
+    // registrator_VERSION_ARCH.deb, beside the harness's registrator-harness_VERSION_ARCH.deb.
     for (const auto& entry : fs::directory_iterator(dir.path()))
-      if (entry.path().extension() == ".deb") deb = entry.path().string();
+      if (entry.path().filename().string().starts_with("registrator_") && entry.path().extension() == ".deb")
+        deb = entry.path().string();
     ASSERT_FALSE(deb.empty()) << "no .deb in " << dir.path() << ":\n" << made.output;
   }
   std::string dpkg_deb(const std::vector<std::string>& args) {
