@@ -25,6 +25,7 @@
 #include "registrator/docker/inspect_fields.hpp"
 #include "registrator/docker/event_pump.hpp"
 #include "registrator/app/flags.hpp"
+#include "registrator/health/health_check_command.hpp"
 #include "registrator/health/health_probes.hpp"
 #include "registrator/health/health_server.hpp"
 #include "registrator/health/health_state.hpp"
@@ -126,6 +127,9 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
     return 0;
   }
   FlagsOutcome flags = parse_flags(args, argc > 0 ? argv[0] : "registrator");
+  // A probe, not a registrator: no start-up line, only the probe's one line for the supervisor.
+  if (flags.kind == FlagsOutcome::Kind::Run && flags.config.healthcheck)
+    return run_health_check(*flags.config.healthcheck, std::cout);
   // Before the first line, so every line is in the format asked for (upstream logs "Starting"
   // before parsing its flags; the order of the lines is the same).
   if (flags.config.log_format == "json") log::set_format(log::Format::json);
@@ -139,6 +143,13 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
   }
   Config config = flags.config;
   if (config.hostname.empty()) config.hostname = os_hostname();
+  // The image sets it, so its HEALTHCHECK has an endpoint to probe while `docker run IMAGE
+  // [upstream's flags] URI` stays as upstream's; -health-addr, when given, wins.
+  if (const char* env = std::getenv("REGISTRATOR_HEALTH_ADDR"); env && *env && !config.health_addr) {
+    std::string error;
+    config.health_addr = parse_listen_address(env, error);
+    if (!config.health_addr) return fatal("REGISTRATOR_HEALTH_ADDR=" + std::string(env) + ": " + error);
+  }
   if (!config.host_ip.empty()) log::line("Forcing host IP to " + config.host_ip);
 
   // SIGINT/SIGTERM are handled by a dedicated thread; block them before any thread starts.

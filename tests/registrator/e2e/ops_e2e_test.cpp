@@ -143,6 +143,47 @@ TEST_F(RegistratorOps, HealthIsOkWithBothPeersAndNamesTheOneThatIsGoneUntilItIsB
   EXPECT_TRUE(registrator->running()) << "a peer going away is reported, not fatal";
 }
 
+// What the image's HEALTHCHECK runs: REGISTRATOR_HEALTH_ADDR turns the endpoint on (the image
+// sets it), and `registrator -healthcheck URL` exits 0 while it says 200, 1 once Consul is gone.
+TEST_F(RegistratorOps, HealthcheckCommandFollowsTheEndpointTheEnvironmentTurnedOn) {
+  const std::string consul_address = "127.0.0.1:" + std::to_string(regtest::free_loopback_port());
+  auto consul = std::make_unique<regtest::FakeConsulProcess>(consul_address);
+  auto registrator = std::make_unique<test_support::ChildProcess>(
+      test_support::Command{bin("registrator"), "-hostname", "host1", "consul://" + consul_address}
+          .env("DOCKER_HOST", "unix://" + docker_socket)
+          .env("REGISTRATOR_HEALTH_ADDR", "127.0.0.1:0"),
+      test_support::Output::fresh_log_file(log_path()));
+  const std::string address = health_address(*registrator);
+  ASSERT_FALSE(address.empty()) << log();
+  const std::string url = "http://" + address + "/health";
+
+  test_support::RunResult probe;
+  EXPECT_TRUE(registrator->wait_until(
+      [&] {
+        probe = test_support::run({bin("registrator"), "-healthcheck", url});
+        return probe.exit_code == 0;
+      },
+      30s, "-healthcheck exits 0"))
+      << probe.output << log();
+  EXPECT_EQ(probe.output.rfind("healthy: {\"status\":\"ok\"", 0), 0u) << probe.output;
+  EXPECT_EQ(probe.output.find("Starting registrator"), std::string::npos) << "a probe logs nothing else: " << probe.output;
+
+  consul.reset();
+  EXPECT_TRUE(registrator->wait_until(
+      [&] {
+        probe = test_support::run({bin("registrator"), "-healthcheck", url});
+        return probe.exit_code == 1;
+      },
+      30s, "-healthcheck exits 1"))
+      << probe.output << log();
+  EXPECT_EQ(probe.output.rfind("unhealthy: HTTP 503: ", 0), 0u) << probe.output;
+  EXPECT_NE(probe.output.find("unreachable"), std::string::npos) << probe.output;
+
+  const auto bad = test_support::run({bin("registrator"), "-healthcheck", address});
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("for flag -healthcheck: must start with http://"), std::string::npos) << bad.output;
+}
+
 TEST_F(RegistratorOps, HealthIsUnavailableWhileWaitingForTheRegistryAtStartUp) {
   const std::string consul_address = "127.0.0.1:" + std::to_string(regtest::free_loopback_port());
   auto registrator =
