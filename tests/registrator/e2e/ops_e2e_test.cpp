@@ -233,17 +233,45 @@ TEST_F(RegistratorOps, JsonLogIsOneObjectPerLineWithUpstreamsEventsAsFields) {
     ASSERT_TRUE(j["time"].is_string() && j["level"].is_string() && j["message"].is_string()) << line;
     EXPECT_TRUE(std::regex_match(j["time"].get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")))
         << line;
+    EXPECT_TRUE(std::regex_match(j["level"].get<std::string>(), std::regex("debug|info|warn|error"))) << line;
     records.push_back(std::move(j));
   }
   ASSERT_FALSE(records.empty());
+  const auto adapter = std::find_if(records.begin(), records.end(), [](const json& j) { return j.contains("backend"); });
+  ASSERT_NE(adapter, records.end()) << log();
+  EXPECT_EQ((*adapter)["backend"], "consul");
   EXPECT_EQ(records.front()["message"], "Starting registrator v7.4.0-cpp ...");
   const auto added = std::find_if(records.begin(), records.end(), [](const json& j) { return j.value("event", "") == "added"; });
   ASSERT_NE(added, records.end()) << log();
   EXPECT_EQ((*added)["level"], "info");
-  EXPECT_EQ((*added)["container"], web1_id.substr(0, 12));
-  EXPECT_EQ((*added)["service"], "host1:web1:80");
+  EXPECT_EQ((*added)["container_id"], web1_id.substr(0, 12));
+  EXPECT_EQ((*added)["service_id"], "host1:web1:80");
+  EXPECT_EQ((*added)["service_name"], "web");
   EXPECT_EQ((*added)["message"], "added: " + web1_id.substr(0, 12) + " host1:web1:80");
   EXPECT_EQ(records.back()["message"], "Stopped");
+}
+
+// A registry nobody answers for: the lines saying so are level error with the backend and the
+// peer's own words in `error`, and start-up gives up (-retry-attempts 1) with exit 1.
+TEST_F(RegistratorOps, JsonLogOfAnUnreachableRegistryIsErrorWithTheErrorField) {
+  const std::string nobody = "127.0.0.1:" + std::to_string(regtest::free_loopback_port());
+  auto registrator =
+      start_registrator(nobody, {"-log-format", "json", "-retry-attempts", "1", "-retry-interval", "100"});
+  ASSERT_EQ(registrator->wait_exit(20s), 1) << log();
+
+  std::istringstream lines(log());
+  std::vector<json> errors;
+  for (std::string line; std::getline(lines, line);) {
+    const json j = json::parse(line, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << "not a JSON object: " << line;
+    if (j.value("level", "") == "error") errors.push_back(j);
+  }
+  ASSERT_EQ(errors.size(), 2u) << "one per attempt:\n" << log();
+  for (const json& e : errors) {
+    EXPECT_EQ(e.value("backend", ""), "consul") << e.dump();
+    EXPECT_EQ(e.value("error", ""), "consul " + nobody + ": connect: Connection refused") << e.dump();
+    EXPECT_EQ(e.value("message", ""), e.value("error", "")) << "the text line is upstream's: the error alone";
+  }
 }
 
 }  // namespace
