@@ -1,8 +1,35 @@
 #include "fakes/consul/state/catalog_directory.hpp"
 
+#include "fakes/consul/datacenters/datacenter_routing.hpp"
+#include "fakes/consul/queries/query_executor.hpp"
+#include "fakes/consul/requests/go_duration.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
+#include <random>
+
 namespace fakes::consul {
+
+namespace {
+
+fakes::dns::ServiceInstance dns_instance(const Catalog& catalog, const ServiceInstanceRef& ref) {
+  const HealthStatus worst = worst_status(catalog.instance_checks(*ref.node, *ref.service));
+  fakes::dns::ServiceInstance inst;
+  inst.node = ref.node->name;
+  inst.node_address = ref.node->address;
+  inst.service_address = ref.service->address;
+  inst.port = static_cast<std::uint16_t>(ref.service->port);
+  inst.tags = ref.service->tags;
+  inst.critical = worst == HealthStatus::critical;
+  inst.warning = worst == HealthStatus::warning;
+  inst.maintenance = ref.node->checks.count("_service_maintenance:" + ref.service->id) != 0 ||
+                     ref.node->checks.count("_node_maintenance") != 0;
+  inst.weight_passing = ref.service->weights.passing;
+  inst.weight_warning = ref.service->weights.warning;
+  return inst;
+}
+
+}  // namespace
 
 std::vector<fakes::dns::ServiceInstance> CatalogDirectory::service_instances(std::string_view datacenter,
                                                                              std::string_view service) const {
@@ -10,22 +37,7 @@ std::vector<fakes::dns::ServiceInstance> CatalogDirectory::service_instances(std
   const Catalog* catalog = resolve_(datacenter);
   if (!catalog) return out;
   const Catalog& catalog_ = *catalog;
-  for (const auto& ref : catalog_.service_instances(datacenter, service)) {
-    const HealthStatus worst = worst_status(catalog_.instance_checks(*ref.node, *ref.service));
-    fakes::dns::ServiceInstance inst;
-    inst.node = ref.node->name;
-    inst.node_address = ref.node->address;
-    inst.service_address = ref.service->address;
-    inst.port = static_cast<std::uint16_t>(ref.service->port);
-    inst.tags = ref.service->tags;
-    inst.critical = worst == HealthStatus::critical;
-    inst.warning = worst == HealthStatus::warning;
-    inst.maintenance = ref.node->checks.count("_service_maintenance:" + ref.service->id) != 0 ||
-                       ref.node->checks.count("_node_maintenance") != 0;
-    inst.weight_passing = ref.service->weights.passing;
-    inst.weight_warning = ref.service->weights.warning;
-    out.push_back(std::move(inst));
-  }
+  for (const auto& ref : catalog_.service_instances(datacenter, service)) out.push_back(dns_instance(catalog_, ref));
   // Every real datacenter has Consul servers, registered as the "consul" service on port 8300;
   // DNS needs them for NS records and `consul.service.consul`. The fake's nodes stand in for
   // the servers when nobody registered that service (the HTTP catalog does not list it).
@@ -91,6 +103,32 @@ std::optional<std::string> CatalogDirectory::service_with_address(std::string_vi
 
 bool CatalogDirectory::has_datacenter(std::string_view datacenter) const {
   return resolve_(datacenter) != nullptr;
+}
+
+std::optional<fakes::dns::QueryAnswer> CatalogDirectory::execute_query(std::string_view datacenter,
+                                                                       std::string_view name) const {
+  const Catalog* catalog = resolve_(datacenter);
+  if (!catalog) return std::nullopt;
+  auto resolved = catalog->queries().resolve(std::string(name));
+  const PreparedQuery* query = std::get_if<PreparedQuery>(&resolved);
+  if (!query) return std::nullopt;  // not found, or a template that does not render: NXDOMAIN
+
+  const std::string own = catalog->local_datacenter();
+  std::vector<std::string> others = datacenters_by_distance(own, names_ ? *names_ : std::vector<std::string>{});
+  others.erase(others.begin());
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  QueryExecution where{*catalog, own, "", "", 0, [this](std::string_view dc) { return resolve_(dc); }, std::move(others)};
+  const QueryResult result = fakes::consul::execute_query(*query, where, rng);
+
+  fakes::dns::QueryAnswer answer;
+  answer.datacenter = result.datacenter;
+  answer.service = result.service;
+  for (const ServiceInstanceRef& ref : result.nodes) answer.instances.push_back(dns_instance(*result.catalog, ref));
+  if (!result.dns_ttl.empty()) {
+    if (const auto ttl = parse_go_duration(result.dns_ttl))
+      answer.ttl = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(*ttl).count());
+  }
+  return answer;
 }
 
 }  // namespace fakes::consul

@@ -24,12 +24,20 @@ class CatalogDirectory final : public fakes::dns::ServiceDirectory {
                                                              std::string_view service) const override;
   std::optional<fakes::dns::NodeInfo> node(std::string_view datacenter, std::string_view node) const override;
   bool has_datacenter(std::string_view datacenter) const override;
+  /// Runs the prepared query with failover over the other datacenters (queries/).
+  std::optional<fakes::dns::QueryAnswer> execute_query(std::string_view datacenter, std::string_view name) const override;
+
+  /// The catalog of an in-process datacenter; nullptr for unknown ones.
+  const Catalog* catalog(std::string_view datacenter) const { return resolve_(datacenter); }
+  /// Every datacenter the process knows (in-process and --wan), for query failover.
+  void set_datacenter_names(const std::vector<std::string>* names) { names_ = names; }
   std::optional<std::string> node_with_address(std::string_view datacenter, std::string_view address) const override;
   std::optional<std::string> service_with_address(std::string_view datacenter,
                                                   std::string_view address) const override;
 
  private:
   Resolver resolve_;
+  const std::vector<std::string>* names_ = nullptr;
 };
 
 }  // namespace fakes::consul
