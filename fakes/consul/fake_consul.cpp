@@ -40,6 +40,7 @@ struct FakeConsul::Impl {
     for (const auto& peer : options.wan) datacenter_names.push_back(peer.datacenter);
     context.directory = &directory;
     directory.set_datacenter_names(&datacenter_names);
+    directory.set_wan_peers(&options.wan);
   }
 
   /// The in-process datacenter of that name (case-insensitive), created on first use.

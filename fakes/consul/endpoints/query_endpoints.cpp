@@ -9,6 +9,7 @@
 #include "fakes/consul/queries/query_decoder.hpp"
 #include "fakes/consul/queries/query_executor.hpp"
 #include "fakes/consul/queries/query_json.hpp"
+#include "fakes/consul/queries/query_sources.hpp"
 #include "fakes/consul/state/catalog_directory.hpp"
 
 #include <charconv>
@@ -135,12 +136,10 @@ void execute(ApiCall& call, const std::string& id_or_name, bool explain_only) {
   others = datacenters_by_distance(dc, std::move(others));
   others.erase(others.begin());  // the first is this one
   const CatalogDirectory* directory = call.ctx().directory;
-  QueryExecution where{call.catalog(),
-                       dc,
-                       call.config().node_name,
-                       call.target().get("near"),
-                       *limit,
-                       [directory](std::string_view other) { return directory ? directory->catalog(other) : nullptr; },
+  Catalog* home = &call.catalog();
+  InstanceSource instances = directory ? directory->instance_source()
+                                       : make_instance_source([home](std::string_view) { return home; }, nullptr);
+  QueryExecution where{dc, call.config().node_name, call.target().get("near"), *limit, std::move(instances),
                        std::move(others)};
   reply_read(call, execute_result_json(execute_query(query, where, shuffle_rng())));
 }

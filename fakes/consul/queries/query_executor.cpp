@@ -1,6 +1,6 @@
 #include "fakes/consul/queries/query_executor.hpp"
 
-#include "fakes/consul/endpoints/api_call.hpp"
+#include "fakes/consul/state/catalog.hpp"
 
 #include <algorithm>
 #include <set>
@@ -9,23 +9,32 @@ namespace fakes::consul {
 
 namespace {
 
+using nlohmann::json;
+
+std::string text_at(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 // CheckServiceNodes.FilterIgnore: an instance goes when a check it does not ignore is
 // critical, or warning too with OnlyPassing.
-bool healthy(const Catalog& catalog, const ServiceInstanceRef& ref, const ServiceQuery& q) {
-  for (const Check* check : catalog.instance_checks(*ref.node, *ref.service)) {
+bool healthy(const json& entry, const ServiceQuery& q) {
+  for (const json& check : entry.value("Checks", json::array())) {
+    const std::string id = text_at(check, "CheckID"), status = text_at(check, "Status");
     if (q.ignore_check_ids &&
-        std::find(q.ignore_check_ids->begin(), q.ignore_check_ids->end(), check->id) != q.ignore_check_ids->end())
+        std::find(q.ignore_check_ids->begin(), q.ignore_check_ids->end(), id) != q.ignore_check_ids->end())
       continue;
-    if (check->status == HealthStatus::critical) return false;
-    if (q.only_passing && check->status == HealthStatus::warning) return false;
+    if (status == "critical") return false;
+    if (q.only_passing && status == "warning") return false;
   }
   return true;
 }
 
-bool tags_match(const Service& service, const OptionalList& tags) {
+bool tags_match(const json& service, const OptionalList& tags) {
   if (!tags) return true;
   std::set<std::string> have;
-  for (const std::string& t : service.tags) have.insert(to_lower(t));
+  for (const json& t : service.value("Tags", json::array()))
+    if (t.is_string()) have.insert(to_lower(t.get<std::string>()));
   for (const std::string& t : *tags) {
     const std::string lowered = to_lower(t);
     if (lowered.starts_with("!")) {
@@ -37,29 +46,34 @@ bool tags_match(const Service& service, const OptionalList& tags) {
   return true;
 }
 
-std::vector<std::pair<std::string, std::string>> as_filters(const OptionalMap& meta) {
-  std::vector<std::pair<std::string, std::string>> out;
-  if (meta) out.assign(meta->begin(), meta->end());
-  return out;
-}
-
-// PreparedQuery.execute: one datacenter, no failover, shuffled.
-std::vector<ServiceInstanceRef> run_in(const Catalog& catalog, std::string_view dc, const ServiceQuery& q,
-                                       std::mt19937_64& rng) {
-  std::vector<ServiceInstanceRef> out;
-  const auto node_meta = as_filters(q.node_meta), service_meta = as_filters(q.service_meta);
-  for (const ServiceInstanceRef& ref : catalog.service_instances(dc, q.service)) {
-    if (!healthy(catalog, ref, q) || !tags_match(*ref.service, q.tags)) continue;
-    if (!satisfies_meta_filters(ref.node->meta, node_meta) || !satisfies_meta_filters(ref.service->meta, service_meta))
-      continue;
-    out.push_back(ref);
+bool meta_match(const json& object, const OptionalMap& wanted) {
+  if (!wanted) return true;
+  const json meta = object.value("Meta", json::object());
+  for (const auto& [key, value] : *wanted) {
+    auto it = meta.find(key);
+    if (it == meta.end() || !it->is_string() || it->get<std::string>() != value) return false;
   }
-  std::shuffle(out.begin(), out.end(), rng);
-  return out;
+  return true;
 }
 
-void apply_limit(std::vector<ServiceInstanceRef>& nodes, int limit) {
-  if (limit > 0 && nodes.size() > static_cast<std::size_t>(limit)) nodes.resize(static_cast<std::size_t>(limit));
+// PreparedQuery.execute: one datacenter, no failover, shuffled. nullopt: not reachable.
+std::optional<json> run_in(const QueryExecution& where, std::string_view dc, const ServiceQuery& q,
+                           std::mt19937_64& rng) {
+  auto all = where.instances(dc, q.service);
+  if (!all) return std::nullopt;
+  std::vector<json> kept;
+  for (json& entry : *all) {
+    if (!entry.is_object() || !entry.contains("Node") || !entry.contains("Service")) continue;
+    if (!healthy(entry, q) || !tags_match(entry["Service"], q.tags)) continue;
+    if (!meta_match(entry["Node"], q.node_meta) || !meta_match(entry["Service"], q.service_meta)) continue;
+    kept.push_back(std::move(entry));
+  }
+  std::shuffle(kept.begin(), kept.end(), rng);
+  return json(std::move(kept));
+}
+
+void apply_limit(json& nodes, int limit) {
+  while (limit > 0 && nodes.size() > static_cast<std::size_t>(limit)) nodes.erase(nodes.size() - 1);
 }
 
 // queryFailover's candidate list: the NearestN nearest, then the listed known ones.
@@ -82,8 +96,7 @@ QueryResult execute_query(const PreparedQuery& query, const QueryExecution& wher
   result.service = query.service.service;
   result.dns_ttl = query.dns_ttl;
   result.datacenter = where.datacenter;
-  result.catalog = &where.catalog;
-  result.nodes = run_in(where.catalog, where.datacenter, query.service, rng);
+  result.nodes = run_in(where, where.datacenter, query.service, rng).value_or(json::array());
 
   // Near: the client's ?near=, else the query's; "_agent" is the asking agent's node. With
   // no network coordinates the order stays shuffled, only that node moves to the front.
@@ -92,7 +105,7 @@ QueryResult execute_query(const PreparedQuery& query, const QueryExecution& wher
   if (near == "_ip") near.clear();  // needs the client's address, which the fake does not take
   if (!near.empty()) {
     for (std::size_t i = 0; i < result.nodes.size() && i < 10; ++i) {
-      if (result.nodes[i].node->name == near) {
+      if (text_at(result.nodes[i]["Node"], "Node") == near) {
         std::swap(result.nodes[0], result.nodes[i]);
         break;
       }
@@ -103,11 +116,10 @@ QueryResult execute_query(const PreparedQuery& query, const QueryExecution& wher
 
   for (const std::string& dc : failover_candidates(query.service.failover, where.other_datacenters)) {
     ++result.failovers;
-    const Catalog* remote = where.catalog_of ? where.catalog_of(dc) : nullptr;
+    auto remote = run_in(where, dc, query.service, rng);
     if (!remote) continue;  // Consul logs the failed forward and tries the next one
     result.datacenter = dc;
-    result.catalog = remote;
-    result.nodes = run_in(*remote, dc, query.service, rng);
+    result.nodes = std::move(*remote);
     apply_limit(result.nodes, where.limit);
     if (!result.nodes.empty()) break;
   }

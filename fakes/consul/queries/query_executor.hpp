@@ -3,13 +3,16 @@
 // instances of its service in the datacenter, filtered by tags ("!tag" forbids), node and
 // service meta; shuffled, the Near node first, cut to ?limit=; and when none is left, the
 // same query in other datacenters (NearestN nearest, then Failover.Datacenters, unknown ones
-// skipped) until one has instances. Datacenters of this process are queried directly; one
-// served by another process (--wan) counts as a failover that found nothing.
+// skipped) until one has instances. Instances are /v1/health/service entries
+// ({Node, Service, Checks}), so a datacenter in another process (--wan) is asked over HTTP
+// like one of this process (query_sources.hpp).
 
 #include "fakes/consul/queries/prepared_query.hpp"
-#include "fakes/consul/state/catalog.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -19,21 +22,22 @@ namespace fakes::consul {
 
 struct QueryResult {
   std::string service;
-  std::string datacenter;            // where the nodes came from
-  const Catalog* catalog = nullptr;  // that datacenter's, to render the nodes with
-  std::vector<ServiceInstanceRef> nodes;
+  std::string datacenter;  // where the nodes came from
+  nlohmann::json nodes = nlohmann::json::array();  // health entries
   std::string dns_ttl;
   int failovers = 0;  // how many other datacenters were asked
 };
 
+/// Every instance of `service` in datacenter `dc` as /v1/health/service entries, healthy or
+/// not; nullopt when that datacenter cannot be asked (Consul logs it and tries the next).
+using InstanceSource = std::function<std::optional<nlohmann::json>(std::string_view dc, std::string_view service)>;
+
 struct QueryExecution {
-  const Catalog& catalog;  // the datacenter the query runs in
-  std::string datacenter;
+  std::string datacenter;  // the datacenter the query runs in
   std::string agent_node;  // what Near "_agent" means
   std::string near;        // ?near=, overrides the query's Near
   int limit = 0;           // 0 = no limit
-  /// The catalog of another datacenter of this process; nullptr for unknown or --wan ones.
-  std::function<const Catalog*(std::string_view)> catalog_of;
+  InstanceSource instances;
   /// Every other datacenter, nearest first (the fake's are equally near: by name).
   std::vector<std::string> other_datacenters;
 };

@@ -1,7 +1,5 @@
 #include "fakes/consul/queries/query_json.hpp"
 
-#include "fakes/consul/endpoints/shared_shapes.hpp"
-
 namespace fakes::consul {
 
 namespace {
@@ -50,14 +48,8 @@ json prepared_query_json(const PreparedQuery& q) {
 }
 
 json execute_result_json(const QueryResult& r) {
-  json nodes = json::array();
-  for (const ServiceInstanceRef& ref : r.nodes) {
-    json checks = json::array();
-    for (const Check* c : r.catalog->instance_checks(*ref.node, *ref.service)) checks.push_back(check_json(*ref.node, *c));
-    nodes.push_back({{"Node", node_json(*ref.node)}, {"Service", node_service_json(*ref.service)}, {"Checks", checks}});
-  }
   json out = {{"Service", r.service},
-              {"Nodes", nodes},
+              {"Nodes", r.nodes},
               {"DNS", {{"TTL", r.dns_ttl}}},
               {"Datacenter", r.datacenter},
               {"Failovers", r.failovers}};

@@ -2,6 +2,7 @@
 
 #include "fakes/consul/datacenters/datacenter_routing.hpp"
 #include "fakes/consul/queries/query_executor.hpp"
+#include "fakes/consul/queries/query_sources.hpp"
 #include "fakes/consul/requests/go_duration.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -105,6 +106,38 @@ bool CatalogDirectory::has_datacenter(std::string_view datacenter) const {
   return resolve_(datacenter) != nullptr;
 }
 
+InstanceSource CatalogDirectory::instance_source() const {
+  return make_instance_source([this](std::string_view dc) { return resolve_(dc); }, peers_);
+}
+
+namespace {
+
+// A /v1/health/service entry (from this process or a --wan peer) as DNS sees an instance.
+// Prepared queries have dropped the critical ones already.
+fakes::dns::ServiceInstance dns_instance_of(const nlohmann::json& entry) {
+  const nlohmann::json node = entry.value("Node", nlohmann::json::object());
+  const nlohmann::json service = entry.value("Service", nlohmann::json::object());
+  const nlohmann::json weights = service.value("Weights", nlohmann::json::object());
+  fakes::dns::ServiceInstance inst;
+  inst.node = node.value("Node", "");
+  inst.node_address = node.value("Address", "");
+  inst.service_address = service.value("Address", "");
+  inst.port = static_cast<std::uint16_t>(service.value("Port", 0));
+  for (const auto& tag : service.value("Tags", nlohmann::json::array()))
+    if (tag.is_string()) inst.tags.push_back(tag.get<std::string>());
+  for (const auto& check : entry.value("Checks", nlohmann::json::array())) {
+    const std::string status = check.value("Status", "");
+    inst.critical = inst.critical || status == "critical";
+    inst.warning = inst.warning || status == "warning";
+  }
+  inst.warning = inst.warning && !inst.critical;
+  inst.weight_passing = weights.value("Passing", 1);
+  inst.weight_warning = weights.value("Warning", 1);
+  return inst;
+}
+
+}  // namespace
+
 std::optional<fakes::dns::QueryAnswer> CatalogDirectory::execute_query(std::string_view datacenter,
                                                                        std::string_view name) const {
   const Catalog* catalog = resolve_(datacenter);
@@ -117,13 +150,13 @@ std::optional<fakes::dns::QueryAnswer> CatalogDirectory::execute_query(std::stri
   std::vector<std::string> others = datacenters_by_distance(own, names_ ? *names_ : std::vector<std::string>{});
   others.erase(others.begin());
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  QueryExecution where{*catalog, own, "", "", 0, [this](std::string_view dc) { return resolve_(dc); }, std::move(others)};
+  QueryExecution where{own, "", "", 0, instance_source(), std::move(others)};
   const QueryResult result = fakes::consul::execute_query(*query, where, rng);
 
   fakes::dns::QueryAnswer answer;
   answer.datacenter = result.datacenter;
   answer.service = result.service;
-  for (const ServiceInstanceRef& ref : result.nodes) answer.instances.push_back(dns_instance(*result.catalog, ref));
+  for (const auto& entry : result.nodes) answer.instances.push_back(dns_instance_of(entry));
   if (!result.dns_ttl.empty()) {
     if (const auto ttl = parse_go_duration(result.dns_ttl))
       answer.ttl = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(*ttl).count());

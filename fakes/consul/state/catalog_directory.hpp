@@ -3,6 +3,8 @@
 // `<name>.service.<dc>.consul` reads datacenter dc's catalog. Called on the io thread that owns
 // the catalogs.
 
+#include "fakes/consul/datacenters/wan_forwarder.hpp"
+#include "fakes/consul/queries/query_executor.hpp"
 #include "fakes/consul/state/catalog.hpp"
 
 #include "fakes/dns/answers/service_directory.hpp"
@@ -27,10 +29,12 @@ class CatalogDirectory final : public fakes::dns::ServiceDirectory {
   /// Runs the prepared query with failover over the other datacenters (queries/).
   std::optional<fakes::dns::QueryAnswer> execute_query(std::string_view datacenter, std::string_view name) const override;
 
-  /// The catalog of an in-process datacenter; nullptr for unknown ones.
-  const Catalog* catalog(std::string_view datacenter) const { return resolve_(datacenter); }
   /// Every datacenter the process knows (in-process and --wan), for query failover.
   void set_datacenter_names(const std::vector<std::string>* names) { names_ = names; }
+  /// The datacenters of other processes (--wan), which prepared queries ask over HTTP.
+  void set_wan_peers(const std::vector<WanPeer>* peers) { peers_ = peers; }
+  /// Where prepared queries find instances: these catalogs, then the --wan peers.
+  InstanceSource instance_source() const;
   std::optional<std::string> node_with_address(std::string_view datacenter, std::string_view address) const override;
   std::optional<std::string> service_with_address(std::string_view datacenter,
                                                   std::string_view address) const override;
@@ -38,6 +42,7 @@ class CatalogDirectory final : public fakes::dns::ServiceDirectory {
  private:
   Resolver resolve_;
   const std::vector<std::string>* names_ = nullptr;
+  const std::vector<WanPeer>* peers_ = nullptr;
 };
 
 }  // namespace fakes::consul

@@ -1,7 +1,8 @@
 // Prepared queries against the fake-consul binary with real clients: Debian's python3-consul2
 // (create, list, get, update, explain, execute, delete, failover), and DNS: `<name>.query.consul`
 // and `<name>.query.<dc>.consul` answered from the query's execution, asked with dig and with
-// c-ares, failing over to dc2 once every dc1 instance is critical.
+// c-ares, failing over to dc2 once every dc1 instance is critical; and failover to a datacenter
+// served by another fake-consul process (--wan), asked over HTTP.
 #include "tests/fakes/consul/binary_fixture.hpp"
 #include "tests/fakes/dns/cares_query.hpp"
 
@@ -118,6 +119,46 @@ TEST_F(QueryClientsTest, DnsAnswersFailOverToDc2WhenEveryDc1InstanceIsCritical) 
   EXPECT_EQ(dig("webq.query.consul", "A"), std::vector<std::string>{"webq.query.consul. 7 IN A 10.0.0.1"});
   auto gone = fakes::dns::testing::cares_query(port, "nothing.query.consul", ns_t_a);
   EXPECT_EQ(gone.status, ARES_ENOTFOUND);
+}
+
+class QueryWanTest : public ConsulBinaryTest {};
+
+TEST_F(QueryWanTest, FailsOverToADatacenterServedByAnotherProcess) {
+  // dc2 is its own fake-consul; dc1's knows it as a --wan peer and asks it over HTTP.
+  const json dc2 = launch_into(peer_, "dc2", {"--datacenter", "dc2"});
+  ASSERT_TRUE(dc2.contains("http")) << dc2.dump();
+  const json dc1 = launch({"--wan", "dc2=" + dc2["http"].get<std::string>()});
+  ASSERT_TRUE(dc1.contains("dns")) << dc1.dump();
+  auto at = [](const json& ready, verb method, const std::string& target, const std::string& body = {}) {
+    return fakes::http::fetch(endpoint_of(ready["http"]), method, target, body);
+  };
+  ASSERT_EQ(at(dc1, verb::put, "/v1/agent/service/register",
+               R"({"ID":"w1","Name":"web","Address":"10.0.0.1","Port":80,"Check":{"TTL":"1h","Status":"critical"}})")
+                .status,
+            200u);
+  ASSERT_EQ(at(dc2, verb::put, "/v1/agent/service/register", R"({"ID":"w2","Name":"web","Address":"10.0.0.2","Port":80})")
+                .status,
+            200u);
+  ASSERT_EQ(at(dc1, verb::post, "/v1/query", R"({"Name":"webq","Service":{"Service":"web","Failover":{"Datacenters":["dc2"]}}})")
+                .status,
+            200u);
+
+  const json executed = json::parse(at(dc1, verb::get, "/v1/query/webq/execute").body);
+  EXPECT_EQ(executed["Datacenter"], "dc2");
+  EXPECT_EQ(executed["Failovers"], 1);
+  ASSERT_EQ(executed["Nodes"].size(), 1u);
+  EXPECT_EQ(executed["Nodes"][0]["Service"]["ID"], "w2");
+  const std::string dns = port_of(dc1["dns"]);
+  EXPECT_EQ(run_capture("/usr/bin/dig @127.0.0.1 -p " + dns + " webq.query.consul +short +time=5 +tries=1"), "10.0.0.2\n");
+
+  // dc2 gone: the failover finds nothing, promptly, and says it tried.
+  peer_.reset();
+  const auto started = std::chrono::steady_clock::now();
+  const json alone = json::parse(at(dc1, verb::get, "/v1/query/webq/execute").body);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  EXPECT_EQ(alone["Nodes"], json::array());
+  EXPECT_EQ(alone["Failovers"], 1);
+  EXPECT_EQ(run_capture("/usr/bin/dig @127.0.0.1 -p " + dns + " webq.query.consul +short +time=5 +tries=1"), "");
 }
 
 }  // namespace

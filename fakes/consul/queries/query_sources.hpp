@@ -1,0 +1,27 @@
+#pragma once
+// Where a prepared query finds the instances of a datacenter: the catalog of an in-process
+// datacenter, or for one served by another fake-consul (--wan) that process's
+// /v1/health/service over HTTP. The remote call blocks the io thread for at most
+// kRemoteTimeout (a loopback peer answers in well under a millisecond); a peer that does not
+// answer counts as a datacenter that could not be asked, as a failed forward does in Consul.
+
+#include "fakes/consul/datacenters/wan_forwarder.hpp"
+#include "fakes/consul/queries/query_executor.hpp"
+#include "fakes/consul/state/catalog.hpp"
+
+#include <chrono>
+#include <functional>
+#include <vector>
+
+namespace fakes::consul {
+
+inline constexpr std::chrono::milliseconds kRemoteTimeout{2000};
+
+/// Every instance of `service` in the catalog, as /v1/health/service lists it.
+nlohmann::json health_entries(const Catalog& catalog, std::string_view dc, std::string_view service);
+
+/// The source over `catalog_of` (in-process datacenters, nullptr for others) and `peers`.
+InstanceSource make_instance_source(std::function<const Catalog*(std::string_view)> catalog_of,
+                                    const std::vector<WanPeer>* peers);
+
+}  // namespace fakes::consul
