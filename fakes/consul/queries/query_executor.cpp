@@ -11,6 +11,14 @@ namespace {
 
 using nlohmann::json;
 
+// A member by reference (null when absent): value() would copy whole check lists per instance.
+const json& member(const json& object, const char* key) {
+  static const json kNull;
+  if (!object.is_object()) return kNull;
+  auto it = object.find(key);
+  return it == object.end() ? kNull : *it;
+}
+
 std::string text_at(const json& object, const char* key) {
   auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : "";
@@ -19,7 +27,9 @@ std::string text_at(const json& object, const char* key) {
 // CheckServiceNodes.FilterIgnore: an instance goes when a check it does not ignore is
 // critical, or warning too with OnlyPassing.
 bool healthy(const json& entry, const ServiceQuery& q) {
-  for (const json& check : entry.value("Checks", json::array())) {
+  const json& checks = member(entry, "Checks");
+  if (!checks.is_array()) return true;
+  for (const json& check : checks) {
     const std::string id = text_at(check, "CheckID"), status = text_at(check, "Status");
     if (q.ignore_check_ids &&
         std::find(q.ignore_check_ids->begin(), q.ignore_check_ids->end(), id) != q.ignore_check_ids->end())
@@ -33,8 +43,10 @@ bool healthy(const json& entry, const ServiceQuery& q) {
 bool tags_match(const json& service, const OptionalList& tags) {
   if (!tags) return true;
   std::set<std::string> have;
-  for (const json& t : service.value("Tags", json::array()))
-    if (t.is_string()) have.insert(to_lower(t.get<std::string>()));
+  const json& service_tags = member(service, "Tags");
+  if (service_tags.is_array())
+    for (const json& t : service_tags)
+      if (t.is_string()) have.insert(to_lower(t.get<std::string>()));
   for (const std::string& t : *tags) {
     const std::string lowered = to_lower(t);
     if (lowered.starts_with("!")) {
@@ -48,7 +60,8 @@ bool tags_match(const json& service, const OptionalList& tags) {
 
 bool meta_match(const json& object, const OptionalMap& wanted) {
   if (!wanted) return true;
-  const json meta = object.value("Meta", json::object());
+  const json& meta = member(object, "Meta");
+  if (!meta.is_object()) return wanted->empty();
   for (const auto& [key, value] : *wanted) {
     auto it = meta.find(key);
     if (it == meta.end() || !it->is_string() || it->get<std::string>() != value) return false;

@@ -7,6 +7,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include <algorithm>
 #include <random>
 
 namespace fakes::consul {
@@ -114,25 +115,45 @@ namespace {
 
 // A /v1/health/service entry (from this process or a --wan peer) as DNS sees an instance.
 // Prepared queries have dropped the critical ones already.
+const nlohmann::json& member(const nlohmann::json& object, const char* key) {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  if (!object.is_object()) return kEmpty;
+  auto it = object.find(key);
+  return it == object.end() || it->is_null() ? kEmpty : *it;
+}
+
+// Scalars of a peer's answer, read without trusting their types.
+std::string text_of(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+std::int64_t number_of(const nlohmann::json& object, const char* key, std::int64_t fallback) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : fallback;
+}
+
 fakes::dns::ServiceInstance dns_instance_of(const nlohmann::json& entry) {
-  const nlohmann::json node = entry.value("Node", nlohmann::json::object());
-  const nlohmann::json service = entry.value("Service", nlohmann::json::object());
-  const nlohmann::json weights = service.value("Weights", nlohmann::json::object());
+  const nlohmann::json& node = member(entry, "Node");
+  const nlohmann::json& service = member(entry, "Service");
+  const nlohmann::json& weights = member(service, "Weights");
   fakes::dns::ServiceInstance inst;
-  inst.node = node.value("Node", "");
-  inst.node_address = node.value("Address", "");
-  inst.service_address = service.value("Address", "");
-  inst.port = static_cast<std::uint16_t>(service.value("Port", 0));
-  for (const auto& tag : service.value("Tags", nlohmann::json::array()))
-    if (tag.is_string()) inst.tags.push_back(tag.get<std::string>());
-  for (const auto& check : entry.value("Checks", nlohmann::json::array())) {
-    const std::string status = check.value("Status", "");
+  inst.node = text_of(node, "Node");
+  inst.node_address = text_of(node, "Address");
+  inst.service_address = text_of(service, "Address");
+  inst.port = static_cast<std::uint16_t>(std::clamp<std::int64_t>(number_of(service, "Port", 0), 0, 65535));
+  const nlohmann::json& tags = member(service, "Tags");
+  if (tags.is_array())
+    for (const auto& tag : tags)
+      if (tag.is_string()) inst.tags.push_back(tag.get<std::string>());
+  const nlohmann::json& checks = member(entry, "Checks");
+  for (const auto& check : checks.is_array() ? checks : nlohmann::json::array()) {
+    const std::string status = check.is_object() ? text_of(check, "Status") : "";
     inst.critical = inst.critical || status == "critical";
     inst.warning = inst.warning || status == "warning";
   }
   inst.warning = inst.warning && !inst.critical;
-  inst.weight_passing = weights.value("Passing", 1);
-  inst.weight_warning = weights.value("Warning", 1);
+  inst.weight_passing = static_cast<int>(std::clamp<std::int64_t>(number_of(weights, "Passing", 1), 0, 65535));
+  inst.weight_warning = static_cast<int>(std::clamp<std::int64_t>(number_of(weights, "Warning", 1), 0, 65535));
   return inst;
 }
 
