@@ -151,6 +151,14 @@ TEST_F(QueryWanTest, FailsOverToADatacenterServedByAnotherProcess) {
   const std::string dns = port_of(dc1["dns"]);
   EXPECT_EQ(run_capture("/usr/bin/dig @127.0.0.1 -p " + dns + " webq.query.consul +short +time=5 +tries=1"), "10.0.0.2\n");
 
+  // ?dc=dc2 through dc1's agent reaches dc2's own table (relayed over the WAN).
+  auto remote = at(dc1, verb::post, "/v1/query?dc=dc2", R"({"Name":"local-web","Service":{"Service":"web"}})");
+  ASSERT_EQ(remote.status, 200u) << remote.body;
+  const std::string remote_id = json::parse(remote.body)["ID"];
+  EXPECT_EQ(json::parse(at(dc2, verb::get, "/v1/query").body).at(0)["ID"], remote_id);
+  EXPECT_EQ(json::parse(at(dc1, verb::get, "/v1/query/local-web/execute?dc=dc2").body)["Datacenter"], "dc2");
+  EXPECT_EQ(at(dc1, verb::get, "/v1/query/local-web/execute").status, 404u) << "dc1's table does not have it";
+
   // dc2 gone: the failover finds nothing, promptly, and says it tried.
   peer_.reset();
   const auto started = std::chrono::steady_clock::now();
