@@ -17,11 +17,17 @@ namespace fakes::consul {
 
 inline constexpr std::chrono::milliseconds kRemoteTimeout{2000};
 
+/// How much of each entry a reader needs: the whole /v1/health/service entry (HTTP answers), or
+/// only what the filters and DNS read (Node: Node, Address, Meta; Service: ID, Address, Port,
+/// Tags, Meta, Weights; Checks: CheckID, Status), which is several times cheaper to build.
+enum class EntryDetail { full, for_dns };
+
 /// Every instance of `service` in the catalog, as /v1/health/service lists it.
-nlohmann::json health_entries(const Catalog& catalog, std::string_view dc, std::string_view service);
+nlohmann::json health_entries(const Catalog& catalog, std::string_view dc, std::string_view service,
+                              EntryDetail detail = EntryDetail::full);
 
 /// The source over `catalog_of` (in-process datacenters, nullptr for others) and `peers`.
 InstanceSource make_instance_source(std::function<const Catalog*(std::string_view)> catalog_of,
-                                    const std::vector<WanPeer>* peers);
+                                    const std::vector<WanPeer>* peers, EntryDetail detail = EntryDetail::full);
 
 }  // namespace fakes::consul

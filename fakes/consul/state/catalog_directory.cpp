@@ -107,8 +107,8 @@ bool CatalogDirectory::has_datacenter(std::string_view datacenter) const {
   return resolve_(datacenter) != nullptr;
 }
 
-InstanceSource CatalogDirectory::instance_source() const {
-  return make_instance_source([this](std::string_view dc) { return resolve_(dc); }, peers_);
+InstanceSource CatalogDirectory::instance_source(EntryDetail detail) const {
+  return make_instance_source([this](std::string_view dc) { return resolve_(dc); }, peers_, detail);
 }
 
 namespace {
@@ -171,7 +171,7 @@ std::optional<fakes::dns::QueryAnswer> CatalogDirectory::execute_query(std::stri
   std::vector<std::string> others = datacenters_by_distance(own, names_ ? *names_ : std::vector<std::string>{});
   others.erase(others.begin());
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  QueryExecution where{own, "", "", 0, instance_source(), std::move(others)};
+  QueryExecution where{own, "", "", 0, instance_source(EntryDetail::for_dns), std::move(others)};
   const QueryResult result = fakes::consul::execute_query(*query, where, rng);
 
   fakes::dns::QueryAnswer answer;

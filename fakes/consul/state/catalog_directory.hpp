@@ -5,6 +5,7 @@
 
 #include "fakes/consul/datacenters/wan_forwarder.hpp"
 #include "fakes/consul/queries/query_executor.hpp"
+#include "fakes/consul/queries/query_sources.hpp"
 #include "fakes/consul/state/catalog.hpp"
 
 #include "fakes/dns/answers/service_directory.hpp"
@@ -34,7 +35,7 @@ class CatalogDirectory final : public fakes::dns::ServiceDirectory {
   /// The datacenters of other processes (--wan), which prepared queries ask over HTTP.
   void set_wan_peers(const std::vector<WanPeer>* peers) { peers_ = peers; }
   /// Where prepared queries find instances: these catalogs, then the --wan peers.
-  InstanceSource instance_source() const;
+  InstanceSource instance_source(EntryDetail detail = EntryDetail::full) const;
   std::optional<std::string> node_with_address(std::string_view datacenter, std::string_view address) const override;
   std::optional<std::string> service_with_address(std::string_view datacenter,
                                                   std::string_view address) const override;
