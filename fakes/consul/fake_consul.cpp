@@ -38,6 +38,9 @@ struct FakeConsul::Impl {
         faults([](unsigned status, const std::string& body) { return text_error(static_cast<Status>(status), body); }),
         anti_entropy_timer(io) {
     for (const auto& peer : options.wan) datacenter_names.push_back(peer.datacenter);
+    context.directory = &directory;
+    directory.set_datacenter_names(&datacenter_names);
+    directory.set_wan_peers(&options.wan);
   }
 
   /// The in-process datacenter of that name (case-insensitive), created on first use.
@@ -47,6 +50,8 @@ struct FakeConsul::Impl {
     servers.datacenter = name;
     DatacenterTiming timing{options.clock == nullptr, options.reap_interval, options.deregister_critical_min};
     datacenters.push_back(std::make_unique<DatacenterState>(io, *clock, std::move(servers), timing));
+    datacenters.back()->server_context().directory = &directory;
+    datacenters.back()->server_context().datacenters = &datacenter_names;
     datacenter_names.push_back(name);
     return *datacenters.back();
   }
@@ -105,7 +110,7 @@ struct FakeConsul::Impl {
       }
       ApiCall call(exchange, std::move(target), *context);
       if (route_status(call) || route_agent(call) || route_catalog(call) || route_health(call) || route_kv(call) ||
-          route_session(call) || route_event(call) || route_txn(call) || route_ui(call))
+          route_session(call) || route_event(call) || route_txn(call) || route_query(call) || route_ui(call))
         return;
       call.fail(Status::not_found, "404 page not found");
     } catch (const std::exception& e) {
@@ -190,7 +195,7 @@ FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
     a->config.node_name = extra.node;
     a->config.node_address = extra.address;
     dc.catalog.upsert_node(dc.name(), extra.node, extra.address);
-    a->context = std::make_unique<ApiContext>(ApiContext{dc.catalog, a->config, dc.blocking, dc.rendered, &m.datacenter_names});
+    a->context = std::make_unique<ApiContext>(ApiContext{dc.catalog, a->config, dc.blocking, dc.rendered, &m.datacenter_names, &m.directory});
     a->http = std::make_unique<fakes::http::Server>(
         io, [this, context = a->context.get()](const fakes::http::ExchangePtr& ex) { impl_->handle(*this, ex, *context); },
         server_options);

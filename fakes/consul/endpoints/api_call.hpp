@@ -22,6 +22,8 @@
 
 namespace fakes::consul {
 
+class CatalogDirectory;
+
 /// State shared by all endpoints; lives as long as the server.
 struct ApiContext {
   Catalog& catalog;
@@ -30,6 +32,8 @@ struct ApiContext {
   RenderedReads& rendered;
   /// Every datacenter the process knows (its own and --wan ones), for /v1/catalog/datacenters.
   const std::vector<std::string>* datacenters = nullptr;
+  /// Every in-process datacenter's catalog, for prepared query failover.
+  const CatalogDirectory* directory = nullptr;
 };
 
 class ApiCall {
@@ -94,5 +98,7 @@ bool route_session(ApiCall& call);
 bool route_event(ApiCall& call);
 /// /v1/txn (KV operations)
 bool route_txn(ApiCall& call);
+/// /v1/query, /v1/query/:id, /v1/query/:id-or-name/execute|explain (prepared queries)
+bool route_query(ApiCall& call);
 
 }  // namespace fakes::consul
