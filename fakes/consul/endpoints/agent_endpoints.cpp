@@ -61,7 +61,7 @@ void agent_self(ApiCall& call) {
                  {"Server", true},
                  {"Version", cfg.version},
                  {"BuildDate", "2023-01-01T00:00:00Z"}}},
-               {"DebugConfig", {{"ACLsEnabled", cfg.acl_master_token.has_value()}, {"Datacenter", cfg.datacenter}}},
+               {"DebugConfig", {{"ACLsEnabled", cfg.acl_store && cfg.acl_store->enabled()}, {"Datacenter", cfg.datacenter}}},
                {"Coord", {{"Vec", json::array({0, 0, 0, 0, 0, 0, 0, 0})}, {"Error", 1.5}, {"Adjustment", 0}, {"Height", 1e-05}}},
                {"Member", member},
                {"Meta", {{"consul-network-segment", ""}}},
