@@ -66,6 +66,14 @@ bool ApiCall::authorize_write(std::string_view permission, std::string_view reso
   return authorize(*kind, resource, AccessLevel::write);
 }
 
+bool ApiCall::authorize_key_write_prefix(std::string_view prefix) {
+  const Authorizer* authz = authorizer();
+  if (!authz) return false;
+  if (authz->allows_key_write_prefix(prefix)) return true;
+  fail(Status::forbidden, permission_denied(identity_->accessor, "key:write", prefix));
+  return false;
+}
+
 bool ApiCall::authorize_read() { return authorizer() != nullptr; }
 
 nlohmann::json ApiCall::visible(nlohmann::json body) {

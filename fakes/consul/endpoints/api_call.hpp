@@ -57,6 +57,8 @@ class ApiCall {
   bool authorize_write(std::string_view permission, std::string_view resource);
   /// Answers 403 (naming `need` on `name`) and returns false unless the token has it.
   bool authorize(AclResource resource, std::string_view name, AccessLevel need);
+  /// Consul's KeyWritePrefix: write on the prefix and on every rule under it.
+  bool authorize_key_write_prefix(std::string_view prefix);
   /// Answers 403 for an unknown token on reads.
   bool authorize_read();
   /// The token's authorizer; nullptr after answering 403 "ACL not found".
