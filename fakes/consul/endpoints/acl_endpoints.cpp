@@ -95,7 +95,10 @@ class AclApi {
     } else if (auto accessor = call_.rest_after("/v1/acl/token/")) {
       token_crud(*accessor);
     } else {
-      call_.fail(Status::not_found, "404 page not found");
+      // Roles, auth methods, binding rules, replication, login and rule translation exist in
+      // Consul; the fake refuses them rather than pretend.
+      call_.fail(Status::not_implemented, "fake-consul does not model " + path +
+                                              " (its ACL API has bootstrap, policies and tokens)");
     }
   }
 
