@@ -9,6 +9,7 @@
 #include "fakes/consul/endpoints/control_endpoints.hpp"
 #include "fakes/consul/endpoints/shared_shapes.hpp"
 #include "fakes/consul/netns_binding.hpp"
+#include "fakes/consul/requests/query_parameters.hpp"
 #include "fakes/consul/state/catalog_directory.hpp"
 #include "fakes/consul/ui/ui_endpoints.hpp"
 
@@ -116,6 +117,8 @@ struct FakeConsul::Impl {
           return forward_to_peer(io, exchange, *peer);
         }
       }
+      if (auto refusal = refuse_query_parameters(exchange->request(), target))
+        return exchange->respond(text_error(Status::bad_request, *refusal));
       ApiCall call(exchange, std::move(target), *context);
       if (route_status(call) || route_agent(call) || route_catalog(call) || route_health(call) || route_kv(call) ||
           route_session(call) || route_event(call) || route_txn(call) || route_acl(call) || route_ui(call))

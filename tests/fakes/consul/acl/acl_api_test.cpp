@@ -200,6 +200,7 @@ TEST_F(AclApiTest, TxnRefusesEachOperationTheTokenMayNotDoAndRunsNone) {
 key_prefix "theirs/" { policy = "read" })",
                                         "txn");
   ASSERT_EQ(call(verb::put, "/v1/kv/hidden", kRootToken, "h").status, 200u);
+  ASSERT_EQ(call(verb::put, "/v1/kv/mine-hidden", kRootToken, "h").status, 200u);
   auto refused = put("/v1/txn", R"([{"KV":{"Verb":"set","Key":"mine/a","Value":"eA=="}},
                                     {"KV":{"Verb":"set","Key":"theirs/a","Value":"eA=="}},
                                     {"KV":{"Verb":"check-not-exists","Key":"hidden"}}])",
@@ -210,10 +211,10 @@ key_prefix "theirs/" { policy = "read" })",
   EXPECT_EQ(get("/v1/kv/mine/a", as(kRootToken)).status, 404u);  // nothing ran
 
   ASSERT_EQ(put("/v1/txn", R"([{"KV":{"Verb":"set","Key":"mine/a","Value":"eA=="}}])", as(secret)).status, 200u);
-  auto read = put("/v1/txn", R"([{"KV":{"Verb":"get-tree","Key":""}}])", as(secret));
+  auto read = put("/v1/txn", R"([{"KV":{"Verb":"get-tree","Key":"mine"}}])", as(secret));
   ASSERT_EQ(read.status, 200u) << read.body;
   const json answer = json::parse(read.body);
-  ASSERT_EQ(answer["Results"].size(), 1u);  // "hidden" filtered out
+  ASSERT_EQ(answer["Results"].size(), 1u);  // "mine-hidden" filtered out
   EXPECT_EQ(answer["Results"][0]["KV"]["Key"], "mine/a");
   EXPECT_EQ(answer["ResultsFilteredByACLs"], true);
 }

@@ -96,7 +96,8 @@ TEST(AclRulesTest, BadRulesAreRefusedNamingTheLineAndWhatWasWrong) {
   EXPECT_EQ(refusal("key \"a\" { policy = \"read\"\n policy = \"write\" }"),
             "Failed to parse ACL rules: At 2:2: The argument \"policy\" was already set. Each argument can only be "
             "defined once");
-  EXPECT_EQ(refusal("key \"a { policy = \"read\" }"), "Failed to parse ACL rules: At 1:20: expected '=' after \"policy\", got \" }\"");
+  EXPECT_EQ(refusal("key \"a { policy = \"read\" }"),
+            "Failed to parse ACL rules: At 1:20: expected '{' to open the key \"a { policy = \" block, got \"read\"");
   EXPECT_EQ(refusal("acl = \"superuser\""), "Invalid acl policy: \"superuser\" (line 1)");
   EXPECT_EQ(refusal("{\"key\": {\"a\": \"read\"}}"),
             "Failed to parse ACL rules: the rule \"key\" \"a\" must be an object such as {\"policy\": \"read\"}");
