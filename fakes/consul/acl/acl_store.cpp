@@ -118,6 +118,18 @@ bool AclStore::management(const AclToken& token) const {
 }
 
 AclResult<AclIdentity> AclStore::resolve(const std::string& secret) const {
+  constexpr std::size_t kMaxResolved = 1024;  // bound: a client cycling made-up tokens is not cached
+  if (resolved_at_ != index_ || resolved_.size() >= kMaxResolved) {
+    resolved_.clear();
+    resolved_at_ = index_;
+  }
+  if (auto hit = resolved_.find(secret); hit != resolved_.end()) return hit->second;
+  auto identity = resolve_uncached(secret);
+  if (auto* found = std::get_if<AclIdentity>(&identity)) resolved_.emplace(secret, *found);
+  return identity;
+}
+
+AclResult<AclIdentity> AclStore::resolve_uncached(const std::string& secret) const {
   const AclToken* token = find_token_by_secret(secret.empty() ? "anonymous" : secret);
   if (!token) return AclError{403, "ACL not found"};
   if (management(*token)) return AclIdentity{token->accessor, Authorizer::management()};

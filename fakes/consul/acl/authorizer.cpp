@@ -14,7 +14,7 @@ std::optional<bool> Authorizer::enforce(std::optional<AccessLevel> rule, AccessL
 }
 
 std::optional<AccessLevel> Authorizer::rule_for(AclResource resource, std::string_view name) const {
-  const NamedRules& named = rules_.rules(resource);
+  const NamedRules& named = rules_->rules(resource);
   if (auto it = named.exact.find(std::string(name)); it != named.exact.end()) return it->second;
   std::optional<AccessLevel> found;
   std::size_t longest = 0;
@@ -35,7 +35,7 @@ bool Authorizer::allows(AclResource resource, std::string_view name, AccessLevel
 
 bool Authorizer::allows_key_write_prefix(std::string_view prefix) const {
   if (management_) return true;
-  const NamedRules& keys = rules_.rules(AclResource::key);
+  const NamedRules& keys = rules_->rules(AclResource::key);
   // Any rule at or under the prefix that withholds write denies the whole prefix.
   for (const auto* side : {&keys.exact, &keys.prefix})
     for (const auto& [name, level] : *side)
@@ -53,7 +53,7 @@ bool Authorizer::allows_key_write_prefix(std::string_view prefix) const {
 bool Authorizer::allows_acl(AccessLevel need) const {
   if (management_) return true;
   // Consul's default-allow authorizer still withholds the ACL API: only rules or management grant it.
-  return enforce(rules_.acl, need).value_or(false);
+  return enforce(rules_->acl, need).value_or(false);
 }
 
 }  // namespace fakes::consul

@@ -6,6 +6,7 @@
 
 #include "fakes/consul/acl/acl_rules.hpp"
 
+#include <memory>
 #include <string_view>
 
 namespace fakes::consul {
@@ -15,7 +16,7 @@ class Authorizer {
   /// The global-management policy's authorizer (and ACLs off): everything allowed.
   static Authorizer management() { return Authorizer(); }
   Authorizer(AclRuleSet rules, bool default_allow)
-      : rules_(std::move(rules)), default_allow_(default_allow), management_(false) {}
+      : rules_(std::make_shared<const AclRuleSet>(std::move(rules))), default_allow_(default_allow), management_(false) {}
 
   bool allows(AclResource resource, std::string_view name, AccessLevel need) const;
   /// Consul's KeyWritePrefix (recursive delete): the prefix's own rule grants write and no
@@ -33,7 +34,8 @@ class Authorizer {
   static std::optional<bool> enforce(std::optional<AccessLevel> rule, AccessLevel need);
   std::optional<AccessLevel> rule_for(AclResource resource, std::string_view name) const;
 
-  AclRuleSet rules_;
+  // Shared: every request and every parked blocking read copies its authorizer.
+  std::shared_ptr<const AclRuleSet> rules_ = std::make_shared<const AclRuleSet>();
   bool default_allow_ = true;
   bool management_ = true;
 };
