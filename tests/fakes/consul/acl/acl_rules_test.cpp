@@ -106,4 +106,27 @@ TEST(AclRulesTest, BadRulesAreRefusedNamingTheLineAndWhatWasWrong) {
   EXPECT_EQ(refusal(""), "(accepted)");  // an empty policy grants nothing
 }
 
+TEST(AclRulesTest, EveryTruncationAndByteFlipOfAPolicyIsAnsweredNeverCrashes) {
+  const std::string policy = R"(# all kinds
+acl = "read"
+service_prefix "" { policy = "write", intentions = "read" }
+key "a/\"b\"" {
+  policy = "list" /* keys only */
+}
+// the end
+node_prefix "n" { policy = "deny" })";
+  ASSERT_EQ(refusal(policy), "(accepted)");
+  auto answered = [](const std::string& text) {
+    const std::string r = refusal(text);
+    return r == "(accepted)" || r.starts_with("Failed to parse ACL rules: ") || r.starts_with("Invalid ");
+  };
+  for (std::size_t n = 0; n <= policy.size(); ++n) EXPECT_TRUE(answered(policy.substr(0, n))) << n;
+  for (std::size_t i = 0; i < policy.size(); ++i)
+    for (const char c : {'\0', '"', '{', '}', '=', '\\', '\n', '\xff', '/', '*'}) {
+      std::string flipped = policy;
+      flipped[i] = c;
+      EXPECT_TRUE(answered(flipped)) << i << " " << int(c);
+    }
+}
+
 }  // namespace
