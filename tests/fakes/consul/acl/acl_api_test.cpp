@@ -160,6 +160,11 @@ node_prefix "" { policy = "read" }
   EXPECT_EQ(one.status, 403u);
   EXPECT_EQ(one.body, "Permission denied: token with AccessorID '00000000-0000-0000-0000-000000000002' lacks permission "
                       "'service:read' on \"web\"");
+  auto health = get("/v1/agent/health/service/name/secret-api", as(secret));
+  EXPECT_EQ(health.status, 403u);
+  EXPECT_EQ(health.body, "Permission denied: token with AccessorID '" + accessor_of(secret) +
+                             "' lacks permission 'service:read' on \"secret-api\"");
+  EXPECT_EQ(get("/v1/agent/health/service/name/web", as(secret)).status, 200u);
   // After the policy changes, the same token sees more.
   const json policy = json::parse(get("/v1/acl/policy/name/reader", as(kRootToken)).body);
   ASSERT_EQ(call(verb::put, "/v1/acl/policy/" + policy["ID"].get<std::string>(), kRootToken,
