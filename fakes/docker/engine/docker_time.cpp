@@ -4,10 +4,20 @@
 #include <cctype>
 #include <cmath>
 #include <ctime>
+#include <limits>
 
 namespace fakes::docker {
 
 namespace {
+
+// Nanoseconds fit int64 until 2262: later (or much earlier) times are held at the limit, which
+// compares the same way with any creation time the fake hands out.
+std::int64_t to_nanos(std::int64_t seconds, std::int64_t fraction) {
+  constexpr std::int64_t kLimit = std::numeric_limits<std::int64_t>::max() / 1'000'000'000 - 1;
+  if (seconds > kLimit) return std::numeric_limits<std::int64_t>::max();
+  if (seconds < -kLimit) return std::numeric_limits<std::int64_t>::min();
+  return seconds * 1'000'000'000 + fraction;
+}
 
 bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -73,7 +83,7 @@ std::int64_t parse_date_time(const std::string& value) {
   } else {
     bad_time(value, "extra text: \"" + zone + "\"");
   }
-  return static_cast<std::int64_t>(seconds) * 1'000'000'000 + fraction;
+  return to_nanos(static_cast<std::int64_t>(seconds), fraction);
 }
 
 // timestamp.parseTimestamp: "seconds" or "seconds.fraction".
@@ -98,7 +108,7 @@ std::int64_t parse_unix(const std::string& value) {
     n.resize(9, '0');
     nanos = n.empty() ? 0 : std::stoll(n.substr(0, 9));
   }
-  return seconds * 1'000'000'000 + nanos;
+  return to_nanos(seconds, nanos);
 }
 
 }  // namespace
