@@ -13,7 +13,9 @@ ScriptedLine parse_line(const nlohmann::json& j, const std::string& where) {
   if (j.is_string()) return {OutputStream::out, j.get<std::string>()};
   if (!j.is_object() || j.size() != 1)
     throw ScriptError(where + " must be a string (a stdout line) or {\"stdout\": \"...\"} or {\"stderr\": \"...\"}");
-  const auto& [key, value] = *j.items().begin();
+  const auto first = j.begin();  // (items() would be a temporary the binding outlives)
+  const std::string key = first.key();
+  const nlohmann::json& value = first.value();
   if (key != "stdout" && key != "stderr")
     throw ScriptError(where + ": unknown stream \"" + key + "\" (want stdout or stderr)");
   std::string text = text_field(value, where + "." + key);
