@@ -2,7 +2,8 @@
 // POST /exec/{id}/resize. A fake exec runs at start and is over at once: its output is what the
 // container's script (or a built-in command) says, written as the engine writes it on the
 // hijacked connection (stdcopy frames without a TTY, raw with one); a command that is neither
-// gets the engine's "executable file not found" on the stream and exit code 127.
+// gets the engine's "executable file not found" on the stream and exit code 127 (126 from an
+// engine older than Docker 28, as this fake is with --api-version below 1.48).
 #include "fakes/docker/api/docker_api.hpp"
 #include "fakes/docker/api/hijacked_stream.hpp"
 #include "fakes/docker/api/responses.hpp"
@@ -116,12 +117,12 @@ bool DockerApi::route_exec(const Call& call) {
   const ExecInstance& e = engine_.active_exec(id);
   const bool open_out = e.attach_stdout, open_err = e.attach_stderr;
   if (detach) {
-    const auto run = engine_.exec_start(id);
+    const auto run = engine_.exec_start(id, server_.max_version >= ApiVersion{1, 48});
     if (!run.failure.empty()) throw bad_parameter(run.failure);  // the engine's startInvalidConfigError
     respond_empty(call, http::Status::ok);
     return true;
   }
-  const auto run = engine_.exec_start(id);  // 409 "has already run" before the connection is taken
+  const auto run = engine_.exec_start(id, server_.max_version >= ApiVersion{1, 48});  // 409 "has already run" before the connection is taken
   const bool upgrade = call.ex->request().find(http::bhttp::field::upgrade) != call.ex->request().end();
   const bool multiplexed = !tty;
   const char* type = multiplexed && call.version >= ApiVersion{1, 42} ? "application/vnd.docker.multiplexed-stream"

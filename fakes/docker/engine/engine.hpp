@@ -175,15 +175,16 @@ class Engine {
   /// `POST /containers/{id}/exec`: 409 when the container does not run or is paused; 400
   /// `No exec command specified` for an empty Cmd. `request.id` and `container_id` are set here.
   const ExecInstance& exec_create(const std::string& ref, ExecInstance request);
-  /// What the exec printed; `failure` is the engine's error text when it could not start
-  /// (exit code 127: the command is not scripted, not built in, not "in $PATH").
+  /// What the exec printed; `failure` is the engine's error text when it could not start (the
+  /// command is not scripted, not built in, not "in $PATH"): exit code 127 from Docker 28 (API
+  /// 1.48, moby c866a7e5), 126 before (dockerd 20.10 to 27 overwrote the 127 with EACCES's 126).
   struct ExecRun {
     std::string out, err, failure;
     int exit_code = 0;
   };
   /// Runs the exec to its end: 404 `No such exec instance`, 409 when its container does not run
   /// or is paused, 409 `exec command ID has already run`.
-  ExecRun exec_start(const std::string& exec_id);
+  ExecRun exec_start(const std::string& exec_id, bool not_found_is_127 = true);
   /// 404 `No such exec instance: ID`.
   const ExecInstance& get_exec(const std::string& exec_id) const;
   /// As exec_start's checks without running it (resize): 404 or 409.

@@ -29,6 +29,7 @@ std::string not_found_text(const std::string& command) {
 }
 
 constexpr int kExitCommandNotFound = 127;  // the engine's exitCmdNotFound
+constexpr int kExitCannotExecute = 126;    // exitEaccess, what engines before 28 ended up reporting
 
 }  // namespace
 
@@ -103,7 +104,7 @@ const ExecInstance& Engine::active_exec(const std::string& exec_id) const {
   return e;
 }
 
-Engine::ExecRun Engine::exec_start(const std::string& exec_id) {
+Engine::ExecRun Engine::exec_start(const std::string& exec_id, bool not_found_is_127) {
   active_exec(exec_id);
   ExecInstance& e = execs_.at(exec_id);
   if (e.started) throw DockerError(409, "exec command " + e.id + " has already run");
@@ -118,7 +119,7 @@ Engine::ExecRun Engine::exec_start(const std::string& exec_id) {
   if (!result) {
     // The process never starts: no pid, no exec_die; the engine writes the error on the stream.
     run.failure = not_found_text(e.cmd.front());
-    run.exit_code = kExitCommandNotFound;
+    run.exit_code = not_found_is_127 ? kExitCommandNotFound : kExitCannotExecute;
     e.exit_code = run.exit_code;
     return run;
   }

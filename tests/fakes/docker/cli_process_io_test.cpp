@@ -62,7 +62,7 @@ TEST_F(FakeDockerCliProcessIo, DockerExecPrintsTheScriptAndReturnsItsExitCode) {
   EXPECT_EQ(failing.error_output, "bye\n") << "stderr stays stderr";
 
   auto missing = docker("exec c1 nosuchcommand");
-  EXPECT_EQ(missing.exit_code, 127) << missing.output;
+  EXPECT_EQ(missing.exit_code, 126) << "Docker 27 and older (the fake's API 1.47): 126\n" << missing.output;
   EXPECT_EQ(missing.output,
             "OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuchcommand\": "
             "executable file not found in $PATH: unknown\r\n")

@@ -109,14 +109,15 @@ TEST_F(FakeDockerProcessIo, ExecAnswersFromTheScriptInStdcopyFrames) {
   EXPECT_EQ(raw.body, "a b\n");
 }
 
-TEST_F(FakeDockerProcessIo, UnscriptedExecIsTheEnginesNotFoundWithExitCode127) {
+TEST_F(FakeDockerProcessIo, UnscriptedExecIsTheEnginesNotFoundWithExitCode126BeforeDocker28) {
   run_scripted("web");
   const std::string exec = exec_create("web", {{"Cmd", {"nosuch", "-x"}}, {"AttachStdout", true}});
   auto started = hijack(fake_->socket_path(), "/v1.47/exec/" + exec + "/start", "{}");
   EXPECT_EQ(frames_text(started.body),
             "out:OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuch\": "
             "executable file not found in $PATH: unknown\r\n");
-  EXPECT_EQ(json::parse(call(verb::get, "/v1.47/exec/" + exec + "/json").body)["ExitCode"], 127);
+  EXPECT_EQ(json::parse(call(verb::get, "/v1.47/exec/" + exec + "/json").body)["ExitCode"], 126)
+      << "an engine of API 1.47 (Docker 27, and 20.10 side by side) reports 126";
   const std::string path = exec_create("web", {{"Cmd", {"/bin/nosuch"}}});
   auto detached = call(verb::post, "/v1.47/exec/" + path + "/start", R"({"Detach": true})");
   EXPECT_EQ(detached.status, 400u);
@@ -143,6 +144,21 @@ TEST_F(FakeDockerProcessIo, UnscriptedExecIsTheEnginesNotFoundWithExitCode127) {
   auto stopped = call(verb::post, "/v1.47/containers/web/exec", R"({"Cmd": ["true"]})");
   EXPECT_EQ(stopped.status, 409u) << "the engine's answer for a container that does not run";
   EXPECT_EQ(call(verb::post, "/v1.47/exec/" + resizable + "/start", R"({"Detach": true})").status, 409u);
+}
+
+// From Docker 28 (API 1.48; moby c866a7e5) the 127 the runtime error calls for is kept.
+TEST_F(FakeDockerProcessIo, UnscriptedExecIs127FromDocker28) {
+  fake_.reset();
+  fd::FakeDockerOptions options;
+  options.socket_path = (dir_ / "docker.sock").string();
+  options.api_version = fd::ApiVersion{1, 52};
+  fake_ = std::make_unique<fd::FakeDocker>(std::move(options));
+  fake_->start();
+  ASSERT_EQ(call(verb::post, "/v1.52/containers/create?name=web", R"({"Image": "any"})").status, 201u);
+  ASSERT_EQ(call(verb::post, "/v1.52/containers/web/start").status, 204u);
+  const std::string exec = exec_create("web", {{"Cmd", {"nosuch"}}, {"AttachStdout", true}});
+  hijack(fake_->socket_path(), "/v1.52/exec/" + exec + "/start", "{}");
+  EXPECT_EQ(json::parse(call(verb::get, "/v1.52/exec/" + exec + "/json").body)["ExitCode"], 127);
 }
 
 TEST_F(FakeDockerProcessIo, LogsSelectStreamsTailTimesAndFrameEachLine) {

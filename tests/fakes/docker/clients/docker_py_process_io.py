@@ -42,8 +42,8 @@ check("exec_run demux: stderr and the exit code", tuple(result) == (3, (None, b"
 result = web.exec_run("cat /etc/hostname")
 check("exec_run of a built-in", tuple(result) == (0, (web.attrs["Config"]["Hostname"] + "\n").encode()), result)
 result = web.exec_run("nosuchcommand")
-check("exec_run of an unscripted command: the engine's error and 127",
-      result.exit_code == 127 and result.output ==
+check("exec_run of an unscripted command: the engine's error and 126 (API 1.47: Docker 27)",
+      result.exit_code == 126 and result.output ==
       b'OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuchcommand": '
       b'executable file not found in $PATH: unknown\r\n', result)
 control("containers/web/exec", data='{"Cmd": ["cat", "/etc/motd"], "Stdout": "changed\\n", "ExitCode": 1}')
