@@ -107,6 +107,14 @@ void FakeDocker::set_health(const std::string& ref, const std::string& status) {
   on_io([&] { engine_->set_health(ref, status); });
 }
 
+void FakeDocker::print(const std::string& ref, OutputStream stream, const std::string& text) {
+  on_io([&] { engine_->print(ref, stream, text); });
+}
+
+void FakeDocker::script_exec(const std::string& ref, const std::vector<std::string>& cmd, ExecResult result) {
+  on_io([&] { engine_->script_exec(ref, cmd, std::move(result)); });
+}
+
 void FakeDocker::drop_event_streams() {
   on_io([&] { api_->event_streams().drop_all(); });
 }
@@ -163,6 +171,10 @@ std::size_t FakeDocker::event_stream_count() const {
 
 std::size_t FakeDocker::exit_waiter_count() const {
   return on_io([&] { return api_->waiters().waiting_count(); });
+}
+
+std::size_t FakeDocker::output_follower_count() const {
+  return on_io([&] { return api_->followers().count(); });
 }
 
 }  // namespace fakes::docker

@@ -83,6 +83,10 @@ class FakeDocker {
   void set_term_behaviour(const std::string& ref, TermBehaviour behaviour);
   /// "starting" | "healthy" | "unhealthy"; emits health_status events.
   void set_health(const std::string& ref, const std::string& status);
+  /// The running process prints `text` (one log entry per line); 409 when it does not run.
+  void print(const std::string& ref, OutputStream stream, const std::string& text);
+  /// From now on exec `cmd` in this container answers `result`.
+  void script_exec(const std::string& ref, const std::vector<std::string>& cmd, ExecResult result);
   /// Cuts every open /events stream mid-way.
   void drop_event_streams();
   /// Simulates a dockerd restart: connections drop, the socket disappears for `downtime`,
@@ -98,6 +102,8 @@ class FakeDocker {
   std::size_t event_stream_count() const;
   /// `POST /containers/{id}/wait` requests not answered yet.
   std::size_t exit_waiter_count() const;
+  /// Open `logs?follow=1` and attach streams.
+  std::size_t output_follower_count() const;
 
   /// Runs f on the io thread and returns its result (rethrowing its exception).
   template <class F>

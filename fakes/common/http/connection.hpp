@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,11 @@ class Connection {
   /// The exchange's last bytes are queued; go on reading (keep-alive) or close once written.
   virtual void exchange_done(bool keep_alive) = 0;
   virtual bool open() const = 0;
+  /// The exchange took the connection over (Exchange::begin_raw): what the client sends from
+  /// now on is not a request, and the end of its half of the connection is not a hang-up.
+  virtual void hijack() = 0;
+  /// Exchange::unread_by_peer.
+  virtual std::optional<std::size_t> unread_by_peer() = 0;
   virtual void close() = 0;
   virtual std::string_view transport() const = 0;
   /// The active SendBatch wrote `sent` bytes of the queued answer; `failed`: the socket is broken.

@@ -14,7 +14,7 @@ ExchangeImpl::~ExchangeImpl() {
   if (finished_) return;
   if (auto c = connection_.lock(); c && c->open()) {
     if (streaming_) {
-      c->write("0\r\n\r\n");
+      if (!raw_) c->write("0\r\n\r\n");
       c->exchange_done(false);
     } else {
       write_response(*c, default_error(Status::internal_server_error, "handler gave no answer"), false);
@@ -53,10 +53,21 @@ void ExchangeImpl::begin_stream(Response header) {
   c->write(os.str());
 }
 
+void ExchangeImpl::begin_raw(std::string head) {
+  if (finished_ || streaming_) return;
+  streaming_ = true;
+  raw_ = true;
+  auto c = connection_.lock();
+  if (!c || !c->open()) return;
+  c->hijack();
+  c->write(std::move(head));
+}
+
 void ExchangeImpl::send_chunk(std::string_view data) {
   if (!streaming_ || finished_ || data.empty()) return;
   auto c = connection_.lock();
   if (!c || !c->open()) return;
+  if (raw_) return c->write(std::string(data));
   char size[24];
   const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
   std::string chunk(size, static_cast<std::size_t>(n));
@@ -68,9 +79,9 @@ void ExchangeImpl::send_chunk(std::string_view data) {
 void ExchangeImpl::end_stream() {
   if (!streaming_ || finished_) return;
   finished_ = true;
-  const bool keep_alive = request_.keep_alive();
+  const bool keep_alive = request_.keep_alive() && !raw_;
   if (auto c = connection_.lock(); c && c->open()) {
-    c->write("0\r\n\r\n");
+    if (!raw_) c->write("0\r\n\r\n");
     c->exchange_done(keep_alive);
   }
 }
@@ -78,6 +89,12 @@ void ExchangeImpl::end_stream() {
 bool ExchangeImpl::is_open() const {
   auto c = connection_.lock();
   return c && c->open();
+}
+
+std::optional<std::size_t> ExchangeImpl::unread_by_peer() const {
+  auto c = connection_.lock();
+  if (!c || !c->open()) return std::nullopt;
+  return c->unread_by_peer();
 }
 
 void ExchangeImpl::abort() {

@@ -24,7 +24,9 @@ class ExchangeImpl final : public Exchange, public std::enable_shared_from_this<
   void begin_stream(Response header) override;
   void send_chunk(std::string_view data) override;
   void end_stream() override;
+  void begin_raw(std::string head) override;
   bool is_open() const override;
+  std::optional<std::size_t> unread_by_peer() const override;
   void on_close(std::function<void()> callback) override { close_callbacks_.push_back(std::move(callback)); }
   void abort() override;
   std::string_view transport() const override;
@@ -41,6 +43,7 @@ class ExchangeImpl final : public Exchange, public std::enable_shared_from_this<
   Request request_;
   bool finished_ = false;
   bool streaming_ = false;
+  bool raw_ = false;  // begin_raw(): no chunk framing, the connection closes at the end
   std::vector<std::function<void()>> close_callbacks_;
 };
 

@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,7 +62,21 @@ class Exchange {
   virtual void begin_stream(Response header) = 0;
   virtual void send_chunk(std::string_view data) = 0;
   /// Ends a chunked response. The connection stays usable when the client asked for keep-alive.
+  /// After begin_raw(): closes the connection once everything is written.
   virtual void end_stream() = 0;
+  /// Takes the connection over, as dockerd hijacks it for exec and attach: `head` (a status line
+  /// and fields, ending in an empty line) goes out as it is, later send_chunk() bytes go out
+  /// unframed, and end_stream() closes the connection. What the client sends meanwhile (stdin,
+  /// or the end of its half of the connection) is read and dropped.
+  virtual void begin_raw(std::string head) {
+    (void)head;
+    abort();
+  }
+  /// How many bytes sent on this connection its peer has not read yet, where the kernel can tell
+  /// (unix sockets: queued here plus SIOCOUTQ); nullopt elsewhere (TCP, TLS) or when closed.
+  /// A hijacked stream waits for its head to be read before its body: docker-py reads the head
+  /// through a buffer and the body from the socket, and loses body bytes that came with the head.
+  virtual std::optional<std::size_t> unread_by_peer() const { return std::nullopt; }
   /// False once the client has gone away or the server dropped the connection.
   virtual bool is_open() const = 0;
   /// Called once when the connection closes before the exchange finished (client gone, fault).

@@ -13,6 +13,10 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 
 #include <chrono>
 #include <deque>
@@ -93,6 +97,21 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   bool open() const override { return !closed_; }
+  void hijack() override { hijacked_ = true; }
+
+  std::optional<std::size_t> unread_by_peer() override {
+    if constexpr (Tls || !std::is_same_v<Protocol, net::local::stream_protocol>) {
+      return std::nullopt;
+    } else {
+      if (closed_) return std::nullopt;
+      // On a unix socket the bytes sent stay charged to the sender until the receiver reads them.
+      int in_kernel = 0;
+      if (::ioctl(lowest().socket().native_handle(), SIOCOUTQ, &in_kernel) != 0) return std::nullopt;
+      std::size_t queued = 0;
+      for (const auto& pending : outbox_) queued += pending.buffer().size();
+      return queued + static_cast<std::size_t>(in_kernel);
+    }
+  }
 
   void batched_send_done(std::size_t sent, bool failed) override {
     writing_ = false;
@@ -211,6 +230,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
       self->probing_ = false;
       if (self->closed_) return;
+      if (self->hijacked_) {
+        // Stdin is dropped; the client closing its half (docker CLI without -i) leaves ours open.
+        if (ec == net::error::eof) return;
+        if (ec) return self->close();
+        self->buffer_.consume(self->buffer_.size());
+        return self->probe();
+      }
       if (ec) return self->close();
       self->buffer_.commit(n);
       if (self->exchange_done_ && !self->writing_ && self->keep_alive_)
@@ -360,6 +386,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool in_handler_ = false;  // server_->handler() is running (on_read continues afterwards)
   bool probing_ = false;
   bool closed_ = false;
+  bool hijacked_ = false;
   bool exchange_done_ = false;
   bool keep_alive_ = true;
 };

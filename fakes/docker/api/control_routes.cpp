@@ -4,6 +4,8 @@
 //   POST /_fake/containers/{id}/term?exit_code=N       exit code on SIGTERM (default 143)
 //   POST /_fake/containers/{id}/term?ignore=1          ignore SIGTERM (stop escalates to KILL)
 //   POST /_fake/containers/{id}/health?status=S        starting|healthy|unhealthy
+//   POST /_fake/containers/{id}/logs?stream=stdout|stderr   the process prints the body's lines
+//   POST /_fake/containers/{id}/exec                   {"Cmd": [...], "Stdout", "Stderr", "ExitCode"}
 //   POST /_fake/events/drop                            cut all /events streams
 //   POST /_fake/restart?live_restore=1&downtime_ms=N   daemon restart
 //   GET  /_fake/requests, DELETE /_fake/requests       the request journal
@@ -34,6 +36,27 @@ int int_query(const http::Target& t, const std::string& key, int fallback) {
 
 bool flag(const http::Target& t, const std::string& key) {
   return t.has(key) && t.get(key) != "0" && t.get(key) != "false";
+}
+
+// {"Cmd": ["cat", "/x"], "Stdout": "...", "Stderr": "...", "ExitCode": N}
+std::pair<std::vector<std::string>, ExecResult> parse_exec_script(const std::string& body) {
+  const auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw bad_parameter("control API: exec script must be a JSON object");
+  std::vector<std::string> cmd;
+  const auto it = j.find("Cmd");
+  if (it == j.end() || !it->is_array() || it->empty())
+    throw bad_parameter("control API: exec script needs Cmd, a non-empty array of strings");
+  for (const auto& word : *it) {
+    if (!word.is_string()) throw bad_parameter("control API: exec script needs Cmd, a non-empty array of strings");
+    cmd.push_back(word.get<std::string>());
+  }
+  auto rest = j;
+  rest.erase("Cmd");
+  try {
+    return {cmd, parse_exec_result(rest, "exec script")};
+  } catch (const ScriptError& e) {
+    throw bad_parameter(std::string("control API: ") + e.what());
+  }
 }
 
 }  // namespace
@@ -101,6 +124,18 @@ void FakeDocker::handle_control(const http::ExchangePtr& ex, const http::Target&
       }
       if (action == "term") {
         engine_->set_term_behaviour(ref, TermBehaviour{flag(t, "ignore"), int_query(t, "exit_code", 143)});
+        return ok();
+      }
+      if (action == "logs") {
+        const std::string stream = t.get("stream", "stdout");
+        if (stream != "stdout" && stream != "stderr")
+          throw bad_parameter("control API: stream must be stdout or stderr, not \"" + stream + "\"");
+        engine_->print(ref, stream == "stdout" ? OutputStream::out : OutputStream::err, ex->request().body());
+        return ok();
+      }
+      if (action == "exec") {
+        auto [cmd, result] = parse_exec_script(ex->request().body());
+        engine_->script_exec(ref, cmd, std::move(result));
         return ok();
       }
       if (action == "health") {

@@ -34,6 +34,7 @@ DockerApi::DockerApi(boost::asio::io_context& io, Engine& engine, ServerIdentity
       streams_(io, engine),
       waiters_(engine),
       stops_(io, engine),
+      followers_(io, engine),
       log_limit_(request_log_limit) {}
 
 void DockerApi::respond_json(const Call& call, http::Status status, const Json& body) {
@@ -115,7 +116,7 @@ void DockerApi::serve(const http::ExchangePtr& ex, const http::Target& target) {
 }
 
 void DockerApi::route(const Call& call) {
-  if (route_system(call) || route_container_io(call) || route_containers(call) || route_images(call) || route_networks(call)) return;
+  if (route_system(call) || route_container_io(call) || route_exec(call) || route_containers(call) || route_images(call) || route_networks(call)) return;
   respond_json(call, http::Status::not_found, Json{{"message", "page not found"}});
 }
 

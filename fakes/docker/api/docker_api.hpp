@@ -6,6 +6,7 @@
 #include "fakes/docker/engine/engine.hpp"
 #include "fakes/docker/api/event_streams.hpp"
 #include "fakes/docker/api/exit_waiters.hpp"
+#include "fakes/docker/api/output_followers.hpp"
 #include "fakes/docker/json/json_views.hpp"
 #include "fakes/docker/api/stop_sequences.hpp"
 
@@ -45,6 +46,8 @@ class DockerApi {
   EventStreams& event_streams() { return streams_; }
   StopSequences& stops() { return stops_; }
   const ExitWaiters& waiters() const { return waiters_; }
+  /// Open `logs?follow=1` and attach streams.
+  const OutputFollowers& followers() const { return followers_; }
   /// The latest requests, oldest first.
   std::vector<RequestRecord> request_log() const { return {log_.begin(), log_.end()}; }
   void clear_request_log() { log_.clear(); }
@@ -68,6 +71,8 @@ class DockerApi {
   bool route_containers(const Call& call);
   /// logs, exec, attach (process_io_routes.cpp).
   bool route_container_io(const Call& call);
+  /// exec create, start, inspect, resize (exec_routes.cpp).
+  bool route_exec(const Call& call);
   bool route_images(const Call& call);
   bool route_networks(const Call& call);
   void container_action(const Call& call, const std::string& ref, const std::string& action);
@@ -86,6 +91,7 @@ class DockerApi {
   EventStreams streams_;
   ExitWaiters waiters_;
   StopSequences stops_;
+  OutputFollowers followers_;
   ControlHandler control_;
   std::deque<RequestRecord> log_;
   std::size_t log_limit_;

@@ -1,12 +1,12 @@
-// A container's process I/O: logs, exec, attach. A fake container runs no process, so it has
-// written nothing and there is nothing to exec into or attach to. These answers are defined and
-// immediate (a client never waits on a stream that cannot carry anything):
-//  * GET  /containers/{id}/logs: 200 with an empty stream (no frames): the process printed
-//    nothing. `follow=1` is refused (501) instead of held open forever.
-//  * POST /containers/{id}/exec, POST /containers/{id}/attach, GET /containers/{id}/attach/ws:
-//    501 naming what fake-docker does not do.
-// An unknown container is the engine's 404 first, as for every container route.
+// A container's output: GET /containers/{id}/logs and POST /containers/{id}/attach. A fake
+// container runs no process; what it "printed" is its script's lines (at each start) and what
+// the control API made it print (engine_exec.cpp). Both are written as the engine writes them:
+// stdcopy frames unless the container has a TTY. `logs?follow=1` and attach with stream=1 go on
+// until the process ends (die), the container is removed, `until` passes or the client leaves.
+// The websocket attach (GET .../attach/ws) is refused with 501.
 #include "fakes/docker/api/docker_api.hpp"
+#include "fakes/docker/api/hijacked_stream.hpp"
+#include "fakes/docker/api/log_query.hpp"
 #include "fakes/docker/api/responses.hpp"
 #include "fakes/docker/engine/docker_error.hpp"
 
@@ -21,10 +21,6 @@ bool query_flag(const http::Target& t, const std::string& key) {
   return t.has(key) && v != "0" && v != "false" && v != "False";
 }
 
-DockerError not_implemented(const std::string& what) {
-  return DockerError(501, "fake-docker: " + what + " is not implemented: a fake container runs no process");
-}
-
 }  // namespace
 
 bool DockerApi::route_container_io(const Call& call) {
@@ -32,27 +28,50 @@ bool DockerApi::route_container_io(const Call& call) {
   if (s.size() < 3 || s[0] != "containers") return false;
   const std::string& action = s[2];
   const bool logs = s.size() == 3 && action == "logs" && call.method == verb::get;
-  const bool exec = s.size() == 3 && action == "exec" && call.method == verb::post;
-  const bool attach = (s.size() == 3 && action == "attach" && call.method == verb::post) ||
-                      (s.size() == 4 && action == "attach" && s[3] == "ws" && call.method == verb::get);
-  if (!logs && !exec && !attach) return false;
+  const bool attach = s.size() == 3 && action == "attach" && call.method == verb::post;
+  const bool attach_ws = s.size() == 4 && action == "attach" && s[3] == "ws" && call.method == verb::get;
+  if (!logs && !attach && !attach_ws) return false;
   const Container& c = engine_.get(s[1]);  // 404 No such container
-  if (exec) {
-    if (!c.state.running) throw DockerError(409, "Container " + c.id + " is not running");
-    throw not_implemented("exec (POST /containers/{id}/exec)");
+  if (attach_ws)
+    throw DockerError(501, "fake-docker: attach over a websocket (GET /containers/{id}/attach/ws) is not implemented");
+  const bool multiplexed = !c.config.stdio.tty;
+  const char* type = multiplexed && call.version >= ApiVersion{1, 42} ? "application/vnd.docker.multiplexed-stream"
+                                                                       : "application/vnd.docker.raw-stream";
+  if (logs) {
+    const LogQuery query = parse_log_query(call.target);
+    auto header = http::make_response(http::Status::ok, "", type);
+    add_engine_headers(header, server_);
+    call.ex->begin_stream(std::move(header));
+    for (const LogEntry* entry : past_lines(c.log, query)) call.ex->send_chunk(render(*entry, query, multiplexed));
+    // Following a container that does not run ends at once, as on the engine; so does an
+    // `until` already past.
+    if (!query.follow || !c.state.running || (query.until != 0 && query.until <= engine_.now()))
+      call.ex->end_stream();
+    else
+      followers_.follow(call.ex, c.id, query, multiplexed);
+    return true;
   }
-  if (attach) throw not_implemented("attach (/containers/{id}/attach)");
-  // The engine's checks for logs, then the empty answer.
-  if (!query_flag(call.target, "stdout") && !query_flag(call.target, "stderr"))
-    throw bad_parameter("Bad parameters: you must choose at least one stream");
-  if (query_flag(call.target, "follow"))
-    throw not_implemented("following logs (GET /containers/{id}/logs?follow=1)");
-  auto res = http::make_response(http::Status::ok, "",
-                                 c.config.stdio.tty ? "application/vnd.docker.raw-stream"
-                                 : call.version < ApiVersion{1, 42} ? "application/vnd.docker.raw-stream"
-                                                                     : "application/vnd.docker.multiplexed-stream");
-  add_engine_headers(res, server_);
-  call.ex->respond(std::move(res));
+  if (c.state.paused) throw DockerError(409, "container " + c.id + " is paused, unpause the container before attach");
+  LogQuery query;
+  query.out = query_flag(call.target, "stdout");
+  query.err = query_flag(call.target, "stderr");
+  const bool upgrade = call.ex->request().find(http::bhttp::field::upgrade) != call.ex->request().end();
+  const bool replay = query_flag(call.target, "logs"), stream = query_flag(call.target, "stream");
+  // Attached before start (docker run, docker start -a), the stream carries the run to its end.
+  // What is printed before the client has read the head is held (hijacked_stream.hpp), and goes
+  // out after the replay of older lines.
+  std::string replayed;
+  if (replay)
+    for (const LogEntry* entry : past_lines(c.log, query)) replayed += render(*entry, query, multiplexed);
+  const std::uint64_t follower = stream ? followers_.follow(call.ex, c.id, query, multiplexed, /*held=*/true) : 0;
+  begin_hijacked(io_, call.ex, hijack_head(upgrade, type, server_),
+                 [this, alive = std::weak_ptr<bool>(alive_), ex = call.ex, stream,
+                  follower, replayed = std::move(replayed)] {
+                   if (alive.expired()) return;
+                   ex->send_chunk(replayed);
+                   if (stream) followers_.release(follower);
+                   else ex->end_stream();
+                 });
   return true;
 }
 

@@ -9,6 +9,16 @@ void add_engine_headers(http::Response& res, const ServerIdentity& server) {
   res.set("Docker-Experimental", "false");
 }
 
+std::string hijack_head(bool upgrade, std::string_view content_type, const ServerIdentity& server) {
+  std::string head = upgrade ? "HTTP/1.1 101 UPGRADED\r\nContent-Type: " + std::string(content_type) +
+                                   "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+                             : "HTTP/1.1 200 OK\r\nContent-Type: " + std::string(content_type) + "\r\n";
+  http::Response fields;
+  add_engine_headers(fields, server);
+  for (const auto& field : fields) head += std::string(field.name_string()) + ": " + std::string(field.value()) + "\r\n";
+  return head + "\r\n";
+}
+
 http::Response json_response(http::Status status, const Json& body, const ServerIdentity& server) {
   return json_text_response(status, body.dump() + "\n", server);
 }

@@ -18,6 +18,9 @@ http::Response json_response(http::Status status, const Json& body, const Server
 /// The same for an already serialized body (newline included).
 http::Response json_text_response(http::Status status, std::string body, const ServerIdentity& server);
 http::Response empty_response(http::Status status, const ServerIdentity& server);
+/// What dockerd writes on a connection it hijacks (exec start, attach): "101 UPGRADED" with
+/// `content_type` when the client sent `Upgrade`, else "200 OK"; the engine's headers; a blank line.
+std::string hijack_head(bool upgrade, std::string_view content_type, const ServerIdentity& server);
 /// 304 has no body; every other error is JSON {"message": ...}.
 http::Response error_response(int status, std::string_view message, const ServerIdentity& server);
 

@@ -1,7 +1,10 @@
 #pragma once
 // A container as the fake engine keeps it: the parts of `docker inspect` that clients read.
 
+#include "fakes/docker/engine/process_script.hpp"
+
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -109,6 +112,23 @@ struct Container {
   PortMap published;  // actual bindings while running (HostIp/HostPort filled in)
   TermBehaviour term;
   int restart_count = 0;
+  // The image's FakeProcess, with the control API's per-container exec results over it.
+  ProcessScript script;
+  // What the process printed, oldest first; bounded (kMaxLogEntries, the oldest leave first).
+  std::deque<LogEntry> log;
+  static constexpr std::size_t kMaxLogEntries = 10000;
+};
+
+/// An exec instance (POST /containers/{id}/exec). A fake exec runs at start and is over at once.
+struct ExecInstance {
+  std::string id;
+  std::string container_id;
+  std::vector<std::string> cmd;  // entrypoint and arguments
+  bool tty = false, attach_stdin = false, attach_stdout = false, attach_stderr = false, privileged = false;
+  std::string user, working_dir, detach_keys;
+  bool started = false;
+  std::optional<int> exit_code;  // null until it has run
+  int pid = 0;
 };
 
 }  // namespace fakes::docker

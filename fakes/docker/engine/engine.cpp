@@ -129,6 +129,7 @@ const Container& Engine::create_with_id(const CreateSpec& spec, std::string id) 
   cfg.stdio = spec.stdio;
   cfg.cmd = spec.cmd.value_or(image.config.cmd);
   cfg.entrypoint = spec.entrypoint.value_or(image.config.entrypoint);
+  c->script = image.config.process;
   c->host_config = spec.host_config;
   // The engine stores "default" for a container created without a network mode (and reports it
   // so in HostConfig); it is the bridge network.
@@ -202,6 +203,7 @@ void Engine::remove(const std::string& ref, bool force) {
     end_process(c, 137);
   }
   emit_container(c, "destroy");
+  std::erase_if(execs_, [&](const auto& entry) { return entry.second.container_id == c.id; });
   by_id_.erase(c.id);
   by_name_.erase(c.name);
   auto it = std::find_if(containers_.begin(), containers_.end(), [&](const auto& p) { return p.get() == &c; });

@@ -17,6 +17,7 @@
 #include "fakes/docker/engine/image_catalog.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -160,6 +161,35 @@ class Engine {
   /// (and matching until, label, label!), a destroy event each, then "prune". Returns names.
   std::vector<std::string> prune_networks(const FilterArgs& filters);
 
+  // What a container's process prints and what its exec commands answer (engine_exec.cpp).
+  // At every start the image's scripted lines are printed, stamped from StartedAt on.
+  using OutputListener = std::function<void(const Container&, const LogEntry&)>;
+  /// Listeners see every line printed from now on, in order. Returns a handle.
+  std::uint64_t subscribe_output(OutputListener listener);
+  void unsubscribe_output(std::uint64_t handle);
+  /// The running process prints `text` on `stream`, one entry per line (a last line without a
+  /// newline gets one); 409 when it does not run.
+  void print(const std::string& ref, OutputStream stream, const std::string& text);
+  /// From now on `cmd` in this container answers `result` (over the image's script).
+  void script_exec(const std::string& ref, const std::vector<std::string>& cmd, ExecResult result);
+  /// `POST /containers/{id}/exec`: 409 when the container does not run or is paused; 400
+  /// `No exec command specified` for an empty Cmd. `request.id` and `container_id` are set here.
+  const ExecInstance& exec_create(const std::string& ref, ExecInstance request);
+  /// What the exec printed; `failure` is the engine's error text when it could not start (the
+  /// command is not scripted, not built in, not "in $PATH"): exit code 127 from Docker 28 (API
+  /// 1.48, moby c866a7e5), 126 before (dockerd 20.10 to 27 overwrote the 127 with EACCES's 126).
+  struct ExecRun {
+    std::string out, err, failure;
+    int exit_code = 0;
+  };
+  /// Runs the exec to its end: 404 `No such exec instance`, 409 when its container does not run
+  /// or is paused, 409 `exec command ID has already run`.
+  ExecRun exec_start(const std::string& exec_id, bool not_found_is_127 = true);
+  /// 404 `No such exec instance: ID`.
+  const ExecInstance& get_exec(const std::string& exec_id) const;
+  /// As exec_start's checks without running it (resize): 404 or 409.
+  const ExecInstance& active_exec(const std::string& exec_id) const;
+
   void set_term_behaviour(const std::string& ref, TermBehaviour behaviour);
   /// Sets State.Health.Status and emits "health_status: <status>".
   void set_health(const std::string& ref, const std::string& status);
@@ -200,6 +230,11 @@ class Engine {
   void connect_network(Container& c);
   void release_network(Container& c);
   std::string checked_new_name(const std::string& wanted, const std::string& self_id) const;
+  void append_output(Container& c, LogEntry entry);
+  /// The image's scripted lines, at start.
+  void print_start_lines(Container& c);
+  /// The engine's refusals for a container that cannot run an exec (not running, paused).
+  void require_exec_target(const Container& c) const;
 
   EngineOptions options_;
   IdSource ids_;
@@ -215,6 +250,9 @@ class Engine {
   std::unordered_map<std::string, Container*> by_id_;
   std::unordered_map<std::string, Container*> by_name_;
   int next_pid_ = 4000;
+  std::map<std::string, ExecInstance> execs_;  // by ID; a container's go when it is removed
+  std::map<std::uint64_t, OutputListener> output_listeners_;
+  std::uint64_t next_output_handle_ = 1;
 };
 
 /// Signal names and numbers as `docker kill --signal` accepts them ("SIGTERM", "TERM", "15").

@@ -103,6 +103,7 @@ void Engine::start(const std::string& ref) {
   c.state.started_at = now();
   if (!c.state.health.empty()) c.state.health = "starting";
   emit_container(c, "start");
+  print_start_lines(c);
 }
 
 void Engine::end_process(Container& c, int exit_code) {

@@ -4,6 +4,7 @@
 #include "fakes/docker/engine/engine.hpp"
 
 #include "fakes/docker/engine/docker_error.hpp"
+#include "fakes/docker/engine/docker_time.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -12,40 +13,14 @@ namespace fakes::docker {
 
 namespace {
 
-// Go's time.ParseDuration for what prune filters take in practice: "24h", "1h30m", "90s",
-// "500ms" (positive, units h/m/s/ms/us/µs/ns, decimals allowed).
-bool parse_go_duration(const std::string& text, std::int64_t& out_nanos) {
-  static const std::pair<const char*, double> units[] = {
-      {"ns", 1.0}, {"us", 1e3}, {"\u00b5s", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
-  if (text.empty() || text.size() > 40) return false;
-  double total = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const std::size_t start = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-    if (i == start) return false;
-    const std::string number = text.substr(start, i - start);
-    if (std::count(number.begin(), number.end(), '.') > 1 || number == ".") return false;
-    const double value = std::stod(number);
-    const std::size_t unit_start = i;
-    while (i < text.size() && !std::isdigit(static_cast<unsigned char>(text[i])) && text[i] != '.') ++i;
-    const std::string unit = text.substr(unit_start, i - unit_start);
-    const auto* found = std::find_if(std::begin(units), std::end(units), [&](const auto& u) { return unit == u.first; });
-    if (found == std::end(units)) return false;
-    total += value * found->second;
-  }
-  out_nanos = static_cast<std::int64_t>(total);
-  return true;
-}
 
-// The `until` filter: objects created before this time. Unix seconds or a Go duration before
-// now; the engine's RFC 3339 dates are refused with a clear error instead of misread.
+// The `until` filter: objects created before this time (daemon/prune.go getUntilFromPruneFilters).
 std::int64_t until_nanos(const std::string& value, std::int64_t now) {
-  std::int64_t nanos = 0;
-  if (parse_unix_seconds(value, nanos)) return nanos;
-  if (parse_go_duration(value, nanos)) return now - nanos;
-  throw bad_parameter("invalid filter 'until=" + value +
-                      "': fake-docker takes a Unix timestamp in seconds or a Go duration (24h, 90m)");
+  try {
+    return parse_time_value(value, now);
+  } catch (const TimeValueError& e) {
+    throw bad_parameter(e.what());
+  }
 }
 
 // daemon/prune.go matchLabels: every `label` must match, and not all of `label!`.

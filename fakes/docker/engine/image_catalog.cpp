@@ -49,6 +49,12 @@ ImageConfig parse_config(const nlohmann::json& j, const std::string& name) {
         if (!v.is_string()) throw ImageCatalogError(where + ": label \"" + k + "\" must be a string");
         config.labels[k] = v.get<std::string>();
       }
+    } else if (key == "FakeProcess") {
+      try {
+        config.process = parse_process_script(value, "FakeProcess");
+      } catch (const ScriptError& e) {
+        throw ImageCatalogError(where + ": " + e.what());
+      }
     }
     // Other .Config fields (User, WorkingDir, Volumes, ...) are accepted and ignored.
   }

@@ -3,7 +3,10 @@
 // to its config in the shape `docker image inspect` prints under .Config, e.g.
 //   {"test": {"ExposedPorts": {"80/tcp": {}, "443/tcp": {}}, "Env": ["A=1"], "Labels": {}, "Cmd": ["nginx"]}}
 // An image that is not listed behaves as an already pulled image with an empty config, so
-// scenarios need not declare every image they run.
+// scenarios need not declare every image they run. The fake-only key "FakeProcess" scripts what
+// the image's containers print and what exec commands answer (process_script.hpp).
+
+#include "fakes/docker/engine/process_script.hpp"
 
 #include <cstdint>
 #include <map>
@@ -20,6 +23,7 @@ struct ImageConfig {
   std::map<std::string, std::string> labels;
   std::vector<std::string> cmd;
   std::vector<std::string> entrypoint;
+  ProcessScript process;  // "FakeProcess"
 };
 
 struct Image {

@@ -23,4 +23,21 @@ TEST_F(FakeDockerCli, DockerPyDrivesEveryCommonCall) {
   EXPECT_NE(result.output.find("all passed"), std::string::npos) << result.output;
 }
 
+// clients/docker_py_process_io.py: exec_run, logs (tail, follow) and run without detach against an
+// image whose FakeProcess scripts its output.
+TEST_F(FakeDockerCli, DockerPyExecAndLogsOfAScriptedImage) {
+  std::ofstream(dir_ / "images.json") << R"({"scripted": {"ExposedPorts": {"80/tcp": {}}, "FakeProcess": {
+    "Logs": ["starting", {"stderr": "no config"}, "listening on :80"],
+    "Exec": {"cat /etc/motd": {"Stdout": "hello\n"}, "sh -c exit 3": {"Stderr": "bye\n", "ExitCode": 3}}}}})";
+  start_fake();
+  const std::string home = (dir_ / "home").string();
+  test_support::Command script{kSystemPython, DOCKER_PY_PROCESS_IO_SCRIPT};
+  script.env("DOCKER_HOST", "unix://" + socket_).env("HOME", home).env("DOCKER_CONFIG", home + "/.docker");
+  for (const char* var : {"DOCKER_API_VERSION", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONTEXT"})
+    script.unset_env(var);
+  const auto result = test_support::run(script, {.timeout = 120s});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("all passed"), std::string::npos) << result.output;
+}
+
 }  // namespace

@@ -108,3 +108,41 @@ TEST_F(FakeDockerApiNewest, SystemDiskUsage) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace fake_docker_api_test;
+
+std::string prune_until(const std::string& value) {
+  return "/v1.47/containers/prune?filters=" + http::percent_encode(json{{"until", {value}}}.dump());
+}
+
+// `until` as the engine reads it (timestamp.Parse): RFC 3339 dates and times, Unix seconds and Go
+// durations; a bad value is the engine's 400 and removes nothing.
+TEST_F(FakeDockerApi, PruneUntilTakesRfc3339UnixSecondsAndDurations) {
+  auto created = call(verb::post, "/v1.47/containers/create?name=old", R"({"Image": "test"})");
+  ASSERT_EQ(created.status, 201u);
+  const std::string id = json::parse(created.body)["Id"];
+  const std::string created_at = json::parse(call(verb::get, "/v1.47/containers/old/json").body)["Created"];
+
+  for (const std::string before : {"2026-01-02T15:04:05Z", "2000-01-01", "946684800", "2000-01-01T00:00:00.5+01:00"}) {
+    auto kept = call(verb::post, prune_until(before));
+    ASSERT_EQ(kept.status, 200u) << before << ": " << kept.body;
+    EXPECT_TRUE(json::parse(kept.body)["ContainersDeleted"].is_null()) << before << " is before " << created_at;
+  }
+  for (const std::string bad : {"soon", "2026-13-02T15:04:05Z", "-5"}) {
+    auto refused = call(verb::post, prune_until(bad));
+    EXPECT_EQ(refused.status, 400u) << bad;
+  }
+  EXPECT_EQ(json::parse(call(verb::post, prune_until("soon")).body)["message"],
+            "failed to parse value as time or duration: invalid seconds \"soon\": invalid syntax");
+  EXPECT_EQ(json::parse(call(verb::post, prune_until("2026-13-02T15:04:05Z")).body)["message"],
+            "parsing time \"2026-13-02T15:04:05Z\": month out of range");
+  EXPECT_EQ(call(verb::get, "/v1.47/containers/old/json").status, 200u) << "refused prunes removed nothing";
+
+  auto pruned = call(verb::post, prune_until("2999-01-01T00:00:00Z"));
+  ASSERT_EQ(pruned.status, 200u) << pruned.body;
+  EXPECT_EQ(json::parse(pruned.body)["ContainersDeleted"], json({id}));
+}
+
+}  // namespace
