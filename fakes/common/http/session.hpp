@@ -124,6 +124,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void close() override {
     if (closed_) return;
+    const auto keep_until_return = std::move(held_after_half_close_);
     closed_ = true;
     idle_timer_.cancel();
     beast::error_code ec;
@@ -232,7 +233,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       if (self->closed_) return;
       if (self->hijacked_) {
         // Stdin is dropped; the client closing its half (docker CLI without -i) leaves ours open.
-        if (ec == net::error::eof) return;
+        // No read is outstanding from here on, so the session holds itself until close(): an
+        // unowned session would vanish without close() and its exchange's on_close callbacks.
+        if (ec == net::error::eof) {
+          self->held_after_half_close_ = self;
+          return;
+        }
         if (ec) return self->close();
         self->buffer_.consume(self->buffer_.size());
         return self->probe();
@@ -387,6 +393,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool probing_ = false;
   bool closed_ = false;
   bool hijacked_ = false;
+  std::shared_ptr<Session> held_after_half_close_;  // see probe(): a hijacked stream after the client's EOF
   bool exchange_done_ = false;
   bool keep_alive_ = true;
 };

@@ -16,6 +16,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace http = fakes::http;
 
@@ -62,6 +63,9 @@ class StreamClient {
     pollfd p{fd_, POLLIN, 0};
     return ::poll(&p, 1, 0) > 0;
   }
+  /// Ends the client's half of the connection (as the docker CLI does after stdin for exec
+  /// without -i) and goes on reading.
+  void shutdown_sending() { ::shutdown(fd_, SHUT_WR); }
   /// Hangs up with a reset: on loopback the server's socket is reset before this returns, so its
   /// next send fails.
   void reset() {
@@ -221,6 +225,51 @@ TEST_F(ExchangeLifetime, CallsAfterTheClientHungUpAreNoOpsFromAnyLaterTurn) {
   std::size_t open = 1;
   on_io([&] { open = server_->connection_count(); });
   EXPECT_EQ(open, 0u);
+}
+
+TEST_F(ExchangeLifetime, AHijackedStreamOutlivesTheEndOfTheClientsHalfAndClosesAtItsOwnEnd) {
+  // The request timer holds a session until it fires (here after 1 s); after that only what
+  // the session does itself can keep it.
+  http::ServerOptions options;
+  options.idle_timeout_seconds = 1;
+  start(
+      [this](const http::ExchangePtr& ex) {
+        ex->begin_raw("HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
+        ex->send_chunk("first\n");
+        streams_[next_++] = ex;
+      },
+      options);
+  StreamClient client(port_);
+  ASSERT_NE(client.read_until("first\n").find("first\n"), std::string::npos);
+  bool closed_early = false;
+  on_io([&] { streams_.at(0)->on_close([&] { closed_early = true; }); });
+  client.shutdown_sending();
+  // Nothing may end the stream now. The server reads the client's end within microseconds and
+  // its request timer lets go after 1 s; an unowned session would be gone by the end of this window.
+  const auto window_end = std::chrono::steady_clock::now() + std::chrono::milliseconds(2500);
+  std::size_t connections = 1;
+  while (std::chrono::steady_clock::now() < window_end && connections == 1) {
+    on_io([&] { connections = server_->connection_count(); });
+    std::this_thread::yield();
+  }
+  EXPECT_EQ(connections, 1u) << "the session went away with the client's half";
+  on_io([&] {
+    EXPECT_TRUE(streams_.at(0)->is_open());
+    streams_.at(0)->send_chunk("second\n");
+    streams_.at(0)->end_stream();
+  });
+  const std::string got = client.read_until("second\n");
+  EXPECT_NE(got.find("second\n"), std::string::npos) << got;
+  EXPECT_EQ(got.find("0\r\n\r\n"), std::string::npos) << "a raw stream has no chunk framing";
+  // end_stream() closes it: the session lets go of itself.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (connections != 0 && std::chrono::steady_clock::now() < deadline) {
+    on_io([&] { connections = server_->connection_count(); });
+    std::this_thread::yield();
+  }
+  EXPECT_EQ(connections, 0u);
+  EXPECT_FALSE(closed_early);
+  on_io([&] { streams_.clear(); });
 }
 
 TEST_F(ExchangeLifetime, StoppingTheServerRunsCloseCallbacksAfterStopReturns) {
