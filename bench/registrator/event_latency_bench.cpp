@@ -3,7 +3,7 @@
 // fake-docker emits it) to the arrival of its registration at fake-consul (the request log's
 // TimeNano; the agent applies it as it arrives). Reports p50/p99/max. Not a timed test.
 //
-//   registrator_event_latency_bench [--containers N] [--rate R]    (defaults 2000, 1000/s)
+//   registrator_event_latency_bench [--containers N] [--rate R] [--registrator PATH]   (defaults 2000, 1000/s)
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -38,10 +38,14 @@ double percentile(std::vector<double> v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // --registrator PATH: another registrator (upstream's, through its wrapper) instead of ours;
+  // it gets no -hostname (upstream has none: service IDs carry the OS hostname).
+  std::string other_registrator;
   int containers = 2000;
   double rate = 1000;
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--containers") containers = std::stoi(argv[i + 1]);
+    if (std::string(argv[i]) == "--registrator") other_registrator = argv[i + 1];
     if (std::string(argv[i]) == "--rate") rate = std::stod(argv[i + 1]);
   }
   regtest::TempDir dir("reg-latency-bench");
@@ -72,7 +76,8 @@ int main(int argc, char** argv) {
   }
   const fs::path log = dir.path() / "registrator.log";
   test_support::ChildProcess registrator(
-      test_support::Command{bin("registrator"), "-hostname", "bench", "-internal", "consul://" + consul_addr}.env(
+      test_support::Command{other_registrator.empty() ? std::vector<std::string>{bin("registrator"), "-hostname", "bench", "-internal", "consul://" + consul_addr}
+                                                   : std::vector<std::string>{other_registrator, "-internal", "consul://" + consul_addr}}.env(
           "DOCKER_HOST", "unix://" + socket),
       test_support::Output::log_file(log));
   if (!regtest::eventually([&] { return regtest::read_text(log).find("Listening for Docker events") != std::string::npos; }, 20s)) {

@@ -3,7 +3,7 @@
 // every container's service was added (its "added:" log lines, checked against Consul's agent
 // services at the end) and its peak RSS (VmHWM). Not a timed test: prints numbers.
 //
-//   registrator_startup_bench [--containers N]     (default 10000; REG_BIN_DIR = the bin dir)
+//   registrator_startup_bench [--containers N] [--registrator PATH]   (default 10000; REG_BIN_DIR = the bin dir)
 #include <signal.h>
 
 #include <cstdio>
@@ -58,9 +58,14 @@ class AddedCounter {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // --registrator PATH: another registrator (upstream's, through its wrapper) instead of ours;
+  // it gets no -hostname (upstream has none: service IDs carry the OS hostname).
+  std::string other_registrator;
   int containers = 10000;
-  for (int i = 1; i + 1 < argc; ++i)
+  for (int i = 1; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--containers") containers = std::stoi(argv[i + 1]);
+    if (std::string(argv[i]) == "--registrator") other_registrator = argv[i + 1];
+  }
 
   regtest::TempDir dir("reg-startup-bench");
   const std::string socket = (dir.path() / "docker.sock").string();
@@ -98,7 +103,8 @@ int main(int argc, char** argv) {
   const fs::path log = dir.path() / "registrator.log";
   const auto start = Clock::now();
   test_support::ChildProcess registrator(
-      test_support::Command{bin("registrator"), "-hostname", "bench", "-ip", "10.0.0.1", "consul://" + consul_addr}.env(
+      test_support::Command{other_registrator.empty() ? std::vector<std::string>{bin("registrator"), "-hostname", "bench", "-ip", "10.0.0.1", "consul://" + consul_addr}
+                                                   : std::vector<std::string>{other_registrator, "-ip", "10.0.0.1", "consul://" + consul_addr}}.env(
           "DOCKER_HOST", "unix://" + socket),
       test_support::Output::log_file(log));
   const pid_t pid = registrator.pid();
