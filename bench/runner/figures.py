@@ -35,13 +35,25 @@ def simulate_parse(t):
     if not m:
         return {}
     j = json.loads(m.group(1))
-    lag = j.get("lag", {})
+    lag = j.get("lag_ms", {})
     usage = {u["role"]: u for u in j.get("usage", [])}
-    out = {"converged_ms": j.get("convergence_ms"), "lag_p99_ms": lag.get("p99_ms"), "lag_p50_ms": lag.get("p50_ms"),
+    out = {"converged_ms": j.get("convergence_ms"), "lag_p99_ms": lag.get("p99"), "lag_p50_ms": lag.get("p50"),
            "lost": j.get("lost"), "stale": j.get("stale"), "duplicated": j.get("duplicated")}
     for role, u in usage.items():
         out[f"rss_mib_{role}"] = u.get("max_peak_rss_bytes", 0) / 1048576
+        out[f"cpu_s_{role}"] = u.get("cpu_seconds")
     return out
+
+
+def upstream_parse(t):
+    ours, _, theirs = t.partition("== upstream")
+    o, u = sync_parse(ours), sync_parse(theirs)
+    ol, ul = latency_parse(ours), latency_parse(theirs)
+    return {"ours_sync_s": o["sync_s"], "upstream_sync_s": u["sync_s"], "ours_rss_mib": o["rss_mib"],
+            "upstream_rss_mib": u["rss_mib"], "ours_cpu_us_per_container": (o["cpu_registrator_s"] or 0) * 100,
+            "upstream_cpu_us_per_container": (u["cpu_registrator_s"] or 0) * 100, "ours_lag_p50_ms": ol["p50_ms"],
+            "ours_lag_p99_ms": ol["p99_ms"], "upstream_lag_p50_ms": ul["p50_ms"], "upstream_lag_p99_ms": ul["p99_ms"],
+            "upstream_registered_of_2000": num(r"registrations seen\s+(\d+)", theirs)}
 
 
 def dns_parse(t):
@@ -107,7 +119,16 @@ FIGURES = [
          cmd=lambda c: [f"{c.src}/bench/runner/simulate_json.sh", c.bin, "--hosts", "100", "--containers", "100",
                         "--churn", "500/s", "--duration", "20s", "--seed", "1"],
          parse=simulate_parse, ours="converged_ms", unit="ms to converge", better="lower", target=5000,
-         detail=["lag_p50_ms", "lag_p99_ms", "lost", "stale", "duplicated", "rss_mib_registrators", "rss_mib_fake-dockers"]),
+         detail=["lag_p50_ms", "lag_p99_ms", "lost", "stale", "duplicated", "rss_mib_registrator", "rss_mib_fake-docker", "rss_mib_fake-consul"]),
+    dict(key="upstream", what="start-up sync of 10,000 containers, ours vs gliderlabs/registrator v7.4.0 (+ event lag)",
+         targets=[SYNC, LATENCY], needs_file="bench/upstream/out/registrator-upstream",
+         how="bench/upstream/build.sh bench/upstream/out && bench/runner/vs_upstream.sh build/release/bin bench/upstream/out/registrator-upstream",
+         cmd=lambda c: [f"{c.src}/bench/runner/vs_upstream.sh", c.bin, f"{c.src}/bench/upstream/out/registrator-upstream"],
+         parse=upstream_parse, ours="ours_sync_s", anchor="upstream_sync_s", anchor_name="upstream", unit="s",
+         better="lower", reps=3,
+         detail=["ours_rss_mib", "upstream_rss_mib", "ours_cpu_us_per_container", "upstream_cpu_us_per_container",
+                 "ours_lag_p50_ms", "ours_lag_p99_ms", "upstream_lag_p50_ms", "upstream_lag_p99_ms",
+                 "upstream_registered_of_2000"]),
     dict(key="dns", what="fake-consul DNS vs NSD, 20 services x 2 instances, mixed A/SRV", targets=["fake-consul"],
          tools=["nsd", "dnsperf"], how="bench/dns/dnsperf_vs_nsd.sh --seconds 10",
          cmd=lambda c: [f"{c.src}/bench/dns/dnsperf_vs_nsd.sh", "--bin-dir", c.bin, "--seconds", "10"],
