@@ -68,11 +68,16 @@ def wrk_parse(t):
 
 def vs_dockerd_parse(t):
     free, _, pinned = t.partition("on vCPU 0")
-    return {"inspect_x_free": num(r"^inspect\s.*real/fake = ([\d.]+)x", free),
-            "inspect_x_pinned": num(r"^inspect\s.*real/fake = ([\d.]+)x", pinned),
-            "inspect_cpu_x_pinned": num(r"^inspect\s.*engine CPU.*real/fake = ([\d.]+)x$", pinned),
-            "list_x_pinned": num(r"^list_all\s.*real/fake = ([\d.]+)x", pinned),
-            "canned_x_pinned": num(r"real/canned = ([\d.]+)x", pinned)}
+
+    def ratio(op, part, which):  # which: "round trip" or "engine CPU" or "canned"
+        if which == "canned":
+            return num(rf"^{op}\s.*\n\s+canned answers:.*?real/canned = ([\d.]+)x", part)
+        pattern = rf"^{op}\s+round trip.*?real/fake = ([\d.]+)x" if which == "round trip" else \
+            rf"^{op}\s.*?engine CPU.*?real/fake = ([\d.]+)x"
+        return num(pattern, part)
+    return {"inspect_x_free": ratio("inspect", free, "round trip"), "inspect_x_pinned": ratio("inspect", pinned, "round trip"),
+            "inspect_cpu_x_pinned": ratio("inspect", pinned, "engine CPU"),
+            "list_x_pinned": ratio("list_all", pinned, "round trip"), "canned_x_pinned": ratio("inspect", pinned, "canned")}
 
 
 def bench_json_parse(name):
