@@ -14,6 +14,8 @@ for who in ours upstream; do
   extra=(); [[ $who == upstream ]] && extra=(--registrator "$upstream")
   echo "== $who"
   "$bin/registrator_startup_bench" --containers 10000 "${extra[@]}" || status=1
-  "$bin/registrator_event_latency_bench" --containers 2000 --rate 1000 "${extra[@]}" || status=1
+  # Upstream registering fewer than all 2,000 is a finding (the table shows how many), not a
+  # failure of the run; ours must register every one.
+  "$bin/registrator_event_latency_bench" --containers 2000 --rate 1000 "${extra[@]}" || [[ $who == upstream ]] || status=1
 done
 exit $status
