@@ -28,7 +28,11 @@ std::string cli_usage() {
          "  --node NAME               agent node name (default node1)\n"
          "  --node-address IP         agent node address (default 127.0.0.1)\n"
          "  --datacenter NAME         datacenter (default dc1)\n"
-         "  --acl-master-token TOKEN  require this token for writes (403 without it)\n"
+         "  --acl-master-token TOKEN  require this token for writes (403 without it); with\n"
+         "                            --acl-default-policy, the initial management token\n"
+         "  --acl-initial-management-token TOKEN  the same (Consul's acl.tokens.initial_management)\n"
+         "  --acl-default-policy allow|deny  turn on ACLs: /v1/acl/* policies and tokens, rules\n"
+         "                            enforced on every endpoint (bootstrap with /v1/acl/bootstrap)\n"
          "  --ready-file PATH         once listening, write {\"http\":\"ADDR:PORT\",\"dns\":\"ADDR:PORT\"} here\n"
          "  --http-unix PATH          also serve the HTTP API on a unix socket\n"
          "  --https ADDR:PORT         also serve the HTTP API over TLS (needs --tls-cert, --tls-key)\n"
@@ -206,7 +210,7 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
       continue;
     }
     static const char* const known[] = {"--http", "--dns", "--node", "--agent", "--wan", "--node-address", "--datacenter",
-                                        "--acl-master-token", "--ready-file", "--http-unix", "--unknown-deregister",
+                                        "--acl-master-token", "--acl-initial-management-token", "--acl-default-policy", "--ready-file", "--http-unix", "--unknown-deregister",
                                         "--https", "--tls-cert", "--tls-key", "--tls-ca", "--verify-incoming",
                                         "--run-checks", "--enable-agent-tls-for-checks", "--enable-script-checks", "--script-checks", "--check-allow", "--reap-interval", "--deregister-critical-min", "--anti-entropy-interval", "--session-ttl-min",
                                         "--dns-domain", "--dns-alt-domain", "--dns-node-ttl", "--dns-service-ttl",
@@ -312,9 +316,13 @@ std::variant<CliOptions, std::string> parse_cli(const std::vector<std::string>& 
     } else if (flag == "--datacenter") {
       if (value.empty()) return "bad value for --datacenter: empty name";
       out.fake.agent.datacenter = value;
-    } else if (flag == "--acl-master-token") {
-      if (value.empty()) return "bad value for --acl-master-token: empty token";
+    } else if (flag == "--acl-master-token" || flag == "--acl-initial-management-token") {
+      if (value.empty()) return "bad value for " + flag + ": empty token";
       out.fake.agent.acl_master_token = value;
+    } else if (flag == "--acl-default-policy") {
+      if (value != "allow" && value != "deny")
+        return "bad value for --acl-default-policy: \"" + value + "\" (want allow or deny)";
+      out.fake.agent.acl_default_policy = value;
     } else if (flag == "--ready-file") {
       out.ready_file = value;
     } else if (flag == "--http-unix") {

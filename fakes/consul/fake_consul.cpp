@@ -1,5 +1,6 @@
 #include "fakes/consul/fake_consul.hpp"
 
+#include "fakes/consul/acl/acl_store.hpp"
 #include "fakes/consul/checks/check_runner.hpp"
 #include "fakes/consul/datacenters/datacenter_routing.hpp"
 #include "fakes/consul/datacenters/datacenter_state.hpp"
@@ -8,6 +9,7 @@
 #include "fakes/consul/endpoints/control_endpoints.hpp"
 #include "fakes/consul/endpoints/shared_shapes.hpp"
 #include "fakes/consul/netns_binding.hpp"
+#include "fakes/consul/requests/query_parameters.hpp"
 #include "fakes/consul/state/catalog_directory.hpp"
 #include "fakes/consul/ui/ui_endpoints.hpp"
 
@@ -26,7 +28,7 @@ namespace fakes::consul {
 struct FakeConsul::Impl {
   Impl(boost::asio::io_context& io_, FakeConsulOptions options_)
       : io(io_),
-        options(std::move(options_)),
+        options(with_acl_store(std::move(options_))),
         clock(options.clock ? options.clock : &steady_clock),
         home(add_datacenter(options.agent.datacenter)),
         catalog(home.catalog),
@@ -38,6 +40,21 @@ struct FakeConsul::Impl {
         faults([](unsigned status, const std::string& body) { return text_error(static_cast<Status>(status), body); }),
         anti_entropy_timer(io) {
     for (const auto& peer : options.wan) datacenter_names.push_back(peer.datacenter);
+    context.directory = &directory;
+    directory.set_datacenter_names(&datacenter_names);
+    directory.set_wan_peers(&options.wan);
+  }
+
+  /// One ACL state for the process, which every agent's and datacenter's config shares.
+  static FakeConsulOptions with_acl_store(FakeConsulOptions o) {
+    if (o.agent.acl_store) return o;
+    AclSettings acl;
+    acl.enabled = o.agent.acl_default_policy || o.agent.acl_master_token;
+    acl.default_allow = o.agent.acl_default_policy == "allow";
+    acl.initial_management = o.agent.acl_master_token;
+    acl.anonymous_reads_all = !o.agent.acl_default_policy;  // the older --acl-master-token alone
+    o.agent.acl_store = std::make_shared<AclStore>(std::move(acl));
+    return o;
   }
 
   /// The in-process datacenter of that name (case-insensitive), created on first use.
@@ -47,6 +64,8 @@ struct FakeConsul::Impl {
     servers.datacenter = name;
     DatacenterTiming timing{options.clock == nullptr, options.reap_interval, options.deregister_critical_min};
     datacenters.push_back(std::make_unique<DatacenterState>(io, *clock, std::move(servers), timing));
+    datacenters.back()->server_context().directory = &directory;
+    datacenters.back()->server_context().datacenters = &datacenter_names;
     datacenter_names.push_back(name);
     return *datacenters.back();
   }
@@ -103,9 +122,11 @@ struct FakeConsul::Impl {
           return forward_to_peer(io, exchange, *peer);
         }
       }
+      if (auto refusal = refuse_query_parameters(exchange->request(), target))
+        return exchange->respond(text_error(Status::bad_request, *refusal));
       ApiCall call(exchange, std::move(target), *context);
       if (route_status(call) || route_agent(call) || route_catalog(call) || route_health(call) || route_kv(call) ||
-          route_session(call) || route_event(call) || route_txn(call) || route_ui(call))
+          route_session(call) || route_event(call) || route_txn(call) || route_query(call) || route_acl(call) || route_ui(call))
         return;
       call.fail(Status::not_found, "404 page not found");
     } catch (const std::exception& e) {
@@ -190,7 +211,7 @@ FakeConsul::FakeConsul(boost::asio::io_context& io, FakeConsulOptions options)
     a->config.node_name = extra.node;
     a->config.node_address = extra.address;
     dc.catalog.upsert_node(dc.name(), extra.node, extra.address);
-    a->context = std::make_unique<ApiContext>(ApiContext{dc.catalog, a->config, dc.blocking, dc.rendered, &m.datacenter_names});
+    a->context = std::make_unique<ApiContext>(ApiContext{dc.catalog, a->config, dc.blocking, dc.rendered, &m.datacenter_names, &m.directory});
     a->http = std::make_unique<fakes::http::Server>(
         io, [this, context = a->context.get()](const fakes::http::ExchangePtr& ex) { impl_->handle(*this, ex, *context); },
         server_options);

@@ -25,6 +25,7 @@
 #include "registrator/docker/inspect_fields.hpp"
 #include "registrator/docker/event_pump.hpp"
 #include "registrator/app/flags.hpp"
+#include "registrator/health/health_check_command.hpp"
 #include "registrator/health/health_probes.hpp"
 #include "registrator/health/health_server.hpp"
 #include "registrator/health/health_state.hpp"
@@ -81,8 +82,8 @@ struct Shutdown {
   std::atomic<bool> requested{false};
 };
 
-int fatal(const std::string& msg) {
-  log::write(log::Level::error, msg);
+int fatal(const std::string& msg, const log::Fields& fields = {}) {
+  log::write(log::Level::error, msg, fields);
   return 1;
 }
 
@@ -126,6 +127,9 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
     return 0;
   }
   FlagsOutcome flags = parse_flags(args, argc > 0 ? argv[0] : "registrator");
+  // A probe, not a registrator: no start-up line, only the probe's one line for the supervisor.
+  if (flags.kind == FlagsOutcome::Kind::Run && flags.config.healthcheck)
+    return run_health_check(*flags.config.healthcheck, std::cout);
   // Before the first line, so every line is in the format asked for (upstream logs "Starting"
   // before parsing its flags; the order of the lines is the same).
   if (flags.config.log_format == "json") log::set_format(log::Format::json);
@@ -139,7 +143,14 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
   }
   Config config = flags.config;
   if (config.hostname.empty()) config.hostname = os_hostname();
-  if (!config.host_ip.empty()) log::line("Forcing host IP to " + config.host_ip);
+  // The image sets it, so its HEALTHCHECK has an endpoint to probe while `docker run IMAGE
+  // [upstream's flags] URI` stays as upstream's; -health-addr, when given, wins.
+  if (const char* env = std::getenv("REGISTRATOR_HEALTH_ADDR"); env && *env && !config.health_addr) {
+    std::string error;
+    config.health_addr = parse_listen_address(env, error);
+    if (!config.health_addr) return fatal("REGISTRATOR_HEALTH_ADDR=" + std::string(env) + ": " + error);
+  }
+  if (!config.host_ip.empty()) log::write(log::Level::info, "Forcing host IP to " + config.host_ip, {{"ip", config.host_ip}});
 
   // SIGINT/SIGTERM are handled by a dedicated thread; block them before any thread starts.
   sigset_t signals;
@@ -170,7 +181,9 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
   } catch (const std::exception& e) {
     return fatal(e.what());
   }
-  log::line("Using " + parse_adapter_uri(config.registry_uri).scheme + " adapter: " + config.registry_uri);
+  const std::string backend = parse_adapter_uri(config.registry_uri).scheme;
+  log::write(log::Level::info, "Using " + backend + " adapter: " + config.registry_uri,
+             {{"backend", backend}, {"registry_uri", config.registry_uri}});
 
   // Up before the first ping, so a supervisor sees "starting" / "registry unreachable" while
   // registrator waits for its registry, and a taken address fails start-up at once.
@@ -190,7 +203,8 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
   EventQueue<PumpItem> queue;
   Shutdown shutdown;
   SignalWatcher signal_watcher(signals, [&shutdown, &queue, &docker](int sig) {
-    log::line(std::string("Received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+    const std::string name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+    log::write(log::Level::info, "Received " + name + ", shutting down", {{"signal", name}});
     {
       // Set under the mutex: a waiter between checking the flag and sleeping would miss it.
       std::lock_guard<std::mutex> lock(shutdown.mu);
@@ -202,16 +216,17 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
   });
 
   for (std::int64_t attempt = 0; config.retry_attempts == -1 || attempt <= config.retry_attempts; ++attempt) {
-    log::line("Connecting to backend (" + std::to_string(attempt) + "/" + std::to_string(config.retry_attempts) +
-              ")");
+    log::write(log::Level::info,
+               "Connecting to backend (" + std::to_string(attempt) + "/" + std::to_string(config.retry_attempts) + ")",
+               {{"backend", backend}, {"attempt", std::to_string(attempt)}});
     try {
       registry->ping();
       health.registry_reachable();
       break;
     } catch (const std::exception& e) {
       health.registry_unreachable(e.what());
-      if (attempt == config.retry_attempts) return fatal(e.what());
-      log::line(e.what());
+      if (attempt == config.retry_attempts) return fatal(e.what(), {{"backend", backend}, {"error", e.what()}});
+      log::write(log::Level::error, e.what(), {{"backend", backend}, {"error", e.what()}});
     }
     std::unique_lock lock(shutdown.mu);
     if (shutdown.cv.wait_for(lock, std::chrono::milliseconds(config.retry_interval_ms),
@@ -227,9 +242,9 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
   EventPump pump(docker, queue);
   if (auto err = pump.start(std::chrono::seconds(30))) {
     if (shutdown.requested) return 0;
-    return fatal("Docker event stream: " + *err);
+    return fatal("Docker event stream: " + *err, {{"error", *err}});
   }
-  log::line("Listening for Docker events ...");
+  log::write(log::Level::info, "Listening for Docker events ...");
 
   try {
     bridge.sync(false);
@@ -245,11 +260,12 @@ int run_app(int argc, char** argv, const AppHooks& hooks) {
     // One attempt per service: a registry that is down now is not waited for, so a stop
     // never hangs; what failed is named in the log.
     auto registered = bridge.services();
-    log::line("Deregistering " + std::to_string(registered.size()) + " container(s) before exit");
+    log::write(log::Level::info, "Deregistering " + std::to_string(registered.size()) + " container(s) before exit");
     for (const auto& [container_id, services] : registered) bridge.remove(container_id);
-    for (const auto& id : bridge.pending_deregistrations()) log::line("still registered after stop: " + id);
+    for (const auto& id : bridge.pending_deregistrations())
+      log::write(log::Level::warn, "still registered after stop: " + id, {{"event", "still registered"}, {"service_id", id}});
   }
-  log::line("Stopped");
+  log::write(log::Level::info, "Stopped");
   return 0;
 }
 

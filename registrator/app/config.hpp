@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "registrator/health/health_check_command.hpp"
 #include "registrator/health/listen_address.hpp"
 
 namespace registrator {
@@ -26,6 +27,7 @@ struct Config {
   bool deregister_on_stop = false;  ///< -deregister-on-stop (ours): deregister on SIGTERM/SIGINT
   std::string log_format = "text";  ///< -log-format (ours): "text" (upstream's lines) | "json"
   std::optional<ListenAddress> health_addr;  ///< -health-addr (ours): where GET /health is served; unset = off
+  std::optional<ProbeUrl> healthcheck;  ///< -healthcheck (ours): GET this URL, exit 0 on 200 (no registry URI)
   std::string registry_uri;       ///< the positional <registry URI>
 };
 

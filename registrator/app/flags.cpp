@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "registrator/mapping/tags_template.hpp"
+#include "registrator/health/health_check_command.hpp"
 #include "registrator/health/listen_address.hpp"
 #include "registrator/app/version.hpp"
 
@@ -48,6 +49,8 @@ const std::vector<FlagDef>& flag_defs() {
          "Log lines as \"text\" (upstream's format) or \"json\" (one object per line: time, level, message, fields)"},
         {"health-addr", Type::String, "",
          "Serve GET /health on IP:PORT: 200 while the Docker event stream and the registry are reachable, 503 and the reasons otherwise"},
+        {"healthcheck", Type::String, "",
+         "Probe a registrator's health endpoint (http://IP:PORT/health) and exit: 0 on 200, 1 otherwise; runs nothing else (Docker's HEALTHCHECK in the image)"},
         {"v6-naming", Type::Bool, "false",
          "Registrator v6 naming: SERVICE_NAME on a multi-port container gets no -<port> suffix"},
     };
@@ -210,6 +213,11 @@ bool assign(Config& c, const FlagDef& f, std::string_view value, std::string& er
   else if (n == "deregister") c.deregister = v;
   else if (n == "hostname") c.hostname = v;
   else if (n == "log-format") c.log_format = v;
+  else if (n == "healthcheck") {
+    auto parsed = parse_probe_url(v, err);
+    if (!parsed) return false;
+    c.healthcheck = std::move(parsed);
+  }
   else if (n == "health-addr") {
     // Checked here, where Go's flag package would check a flag.Value: a bad address is a flag
     // error (exit 2, with the usage), not a listener that is silently missing.
@@ -319,6 +327,13 @@ FlagsOutcome parse_flags(const std::vector<std::string>& args, std::string_view 
     }
   }
   std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+  if (c.healthcheck) {
+    // A probe of another registrator: a registry URI here means the two uses were mixed up.
+    if (!rest.empty()) return exit_with(2, "-healthcheck takes no registry URI, got: " + rest[0] + "\n" + usage_text(program));
+    FlagsOutcome o;
+    o.config = std::move(c);
+    return o;
+  }
   if (rest.size() != 1) {
     std::string msg;
     if (rest.empty()) {

@@ -65,6 +65,8 @@ void write(Level level, std::string_view message, const Fields& fields) {
   emit(Record{std::chrono::system_clock::now(), level, std::string(message), fields});
 }
 
+void write(const Line& l) { write(l.level, l.message, l.fields); }
+
 MuteThisThread::MuteThisThread() : was_muted_(muted) { muted = true; }
 MuteThisThread::~MuteThisThread() { muted = was_muted_; }
 

@@ -3,8 +3,10 @@
 //  * text (default): Go `log` package formatting, "2006/01/02 15:04:05 message", as upstream;
 //  * json (-log-format json): one JSON object per line, {"time","level","message", fields...},
 //    for log shippers that would otherwise have to parse upstream's free text.
-// Lines written with line() carry upstream's wording only; in json their level and fields are
-// read from that wording (log_record.hpp), so the rest of registrator logs as upstream does.
+// Call sites use write(): upstream's wording as the message (the text format is upstream's), the
+// level and the fields (container_id, service_id, backend, error, ...) said where they are known.
+// line() is for text worded elsewhere in upstream's words (the service builder's notes): in json
+// its level and fields are read from that wording (log_record.hpp).
 #include <functional>
 #include <string>
 #include <string_view>
@@ -23,6 +25,14 @@ void line(std::string_view message);
 /// Writes one line with an explicit level and fields. text: the message alone (it must read
 /// whole without the fields); json: the fields beside it.
 void write(Level level, std::string_view message, const Fields& fields = {});
+
+/// A line made now and written later (work prepared on one thread, logged on another).
+struct Line {
+  Level level = Level::info;
+  std::string message;
+  Fields fields;
+};
+void write(const Line& line);
 
 /// Chooses the output format for every later line (set once, from the flags, before threads).
 void set_format(Format format);

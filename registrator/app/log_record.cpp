@@ -58,6 +58,7 @@ bool contains(std::string_view text, std::string_view word) { return text.find(w
 
 std::string_view level_name(Level level) {
   switch (level) {
+    case Level::debug: return "debug";
     case Level::info: return "info";
     case Level::warn: return "warn";
     case Level::error: return "error";
@@ -76,15 +77,15 @@ Record classify(std::string_view message) {
     const auto [word, after] = first_word(rest);
     switch (rule.shape) {
       case Shape::id_service:
-        r.fields.emplace_back("container", word);
-        r.fields.emplace_back("service", first_word(after).first);
+        r.fields.emplace_back("container_id", word);
+        r.fields.emplace_back("service_id", first_word(after).first);
         break;
       case Shape::service_error:
-        r.fields.emplace_back("service", word);
+        r.fields.emplace_back("service_id", word);
         r.fields.emplace_back("error", after);
         break;
       case Shape::id_detail:
-        r.fields.emplace_back("container", word);
+        r.fields.emplace_back("container_id", word);
         r.fields.emplace_back("detail", after);
         break;
       case Shape::error: r.fields.emplace_back("error", rest); break;

@@ -9,7 +9,7 @@
 
 namespace registrator::log {
 
-enum class Level { info, warn, error };
+enum class Level { debug, info, warn, error };
 
 /// Extra key/value pairs of a line, in the order they are written.
 using Fields = std::vector<std::pair<std::string, std::string>>;
@@ -21,12 +21,12 @@ struct Record {
   Fields fields;
 };
 
-/// "info", "warn", "error".
+/// "debug", "info", "warn", "error".
 std::string_view level_name(Level level);
 
 /// Level and fields of a line worded as upstream words it: "added: <id12> <service id>" is info
-/// with event/container/service; "register failed: <service id> <error>" is error with
-/// event/service/error; a line naming a failure, an error or an ignored event is warn or error;
+/// with event/container_id/service_id; "register failed: <service id> <error>" is error with
+/// event/service_id/error; a line naming a failure, an error or an ignored event is warn or error;
 /// anything else is info without fields. The message itself is kept as it is.
 Record classify(std::string_view message);
 

@@ -189,15 +189,17 @@ void ConsulBackend::ping() {
   } catch (const nlohmann::json::exception& e) {
     throw RegistryError("consul " + endpoint_.describe() + ": bad leader response: " + e.what());
   }
-  log::line("consul: current leader  " + leader);
+  log::write(log::Level::info, "consul: current leader  " + leader, {{"backend", "consul"}, {"leader", leader}});
 }
 
 std::string ConsulBackend::registration_body(const Service& service) const {
   // The agent would refuse the whole registration for one bad key: register without it and tell
   // the operator which container's SERVICE_* env var or label to fix.
   for (const auto& problem : consul_meta(service.attrs).dropped) {
-    log::line("consul: " + service.id + " (container " + service.origin.container_name + "): " + problem +
-              " (from SERVICE_* metadata): not sent, Consul rejects it");
+    log::write(log::Level::warn,
+               "consul: " + service.id + " (container " + service.origin.container_name + "): " + problem +
+                   " (from SERVICE_* metadata): not sent, Consul rejects it",
+               {{"backend", "consul"}, {"service_id", service.id}, {"detail", problem}});
   }
   return build_consul_registration(service).dump();
 }

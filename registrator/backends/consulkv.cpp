@@ -58,11 +58,12 @@ void ConsulKvBackend::ping() {
   std::string leader = r.body;
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_string()) leader = j.get<std::string>();
-  log::line("consulkv: current leader  " + leader);
+  log::write(log::Level::info, "consulkv: current leader  " + leader, {{"backend", "consulkv"}, {"leader", leader}});
 }
 
 void ConsulKvBackend::register_service(const Service& service) {
-  log::line("path: " + consulkv_key(prefix_, service));
+  log::write(log::Level::debug, "path: " + consulkv_key(prefix_, service),
+             {{"backend", "consulkv"}, {"service_id", service.id}, {"key", consulkv_key(prefix_, service)}});
   call("PUT", kv_target(service), join_host_port(service.ip, service.port));
 }
 

@@ -39,7 +39,8 @@ void EtcdBackend::register_service(const Service& service) {
   try {
     write(service);
   } catch (const RegistryError& e) {
-    log::line(layout_.backend + ": failed to register service: " + e.what());
+    log::write(log::Level::error, layout_.backend + ": failed to register service: " + e.what(),
+               {{"backend", layout_.backend}, {"service_id", service.id}, {"error", e.what()}});
     throw;
   }
 }
@@ -58,7 +59,8 @@ void EtcdBackend::deregister(const Service& service) {
     client_.remove(key);
     if (lease != 0) client_.revoke_lease(lease);
   } catch (const RegistryError& e) {
-    log::line(layout_.backend + ": failed to deregister service: " + e.what());
+    log::write(log::Level::error, layout_.backend + ": failed to deregister service: " + e.what(),
+               {{"backend", layout_.backend}, {"service_id", service.id}, {"error", e.what()}});
     throw;
   }
 }

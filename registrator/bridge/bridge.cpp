@@ -52,7 +52,7 @@ void Bridge::handle_event(const DockerEvent& event) {
 
 void Bridge::add_one(const std::string& container_id, bool quiet, std::optional<Inspected> prefetched) {
   PreparedAdd prepared = prepare_add(container_id, quiet, std::move(prefetched));
-  for (const auto& line : prepared.lines) log::line(line);
+  for (const auto& line : prepared.lines) log::write(line);
   for (auto& service : prepared.services) try_register(prepared.container_id, std::move(service));
 }
 
@@ -66,7 +66,8 @@ Bridge::PreparedAdd Bridge::prepare_add(const std::string& container_id, bool qu
   }
   if (services_.count(container_id)) {
     // (sic) upstream's log.Println spacing
-    out.lines.push_back("container,  " + log::id12(container_id) + " , already exists, ignoring");
+    out.lines.push_back({log::Level::info, "container,  " + log::id12(container_id) + " , already exists, ignoring",
+                         {{"event", "ignored"}, {"container_id", log::id12(container_id)}}});
     return out;
   }
   std::optional<nlohmann::json> container;
@@ -79,7 +80,10 @@ Bridge::PreparedAdd Bridge::prepare_add(const std::string& container_id, bool qu
     }
     if (!container) {
       pending_inspects_.erase(container_id);
-      out.lines.push_back("unable to inspect container: " + log::id12(container_id) + " No such container: " + container_id);
+      out.lines.push_back({log::Level::error,
+                           "unable to inspect container: " + log::id12(container_id) + " No such container: " + container_id,
+                           {{"event", "inspect failed"}, {"container_id", log::id12(container_id)},
+                            {"error", "No such container: " + container_id}}});
       return out;
     }
   } catch (const std::exception& e) {
@@ -87,8 +91,11 @@ Bridge::PreparedAdd Bridge::prepare_add(const std::string& container_id, bool qu
     // the start event will not come again, so the container is inspected again with back-off.
     PendingInspect& p = pending_inspects_[container_id];
     schedule_retry(p, now_());
-    out.lines.push_back("unable to inspect container: " + log::id12(container_id) + " " + e.what() + " (retrying in " +
-                        std::to_string(p.delay.count()) + " ms)");
+    out.lines.push_back({log::Level::error,
+                         "unable to inspect container: " + log::id12(container_id) + " " + e.what() + " (retrying in " +
+                             std::to_string(p.delay.count()) + " ms)",
+                         {{"event", "inspect failed"}, {"container_id", log::id12(container_id)}, {"error", e.what()},
+                          {"retry_ms", std::to_string(p.delay.count())}}});
     return out;
   }
   pending_inspects_.erase(container_id);
@@ -96,14 +103,18 @@ Bridge::PreparedAdd Bridge::prepare_add(const std::string& container_id, bool qu
                      try {
                        return docker_.inspect(id);
                      } catch (const std::exception& e) {
-                       out.lines.push_back("unable to inspect network container: " + log::id12(id) + " " + e.what());
+                       out.lines.push_back({log::Level::error,
+                                            "unable to inspect network container: " + log::id12(id) + " " + e.what(),
+                                            {{"event", "inspect failed"}, {"container_id", log::id12(id)}, {"error", e.what()}}});
                        return std::optional<nlohmann::json>();
                      }
                    }};
   BuildResult built = build_services(*container, ctx);
   for (auto& note : built.notes) {
     if (quiet && note.rfind("ignored:", 0) == 0) continue;
-    out.lines.push_back(std::move(note));
+    // The service builder's notes are worded as upstream words them: level and fields from that.
+    const log::Record record = log::classify(note);
+    out.lines.push_back({record.level, std::move(note), record.fields});
   }
   std::string id = container->value("Id", container_id);
   if (!id.empty()) out.container_id = id;
@@ -151,17 +162,22 @@ bool Bridge::should_remove(const std::string& container_id, std::optional<int> e
   try {
     c = docker_.inspect(container_id);
   } catch (const std::exception& e) {
-    log::line("registrator: error fetching status for container " + log::id12(container_id) +
-              " on \"die\" event: " + e.what());
+    log::write(log::Level::error,
+               "registrator: error fetching status for container " + log::id12(container_id) + " on \"die\" event: " +
+                   e.what(),
+               {{"event", "inspect failed"}, {"container_id", log::id12(container_id)}, {"error", e.what()}});
     return false;
   }
   if (!c) {
-    log::line("registrator: container " + log::id12(container_id) + " was removed, could not fetch exit code");
+    log::write(log::Level::warn,
+               "registrator: container " + log::id12(container_id) + " was removed, could not fetch exit code",
+               {{"container_id", log::id12(container_id)}});
     return true;
   }
   const auto state = c->value("State", nlohmann::json::object());
   if (state.is_object() && state.value("Running", false)) {
-    log::line("registrator: not removing container " + log::id12(container_id) + ", still running");
+    log::write(log::Level::info, "registrator: not removing container " + log::id12(container_id) + ", still running",
+               {{"container_id", log::id12(container_id)}});
     return false;
   }
   int code = state.is_object() && state.contains("ExitCode") && state["ExitCode"].is_number_integer()

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "registrator/app/config.hpp"
+#include "registrator/app/log.hpp"
 #include "registrator/docker/docker_client.hpp"
 #include "registrator/docker/inspect_prefetcher.hpp"
 #include "registrator/backends/registry.hpp"
@@ -108,7 +109,7 @@ class Bridge {
   /// (dead_, pending_inspects_) updated; add_one() logs `lines`, then registers `services`.
   struct PreparedAdd {
     std::string container_id;  ///< as inspect names it
-    std::vector<std::string> lines;
+    std::vector<log::Line> lines;
     std::vector<Service> services;
   };
   PreparedAdd prepare_add(const std::string& container_id, bool quiet, std::optional<Inspected> prefetched);

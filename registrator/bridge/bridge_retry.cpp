@@ -53,7 +53,9 @@ void Bridge::registered(const std::string& container_id, Service service, std::e
     try {
       std::rethrow_exception(error);
     } catch (const std::exception& e) {
-      log::line("register failed: " + service.id + " " + e.what());
+      log::write(log::Level::error, "register failed: " + service.id + " " + e.what(),
+                 {{"event", "register failed"}, {"container_id", log::id12(container_id)}, {"service_id", service.id},
+                  {"error", e.what()}});
       auto [it, fresh] = pending_.try_emplace(service.id);
       Pending& p = it->second;
       if (!fresh && p.op == Pending::Op::Deregister) {
@@ -71,7 +73,9 @@ void Bridge::registered(const std::string& container_id, Service service, std::e
     }
   }
   pending_.erase(service.id);
-  log::line("added: " + log::id12(container_id) + " " + service.id);
+  log::write(log::Level::info, "added: " + log::id12(container_id) + " " + service.id,
+             {{"event", "added"}, {"container_id", log::id12(container_id)}, {"service_id", service.id},
+              {"service_name", service.name}});
   auto& known = services_[container_id];
   auto same = std::find_if(known.begin(), known.end(), [&](const Service& s) { return s.id == service.id; });
   if (same != known.end()) {
@@ -85,7 +89,9 @@ void Bridge::try_deregister(const std::string& container_id, const Service& serv
   try {
     registry_.deregister(service);
   } catch (const std::exception& e) {
-    log::line("deregister failed: " + service.id + " " + e.what());
+    log::write(log::Level::error, "deregister failed: " + service.id + " " + e.what(),
+               {{"event", "deregister failed"}, {"container_id", log::id12(container_id)}, {"service_id", service.id},
+                {"error", e.what()}});
     if (not_registered(e)) {
       pending_.erase(service.id);
       return;
@@ -100,7 +106,9 @@ void Bridge::try_deregister(const std::string& container_id, const Service& serv
     return;
   }
   pending_.erase(service.id);
-  log::line("removed: " + log::id12(container_id) + " " + service.id);
+  log::write(log::Level::info, "removed: " + log::id12(container_id) + " " + service.id,
+             {{"event", "removed"}, {"container_id", log::id12(container_id)}, {"service_id", service.id},
+              {"service_name", service.name}});
 }
 
 void Bridge::drop_pending_registrations(const std::string& container_id, bool deregister) {
@@ -118,7 +126,8 @@ void Bridge::drop_pending_registrations(const std::string& container_id, bool de
       // An attempt got no answer: it may have been applied, so remove it to be sure.
       try_deregister(container_id, p.service);
     } else {
-      log::line("register abandoned: " + log::id12(container_id) + " " + p.service.id + " (container died)");
+      log::write(log::Level::warn, "register abandoned: " + log::id12(container_id) + " " + p.service.id + " (container died)",
+                 {{"event", "register abandoned"}, {"container_id", log::id12(container_id)}, {"service_id", p.service.id}});
     }
   }
 }

@@ -16,10 +16,12 @@ void Bridge::sync(bool quiet) {
     ids = docker_.list_containers();
   } catch (const std::exception& e) {
     if (!quiet) throw;
-    log::line(std::string("error listing containers, skipping sync: ") + e.what());
+    log::write(log::Level::error, std::string("error listing containers, skipping sync: ") + e.what(),
+               {{"event", "list failed"}, {"error", e.what()}});
     return;
   }
-  log::line("Syncing services on " + std::to_string(ids.size()) + " containers");
+  log::write(log::Level::info, "Syncing services on " + std::to_string(ids.size()) + " containers",
+             {{"event", "sync"}, {"containers", std::to_string(ids.size())}});
   // Unknown containers are inspected a window ahead on another thread (their own Docker
   // requests, in list order), so Docker's and the registry's round trips overlap.
   std::vector<std::string> unknown;
@@ -42,7 +44,7 @@ void Bridge::sync(bool quiet) {
       auto errors = registry_.register_many(services);
       std::size_t k = 0;
       for (auto& added : batch) {
-        for (const auto& line : added.lines) log::line(line);
+        for (const auto& line : added.lines) log::write(line);
         for (auto& service : added.services) registered(added.container_id, std::move(service), errors[k++]);
       }
       continue;
@@ -51,7 +53,9 @@ void Bridge::sync(bool quiet) {
       try {
         registry_.register_service(service);
       } catch (const std::exception& e) {
-        log::line("sync register failed: " + service.id + " " + e.what());
+        log::write(log::Level::error, "sync register failed: " + service.id + " " + e.what(),
+                   {{"event", "register failed"}, {"container_id", log::id12(ids[i])}, {"service_id", service.id},
+                    {"error", e.what()}});
       }
     }
     ++i;
@@ -68,8 +72,10 @@ void Bridge::reconcile() {
     // Events missed while disconnected are only recovered by this list: try it again later.
     if (!pending_reconcile_) pending_reconcile_.emplace();
     schedule_retry(*pending_reconcile_, now_());
-    log::line(std::string("error listing containers, reconcile again in ") +
-              std::to_string(pending_reconcile_->delay.count()) + " ms: " + e.what());
+    log::write(log::Level::error,
+               std::string("error listing containers, reconcile again in ") +
+                   std::to_string(pending_reconcile_->delay.count()) + " ms: " + e.what(),
+               {{"event", "list failed"}, {"error", e.what()}});
     return;
   }
   pending_reconcile_.reset();
@@ -78,19 +84,21 @@ void Bridge::reconcile() {
   for (const auto& [id, _] : services_)
     if (!alive.count(id)) gone.push_back(id);
   for (const auto& id : gone) {
-    log::line("stale: container " + log::id12(id) + " is no longer running");
+    log::write(log::Level::info, "stale: container " + log::id12(id) + " is no longer running",
+               {{"event", "stale"}, {"container_id", log::id12(id)}});
     remove_container(id, should_remove(id, std::nullopt));
   }
   sync(true);
 }
 
 void Bridge::cleanup() {
-  log::line("Listing non-exited containers");
+  log::write(log::Level::debug, "Listing non-exited containers");
   std::vector<std::string> non_exited;
   try {
     non_exited = docker_.list_containers({"created", "restarting", "running", "paused"});
   } catch (const std::exception& e) {
-    log::line(std::string("error listing nonExitedContainers, skipping sync ") + e.what());
+    log::write(log::Level::error, std::string("error listing nonExitedContainers, skipping sync ") + e.what(),
+               {{"event", "cleanup failed"}, {"error", e.what()}});
     return;
   }
   std::set<std::string> alive(non_exited.begin(), non_exited.end());
@@ -98,16 +106,18 @@ void Bridge::cleanup() {
   for (const auto& [id, _] : services_)
     if (!alive.count(id)) stale.push_back(id);
   for (const auto& id : stale) {
-    log::line("stale: Removing service " + id + " because it does not exist");
+    log::write(log::Level::info, "stale: Removing service " + id + " because it does not exist",
+               {{"event", "stale"}, {"container_id", log::id12(id)}});
     remove_container(id, should_remove(id, std::nullopt));
   }
 
-  log::line("Cleaning up dangling services");
+  log::write(log::Level::debug, "Cleaning up dangling services");
   std::vector<Service> external;
   try {
     external = registry_.services();
   } catch (const std::exception& e) {
-    log::line(std::string("cleanup failed: ") + e.what());
+    log::write(log::Level::error, std::string("cleanup failed: ") + e.what(),
+               {{"event", "cleanup failed"}, {"error", e.what()}});
     return;
   }
   static const std::regex pattern(R"(^(.+?):([a-zA-Z0-9][a-zA-Z0-9_.-]+):[0-9]+(?::udp)?$)");
@@ -123,14 +133,15 @@ void Bridge::cleanup() {
       }
     }
     if (known) continue;
-    log::line("dangling: " + ext.id);
+    log::write(log::Level::info, "dangling: " + ext.id, {{"event", "dangling"}, {"service_id", ext.id}});
     try {
       registry_.deregister(ext);
     } catch (const std::exception& e) {
-      log::line("deregister failed: " + ext.id + " " + e.what());
+      log::write(log::Level::error, "deregister failed: " + ext.id + " " + e.what(),
+                 {{"event", "deregister failed"}, {"service_id", ext.id}, {"error", e.what()}});
       continue;
     }
-    log::line(ext.id + " removed");
+    log::write(log::Level::info, ext.id + " removed", {{"event", "removed"}, {"service_id", ext.id}});
   }
 }
 

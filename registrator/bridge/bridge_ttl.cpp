@@ -19,10 +19,12 @@ void Bridge::refresh() {
       try {
         registry_.refresh(service);
       } catch (const std::exception& e) {
-        log::line("refresh failed: " + service.id + " " + e.what());
+        log::write(log::Level::error, "refresh failed: " + service.id + " " + e.what(),
+                   {{"event", "refresh failed"}, {"container_id", log::id12(id)}, {"service_id", service.id}, {"error", e.what()}});
         continue;
       }
-      log::line("refreshed: " + log::id12(id) + " " + service.id);
+      log::write(log::Level::info, "refreshed: " + log::id12(id) + " " + service.id,
+                 {{"event", "refreshed"}, {"container_id", log::id12(id)}, {"service_id", service.id}});
     }
   }
 }

@@ -139,7 +139,8 @@ std::string DockerHttpClient::stream_events(std::optional<std::int64_t> since, E
     for (const auto& text : splitter.feed(bytes)) {
       nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
       if (j.is_discarded()) {
-        log::line("docker: ignoring undecodable event: " + text.substr(0, 200));
+        log::write(log::Level::warn, "docker: ignoring undecodable event: " + text.substr(0, 200),
+                   {{"event", "undecodable event"}, {"detail", text.substr(0, 200)}});
         continue;
       }
       if (auto ev = parse_docker_event(j)) sink.on_event(std::move(*ev));

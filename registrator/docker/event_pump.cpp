@@ -43,7 +43,7 @@ void EventPump::on_connected() {
   }
   cv_.notify_all();
   if (reconnect) {
-    log::line("Docker event stream reconnected");
+    log::write(log::Level::info, "Docker event stream reconnected", {{"event", "docker events reconnected"}});
     PumpItem item;
     item.kind = PumpItem::Kind::Resync;
     queue_.push(std::move(item));
@@ -86,14 +86,15 @@ void EventPump::run() {
     }
     first = false;
     if (connected) backoff = options_.initial_backoff;
-    log::line("Docker event stream ended: " + reason);
+    log::write(log::Level::warn, "Docker event stream ended: " + reason, {{"event", "docker events ended"}, {"error", reason}});
     {
       std::unique_lock lock(mu_);
       if (cv_.wait_for(lock, backoff, [&] { return stopping_; })) return;
     }
     backoff = std::min(backoff * 2, options_.max_backoff);
-    log::line("Reconnecting to Docker event stream" +
-              (last_time_ > 0 ? " (since=" + std::to_string(last_time_) + ")" : std::string()));
+    log::write(log::Level::info, "Reconnecting to Docker event stream" +
+                                     (last_time_ > 0 ? " (since=" + std::to_string(last_time_) + ")" : std::string()),
+               {{"event", "docker events reconnecting"}});
   }
 }
 

@@ -22,7 +22,7 @@ bool follows_datacenter(std::string_view path) {
   if (path == "/v1/catalog/datacenters") return false;
   return path.starts_with("/v1/catalog/") || path.starts_with("/v1/health/") || path.starts_with("/v1/kv/") ||
          path.starts_with("/v1/session/") || path.starts_with("/v1/event/fire/") || path == "/v1/txn" ||
-         path == "/v1/kv";
+         path == "/v1/kv" || path == "/v1/query" || path.starts_with("/v1/query/");
 }
 
 std::vector<std::string> datacenters_by_distance(const std::string& own, std::vector<std::string> others) {

@@ -61,12 +61,13 @@ void agent_self(ApiCall& call) {
                  {"Server", true},
                  {"Version", cfg.version},
                  {"BuildDate", "2023-01-01T00:00:00Z"}}},
-               {"DebugConfig", {{"ACLsEnabled", cfg.acl_master_token.has_value()}, {"Datacenter", cfg.datacenter}}},
+               {"DebugConfig", {{"ACLsEnabled", cfg.acl_store && cfg.acl_store->enabled()}, {"Datacenter", cfg.datacenter}}},
                {"Coord", {{"Vec", json::array({0, 0, 0, 0, 0, 0, 0, 0})}, {"Error", 1.5}, {"Adjustment", 0}, {"Height", 1e-05}}},
                {"Member", member},
                {"Meta", {{"consul-network-segment", ""}}},
                {"Stats", {{"agent", {{"check_monitors", "0"}, {"check_ttls", "0"}}}}}};
-  if (call.path() == "/v1/agent/members") return call.reply(json_ok(json::array({member})));
+  if (call.path() == "/v1/agent/members") return call.reply(json_ok(call.visible(json::array({member}))));
+  if (!call.authorize(AclResource::agent, cfg.node_name, AccessLevel::read)) return;
   call.reply(json_ok(self));
 }
 
@@ -125,7 +126,7 @@ void list_services(ApiCall& call) {
   json out = json::object();
   for (const auto& [id, s] : call.catalog().agent_services(call.config().datacenter, call.config().node_name))
     out[id] = agent_service_json(*s, call.config().datacenter);
-  call.reply(json_ok(out));
+  call.reply(json_ok(call.visible(std::move(out))));
 }
 
 void get_service(ApiCall& call, const std::string& id) {
@@ -133,6 +134,7 @@ void get_service(ApiCall& call, const std::string& id) {
   const Node* node = local_node(call);
   auto it = node ? node->services.find(id) : decltype(node->services.end()){};
   if (!node || it == node->services.end()) return call.fail(Status::not_found, "unknown service ID: " + id);
+  if (!call.authorize(AclResource::service, it->second.name, AccessLevel::read)) return;
   json out = agent_service_json(it->second, call.config().datacenter);
   out["ContentHash"] = std::to_string(it->second.raft.modify_index);
   call.reply(json_ok(out));
@@ -144,7 +146,7 @@ void list_checks(ApiCall& call) {
   if (const Node* node = local_node(call))
     for (const auto& [id, c] : node->checks)
       if (!c.service_id.empty() || id != "serfHealth") out[id] = check_json(*node, c);
-  call.reply(json_ok(out));
+  call.reply(json_ok(call.visible(std::move(out))));
 }
 
 void update_check(ApiCall& call, const std::string& id, HealthStatus status, std::string output) {
@@ -263,7 +265,7 @@ bool route_agent(ApiCall& call) {
   if (!path.starts_with("/v1/agent/")) return false;
   if (route_agent_health(call)) return true;
   if (path == "/v1/agent/self" || path == "/v1/agent/members") {
-    if (call.require_method({verb::get})) agent_self(call);
+    if (call.require_method({verb::get}) && call.authorize_read()) agent_self(call);
     return true;
   }
   if (path == "/v1/agent/service/register") {

@@ -98,12 +98,15 @@ void by_id(ApiCall& call, const std::string& id) {
     return answer(call, Status::not_found, reason,
                   {{"AggregatedStatus", "critical"}, {"Service", nullptr}, {"Checks", nullptr}});
   }
+  // Consul's agentLocalServiceHealth checks service:read on the service (403 without it).
+  if (!call.authorize(AclResource::service, it->second->name, AccessLevel::read)) return;
   auto health = service_health(call, *node, *it->second);
   answer(call, code_for(health.status), health.status, health.info);
 }
 
 void by_name(ApiCall& call, const std::string& name) {
   if (name.empty()) return call.fail(Status::bad_request, "Missing service Name");
+  if (!call.authorize(AclResource::service, name, AccessLevel::read)) return;
   Status code = Status::not_found;
   std::string reason = "ServiceName " + name + " Not Found";
   json result = json::array();

@@ -1,5 +1,9 @@
 #include "fakes/consul/endpoints/api_call.hpp"
 
+#include "fakes/consul/acl/acl_response_filter.hpp"
+
+#include <stdexcept>
+
 namespace fakes::consul {
 
 std::optional<std::string> ApiCall::rest_after(std::string_view prefix) const {
@@ -33,20 +37,49 @@ std::optional<std::string> ApiCall::datacenter() {
   return dc;
 }
 
-bool ApiCall::authorize_write(std::string_view permission, std::string_view resource) {
-  if (auto why = acl_denies(ctx_.config, request_token(request(), target_), true, permission, resource)) {
-    fail(Status::forbidden, *why);
-    return false;
+const Authorizer* ApiCall::authorizer() {
+  if (!identity_) {
+    auto resolved = request_identity(ctx_.config, request_token(request(), target_));
+    if (auto* error = std::get_if<AclError>(&resolved)) {
+      fail(static_cast<Status>(error->status), error->message);
+      return nullptr;
+    }
+    identity_ = std::get<AclIdentity>(std::move(resolved));
   }
-  return true;
+  return &identity_->authorizer;
 }
 
-bool ApiCall::authorize_read() {
-  if (auto why = acl_denies(ctx_.config, request_token(request(), target_), false, "", "")) {
-    fail(Status::forbidden, *why);
-    return false;
-  }
-  return true;
+bool ApiCall::authorize(AclResource resource, std::string_view name, AccessLevel need) {
+  const Authorizer* authz = authorizer();
+  if (!authz) return false;
+  if (authz->allows(resource, name, need)) return true;
+  fail(Status::forbidden, permission_denied(identity_->accessor,
+                                            std::string(resource_name(resource)) + ":" + std::string(level_name(need)),
+                                            name));
+  return false;
+}
+
+bool ApiCall::authorize_write(std::string_view permission, std::string_view resource) {
+  // "service:write": the resource kind before the colon.
+  auto kind = parse_resource_name(permission.substr(0, permission.find(':')));
+  if (!kind) throw std::logic_error("unknown ACL permission " + std::string(permission));
+  return authorize(*kind, resource, AccessLevel::write);
+}
+
+bool ApiCall::authorize_key_write_prefix(std::string_view prefix) {
+  const Authorizer* authz = authorizer();
+  if (!authz) return false;
+  if (authz->allows_key_write_prefix(prefix)) return true;
+  fail(Status::forbidden, permission_denied(identity_->accessor, "key:write", prefix));
+  return false;
+}
+
+bool ApiCall::authorize_read() { return authorizer() != nullptr; }
+
+nlohmann::json ApiCall::visible(nlohmann::json body) {
+  const Authorizer* authz = authorizer();
+  if (!authz) return nlohmann::json::array();  // the 403 is already answered
+  return filter_for_acl(target_.path, std::move(body), *authz);
 }
 
 void ApiCall::serve_read(std::function<std::uint64_t()> index, std::function<nlohmann::json()> body) {
@@ -57,11 +90,16 @@ void ApiCall::serve_read(std::function<std::uint64_t()> index, std::function<nlo
   std::string key(request().target());
   for (const auto field : {std::string_view("X-Consul-Token"), std::string_view("Authorization")})
     if (auto it = request().find(field); it != request().end()) key.append("\n").append(it->value());
+  // A policy or token change alters what the same token sees.
+  if (ctx_.config.acl_store) key.append("\nacl@").append(std::to_string(ctx_.config.acl_store->index()));
+  const Authorizer* authz = authorizer();
+  if (!authz) return;
   ctx_.blocking.serve(exchange_, std::get<BlockingParams>(params),
-                      [index = std::move(index), body = std::move(body), key = std::move(key), &ctx = ctx_] {
+                      [index = std::move(index), body = std::move(body), key = std::move(key), &ctx = ctx_,
+                       authz = *authz, path = target_.path] {
                         const auto at = ctx.catalog.index();
                         if (auto hit = ctx.rendered.find(key, at)) return std::move(*hit);
-                        auto view = make_view(index(), json_ok(body()));
+                        auto view = make_view(index(), json_ok(filter_for_acl(path, body(), authz)));
                         ctx.rendered.store(key, at, view);
                         return view;
                       });

@@ -22,6 +22,8 @@
 
 namespace fakes::consul {
 
+class CatalogDirectory;
+
 /// State shared by all endpoints; lives as long as the server.
 struct ApiContext {
   Catalog& catalog;
@@ -30,6 +32,8 @@ struct ApiContext {
   RenderedReads& rendered;
   /// Every datacenter the process knows (its own and --wan ones), for /v1/catalog/datacenters.
   const std::vector<std::string>* datacenters = nullptr;
+  /// Every in-process datacenter's catalog, for prepared query failover.
+  const CatalogDirectory* directory = nullptr;
 };
 
 class ApiCall {
@@ -53,10 +57,18 @@ class ApiCall {
   bool require_method(std::initializer_list<fakes::http::bhttp::verb> allowed);
   /// ?dc= or the local datacenter; answers 500 "No path to datacenter" for unknown ones.
   std::optional<std::string> datacenter();
-  /// Answers 403 and returns false when the ACL denies the write.
+  /// Answers 403 and returns false when the ACL denies the write ("service:write" on "web").
   bool authorize_write(std::string_view permission, std::string_view resource);
+  /// Answers 403 (naming `need` on `name`) and returns false unless the token has it.
+  bool authorize(AclResource resource, std::string_view name, AccessLevel need);
+  /// Consul's KeyWritePrefix: write on the prefix and on every rule under it.
+  bool authorize_key_write_prefix(std::string_view prefix);
   /// Answers 403 for an unknown token on reads.
   bool authorize_read();
+  /// The token's authorizer; nullptr after answering 403 "ACL not found".
+  const Authorizer* authorizer();
+  /// What the token may see of this route's answer (acl/acl_response_filter.hpp).
+  nlohmann::json visible(nlohmann::json body);
   /// Serves a read as a blocking query: `index` and `body` are re-evaluated on each change.
   void serve_read(std::function<std::uint64_t()> index, std::function<nlohmann::json()> body);
   /// The same for answers that are not plain JSON (KV ?raw, 404 for missing keys).
@@ -73,6 +85,7 @@ class ApiCall {
   fakes::http::ExchangePtr exchange_;
   fakes::http::Target target_;
   ApiContext& ctx_;
+  std::optional<AclIdentity> identity_;  // resolved on first use
 };
 
 /// Consul's SatisfiesMetaFilters: every filter key present with exactly that value.
@@ -94,5 +107,9 @@ bool route_session(ApiCall& call);
 bool route_event(ApiCall& call);
 /// /v1/txn (KV operations)
 bool route_txn(ApiCall& call);
+/// /v1/query, /v1/query/:id, /v1/query/:id-or-name/execute|explain (prepared queries)
+bool route_query(ApiCall& call);
+/// /v1/acl/bootstrap, /v1/acl/policy*, /v1/acl/token* (endpoints/acl_endpoints.cpp)
+bool route_acl(ApiCall& call);
 
 }  // namespace fakes::consul

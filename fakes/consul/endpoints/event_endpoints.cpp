@@ -117,16 +117,18 @@ void event_fire(ApiCall& call, const std::string& name) {
 }
 
 void event_list(ApiCall& call) {
-  if (!call.authorize_read()) return;
+  const Authorizer* authz = call.authorizer();
+  if (!authz) return;
   const Catalog* catalog = &call.catalog();
   const std::string node = call.config().node_name;
   const std::string name = call.target().get("name");
   call.serve_view(
-      [catalog, node, name]() -> QueryView {
+      [catalog, node, name, authz = *authz]() -> QueryView {
         json out = json::array();
         std::string last_id;
         for (const auto& e : catalog->events().list(node)) {
           if (!name.empty() && e->name != name) continue;
+          if (!authz.allows(AclResource::event, e->name, AccessLevel::read)) continue;  // filtered, as Consul does
           out.push_back(event_json(*e));
           last_id = e->id;
         }

@@ -68,18 +68,24 @@ void kv_get(ApiCall& call, const std::string& key) {
   const bool keys = call.target().has("keys");
   const bool raw = call.target().has("raw");
   const std::string separator = call.target().get("separator");
-  call.serve_view([catalog, key, recurse = *recurse, keys, raw, separator]() -> QueryView {
+  // One key needs key:read (403 without it); listings drop what the token may not read.
+  const Authorizer* authz = call.authorizer();
+  if (!authz) return;
+  if (!keys && !*recurse && !call.authorize(AclResource::key, key, AccessLevel::read)) return;
+  call.serve_view([catalog, key, recurse = *recurse, keys, raw, separator, authz = *authz]() -> QueryView {
     const std::uint64_t index = catalog->index();
     // A missing key is a 404 with an empty body that still carries X-Consul-Index.
     auto not_found = [&] { return make_view(index, fakes::http::make_response(Status::not_found, "", "")); };
     const KvStore& kv = catalog->kv();
     if (keys) {
       auto list = kv.keys(key, separator);
+      std::erase_if(list, [&](const std::string& k) { return !authz.allows(AclResource::key, k, AccessLevel::read); });
       if (list.empty()) return not_found();
       return make_view(index, json_ok(list));
     }
     if (recurse) {
       auto entries = kv.list(key);
+      std::erase_if(entries, [&](const KvEntry* e) { return !authz.allows(AclResource::key, e->key, AccessLevel::read); });
       if (entries.empty()) return not_found();
       json out = json::array();
       for (const KvEntry* e : entries) out.push_back(kv_entry_json(*e));
@@ -128,7 +134,8 @@ void kv_delete(ApiCall& call, const std::string& key) {
   auto recurse = call.bool_param("recurse");
   if (!recurse) return;
   if (key.empty() && !*recurse) return call.fail(Status::bad_request, "Missing key name");
-  if (!call.authorize_write("key:write", key)) return;
+  // A recursive delete needs write on everything under the prefix (Consul's KeyWritePrefix).
+  if (*recurse ? !call.authorize_key_write_prefix(key) : !call.authorize_write("key:write", key)) return;
   std::optional<std::uint64_t> cas;
   if (call.target().has("cas")) {
     cas = uint_param(call, "cas", "Invalid cas value");
@@ -148,7 +155,7 @@ bool route_kv(ApiCall& call) {
   if (!call.datacenter()) return true;  // 500 No path to datacenter
   switch (call.request().method()) {
     case verb::get:
-      if (call.authorize_read()) kv_get(call, *key);
+      kv_get(call, *key);
       break;
     case verb::put:
       kv_put(call, *key);

@@ -16,6 +16,15 @@ using nlohmann::json;
 constexpr std::size_t kMaxTxnOps = 64;              // Consul's maxTxnOps
 constexpr std::size_t kMaxTxnLength = 512 * 1024;  // txn_max_req_len and kv_max_value_size defaults
 
+/// agent/consul/txn_endpoint.go's vetKVTxnOp: gets are filtered afterwards, checks need read,
+/// everything else writes.
+bool kv_txn_op_allowed(const Authorizer& authz, const KvTxnOp& op) {
+  if (op.verb == "get" || op.verb == "get-tree") return true;
+  if (op.verb == "check-session" || op.verb == "check-index" || op.verb == "check-not-exists")
+    return authz.allows(AclResource::key, op.key, AccessLevel::read);
+  return authz.allows(AclResource::key, op.key, AccessLevel::write);
+}
+
 void txn(ApiCall& call) {
   const std::string& body = call.request().body();
   if (body.size() > kMaxTxnLength)
@@ -41,9 +50,21 @@ void txn(ApiCall& call) {
                      "fake-consul does not model " + req.unsupported + " operations in /v1/txn (KV only)");
   bool writes = false;
   for (const KvTxnOp& op : req.kv) writes = writes || is_kv_txn_write(op.verb);
-  if (writes ? !call.authorize_write("key:write", "") : !call.authorize_read()) return;
+  const Authorizer* authz = call.authorizer();
+  if (!authz) return;
 
-  const KvTxnOutcome outcome = call.catalog().kv_txn(req.kv);
+  // Consul's preCheck: each operation the token may not do is an error, and nothing runs.
+  KvTxnOutcome outcome;
+  for (std::size_t i = 0; i < req.kv.size(); ++i)
+    if (!kv_txn_op_allowed(*authz, req.kv[i])) outcome.errors.push_back({i, "Permission denied"});
+  bool filtered = false;
+  if (outcome.errors.empty()) {
+    outcome = call.catalog().kv_txn(req.kv);
+    // Gets are filtered on the way out.
+    filtered = std::erase_if(outcome.results, [&](const KvTxnResult& r) {
+      return !authz->allows(AclResource::key, r.entry.key, AccessLevel::read);
+    }) > 0;
+  }
   json answer = {{"Results", nullptr}, {"Errors", nullptr}};
   if (outcome.errors.empty()) {
     answer["Results"] = json::array();
@@ -55,7 +76,7 @@ void txn(ApiCall& call) {
   if (!writes) {
     // Txn.Read's TxnReadResponse embeds QueryMeta, whose fields Go's encoder flattens in.
     answer.update({{"Index", 0}, {"LastContact", 0}, {"KnownLeader", true}, {"ConsistencyLevel", ""},
-                   {"NotModified", false}, {"Backend", 0}, {"ResultsFilteredByACLs", false}});
+                   {"NotModified", false}, {"Backend", 0}, {"ResultsFilteredByACLs", filtered}});
   }
   auto response = fakes::http::make_response(outcome.errors.empty() ? Status::ok : Status::conflict,
                                               answer.dump(-1, ' ', false, json::error_handler_t::replace),

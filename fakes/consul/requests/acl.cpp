@@ -14,14 +14,16 @@ std::string request_token(const fakes::http::Request& request, const fakes::http
   return target.get("token");
 }
 
-std::optional<std::string> acl_denies(const AgentConfig& config, const std::string& token, bool write,
-                                      std::string_view permission, std::string_view resource) {
-  if (!config.acl_master_token) return std::nullopt;
-  if (token == *config.acl_master_token) return std::nullopt;
-  if (!token.empty()) return std::string("ACL not found");
-  if (!write) return std::nullopt;
-  return "Permission denied: token with AccessorID '" + std::string(kAnonymousAccessorId) + "' lacks permission '" +
-         std::string(permission) + "' on \"" + std::string(resource) + "\"";
+AclResult<AclIdentity> request_identity(const AgentConfig& config, const std::string& token) {
+  if (!config.acl_store || !config.acl_store->enabled()) return AclIdentity{"", Authorizer::management()};
+  return config.acl_store->resolve(token);
+}
+
+std::string permission_denied(const std::string& accessor, std::string_view permission, std::string_view resource) {
+  std::string out = "Permission denied: token with AccessorID '" + accessor + "' lacks permission '" +
+                    std::string(permission) + "'";
+  if (!resource.empty()) out += " on \"" + std::string(resource) + "\"";
+  return out;
 }
 
 }  // namespace fakes::consul

@@ -67,6 +67,10 @@ TxnRequest decode_txn(std::string_view body) {
     }
     for (const char* kind : {"Node", "Service", "Check"})
       if (out.unsupported.empty() && txn_field(op, kind)) out.unsupported = kind;
+    // Consul's HTTP API has no Session operation (its Txn RPC's session delete is internal)
+    // and skips an operation naming nothing; the fake refuses both rather than drop them.
+    if (out.unsupported.empty() && !txn_field(op, "Node") && !txn_field(op, "Service") && !txn_field(op, "Check"))
+      out.unsupported = op.empty() ? std::string("empty") : op.begin().key();
   }
   return out;
 }

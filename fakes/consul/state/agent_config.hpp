@@ -2,10 +2,13 @@
 // Who the fake agent is and which Consul behaviours it mimics.
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
 namespace fakes::consul {
+
+class AclStore;
 
 /// What PUT /v1/agent/service/deregister/<unknown id> answers; it changed across versions.
 enum class UnknownDeregister {
@@ -26,7 +29,12 @@ struct AgentConfig {
   std::string node_address = "127.0.0.1";
   std::string datacenter = "dc1";
   /// When set, writes need this token; without a token they get 403 Permission denied.
+  /// With acl_default_policy it is the initial management token of the ACL system.
   std::optional<std::string> acl_master_token;
+  /// --acl-default-policy allow|deny: turns on the ACL system (policies, tokens, /v1/acl/*).
+  std::optional<std::string> acl_default_policy;
+  /// The process's ACL state, shared by every agent and datacenter (FakeConsul sets it).
+  std::shared_ptr<AclStore> acl_store;
   UnknownDeregister unknown_deregister = UnknownDeregister::not_found_404;
   std::string version = "1.15.4";
   /// Script checks (Args) registered over the HTTP API. Consul's default (enable_script_checks

@@ -52,7 +52,8 @@ HealthStatus worst_status(const std::vector<const Check*>& checks) {
 }
 
 Catalog::Catalog(const Clock& clock, std::string local_datacenter)
-    : clock_(clock), local_datacenter_(std::move(local_datacenter)), kv_(*this) {}
+    : clock_(clock), local_datacenter_(std::move(local_datacenter)), kv_(*this),
+      queries_(*this, [this](const std::string& id) { return find_session(id) != nullptr; }) {}
 
 std::uint64_t Catalog::commit() {
   ++index_;

@@ -5,6 +5,7 @@
 // index once and calls the change listener (blocking queries re-evaluate on it); the writes
 // to one node share that skeleton in edit_node, so each says only what it changes.
 
+#include "fakes/consul/queries/query_store.hpp"
 #include "fakes/consul/state/catalog_types.hpp"
 #include "fakes/consul/state/clock.hpp"
 #include "fakes/consul/state/event_log.hpp"
@@ -145,6 +146,9 @@ class Catalog final : public IndexSource {
 
   KvStore& kv() { return kv_; }
   const KvStore& kv() const { return kv_; }
+  /// The datacenter's prepared queries (queries/query_store.hpp).
+  PreparedQueryStore& queries() { return queries_; }
+  const PreparedQueryStore& queries() const { return queries_; }
 
   // ---- user events: gossip, not Raft state, but per datacenter like the catalog ----
   /// Gives the event its ID and delivers it to the agents of `nodes`; returns it as fired.
@@ -255,6 +259,7 @@ class Catalog final : public IndexSource {
   std::chrono::milliseconds deregister_critical_min_{0};
   std::map<std::pair<std::string, std::string>, AgentStash> stash_;  // by (datacenter, node)
   KvStore kv_;
+  PreparedQueryStore queries_;
   EventLog events_;
   std::map<std::string, Session> sessions_;  // by ID
   std::uint64_t sessions_index_ = 0;

@@ -55,6 +55,7 @@ void Catalog::drop_session(std::map<std::string, Session>::iterator it, std::uin
   if (session.lock_delay.count() > 0)
     delay_until = clock_.now() + std::min<std::chrono::nanoseconds>(session.lock_delay, kMaxLockDelay);
   kv_.drop_session(session.id, session.behavior == SessionBehavior::delete_keys, index, delay_until);
+  queries_.drop_session(session.id, index);  // Consul deletes the queries bound to it
 }
 
 bool Catalog::destroy_session(const std::string& id) {

@@ -156,6 +156,24 @@ AnswerPlan service_answer(const ServiceQuery& sq, const ServiceDirectory& direct
   return plan;
 }
 
+/// preparedQueryLookup: the query's execution (failover included) answered as a service
+/// lookup in the datacenter the instances came from; its DNS.TTL, else the service's TTL.
+AnswerPlan query_answer(const Question& q, const ParsedName& parsed, const DnsName& domain,
+                        const ServiceDirectory& directory, const DnsConfig& config, std::mt19937_64& rng) {
+  std::optional<QueryAnswer> answer = directory.execute_query(parsed.datacenter, parsed.query);
+  if (!answer || answer->instances.empty()) return nxdomain();
+  ParsedName from = parsed;
+  from.datacenter = answer->datacenter;
+  const ServiceQuery sq{q, from, domain, config, answer->ttl.value_or(service_ttl_for(config, answer->service))};
+  std::vector<ServiceInstance> instances = std::move(answer->instances);
+  std::shuffle(instances.begin(), instances.end(), rng);
+  AnswerPlan plan;
+  if (q.type == rr_type::kSrv) service_srv(plan, sq, instances);
+  else service_addresses(plan, sq, instances);
+  plan.with_soa = plan.entries.empty();
+  return plan;
+}
+
 AnswerPlan node_answer(const Question& q, const ParsedName& parsed, const ServiceDirectory& directory,
                        const DnsConfig& config) {
   const std::optional<NodeInfo> node = directory.node(parsed.datacenter, parsed.node);
@@ -280,6 +298,7 @@ AnswerPlan plan_answer(const Question& question, const ParsedName& parsed, const
     }
     case ParsedName::Kind::kNode: return node_answer(question, parsed, directory, config);
     case ParsedName::Kind::kAddr: return addr_answer(question, parsed, config);
+    case ParsedName::Kind::kQuery: return query_answer(question, parsed, domain, directory, config, rng);
     default: return nxdomain();
   }
 }

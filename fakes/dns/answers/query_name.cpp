@@ -86,8 +86,12 @@ std::optional<ParsedName> parse_query_name(const DnsName& name, const DnsName& d
       out.kind = ParsedName::Kind::kAddr;
       out.hex_address = rest[0];
     }
+  } else if (type == "query") {
+    if (!rest.empty()) {
+      out.kind = ParsedName::Kind::kQuery;
+      out.query = join(rest);
+    }
   }
-  // "query" (prepared queries) is not modelled: kUnknown -> NXDOMAIN.
   return out;
 }
 

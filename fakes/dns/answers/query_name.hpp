@@ -1,6 +1,7 @@
 // Classifies a query name inside the Consul domain (agent/dns.go `dispatch`):
 //   [tag.]<svc>.service[.<dc>].<domain>        _<svc>._<tag|tcp>[.service][.<dc>].<domain>
 //   <node>.node[.<dc>].<domain>                <hexip>.addr[.<dc>].<domain>
+//   <name>.query[.<dc>].<domain>               (prepared query; the name may hold dots)
 //   <domain>                                   (apex: SOA/NS)
 #pragma once
 
@@ -12,7 +13,7 @@
 namespace fakes::dns {
 
 struct ParsedName {
-  enum class Kind { kApex, kService, kNode, kAddr, kUnknown };
+  enum class Kind { kApex, kService, kNode, kAddr, kQuery, kUnknown };
   Kind kind = Kind::kUnknown;
   std::string datacenter;        ///< the default datacenter when the name has none
   bool explicit_datacenter = false;
@@ -20,6 +21,7 @@ struct ParsedName {
   std::optional<std::string> tag;///< kService; unset = no tag filter
   std::string node;              ///< kNode
   std::string hex_address;       ///< kAddr: 8 or 32 hex digits (validated by the handler)
+  std::string query;             ///< kQuery: the prepared query's ID or name
 };
 
 /// `name` must be lower-case. Returns nullopt when it is outside `domain`.

@@ -37,6 +37,15 @@ struct NodeInfo {
   std::map<std::string, std::string> meta;
 };
 
+/// What a prepared query lookup (`<name>.query[.<dc>].<domain>`) answers: the instances its
+/// execution returned (health-filtered already, failover included) and where they came from.
+struct QueryAnswer {
+  std::string datacenter;  ///< the datacenter the instances are in (SRV targets name it)
+  std::string service;     ///< the service the query looked up (for the per-service TTL)
+  std::vector<ServiceInstance> instances;
+  std::optional<std::uint32_t> ttl;  ///< the query's DNS.TTL in seconds; unset = service TTL
+};
+
 class ServiceDirectory {
  public:
   virtual ~ServiceDirectory() = default;
@@ -49,6 +58,12 @@ class ServiceDirectory {
   /// Unknown datacenters answer NXDOMAIN. Also asked for queries without a datacenter
   /// label (with DnsConfig::datacenter), so it must return true for the agent's own one.
   virtual bool has_datacenter(std::string_view datacenter) const = 0;
+
+  /// Executes the prepared query `name` (ID or name) in `datacenter`; nullopt when there is
+  /// no such query (NXDOMAIN). The default knows no queries.
+  virtual std::optional<QueryAnswer> execute_query(std::string_view /*datacenter*/, std::string_view /*name*/) const {
+    return std::nullopt;
+  }
 
   // Reverse lookups for PTR queries (Consul: Catalog.ListNodes, then Catalog.ServiceNodes
   // filtered by ServiceAddress; every instance counts, healthy or not). `address` is the

@@ -138,7 +138,7 @@ struct DaemonAction {
 /// An operator's or a check's doing, through the agent's API: a check's status set (as a TTL
 /// check's pass/warn/fail), maintenance mode on a service or the whole node, or the agent
 /// process restarting (away for `duration`, back empty, as an agent without its data dir).
-enum class ConsulOp { register_service, fault, clear_faults, lose_state, check_status, maintenance, restart };
+enum class ConsulOp { register_service, create_query, fault, clear_faults, lose_state, check_status, maintenance, restart };
 
 struct ConsulAction {
   ConsulOp op = ConsulOp::register_service;
@@ -152,6 +152,7 @@ struct ConsulAction {
   std::string reason;            // maintenance
   nlohmann::json registration;  // register_service: PUT /v1/agent/service/register body; strings may hold templates
   nlohmann::json fault;         // fault: the /_fake/faults rule {method, path, status, count}
+  nlohmann::json query;         // create_query: the POST /v1/query body (a prepared query)
   std::optional<Duration> duration;  // fault: held this long (the timeline waits), then every fault is cleared;
                                      // restart: how long the agent stays away
 };

@@ -27,6 +27,14 @@ void consul_register_service(const fakes::http::Endpoint& consul, const nlohmann
   send(consul, verb::put, "/v1/agent/service/register", registration.dump());
 }
 
+std::string consul_create_query(const fakes::http::Endpoint& consul, const nlohmann::json& query) {
+  const auto r = send(consul, verb::post, "/v1/query", query.dump());
+  const auto doc = nlohmann::json::parse(r.body, nullptr, false);
+  if (!doc.is_object() || !doc.contains("ID") || !doc["ID"].is_string())
+    throw ConsulError("POST /v1/query answered without an ID: " + r.body.substr(0, 200));
+  return doc["ID"].get<std::string>();
+}
+
 void consul_add_fault(const fakes::http::Endpoint& consul, const nlohmann::json& rule) {
   send(consul, verb::post, "/_fake/faults", rule.dump());
 }

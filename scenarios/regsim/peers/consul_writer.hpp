@@ -13,6 +13,8 @@
 namespace regsim {
 
 void consul_register_service(const fakes::http::Endpoint& consul, const nlohmann::json& registration);
+/// POST /v1/query: creates a prepared query; returns its ID.
+std::string consul_create_query(const fakes::http::Endpoint& consul, const nlohmann::json& query);
 /// `rule` is the fake's fault shape: {"method", "path", "status", "count", "action"}.
 void consul_add_fault(const fakes::http::Endpoint& consul, const nlohmann::json& rule);
 void consul_clear_faults(const fakes::http::Endpoint& consul);

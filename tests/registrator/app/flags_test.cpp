@@ -250,3 +250,42 @@ TEST(RegistratorFlags, BadHealthAddrIsAFlagErrorNamingWhatIsWrong) {
     EXPECT_EQ(o.err.substr(0, want.size()), want) << o.err;
   }
 }
+
+// -healthcheck URL is a probe of another registrator: it needs no registry URI and refuses one.
+TEST(RegistratorFlags, HealthcheckTakesAnHttpUrlAndNoRegistryUri) {
+  auto o = parse({"-healthcheck", "http://127.0.0.1:8098/health"});
+  expect_run(o);
+  ASSERT_TRUE(o.config.healthcheck.has_value());
+  EXPECT_EQ(o.config.healthcheck->host, "127.0.0.1");
+  EXPECT_EQ(o.config.healthcheck->port, "8098");
+  EXPECT_EQ(o.config.healthcheck->path, "/health");
+
+  const auto v6 = parse({"-healthcheck=http://[::1]:9/"});
+  expect_run(v6);
+  EXPECT_EQ(v6.config.healthcheck->host, "::1");
+  EXPECT_EQ(v6.config.healthcheck->path, "/");
+
+  const auto with_uri = parse({"-healthcheck", "http://127.0.0.1:8098/health", "consul://"});
+  EXPECT_EQ(with_uri.exit_code, 2);
+  EXPECT_EQ(with_uri.err.rfind("-healthcheck takes no registry URI, got: consul://\n", 0), 0u) << with_uri.err;
+
+  const struct {
+    std::string text, message;
+  } bad[] = {
+      {"127.0.0.1:8098", "must start with http:// (the health endpoint of -health-addr is plain HTTP)"},
+      {"https://127.0.0.1:8098/health", "must start with http:// (the health endpoint of -health-addr is plain HTTP)"},
+      {"http://127.0.0.1/health", "needs a port: http://HOST:PORT/health"},
+      {"http://:8098/health", "needs a host: http://HOST:PORT/health"},
+      {"http://127.0.0.1:0/health", "port must be 1-65535, not \"0\""},
+      {"http://127.0.0.1:99999/health", "port must be 1-65535, not \"99999\""},
+      {"http://[::1/health", "an IPv6 host is written [ADDR]:PORT"},
+      {"http://u@127.0.0.1:1/health", "no user information before the host"},
+      {"http://127.0.0.1:1/health?x=1", "no query, fragment or space in the path: /health?x=1"},
+  };
+  for (const auto& c : bad) {
+    auto r = parse({"-healthcheck", c.text});
+    EXPECT_EQ(r.exit_code, 2) << c.text;
+    const std::string want = "invalid value \"" + c.text + "\" for flag -healthcheck: " + c.message + "\n";
+    EXPECT_EQ(r.err.substr(0, want.size()), want) << r.err;
+  }
+}

@@ -92,6 +92,12 @@ TEST(RegistratorImage, BuiltByARealEngineItRegistersAndDeregistersThatEnginesCon
   const std::string commit = commit_line.substr(7, commit_line.find_first_of(" \n", 7) - 7);  // after "commit "
   EXPECT_EQ(image["Config"]["Labels"]["org.opencontainers.image.version"], version);
   EXPECT_EQ(image["Config"]["Labels"]["org.opencontainers.image.revision"], commit);
+  EXPECT_EQ(image["Config"]["Labels"]["org.opencontainers.image.title"], "registrator");
+  // No shell or curl in the image: the binary probes the endpoint the image's environment turns on.
+  EXPECT_EQ(image["Config"]["Healthcheck"]["Test"],
+            json::array({"CMD", "/bin/registrator", "-healthcheck", "http://127.0.0.1:8098/health"}))
+      << image["Config"].dump();
+  EXPECT_NE(std::find(env.begin(), env.end(), "REGISTRATOR_HEALTH_ADDR=127.0.0.1:8098"), env.end()) << image["Config"].dump();
   const auto size = image["Size"].get<std::int64_t>();
   ::testing::Test::RecordProperty("image_size_bytes", std::to_string(size));
   std::cout << "registrator image size: " << size << " bytes (" << size / 1'000'000.0 << " MB)\n";
@@ -111,14 +117,20 @@ TEST(RegistratorImage, BuiltByARealEngineItRegistersAndDeregistersThatEnginesCon
       engine.dir().string() + "/tiny.tar tiny:1");
   ASSERT_EQ(tiny.exit_code, 0) << tiny.output;
 
-  // Run as upstream's image is run.
-  const auto started = engine.cli("run -d --name registrator --net=host -v " + engine.socket() +
+  // Run as upstream's image is run (the image's HEALTHCHECK probed every second instead of 30 s).
+  const auto started = engine.cli("run -d --name registrator --net=host --health-interval 1s -v " + engine.socket() +
                                   ":/tmp/docker.sock " + kTag + " -hostname host1 -ip 192.0.2.10 consul://" +
                                   consul.http_address());
   ASSERT_EQ(started.exit_code, 0) << started.output;
   auto registrator_log = [&] { return engine.cli("logs registrator").output; };
   ASSERT_TRUE(regtest::eventually([&] { return registrator_log().find("Listening for Docker events") != std::string::npos; }, 30s))
       << registrator_log();
+  std::string health;
+  EXPECT_TRUE(regtest::eventually([&] {
+    health = engine.cli("inspect --format '{{.State.Health.Status}}' registrator").output;
+    return health == "healthy\n";
+  }, 60s)) << "State.Health.Status: " << health << "\n"
+           << engine.cli("inspect --format '{{json .State.Health}}' registrator").output;
 
   const auto web = engine.cli(
       "run -d --name web -e SERVICE_NAME=web -p 8080:80 tiny:1 /bin/sh -c 'trap \"exit 143\" TERM; sleep 1000 & wait'");

@@ -143,6 +143,47 @@ TEST_F(RegistratorOps, HealthIsOkWithBothPeersAndNamesTheOneThatIsGoneUntilItIsB
   EXPECT_TRUE(registrator->running()) << "a peer going away is reported, not fatal";
 }
 
+// What the image's HEALTHCHECK runs: REGISTRATOR_HEALTH_ADDR turns the endpoint on (the image
+// sets it), and `registrator -healthcheck URL` exits 0 while it says 200, 1 once Consul is gone.
+TEST_F(RegistratorOps, HealthcheckCommandFollowsTheEndpointTheEnvironmentTurnedOn) {
+  const std::string consul_address = "127.0.0.1:" + std::to_string(regtest::free_loopback_port());
+  auto consul = std::make_unique<regtest::FakeConsulProcess>(consul_address);
+  auto registrator = std::make_unique<test_support::ChildProcess>(
+      test_support::Command{bin("registrator"), "-hostname", "host1", "consul://" + consul_address}
+          .env("DOCKER_HOST", "unix://" + docker_socket)
+          .env("REGISTRATOR_HEALTH_ADDR", "127.0.0.1:0"),
+      test_support::Output::fresh_log_file(log_path()));
+  const std::string address = health_address(*registrator);
+  ASSERT_FALSE(address.empty()) << log();
+  const std::string url = "http://" + address + "/health";
+
+  test_support::RunResult probe;
+  EXPECT_TRUE(registrator->wait_until(
+      [&] {
+        probe = test_support::run({bin("registrator"), "-healthcheck", url});
+        return probe.exit_code == 0;
+      },
+      30s, "-healthcheck exits 0"))
+      << probe.output << log();
+  EXPECT_EQ(probe.output.rfind("healthy: {\"status\":\"ok\"", 0), 0u) << probe.output;
+  EXPECT_EQ(probe.output.find("Starting registrator"), std::string::npos) << "a probe logs nothing else: " << probe.output;
+
+  consul.reset();
+  EXPECT_TRUE(registrator->wait_until(
+      [&] {
+        probe = test_support::run({bin("registrator"), "-healthcheck", url});
+        return probe.exit_code == 1;
+      },
+      30s, "-healthcheck exits 1"))
+      << probe.output << log();
+  EXPECT_EQ(probe.output.rfind("unhealthy: HTTP 503: ", 0), 0u) << probe.output;
+  EXPECT_NE(probe.output.find("unreachable"), std::string::npos) << probe.output;
+
+  const auto bad = test_support::run({bin("registrator"), "-healthcheck", address});
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("for flag -healthcheck: must start with http://"), std::string::npos) << bad.output;
+}
+
 TEST_F(RegistratorOps, HealthIsUnavailableWhileWaitingForTheRegistryAtStartUp) {
   const std::string consul_address = "127.0.0.1:" + std::to_string(regtest::free_loopback_port());
   auto registrator =
@@ -192,17 +233,45 @@ TEST_F(RegistratorOps, JsonLogIsOneObjectPerLineWithUpstreamsEventsAsFields) {
     ASSERT_TRUE(j["time"].is_string() && j["level"].is_string() && j["message"].is_string()) << line;
     EXPECT_TRUE(std::regex_match(j["time"].get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")))
         << line;
+    EXPECT_TRUE(std::regex_match(j["level"].get<std::string>(), std::regex("debug|info|warn|error"))) << line;
     records.push_back(std::move(j));
   }
   ASSERT_FALSE(records.empty());
+  const auto adapter = std::find_if(records.begin(), records.end(), [](const json& j) { return j.contains("backend"); });
+  ASSERT_NE(adapter, records.end()) << log();
+  EXPECT_EQ((*adapter)["backend"], "consul");
   EXPECT_EQ(records.front()["message"], "Starting registrator v7.4.0-cpp ...");
   const auto added = std::find_if(records.begin(), records.end(), [](const json& j) { return j.value("event", "") == "added"; });
   ASSERT_NE(added, records.end()) << log();
   EXPECT_EQ((*added)["level"], "info");
-  EXPECT_EQ((*added)["container"], web1_id.substr(0, 12));
-  EXPECT_EQ((*added)["service"], "host1:web1:80");
+  EXPECT_EQ((*added)["container_id"], web1_id.substr(0, 12));
+  EXPECT_EQ((*added)["service_id"], "host1:web1:80");
+  EXPECT_EQ((*added)["service_name"], "web");
   EXPECT_EQ((*added)["message"], "added: " + web1_id.substr(0, 12) + " host1:web1:80");
   EXPECT_EQ(records.back()["message"], "Stopped");
+}
+
+// A registry nobody answers for: the lines saying so are level error with the backend and the
+// peer's own words in `error`, and start-up gives up (-retry-attempts 1) with exit 1.
+TEST_F(RegistratorOps, JsonLogOfAnUnreachableRegistryIsErrorWithTheErrorField) {
+  const std::string nobody = "127.0.0.1:" + std::to_string(regtest::free_loopback_port());
+  auto registrator =
+      start_registrator(nobody, {"-log-format", "json", "-retry-attempts", "1", "-retry-interval", "100"});
+  ASSERT_EQ(registrator->wait_exit(20s), 1) << log();
+
+  std::istringstream lines(log());
+  std::vector<json> errors;
+  for (std::string line; std::getline(lines, line);) {
+    const json j = json::parse(line, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << "not a JSON object: " << line;
+    if (j.value("level", "") == "error") errors.push_back(j);
+  }
+  ASSERT_EQ(errors.size(), 2u) << "one per attempt:\n" << log();
+  for (const json& e : errors) {
+    EXPECT_EQ(e.value("backend", ""), "consul") << e.dump();
+    EXPECT_EQ(e.value("error", ""), "consul " + nobody + ": connect: Connection refused") << e.dump();
+    EXPECT_EQ(e.value("message", ""), e.value("error", "")) << "the text line is upstream's: the error alone";
+  }
 }
 
 }  // namespace

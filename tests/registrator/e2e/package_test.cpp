@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <sstream>
 
 #include "tests/support/process/child.hpp"
 #include "tests/support/test_helpers.hpp"
@@ -29,8 +30,10 @@ class RegistratorPackage : public ::testing::Test {
         {"cpack", "-G", "DEB", "--config", build_dir() + "/CPackConfig.cmake", "-B", dir.path().string()},
         {.timeout = 180s});
     ASSERT_EQ(made.exit_code, 0) << made.output;
+    // registrator_VERSION_ARCH.deb, beside the harness's registrator-harness_VERSION_ARCH.deb.
     for (const auto& entry : fs::directory_iterator(dir.path()))
-      if (entry.path().extension() == ".deb") deb = entry.path().string();
+      if (entry.path().filename().string().starts_with("registrator_") && entry.path().extension() == ".deb")
+        deb = entry.path().string();
     ASSERT_FALSE(deb.empty()) << "no .deb in " << dir.path() << ":\n" << made.output;
   }
   std::string dpkg_deb(const std::vector<std::string>& args) {
@@ -97,4 +100,24 @@ TEST_F(RegistratorPackage, TheUnitPassesSystemdAnalyzeVerify) {
   EXPECT_EQ(verified.exit_code, 0) << verified.output;
   EXPECT_EQ(verified.output.find("registrator.service:"), std::string::npos) << "warnings about the unit:\n"
                                                                              << verified.output;
+}
+
+// The package ships no man page: its README is the manual. Every flag `registrator --help` lists
+// is described there (as `-flag`), so the two cannot drift apart unnoticed.
+TEST_F(RegistratorPackage, EveryFlagOfHelpIsInThePackagedReadme) {
+  const fs::path root = dir.path() / "root";
+  dpkg_deb({"--extract", deb, root.string()});
+  const auto help = test_support::run({(root / "usr/bin/registrator").string(), "--help"});
+  EXPECT_EQ(help.exit_code, 0) << help.output;
+  const std::string readme = regtest::read_text(root / "usr/share/doc/registrator/README.md");
+  std::istringstream lines(help.output);
+  std::vector<std::string> flags;
+  for (std::string line; std::getline(lines, line);) {
+    // "  -health-addr string" / "  -cleanup": a flag line of Go's flag package's usage.
+    if (line.size() < 4 || line.compare(0, 3, "  -") != 0) continue;
+    flags.push_back(line.substr(2, line.find(' ', 2) == std::string::npos ? std::string::npos : line.find(' ', 2) - 2));
+  }
+  EXPECT_GE(flags.size(), 18u) << help.output;
+  for (const auto& flag : flags)
+    EXPECT_NE(readme.find("`" + flag), std::string::npos) << flag << " is in --help but not in the packaged README";
 }

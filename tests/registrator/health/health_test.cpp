@@ -4,6 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <sstream>
+
+#include "registrator/health/health_check_command.hpp"
 #include "registrator/health/health_server.hpp"
 #include "registrator/health/health_state.hpp"
 #include "registrator/http/http_client.hpp"
@@ -133,4 +137,31 @@ TEST(RegistratorHealth, TakenAddressIsAStartUpErrorNamingIt) {
   } catch (const std::runtime_error& e) {
     EXPECT_EQ(std::string(e.what()), "health: cannot listen on " + first.address() + ": Address already in use");
   }
+}
+
+// -healthcheck's probe against a real /health: 0 and "healthy" on 200, 1 and the reasons on 503,
+// 1 and the connection error when nothing listens.
+TEST(RegistratorHealth, HealthcheckCommandExitsZeroOnlyWhenTheEndpointSays200) {
+  HealthState h;
+  HealthServer server(ListenAddress{"127.0.0.1", 0}, [&h] { return h.report(); });
+  std::string error;
+  const auto url = parse_probe_url("http://" + server.address() + "/health", error);
+  ASSERT_TRUE(url) << error;
+
+  std::ostringstream starting;
+  EXPECT_EQ(run_health_check(*url, starting), 1);
+  EXPECT_EQ(starting.str().rfind("unhealthy: HTTP 503: ", 0), 0u) << starting.str();
+  EXPECT_NE(starting.str().find("registry not reached yet"), std::string::npos) << starting.str();
+
+  make_healthy(h);
+  std::ostringstream healthy;
+  EXPECT_EQ(run_health_check(*url, healthy), 0);
+  EXPECT_EQ(healthy.str().rfind("healthy: {", 0), 0u) << healthy.str();
+  const std::string healthy_text = healthy.str();
+  EXPECT_EQ(std::count(healthy_text.begin(), healthy_text.end(), '\n'), 1) << "one line: " << healthy_text;
+
+  const auto nobody = parse_probe_url("http://127.0.0.1:" + std::to_string(url->port == "1" ? 2 : 1) + "/health", error);
+  std::ostringstream refused;
+  EXPECT_EQ(run_health_check(*nobody, refused, 2s), 1);
+  EXPECT_EQ(refused.str().rfind("unhealthy: no answer from 127.0.0.1:", 0), 0u) << refused.str();
 }

@@ -41,6 +41,15 @@ ConsulAction ScenarioParser::parse_consul_op(FieldReader& r, const Scenario& s, 
     if (id && !id->is_string()) throw ScenarioError(path_key(reg_path, "ID"), "expected a string, got " + describe_json(*id));
     check_templates_in_json(*reg, reg_path, scope_);
     c.registration = *reg;
+  } else if (action == "consul_query") {
+    c.op = ConsulOp::create_query;
+    const auto* query = r.object("query", true);
+    const auto query_path = r.path_of("query");
+    const auto* service = query->contains("Service") ? &(*query)["Service"] : nullptr;
+    if (!service || !service->is_object() || !service->contains("Service") || !(*service)["Service"].is_string())
+      throw ScenarioError(path_key(query_path, "Service"), "a prepared query needs \"Service\": {\"Service\": \"name\"}");
+    check_templates_in_json(*query, query_path, scope_);
+    c.query = *query;
   } else if (action == "consul_fault") {
     c.op = ConsulOp::fault;
     auto [rule, duration] = parse_fault(r, "message");

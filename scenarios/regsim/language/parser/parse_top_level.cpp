@@ -223,7 +223,7 @@ StepAction ScenarioParser::parse_step(const json& value, const std::string& path
   r.get("comment");
   const auto action = r.optional_choice(
       "action", {"run", "churn", "network_create", "network_connect", "network_disconnect", "start", "stop", "kill", "rm", "exit", "drop_events", "restart_docker", "stop_registrator",
-                 "start_registrator", "restart_registrator", "consul_register", "consul_fault", "consul_clear_faults",
+                 "start_registrator", "restart_registrator", "consul_register", "consul_query", "consul_fault", "consul_clear_faults",
                  "consul_lose_state", "consul_check", "consul_maintenance", "restart_consul", "docker_fault",
                  "docker_clear_faults", "wait", "expect", "wait_for"});
   if (!action) throw ScenarioError(r.path_of("action"), "required string is missing");

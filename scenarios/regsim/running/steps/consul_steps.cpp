@@ -9,6 +9,7 @@ namespace {
 const char* op_name(ConsulOp op) {
   switch (op) {
     case ConsulOp::register_service: return "consul_register";
+    case ConsulOp::create_query: return "consul_query";
     case ConsulOp::fault: return "consul_fault";
     case ConsulOp::clear_faults: return "consul_clear_faults";
     case ConsulOp::lose_state: return "consul_lose_state";
@@ -32,6 +33,12 @@ void perform(StepContext& ctx, const ConsulAction& c) {
       const auto registration = expand_json(c.registration, ctx.facts);
       consul_register_service(consul, registration);
       ctx.reporter.progress("consul_register " + registration.value("ID", registration.value("Name", std::string{})));
+      return;
+    }
+    case ConsulOp::create_query: {
+      const auto query = expand_json(c.query, ctx.facts);
+      const std::string id = consul_create_query(consul, query);
+      ctx.reporter.progress("consul_query " + query.value("Name", std::string{}) + " (" + id + ")");
       return;
     }
     case ConsulOp::fault:
