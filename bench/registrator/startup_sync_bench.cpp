@@ -3,7 +3,7 @@
 // every container's service was added (its "added:" log lines, checked against Consul's agent
 // services at the end) and its peak RSS (VmHWM). Not a timed test: prints numbers.
 //
-//   registrator_startup_bench [--containers N]     (default 10000; REG_BIN_DIR = the bin dir)
+//   registrator_startup_bench [--containers N] [--registrator PATH]   (default 10000; REG_BIN_DIR = the bin dir)
 #include <signal.h>
 
 #include <cstdio>
@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/common/process_stats.hpp"
 #include "tests/support/test_helpers.hpp"
 #include "tests/support/process/child.hpp"
 #include "tests/support/registrator/docker_request.hpp"
@@ -28,33 +29,6 @@ using regtest::bin;
 registrator::http::Response call(const registrator::http::Endpoint& ep, const std::string& method,
                                   const std::string& target, const std::string& body = {}) {
   return registrator::http::send(ep, regtest::json_request(method, target, body), 30s);
-}
-
-long peak_rss_kib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
-}
-
-// utime + stime in seconds, from /proc/<pid>/stat.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), {});
-  auto close = stat.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream fields(stat.substr(close + 2));
-  std::string f;
-  unsigned long long utime = 0, stime = 0;
-  for (int i = 3; fields >> f; ++i) {
-    if (i == 14) utime = std::stoull(f);
-    if (i == 15) {
-      stime = std::stoull(f);
-      break;
-    }
-  }
-  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 // Counts "added:" lines, reading only what was appended since the last call: re-reading a log
@@ -84,9 +58,14 @@ class AddedCounter {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // --registrator PATH: another registrator (upstream's, through its wrapper) instead of ours;
+  // it gets no -hostname (upstream has none: service IDs carry the OS hostname).
+  std::string other_registrator;
   int containers = 10000;
-  for (int i = 1; i + 1 < argc; ++i)
+  for (int i = 1; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--containers") containers = std::stoi(argv[i + 1]);
+    if (std::string(argv[i]) == "--registrator") other_registrator = argv[i + 1];
+  }
 
   regtest::TempDir dir("reg-startup-bench");
   const std::string socket = (dir.path() / "docker.sock").string();
@@ -120,11 +99,12 @@ int main(int argc, char** argv) {
   }
   const double setup_s = std::chrono::duration<double>(Clock::now() - setup_start).count();
 
-  const double docker_cpu0 = cpu_seconds(docker.pid()), consul_cpu0 = cpu_seconds(consul.pid());
+  const double docker_cpu0 = bench::cpu_seconds(docker.pid()), consul_cpu0 = bench::cpu_seconds(consul.pid());
   const fs::path log = dir.path() / "registrator.log";
   const auto start = Clock::now();
   test_support::ChildProcess registrator(
-      test_support::Command{bin("registrator"), "-hostname", "bench", "-ip", "10.0.0.1", "consul://" + consul_addr}.env(
+      test_support::Command{other_registrator.empty() ? std::vector<std::string>{bin("registrator"), "-hostname", "bench", "-ip", "10.0.0.1", "consul://" + consul_addr}
+                                                   : std::vector<std::string>{other_registrator, "-ip", "10.0.0.1", "consul://" + consul_addr}}.env(
           "DOCKER_HOST", "unix://" + socket),
       test_support::Output::log_file(log));
   const pid_t pid = registrator.pid();
@@ -132,14 +112,14 @@ int main(int argc, char** argv) {
   AddedCounter added(log);
   const bool done = regtest::eventually(
       [&] {
-        rss = std::max(rss, peak_rss_kib(pid));
+        rss = std::max(rss, bench::peak_rss_kib(pid));
         return added.count() >= static_cast<std::size_t>(containers);
       },
       300s);
   const double sync_s = std::chrono::duration<double>(Clock::now() - start).count();
-  rss = std::max(rss, peak_rss_kib(pid));
-  const double registrator_cpu = cpu_seconds(pid);
-  const double docker_cpu = cpu_seconds(docker.pid()) - docker_cpu0, consul_cpu = cpu_seconds(consul.pid()) - consul_cpu0;
+  rss = std::max(rss, bench::peak_rss_kib(pid));
+  const double registrator_cpu = bench::cpu_seconds(pid);
+  const double docker_cpu = bench::cpu_seconds(docker.pid()) - docker_cpu0, consul_cpu = bench::cpu_seconds(consul.pid()) - consul_cpu0;
   const auto services = nlohmann::json::parse(call(consul_ep, "GET", "/v1/agent/services").body);
   registrator.kill();
 

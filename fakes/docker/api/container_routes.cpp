@@ -77,13 +77,15 @@ bool DockerApi::route_containers(const Call& call) {
   }
   if (s.size() != 3) return false;
   if (s[2] == "json" && call.method == verb::get) {
-    // Inspect is what registrator asks most: an unchanged container's answer is sent as the
-    // bytes it was the first time (no document, header or copy made per request).
+    // Inspect is what registrator asks most: an unchanged container's answer is sent, from its
+    // second inspect on, as the bytes it was then (no document, header or copy per request).
     const CachedView& view = container_inspect_view(engine_.get(ref), call.version);
-    if (!view.answer)
+    if (!view.answer && view.served)
       view.answer = std::make_shared<const std::string>(
           http::wire_response(json_text_response(http::Status::ok, view.head + "\n", server_)));
-    if (!call.ex->respond_wire(view.answer, 200)) respond_json_text(call, http::Status::ok, view.head + "\n");
+    view.served = true;
+    if (!view.answer || !call.ex->respond_wire(view.answer, 200))
+      respond_json_text(call, http::Status::ok, view.head + "\n");
     return true;
   }
   if (call.method != verb::post) return false;

@@ -1,5 +1,6 @@
 #include "fakes/docker/engine/bridge_ipam.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace fakes::docker {
@@ -23,20 +24,19 @@ std::optional<std::uint32_t> parse(const std::string& ip) {
 }
 }  // namespace
 
-BridgeIpam::BridgeIpam(int second_octet) : base_((172u << 24) | (static_cast<std::uint32_t>(second_octet & 255) << 16)) {}
+BridgeIpam::BridgeIpam(int second_octet)
+    : base_((172u << 24) | (static_cast<std::uint32_t>(second_octet & 255) << 16)), lowest_maybe_free_(kFirst) {}
 
 std::string BridgeIpam::subnet() const { return to_text(base_) + "/" + std::to_string(kPrefixLen); }
 
 std::string BridgeIpam::gateway() const { return to_text(base_ + 1); }
 
 std::optional<std::string> BridgeIpam::allocate() {
-  std::uint32_t candidate = kFirst;
-  for (auto used : used_) {
-    if (used != candidate) break;
-    ++candidate;
-  }
+  std::uint32_t candidate = lowest_maybe_free_;
+  for (auto it = used_.lower_bound(candidate); it != used_.end() && *it == candidate; ++it) ++candidate;
   if (candidate > kLast) return std::nullopt;
   used_.insert(candidate);
+  lowest_maybe_free_ = candidate + 1;
   return to_text(base_ + candidate);
 }
 
@@ -49,7 +49,8 @@ bool BridgeIpam::claim(const std::string& ip) {
 }
 
 void BridgeIpam::release(const std::string& ip) {
-  if (auto addr = parse(ip)) used_.erase(*addr - base_);
+  if (auto addr = parse(ip); addr && used_.erase(*addr - base_) > 0)
+    lowest_maybe_free_ = std::min(lowest_maybe_free_, *addr - base_);
 }
 
 std::string BridgeIpam::mac_for(const std::string& ip) {

@@ -33,6 +33,10 @@ class BridgeIpam {
  private:
   std::uint32_t base_;
   std::set<std::uint32_t> used_;  // host part offsets
+  // Every offset below this one is taken: allocate() looks from here, not from .0.2 (walking
+  // the taken addresses from the start made each start O(containers): with 2,000 running,
+  // 40% of fake-docker's CPU on the event path).
+  std::uint32_t lowest_maybe_free_;
 };
 
 }  // namespace fakes::docker

@@ -87,9 +87,12 @@ struct CachedView {
   int kind = 0;         // see json_views.cpp
   std::string head;     // the whole document when there is no splice
   std::string tail;
-  // The whole HTTP answer carrying the document (inspect), made by the API layer when first
-  // served: later inspects of an unchanged container send these bytes as they are.
+  // The whole HTTP answer carrying the document (inspect), made by the API layer when the view
+  // is served a second time: later inspects of an unchanged container send these bytes as they
+  // are. Not at the first: most views are inspected once (a start-up sync, an event), and a
+  // second rendered copy of each cost a copy and its memory per container.
   mutable std::shared_ptr<const std::string> answer;
+  mutable bool served = false;
 };
 
 struct Container {
