@@ -152,7 +152,7 @@ CliCommand parse_command_line(const std::vector<std::string>& args) {
       if (h->empty()) throw UsageError("--html needs a file");
       cmd.reports.html = *h;
     } else if (auto n = simulate ? value_of("--hosts") : std::nullopt) {
-      cmd.simulation.hosts = int_in_range("--hosts", *n, 1, 762);
+      cmd.simulation.hosts = int_in_range("--hosts", *n, 1, 2000);
     } else if (auto c = simulate ? value_of("--containers") : std::nullopt) {
       cmd.simulation.containers = int_in_range("--containers", *c, 0, 100000);
     } else if (auto ch = simulate ? value_of("--churn") : std::nullopt) {

@@ -41,11 +41,15 @@ std::string host_name(int index) {
   return name;
 }
 
-// Addresses from the documentation ranges (RFC 5737): only data in the registry, never contacted.
+// Addresses only data in the registry, never contacted: the documentation ranges (RFC 5737) for
+// the first 762 hosts, then the benchmarking range 198.18.0.0/15 (RFC 2544).
 std::string host_ip(int index) {
   static const char* const ranges[] = {"192.0.2.", "198.51.100.", "203.0.113."};
   const int range = (index - 1) / 254;
-  return ranges[range] + std::to_string((index - 1) % 254 + 1);
+  if (range < 3) return ranges[range] + std::to_string((index - 1) % 254 + 1);
+  const int beyond = index - 1 - 3 * 254;
+  return "198." + std::to_string(18 + beyond / (254 * 256)) + "." + std::to_string(beyond / 254 % 256) + "." +
+         std::to_string(beyond % 254 + 1);
 }
 
 Scenario cluster_scenario(const SimulationSpec& spec) {

@@ -72,8 +72,8 @@ TEST(Cli, ParsesSimulateOptions) {
 
 TEST(Cli, BadSimulateOptionsAreNamed) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"simulate", "--hosts", "0"}, "--hosts expects a whole number in 1..762, got \"0\""},
-      {{"simulate", "--hosts", "ten"}, "--hosts expects a whole number in 1..762, got \"ten\""},
+      {{"simulate", "--hosts", "0"}, "--hosts expects a whole number in 1..2000, got \"0\""},
+      {{"simulate", "--hosts", "ten"}, "--hosts expects a whole number in 1..2000, got \"ten\""},
       {{"simulate", "--churn", "fast"}, "--churn expects a whole number in 1..1000000, got \"fast\""},
       {{"simulate", "--duration", "60"}, "--duration expects a duration like \"10s\" or \"500ms\", got \"60\""},
       {{"simulate", "x.json"}, "simulate takes no scenario files (got \"x.json\")"},

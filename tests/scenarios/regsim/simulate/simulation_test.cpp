@@ -6,7 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 namespace regsim {
 namespace {
@@ -53,6 +58,38 @@ TEST(ProcessUsage, ReadsPeakRssFromStatus) {
   EXPECT_EQ(peak_rss_from_status("Name:\tx\nVmPeak:\t  9000 kB\nVmHWM:\t    2048 kB\nVmRSS:\t 1000 kB\n"), 2048u * 1024);
   EXPECT_EQ(peak_rss_from_status("Name:\tx\n"), std::nullopt);
   EXPECT_EQ(peak_rss_from_status("VmHWM:\t12 MB\n"), std::nullopt);
+}
+
+TEST(ProcessUsage, ReadsNanosecondsFromSchedstat) {
+  EXPECT_EQ(run_ns_from_schedstat("6123456 2000 17\n"), 6123456u);
+  EXPECT_EQ(run_ns_from_schedstat(""), std::nullopt);
+  EXPECT_EQ(run_ns_from_schedstat("-5 1 1"), std::nullopt);
+  EXPECT_EQ(run_ns_from_schedstat("99999999999999999999999 1 1"), std::nullopt);
+}
+
+TEST(ProcessUsage, AProcessThatRanUnderATickStillReportsItsCpu) {
+  // A child does 4 ms of work, below the 10 ms clock tick /proc/PID/stat counts in, then waits.
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const auto start = std::chrono::steady_clock::now();
+    volatile unsigned spin = 0;
+    while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(4)) spin = spin + 1;
+    (void)!::write(ready[1], "x", 1);
+    ::pause();
+    ::_exit(0);
+  }
+  char byte = 0;
+  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+  const auto usage = read_process_usage(child);
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  ::close(ready[0]);
+  ::close(ready[1]);
+  ASSERT_TRUE(usage.has_value());
+  EXPECT_GT(usage->cpu_seconds, 0.003);
 }
 
 TEST(ProcessUsage, ThisProcessHasSomeMemoryAndAMissingOneHasNone) {
