@@ -161,6 +161,26 @@ class ComposeAgainstFakeDocker : public ::testing::Test {
             {"Networks", nets}};
   }
 
+  // docker-compose up on one fake, regsim's compose_up on the other, from file_: the same
+  // containers (field by field), the same networks with the same labels.
+  void expect_up_as_compose(const std::set<std::string>& expected) {
+    const auto up = compose("compose", "up -d");
+    ASSERT_EQ(up.exit_code, 0) << up.output;
+    DockerControl docker(socket("regsim"));
+    const auto made = compose_up(docker, compose::load_compose_file(file_, "p"));
+    EXPECT_EQ(std::set<std::string>(made.begin(), made.end()), expected);
+    ASSERT_EQ(names("compose"), expected);
+    ASSERT_EQ(names("regsim"), expected);
+    for (const auto& name : expected) {
+      const json theirs = get("compose", "/containers/" + name + "/json");
+      const json ours = get("regsim", "/containers/" + name + "/json");
+      EXPECT_EQ(comparable(ours), comparable(theirs)) << name << "\nregsim:  " << comparable(ours).dump()
+                                                      << "\ncompose: " << comparable(theirs).dump();
+      EXPECT_EQ(theirs["Config"]["Labels"].value("com.docker.compose.config-hash", "").size(), 64u);
+    }
+    EXPECT_EQ(networks("regsim"), networks("compose"));
+  }
+
   fs::path dir_, file_;
   std::vector<std::unique_ptr<test_support::ChildProcess>> fakes_;
 };
@@ -168,37 +188,33 @@ class ComposeAgainstFakeDocker : public ::testing::Test {
 TEST_F(ComposeAgainstFakeDocker, UpCreatesWhatDockerCompose129Creates) {
   const auto version = test_support::run_shell(std::string(kCompose) + " version --short");
   ASSERT_EQ(version.output, "1.29.2\n");
-  const auto up = compose("compose", "up -d");
-  ASSERT_EQ(up.exit_code, 0) << up.output;
-
-  const auto project = compose::load_compose_file(file_, "p");
-  DockerControl docker(socket("regsim"));
-  const auto made = compose_up(docker, project);
-  EXPECT_EQ(made.size(), 4u);
-
-  const std::set<std::string> expected = {"p_web5_1", "p_api_1", "p_worker_1", "p_worker_2"};
-  ASSERT_EQ(names("compose"), expected);
-  ASSERT_EQ(names("regsim"), expected);
-  for (const auto& name : expected) {
-    const json theirs = get("compose", "/containers/" + name + "/json");
-    const json ours = get("regsim", "/containers/" + name + "/json");
-    EXPECT_EQ(comparable(ours), comparable(theirs)) << name << "\nregsim:  " << comparable(ours).dump()
-                                                    << "\ncompose: " << comparable(theirs).dump();
-    EXPECT_EQ(theirs["Config"]["Labels"].value("com.docker.compose.config-hash", "").size(), 64u);
-  }
-  EXPECT_EQ(networks("regsim"), networks("compose"));
+  expect_up_as_compose({"p_web5_1", "p_api_1", "p_worker_1", "p_worker_2"});
   EXPECT_EQ(networks("regsim").at("p_back").value("tier", ""), "back");
 
   // docker-compose takes regsim's containers for its project's own.
   const auto ps = compose("regsim", "ps");
   ASSERT_EQ(ps.exit_code, 0) << ps.output;
-  for (const auto& name : expected) EXPECT_THAT(ps.output, ::testing::ContainsRegex(name + " .* Up ")) << ps.output;
+  for (const auto& name : {"p_web5_1", "p_api_1", "p_worker_1", "p_worker_2"})
+    EXPECT_THAT(ps.output, ::testing::ContainsRegex(std::string(name) + " .* Up ")) << ps.output;
 
   // A second up changes nothing (the containers are kept, as an unchanged `up` keeps them).
+  DockerControl docker(socket("regsim"));
   const auto id = get("regsim", "/containers/p_web5_1/json")["Id"];
-  compose_up(docker, project);
+  compose_up(docker, compose::load_compose_file(file_, "p"));
   EXPECT_EQ(get("regsim", "/containers/p_web5_1/json")["Id"], id);
-  EXPECT_EQ(names("regsim"), expected);
+  EXPECT_EQ(names("regsim").size(), 4u);
+}
+
+// The compose file the shipped compose-web5 scenario brings up: docker-compose reads it (its
+// `config` prints it back) and creates the same containers and networks from it.
+TEST_F(ComposeAgainstFakeDocker, ShippedWeb5FileIsReadAndBroughtUpAsDockerComposeDoes) {
+  std::ifstream shipped(test::source_dir() / "scenarios" / "compose" / "web5.compose.yml");
+  ASSERT_TRUE(shipped) << "scenarios/compose/web5.compose.yml";
+  std::ofstream(file_) << shipped.rdbuf();
+  const auto config = compose("compose", "config --services");
+  ASSERT_EQ(config.exit_code, 0) << config.output;
+  EXPECT_EQ(config.output, "web5\nworker\n");
+  expect_up_as_compose({"p_web5_1", "p_worker_1", "p_worker_2"});
 }
 
 TEST_F(ComposeAgainstFakeDocker, DownRemovesWhatDockerCompose129Removes) {
