@@ -13,6 +13,9 @@ namespace {
 using Json = nlohmann::ordered_json;
 using detail::Refusal;
 
+constexpr std::size_t kMaxServices = 1000;
+constexpr std::size_t kMaxContainers = 10000;
+
 std::string shown(const Json& v) {
   const auto s = v.dump();
   return s.size() > 60 ? s.substr(0, 57) + "..." : s;
@@ -78,6 +81,37 @@ ComposeNetwork declared_network(const std::string& key, const Json& config, cons
   return n;
 }
 
+// The order Compose v1 creates services in: its topological sort (sort_service_dicts, Tarjan's,
+// visiting from the last service), which keeps the file's order where depends_on allows.
+std::vector<std::string> creation_order(const Json& services) {
+  std::vector<std::string> names;
+  std::map<std::string, std::vector<std::string>> deps;
+  for (const auto& [name, service] : services.items()) {
+    names.push_back(name);
+    if (service.is_object()) deps[name] = detail::service_dependencies(service, "services." + name);
+  }
+  for (const auto& [name, list] : deps)
+    for (std::size_t i = 0; i < list.size(); ++i)
+      if (!services.contains(list[i]))
+        throw Refusal("services." + name + ".depends_on", "names the undefined service \"" + list[i] + "\"");
+  std::vector<std::string> unmarked = names, sorted;
+  std::set<std::string> visiting;
+  auto visit = [&](auto&& self, const std::string n) -> void {  // a copy: `unmarked` loses it below
+    if (visiting.count(n))
+      throw Refusal("services." + n + ".depends_on", "a dependency cycle through \"" + n + "\"");
+    auto it = std::find(unmarked.begin(), unmarked.end(), n);
+    if (it == unmarked.end()) return;
+    visiting.insert(n);
+    for (const auto& m : names)  // m depends on n: m comes after n
+      if (std::find(deps[m].begin(), deps[m].end(), n) != deps[m].end()) self(self, m);
+    visiting.erase(n);
+    unmarked.erase(std::find(unmarked.begin(), unmarked.end(), n));
+    sorted.insert(sorted.begin(), n);
+  };
+  while (!unmarked.empty()) visit(visit, unmarked.back());
+  return sorted;
+}
+
 ComposeProject resolve(Json root, const std::filesystem::path& file, const std::string& project) {
   if (!root.is_object()) throw Refusal("", "expected a mapping with a services: section, got " + shown(root));
   unescape_dollars(root, "");
@@ -97,6 +131,9 @@ ComposeProject resolve(Json root, const std::filesystem::path& file, const std::
   const auto services = root.find("services");
   if (services == root.end() || !services->is_object() || services->empty())
     throw Refusal("services", "expected a mapping of at least one service");
+  // Bounds: the dependency sort is quadratic and recursive in the number of services.
+  if (services->size() > kMaxServices)
+    throw Refusal("services", "more than " + std::to_string(kMaxServices) + " services");
 
   std::map<std::string, ComposeNetwork> declared;
   declared["default"] = declared_network("default", nullptr, "networks.default", project);
@@ -111,10 +148,13 @@ ComposeProject resolve(Json root, const std::filesystem::path& file, const std::
   ComposeProject out;
   out.name = project;
   std::set<std::string> names;
-  for (const auto& [name, service] : services->items()) {
+  for (const auto& name : creation_order(*services)) {
+    const auto& service = (*services)[name];
     const auto path = "services." + name;
     for (auto& c : detail::resolve_service(name, service, path, context)) {
       if (!names.insert(c.name).second) throw Refusal(path, "a second container named \"" + c.name + "\"");
+      if (names.size() > kMaxContainers)
+        throw Refusal(path, "more than " + std::to_string(kMaxContainers) + " containers in the project");
       out.containers.push_back(std::move(c));
     }
     // Compose creates the networks its services use, in the order it meets them.

@@ -11,7 +11,7 @@ using Json = nlohmann::ordered_json;
 
 const char* const kSupported =
     "supported: image, command, environment, labels, ports, expose, networks (aliases), scale, deploy.replicas, "
-    "container_name, healthcheck.disable";
+    "container_name, depends_on, healthcheck.disable";
 
 std::string index_path(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 std::string key_path(const std::string& path, const std::string& key) { return path + "." + key; }
@@ -200,6 +200,29 @@ std::vector<std::pair<std::string, std::string>> list_or_dict(const Json& v, con
   return out;
 }
 
+std::vector<std::string> service_dependencies(const Json& service, const std::string& path) {
+  auto it = service.find("depends_on");
+  if (it == service.end()) return {};
+  const auto at = key_path(path, "depends_on");
+  std::vector<std::string> out;
+  if (it->is_array()) {
+    for (std::size_t i = 0; i < it->size(); ++i) out.push_back(text_of((*it)[i], index_path(at, i), "a service name"));
+    return out;
+  }
+  if (!it->is_object()) throw Refusal(at, "expected a list of services, got " + shown(*it));
+  for (const auto& [name, config] : it->items()) {
+    const auto condition_path = key_path(key_path(at, name), "condition");
+    const bool started = config.is_object() && config.size() == 1 && config.contains("condition") &&
+                         config["condition"] == Json("service_started");
+    if (!started)
+      throw Refusal(config.is_object() && config.contains("condition") ? condition_path : key_path(at, name),
+                    "only {condition: service_started} is modelled (no process in a fake container becomes healthy "
+                    "or exits by itself), got " + shown(config));
+    out.push_back(name);
+  }
+  return out;
+}
+
 std::vector<std::string> service_network_keys(const Json& service, const std::string& path) {
   auto it = service.find("networks");
   if (it == service.end()) return {"default"};
@@ -218,7 +241,7 @@ std::vector<ComposeContainer> resolve_service(const std::string& name, const Jso
                                               const ProjectContext& project) {
   if (!service.is_object()) throw Refusal(path, "expected a mapping of the service's settings, got " + shown(service));
   static const std::set<std::string> known = {"image", "command", "environment", "labels", "ports", "expose", "networks",
-                                              "scale", "deploy", "container_name", "healthcheck"};
+                                              "scale", "deploy", "container_name", "healthcheck", "depends_on"};
   for (const auto& [key, value] : service.items()) {
     const auto at = key_path(path, key);
     if (key == "build") throw Refusal(at, "fake-docker has no image builder: give the service an image instead");

@@ -37,6 +37,10 @@ struct ProjectContext {
 std::vector<std::pair<std::string, std::string>> list_or_dict(const nlohmann::ordered_json& v, const std::string& path,
                                                               bool value_required);
 
+/// The services `depends_on` names, in the file's order (list, or {SERVICE: {condition:
+/// service_started}}); conditions that wait for health or for an exit are refused.
+std::vector<std::string> service_dependencies(const nlohmann::ordered_json& service, const std::string& path);
+
 /// The network keys the service is on, in the file's order ({"default"} when it names none).
 std::vector<std::string> service_network_keys(const nlohmann::ordered_json& service, const std::string& path);
 

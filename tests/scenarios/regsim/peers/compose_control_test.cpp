@@ -46,6 +46,7 @@ services:
       - "7679:80"
       - "127.0.0.1:9053:53/udp"
       - "443"
+    depends_on: [api]
   api:
     image: test
     command: sh -c 'sleep "1000"'

@@ -148,6 +148,37 @@ networks:
   EXPECT_EQ(p.networks[1].name, "my-app_2_default");
 }
 
+// Compose v1's order (sort_service_dicts): dependencies first, otherwise the file's order.
+TEST(ComposeFile, DependsOnOrdersCreationAsComposeDoes) {
+  const auto p = resolve_text(R"(services:
+  web:
+    image: test
+    depends_on: [api, cache]
+  api:
+    image: test
+    depends_on:
+      db: {condition: service_started}
+  cache:
+    image: test
+  db:
+    image: test
+  other:
+    image: test
+)");
+  std::vector<std::string> names;
+  for (const auto& c : p.containers) names.push_back(c.service);
+  EXPECT_THAT(names, ElementsAre("cache", "db", "api", "web", "other")) << "what compose.config.sort_services gives";
+  EXPECT_EQ(compose_error_of("services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n"),
+            "/srv/app/docker-compose.yml:7: services.b.depends_on: a dependency cycle through \"b\"");
+  EXPECT_EQ(compose_error_of("services:\n  a:\n    image: x\n    depends_on: [nope]\n"),
+            "/srv/app/docker-compose.yml:4: services.a.depends_on: names the undefined service \"nope\"");
+  EXPECT_EQ(compose_error_of("services:\n  a:\n    image: x\n    depends_on:\n      b:\n        condition: service_healthy\n"
+                             "  b:\n    image: x\n"),
+            "/srv/app/docker-compose.yml:6: services.a.depends_on.b.condition: only {condition: service_started} is "
+            "modelled (no process in a fake container becomes healthy or exits by itself), got "
+            "{\"condition\":\"service_healthy\"}");
+}
+
 TEST(ComposeFile, DefaultProjectIsTheFoldersNameNormalized) {
   const auto p = resolve_compose_text("services:\n  web:\n    image: test\n", "/tmp/My App.v2/compose.yml", "");
   EXPECT_EQ(p.name, "myappv2");
@@ -176,7 +207,7 @@ TEST(ComposeFile, RefusesWhatFakeDockerDoesNotModelNamingFileLineServiceAndKey) 
   EXPECT_EQ(compose_error_of("services:\n  web:\n    image: test\n    restart: always\n"),
             "/srv/app/docker-compose.yml:4: services.web.restart: regsim does not model \"restart\" (supported: image, "
             "command, environment, labels, ports, expose, networks (aliases), scale, deploy.replicas, container_name, "
-            "healthcheck.disable)");
+            "depends_on, healthcheck.disable)");
   EXPECT_EQ(compose_error_of("services:\n  web:\n    image: test\nsecrets: {}\n"),
             "/srv/app/docker-compose.yml:4: secrets: regsim does not model the top-level \"secrets\" (supported: "
             "version, services, networks)");
