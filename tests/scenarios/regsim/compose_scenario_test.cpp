@@ -43,11 +43,11 @@ TEST(ComposeScenario, Web5FailsWithABrokenRegistratorNamingComposesContainer) {
   const auto r = run_command(regsim_binary() + " run " + web5_scenario().string() + " --registrator " +
                              (bin_dir() / "registrator-broken").string());
   EXPECT_EQ(r.status, 1) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("FAIL  catalog valami within 5s: entry ServiceID=host1:p_web5_1:80: ServicePort "
+  EXPECT_THAT(r.output, HasSubstr("FAIL  catalog valami within 3s: entry ServiceID=host1:p_web5_1:80: ServicePort "
                                   "expected 7679, got 7680"))
       << r.output;
   EXPECT_THAT(r.output, ::testing::ContainsRegex(
-                            R"(FAIL  catalog worker within 5s: entry ServiceID=host1:p_worker_1:80: ServicePort expected ([0-9]+), got [0-9]+)"))
+                            R"(FAIL  catalog worker within 3s: entry ServiceID=host1:p_worker_1:80: ServicePort expected ([0-9]+), got [0-9]+)"))
       << r.output;
   remove_logs_of(r.output);
 }
