@@ -89,7 +89,20 @@ std::string read_quoted(std::string_view text, std::size_t& pos, int line) {
   }
 }
 
-nlohmann::ordered_json type_plain(std::string_view text, int line) {
+void check_plain(std::string_view text, int line, bool flow) {
+  if (text.empty()) return;
+  const char c = text.front();
+  const bool indicator = std::string_view(",[]{}#&*!|>'\"%@`").find(c) != std::string_view::npos;
+  const bool lone = (c == '-' || c == '?' || c == ':') && (text.size() == 1 || text[1] == ' ' || text[1] == '\t');
+  if (flow && text.find('?') != std::string_view::npos)
+    throw YamlError(line, "a ? inside [ ] or { } (quote the value): \"" + std::string(text.substr(0, 40)) + "\"");
+  if (indicator || lone || (flow && c == ':'))
+    throw YamlError(line, "a plain value cannot start with " + std::string(1, c) + ": quote it (\"" +
+                              std::string(text.substr(0, 40)) + "\")");
+}
+
+nlohmann::ordered_json type_plain(std::string_view text, int line, bool flow) {
+  check_plain(text, line, flow);
   // PyYAML's implicit resolvers (YAML 1.1), in the forms compose files meet.
   if (text.empty() || one_of(text, {"~", "null", "Null", "NULL"})) return nullptr;
   if (one_of(text, {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"})) return true;
@@ -101,10 +114,15 @@ nlohmann::ordered_json type_plain(std::string_view text, int line) {
     if (s.find_first_not_of("0123456789") == std::string::npos) throw YamlError(line, "integer is too large");
     return s;
   }
-  static const std::regex base60(R"([-+]?[1-9][0-9_]*(:[0-5]?[0-9])+)");
+  static const std::regex base60(R"([-+]?[1-9][0-9_]*(:[0-5]?[0-9])+|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*)");
   if (std::regex_match(s, base60))
     throw YamlError(line, "unquoted " + s + " is a base-60 number in YAML 1.1 (docker-compose reads it as " +
                               "an integer): write \"" + s + "\"");
+  // PyYAML's number forms with '_' separators (1_000, 0x_ff, 1_0.5).
+  static const std::regex underscored(
+      R"([-+]?[1-9][0-9_]*|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?0b[01_]+|[-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+][0-9]+)?|\.[0-9_]+([eE][-+][0-9]+)?)");
+  if (s.find('_') != std::string::npos && std::regex_match(s, underscored))
+    throw YamlError(line, "unquoted " + s + " is a number with '_' separators in YAML 1.1: write it without '_', or quote it");
   static const std::regex integer(R"([-+]?(0|[1-9][0-9]*))");
   if (std::regex_match(s, integer)) {
     if (s.size() > 18) throw YamlError(line, "integer " + s + " is too large");
@@ -113,8 +131,13 @@ nlohmann::ordered_json type_plain(std::string_view text, int line) {
   static const std::regex other_int(R"([-+]?0[0-7]+|[-+]?0x[0-9a-fA-F]+|[-+]?0b[01]+)");
   if (std::regex_match(s, other_int))
     throw YamlError(line, "unquoted " + s + " is an octal, hex or binary integer in YAML 1.1: quote it, or write it in decimal");
-  static const std::regex floating(R"([-+]?([0-9][0-9]*)?\.[0-9]+([eE][-+][0-9]+)?|[-+]?[0-9]+\.([eE][-+][0-9]+)?)");
-  if (std::regex_match(s, floating) && s.size() <= 32) return std::strtod(s.c_str(), nullptr);
+  // PyYAML's float forms (a sign only before digits; the exponent's sign is required).
+  static const std::regex floating(R"([-+]?[0-9]+\.[0-9]*([eE][-+][0-9]+)?|\.[0-9]+([eE][-+][0-9]+)?)");
+  if (std::regex_match(s, floating)) return std::strtod(s.c_str(), nullptr);
+  static const std::regex special(R"([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
+  if (std::regex_match(s, special)) throw YamlError(line, "unquoted " + s + " is an infinite or NaN float in YAML 1.1: quote it");
+  static const std::regex date(R"([0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?([Tt \t].*)?)");
+  if (std::regex_match(s, date)) throw YamlError(line, "unquoted " + s + " is a date in YAML 1.1: quote it");
   return s;
 }
 

@@ -14,8 +14,13 @@ namespace regsim::compose::detail {
 /// quote. Throws YamlError (on `line`) when it does not end on the line or has a bad escape.
 std::string read_quoted(std::string_view text, std::size_t& pos, int line);
 
+/// Throws YamlError when `text` cannot be a plain (unquoted) scalar: it starts with an indicator
+/// (, [ ] { } # & * ! | > ' " % @ `) or with - ? : followed by a blank; inside [ ] or { }
+/// (`flow`) also one that starts with ? or :, or holds a ?, which PyYAML reads otherwise.
+void check_plain(std::string_view text, int line, bool flow);
+
 /// A plain scalar's value: null, a boolean, an integer, a float or a string. Throws YamlError
 /// for the forms of YAML 1.1 that would silently mean something else (base-60 numbers).
-nlohmann::ordered_json type_plain(std::string_view text, int line);
+nlohmann::ordered_json type_plain(std::string_view text, int line, bool flow);
 
 }  // namespace regsim::compose::detail

@@ -2,6 +2,8 @@
 
 #include "scenarios/regsim/language/compose/yaml_scalar.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -25,6 +27,7 @@ int YamlDocument::line_of(const std::string& path) const {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using detail::check_plain;
 using detail::read_quoted;
 using detail::type_plain;
 
@@ -38,23 +41,53 @@ struct Line {
 
 bool blank(char c) { return c == ' ' || c == '\t'; }
 
-std::string strip_comment(const std::string& text) {
-  char quote = 0;
+// Where a line's comment starts, and whether a tab stands outside a quoted string (PyYAML, what
+// docker-compose reads with, allows tabs only there). Quotes count only where a scalar starts
+// (`"a"`, `- 'b'`, `k: "c"`, `[x, "d"]`): inside a plain scalar (`9["e" #f`) a quote is a
+// character and " #" still starts a comment, as YAML reads it.
+struct LineScan {
+  std::size_t comment = std::string::npos;
+  bool tab_outside_quotes = false;
+};
+
+LineScan scan_line(const std::string& text) {
+  LineScan out;
+  bool token_start = true;  // a scalar or collection may start here
+  int flow = 0;             // depth of [ ] and { }
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     const char prev = i ? text[i - 1] : ' ';
-    if (quote) {
-      if (quote == '"' && c == '\\') ++i;
-      else if (c == quote && !(quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'')) quote = 0;
-      else if (c == quote) ++i;  // '' inside '...'
+    const char next = i + 1 < text.size() ? text[i + 1] : ' ';
+    if (c == '\t') out.tab_outside_quotes = true;
+    if (blank(c)) continue;
+    if (c == '#' && blank(prev)) {
+      out.comment = i;
+      return out;
+    }
+    if (token_start && (c == '"' || c == '\'')) {
+      for (++i; i < text.size(); ++i) {  // to the closing quote; an unclosed one is read_quoted's to report
+        if (c == '"' && text[i] == '\\') ++i;
+        else if (text[i] == c && c == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
+        else if (text[i] == c) break;
+      }
+      token_start = false;
       continue;
     }
-    if ((c == '"' || c == '\'') && (blank(prev) || prev == '[' || prev == '{' || prev == ',' || prev == ':' || i == 0))
-      quote = c;
-    else if (c == '#' && blank(prev))
-      return text.substr(0, i);
+    if (token_start && (c == '[' || c == '{')) {
+      ++flow;
+      continue;
+    }
+    if (flow > 0 && (c == ']' || c == '}')) {
+      --flow;
+      token_start = false;
+    } else if ((flow > 0 && c == ',') || (c == ':' && blank(next)) || (token_start && (c == '-' || c == '?') && blank(next)) ||
+               (flow > 0 && c == ':' && std::string_view(",]}").find(next) != std::string_view::npos)) {
+      token_start = true;
+    } else {
+      token_start = false;
+    }
   }
-  return text;
+  return out;
 }
 
 std::vector<Line> split_lines(std::string_view input) {
@@ -74,10 +107,14 @@ std::vector<Line> split_lines(std::string_view input) {
     if (raw.find('\0') != std::string::npos) throw YamlError(number, "a NUL byte");
     std::size_t indent = 0;
     while (indent < raw.size() && raw[indent] == ' ') ++indent;
-    std::string text = strip_comment(raw.substr(indent));
+    std::string text = raw.substr(indent);
+    const auto scan = scan_line(text);
+    text.resize(std::min(text.size(), scan.comment));
+    if (!text.empty() && text.front() == '\t') throw YamlError(number, "a tab in the indentation (YAML indents with spaces)");
+    if (scan.tab_outside_quotes)
+      throw YamlError(number, "a tab outside a quoted string (PyYAML, which docker-compose reads with, refuses it too)");
     while (!text.empty() && blank(text.back())) text.pop_back();
     if (text.empty()) continue;
-    if (text.front() == '\t') throw YamlError(number, "a tab in the indentation (YAML indents with spaces)");
     if (text.front() == '%') throw YamlError(number, "YAML directives (%) are not supported");
     if (text == "---" && indent == 0) {
       if (!out.empty()) throw YamlError(number, "a second YAML document (---): a compose file is one document");
@@ -145,6 +182,7 @@ class Parser {
       if (colon == std::string_view::npos) return std::nullopt;
       key = std::string(trim(text.substr(0, colon)));
       if (key.empty()) throw YamlError(at, "an empty key");
+      check_plain(key, at, false);
     }
     if (colon + 1 < text.size() && !blank(text[colon + 1])) return std::nullopt;
     return std::make_pair(key, std::string(trim(text.substr(colon + 1))));
@@ -156,7 +194,7 @@ class Parser {
     std::size_t end = 1;
     while (end < text.size() && !blank(text[end])) ++end;
     std::string name(text.substr(1, end - 1));
-    if (name.empty()) throw YamlError(at, "an anchor (&) without a name");
+    check_anchor_name(name, "&", at);
     text = trim(text.substr(end));
     return name;
   }
@@ -245,7 +283,17 @@ class Parser {
     return value;
   }
 
+  // PyYAML's rule for anchor and alias names.
+  static void check_anchor_name(std::string_view name, const char* sigil, int at) {
+    const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+    if (!ok) throw YamlError(at, std::string("expected a name of letters, digits, '-' and '_' after ") + sigil + ", got \"" +
+                                     std::string(name.substr(0, 40)) + "\"");
+  }
+
   Json alias(std::string_view name, int at) {
+    check_anchor_name(name, "*", at);
     auto it = anchors_.find(std::string(name));
     if (name.empty() || it == anchors_.end()) throw YamlError(at, "alias *" + std::string(name) + " names no earlier anchor");
     // Each use is a copy: count it, so nested aliases cannot multiply without bound.
@@ -289,7 +337,7 @@ class Parser {
     }
     if (text.find(": ") != std::string_view::npos || text.back() == ':')
       throw YamlError(at, "a plain value cannot hold ': ' (quote it): \"" + std::string(text) + "\"");
-    return type_plain(text, at);
+    return type_plain(text, at, false);
   }
 
   // A one-line flow collection starting at text[pos] ('[' or '{'); pos ends after its close.
@@ -358,9 +406,11 @@ class Parser {
     const auto s = trim(text.substr(start, pos - start));
     if (key) {
       if (s.empty()) throw YamlError(at, "an empty key in { }");
+      check_plain(s, at, true);
       return std::string(s);
     }
-    return type_plain(s, at);
+    if (s.empty()) throw YamlError(at, "an empty entry in a flow collection");
+    return type_plain(s, at, true);
   }
 
   std::vector<Line> lines_;
