@@ -174,6 +174,24 @@ TEST(YamlSubset, RefusesWhatItDoesNotReadNamingTheLine) {
             "line 1: unquoted 0755 is an octal, hex or binary integer in YAML 1.1: quote it, or write it in decimal");
 }
 
+// Forms PyYAML reads otherwise (or refuses): found by yaml_vs_pyyaml_test.cpp.
+TEST(YamlSubset, RefusesWhatPyYamlReadsOtherwise) {
+  EXPECT_EQ(yaml_error_of("a: 1\t\n"), "line 1: a tab outside a quoted string (PyYAML, which docker-compose reads with, refuses it too)");
+  EXPECT_EQ(read_text("a: \"x\ty\"\n")["a"], "x\ty") << "inside quotes a tab is fine";
+  EXPECT_EQ(yaml_error_of(",a: 1\n"), "line 1: a plain value cannot start with ,: quote it (\",a\")");
+  EXPECT_EQ(yaml_error_of("a: [x, , y]\n"), "line 1: an empty entry in a flow collection");
+  EXPECT_EQ(yaml_error_of("a: [x?y]\n"), "line 1: a ? inside [ ] or { } (quote the value): \"x?y\"");
+  EXPECT_EQ(yaml_error_of("a: &{} 1\n"), "line 1: expected a name of letters, digits, '-' and '_' after &, got \"{}\"");
+  EXPECT_EQ(yaml_error_of("a: 1_000\n"),
+            "line 1: unquoted 1_000 is a number with '_' separators in YAML 1.1: write it without '_', or quote it");
+  EXPECT_EQ(read_text("a: face_2\n")["a"], "face_2") << "not a number";
+  EXPECT_EQ(yaml_error_of("a: 2026-12-06\n"), "line 1: unquoted 2026-12-06 is a date in YAML 1.1: quote it");
+  EXPECT_EQ(yaml_error_of("a: .inf\n"), "line 1: unquoted .inf is an infinite or NaN float in YAML 1.1: quote it");
+  EXPECT_EQ(read_text("a: -.5\n")["a"], "-.5") << "PyYAML's float has no sign before a bare '.'";
+  // A quote inside a plain scalar is a character: " #" after it still starts a comment.
+  EXPECT_EQ(read_text("a: 9[\"x #y\"]\n")["a"], "9[\"x");
+}
+
 TEST(YamlSubset, HostileInputStaysBounded) {
   // Deep nesting.
   std::string deep;
