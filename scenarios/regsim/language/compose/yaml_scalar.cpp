@@ -105,6 +105,7 @@ nlohmann::ordered_json type_plain(std::string_view text, int line, bool flow) {
   check_plain(text, line, flow);
   // PyYAML's implicit resolvers (YAML 1.1), in the forms compose files meet.
   if (text.empty() || one_of(text, {"~", "null", "Null", "NULL"})) return nullptr;
+  if (text == "=") throw YamlError(line, "an unquoted = is YAML 1.1's value key, which PyYAML cannot read: quote it");
   if (one_of(text, {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"})) return true;
   if (one_of(text, {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"})) return false;
   const std::string s(text);

@@ -27,7 +27,6 @@ int YamlDocument::line_of(const std::string& path) const {
 namespace {
 
 using Json = nlohmann::ordered_json;
-using detail::check_plain;
 using detail::read_quoted;
 using detail::type_plain;
 
@@ -135,6 +134,12 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// A plain key must read as a string: YAML reads `~:`, `yes:` or `80:` as null, true and 80.
+void plain_key(std::string_view key, int at, bool flow) {
+  if (!type_plain(key, at, flow).is_string())
+    throw YamlError(at, "the key " + std::string(key) + " is not a string in YAML 1.1: quote it");
+}
+
 std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
 class Parser {
@@ -182,7 +187,7 @@ class Parser {
       if (colon == std::string_view::npos) return std::nullopt;
       key = std::string(trim(text.substr(0, colon)));
       if (key.empty()) throw YamlError(at, "an empty key");
-      check_plain(key, at, false);
+      plain_key(key, at, false);
     }
     if (colon + 1 < text.size() && !blank(text[colon + 1])) return std::nullopt;
     return std::make_pair(key, std::string(trim(text.substr(colon + 1))));
@@ -406,7 +411,7 @@ class Parser {
     const auto s = trim(text.substr(start, pos - start));
     if (key) {
       if (s.empty()) throw YamlError(at, "an empty key in { }");
-      check_plain(s, at, true);
+      plain_key(s, at, true);
       return std::string(s);
     }
     if (s.empty()) throw YamlError(at, "an empty entry in a flow collection");

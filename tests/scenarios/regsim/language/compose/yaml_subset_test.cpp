@@ -188,6 +188,9 @@ TEST(YamlSubset, RefusesWhatPyYamlReadsOtherwise) {
   EXPECT_EQ(yaml_error_of("a: 2026-12-06\n"), "line 1: unquoted 2026-12-06 is a date in YAML 1.1: quote it");
   EXPECT_EQ(yaml_error_of("a: .inf\n"), "line 1: unquoted .inf is an infinite or NaN float in YAML 1.1: quote it");
   EXPECT_EQ(read_text("a: -.5\n")["a"], "-.5") << "PyYAML's float has no sign before a bare '.'";
+  EXPECT_EQ(yaml_error_of("~: 1\n"), "line 1: the key ~ is not a string in YAML 1.1: quote it");
+  EXPECT_EQ(yaml_error_of("a: {80: x}\n"), "line 1: the key 80 is not a string in YAML 1.1: quote it");
+  EXPECT_EQ(yaml_error_of("a: =\n"), "line 1: an unquoted = is YAML 1.1's value key, which PyYAML cannot read: quote it");
   // A quote inside a plain scalar is a character: " #" after it still starts a comment.
   EXPECT_EQ(read_text("a: 9[\"x #y\"]\n")["a"], "9[\"x");
 }
