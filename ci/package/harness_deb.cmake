@@ -2,12 +2,15 @@
 # who want to test a registrator (this one or upstream's) without a Docker engine or a Consul:
 #   /usr/bin/fake-docker, /usr/bin/fake-consul, /usr/bin/regsim
 #   /usr/share/registrator-harness/scenarios/*.json   the shipped scenarios (regsim run ...)
+#   /usr/share/registrator-harness/scenarios/compose/  the compose files their compose_up steps read
 #   /usr/share/doc/registrator-harness/{fake-docker,fake-consul,regsim}.md
 # regsim looks for registrator beside itself (/usr/bin), where the registrator package puts it;
 # the two packages share no file.
 install(TARGETS fake-docker fake-consul regsim RUNTIME DESTINATION bin COMPONENT harness)
 file(GLOB _reg_scenarios ${CMAKE_SOURCE_DIR}/scenarios/*.json)
 install(FILES ${_reg_scenarios} DESTINATION share/registrator-harness/scenarios COMPONENT harness)
+file(GLOB _reg_compose_files ${CMAKE_SOURCE_DIR}/scenarios/compose/*.yml)
+install(FILES ${_reg_compose_files} DESTINATION share/registrator-harness/scenarios/compose COMPONENT harness)
 install(FILES ${CMAKE_SOURCE_DIR}/fakes/docker/README.md DESTINATION share/doc/registrator-harness
         RENAME fake-docker.md COMPONENT harness)
 install(FILES ${CMAKE_SOURCE_DIR}/fakes/consul/README.md DESTINATION share/doc/registrator-harness

@@ -36,17 +36,23 @@ std::string ignored_port(const std::string& key) {
 
 std::set<std::string> ignored_containers(const Scenario& scenario) {
   std::set<std::string> out;
-  auto consider = [&](const RunAction& run, const std::string& key, const std::string& value) {
+  auto consider = [&](const std::string& container, const std::string& key, const std::string& value) {
     if (value.empty()) return;  // upstream: an empty SERVICE_IGNORE does not ignore
-    const auto container = run.host + "/" + run.name;
     if (key == "SERVICE_IGNORE") out.insert(container);
     else if (const auto port = ignored_port(key); !port.empty()) out.insert(container + "/" + port);
   };
-  for (const auto& step : scenario.steps)
+  for (const auto& step : scenario.steps) {
     if (const auto* run = std::get_if<RunAction>(&step.action)) {
-      for (const auto& [k, v] : run->env) consider(*run, k, v);
-      for (const auto& [k, v] : run->labels) consider(*run, k, v);
+      for (const auto& [k, v] : run->env) consider(run->host + "/" + run->name, k, v);
+      for (const auto& [k, v] : run->labels) consider(run->host + "/" + run->name, k, v);
+    } else if (const auto* compose = std::get_if<ComposeAction>(&step.action); compose && compose->up) {
+      for (const auto& c : compose->project.containers) {
+        const auto container = compose->host + "/" + c.name;
+        for (const auto& kv : c.env) consider(container, kv.substr(0, kv.find('=')), kv.substr(kv.find('=') + 1));
+        for (const auto& [k, v] : c.labels) consider(container, k, v);
+      }
     }
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 // Strings that may hold templates ("{{ip host1/web5}}") are kept as written and expanded when
 // their step runs.
 
+#include "scenarios/regsim/language/compose/compose_project.hpp"
 #include "scenarios/regsim/language/duration.hpp"
 #include "scenarios/regsim/language/publish_spec.hpp"
 
@@ -119,6 +120,16 @@ struct NetworkAction {
   std::string host;
   std::string network;
   std::string container;  // connect and disconnect
+};
+
+/// docker-compose -p PROJECT -f FILE up -d / down, on a host. The file (relative to the scenario
+/// file) is read and resolved when the scenario is loaded; what regsim cannot model refuses the
+/// scenario then.
+struct ComposeAction {
+  bool up = true;
+  std::string host;
+  std::string file;                 // as the scenario names it, for messages
+  compose::ComposeProject project;  // what up creates and down removes
 };
 
 /// Something happens to a host's daemons rather than to a container: fake-docker cuts its event
@@ -245,8 +256,8 @@ struct CheckAction {
   std::optional<Duration> holds_for;
 };
 
-using StepAction = std::variant<RunAction, ChurnAction, NetworkAction, ContainerAction, DaemonAction, ConsulAction,
-                                DockerFaultAction, PauseAction, CheckAction>;
+using StepAction = std::variant<RunAction, ChurnAction, NetworkAction, ContainerAction, ComposeAction, DaemonAction,
+                                ConsulAction, DockerFaultAction, PauseAction, CheckAction>;
 
 struct Step {
   std::string path;         // "steps[3]", for messages

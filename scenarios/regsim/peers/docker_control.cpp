@@ -95,15 +95,19 @@ void DockerControl::expect_status(const fakes::http::ClientResponse& r, std::ini
 }
 
 std::string DockerControl::run(const RunAction& run) {
-  const std::string target = "/containers/create?name=" + fakes::http::percent_encode(run.name);
-  const auto created = call(verb::post, target, create_body(run).dump());
+  const std::string id = create(run.name, create_body(run));
+  start(id);
+  return id;
+}
+
+std::string DockerControl::create(const std::string& name, const json& body) {
+  const std::string target = "/containers/create?name=" + fakes::http::percent_encode(name);
+  const auto created = call(verb::post, target, body.dump());
   expect_status(created, {201}, "POST " + target);
   auto doc = json::parse(created.body, nullptr, false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("Id") || !doc["Id"].is_string())
     throw DockerError("POST " + target + " answered without an \"Id\": " + created.body);
-  const std::string id = doc["Id"].get<std::string>();
-  start(id);
-  return id;
+  return doc["Id"].get<std::string>();
 }
 
 void DockerControl::start(const std::string& container) {
@@ -134,14 +138,44 @@ void DockerControl::exit(const std::string& container, int code) {
   expect_status(call(verb::post, target), {200, 204}, "POST " + target);
 }
 
-void DockerControl::create_network(const std::string& name) {
-  const json body = {{"Name", name}, {"Driver", "bridge"}, {"CheckDuplicate", true}};
+void DockerControl::create_network(const std::string& name, const std::map<std::string, std::string>& labels) {
+  json body = {{"Name", name}, {"Driver", "bridge"}, {"CheckDuplicate", true}};
+  if (!labels.empty()) body["Labels"] = labels;
   expect_status(call(verb::post, "/networks/create", body.dump()), {201}, "POST /networks/create " + name);
 }
 
-void DockerControl::connect_network(const std::string& network, const std::string& container) {
+void DockerControl::connect_network(const std::string& network, const std::string& container,
+                                    const std::vector<std::string>& aliases) {
   const auto target = "/networks/" + fakes::http::percent_encode(network) + "/connect";
-  expect_status(call(verb::post, target, json{{"Container", container}}.dump()), {200}, "POST " + target);
+  json body = {{"Container", container}};
+  if (!aliases.empty()) body["EndpointConfig"] = {{"Aliases", aliases}};
+  expect_status(call(verb::post, target, body.dump()), {200}, "POST " + target);
+}
+
+bool DockerControl::remove_network(const std::string& name) {
+  const auto target = "/networks/" + fakes::http::percent_encode(name);
+  const auto r = call(verb::delete_, target);
+  if (r.status == 404) return false;
+  expect_status(r, {204, 200}, "DELETE " + target);
+  return true;
+}
+
+bool DockerControl::network_exists(const std::string& name) {
+  const auto target = "/networks/" + fakes::http::percent_encode(name);
+  const auto r = call(verb::get, target);
+  if (r.status == 404) return false;
+  expect_status(r, {200}, "GET " + target);
+  return true;
+}
+
+std::vector<json> DockerControl::containers_labelled(const std::string& label) {
+  const std::string target =
+      "/containers/json?all=1&filters=" + fakes::http::percent_encode(json{{"label", {label}}}.dump());
+  const auto r = call(verb::get, target);
+  expect_status(r, {200}, "GET " + target);
+  auto doc = json::parse(r.body, nullptr, false);
+  if (!doc.is_array()) throw DockerError("GET " + target + " answered something other than a JSON list");
+  return std::vector<json>(doc.begin(), doc.end());
 }
 
 void DockerControl::disconnect_network(const std::string& network, const std::string& container) {

@@ -42,6 +42,8 @@ class DockerControl {
 
   /// docker run -d: create (with the values already expanded) and start. Returns the ID.
   std::string run(const RunAction& run);
+  /// POST /containers/create?name=NAME with an Engine API body; returns the new ID.
+  std::string create(const std::string& name, const nlohmann::json& body);
   void start(const std::string& container);
   void stop(const std::string& container);
   void kill(const std::string& container, const std::string& signal);
@@ -51,8 +53,14 @@ class DockerControl {
   /// Ends a churned container the way `how` says (stop, kill, exit 0/1, rm -f).
   void end(const std::string& container, ChurnEnd how);
   /// docker network create NAME (bridge driver); docker network connect/disconnect NAME CONTAINER.
-  void create_network(const std::string& name);
-  void connect_network(const std::string& network, const std::string& container);
+  void create_network(const std::string& name, const std::map<std::string, std::string>& labels = {});
+  void connect_network(const std::string& network, const std::string& container,
+                       const std::vector<std::string>& aliases = {});
+  /// docker network rm NAME; false when there is no such network.
+  bool remove_network(const std::string& name);
+  bool network_exists(const std::string& name);
+  /// docker ps -a --filter label=LABEL: the list entries (Id, Names, Labels, State, ...).
+  std::vector<nlohmann::json> containers_labelled(const std::string& label);
   void disconnect_network(const std::string& network, const std::string& container);
   /// fake-docker's /_fake/faults: from now on requests matching `rule` fail, drop or come late.
   void add_fault(const nlohmann::json& rule);

@@ -3,6 +3,7 @@
 #include "scenarios/regsim/checks/invariant_sampler.hpp"
 #include "scenarios/regsim/interrupt.hpp"
 #include "scenarios/regsim/peers/consul_reader.hpp"
+#include "scenarios/regsim/running/steps/compose_steps.hpp"
 #include "scenarios/regsim/running/steps/consul_steps.hpp"
 #include "scenarios/regsim/running/steps/docker_steps.hpp"
 #include "scenarios/regsim/running/steps/wait_steps.hpp"

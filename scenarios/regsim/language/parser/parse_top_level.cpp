@@ -222,7 +222,7 @@ StepAction ScenarioParser::parse_step(const json& value, const std::string& path
   FieldReader r(value, path);
   r.get("comment");
   const auto action = r.optional_choice(
-      "action", {"run", "churn", "network_create", "network_connect", "network_disconnect", "start", "stop", "kill", "rm", "exit", "drop_events", "restart_docker", "stop_registrator",
+      "action", {"run", "churn", "network_create", "network_connect", "network_disconnect", "start", "stop", "kill", "rm", "exit", "compose_up", "compose_down", "drop_events", "restart_docker", "stop_registrator",
                  "start_registrator", "restart_registrator", "consul_register", "consul_query", "consul_fault", "consul_clear_faults",
                  "consul_lose_state", "consul_check", "consul_maintenance", "restart_consul", "docker_fault",
                  "docker_clear_faults", "wait", "expect", "wait_for"});
@@ -231,6 +231,7 @@ StepAction ScenarioParser::parse_step(const json& value, const std::string& path
   if (*action == "run") out = parse_run(r, s);
   else if (*action == "churn") out = parse_churn(r, s);
   else if (action->starts_with("network_")) out = parse_network_op(r, s, *action);
+  else if (action->starts_with("compose_")) out = parse_compose(r, s, *action);
   else if (action->starts_with("consul_") || *action == "restart_consul") out = parse_consul_op(r, s, *action);
   else if (action->starts_with("docker_")) out = parse_docker_fault(r, s, *action);
   else if (*action == "wait") out = PauseAction{duration_at(required(r, "duration"), r.path_of("duration"))};

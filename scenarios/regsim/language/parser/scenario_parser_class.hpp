@@ -1,7 +1,7 @@
 #pragma once
 // The scenario parser's one class, whose parts are defined by the part of the scenario they read:
 // parse_top_level.cpp (the top-level sections, hosts, and which kind of step each step is),
-// parse_docker_steps.cpp, parse_consul_steps.cpp, parse_checks.cpp (expect and wait_for), and
+// parse_docker_steps.cpp, parse_compose_steps.cpp, parse_consul_steps.cpp, parse_checks.cpp (expect and wait_for), and
 // parse_values.cpp (durations, names, hosts, datacenters, fault rules: values several parts
 // read). It also carries what earlier parts of the file declared that later ones may name
 // (hosts, containers, networks, churn groups). Internal to language/: use scenario_parser.hpp.
@@ -61,6 +61,9 @@ class ScenarioParser {
   NetworkAction parse_network_op(FieldReader& r, const Scenario& s, const std::string& action);
   DaemonAction parse_daemon_op(FieldReader& r, const Scenario& s, const std::string& action);
   DockerFaultAction parse_docker_fault(FieldReader& r, const Scenario& s, const std::string& action);
+
+  // parse_compose_steps.cpp
+  ComposeAction parse_compose(FieldReader& r, const Scenario& s, const std::string& action);
 
   // parse_consul_steps.cpp
   ConsulAction parse_consul_op(FieldReader& r, const Scenario& s, const std::string& action);

@@ -6,6 +6,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 namespace regsim {
 namespace {
 
@@ -122,6 +127,19 @@ TEST(InvariantJudge, IgnoredContainersComeFromRunSteps) {
       {"action": "run", "name": "shown", "image": "x", "env": {"SERVICE_IGNORE": ""}}]})",
                                     "t.json");
   EXPECT_EQ(ignored_containers(s), (std::set<std::string>{"host1/hidden", "host1/half/443"}));
+}
+
+TEST(InvariantJudge, IgnoredContainersComeFromComposeUpSteps) {
+  const auto dir = std::filesystem::temp_directory_path() / ("regsim-ignored-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "app.yml") << "services:\n  hidden:\n    image: x\n    environment: [SERVICE_IGNORE=1]\n"
+                                    "  half:\n    image: x\n    labels: {SERVICE_443_IGNORE: \"yes\"}\n"
+                                    "  shown:\n    image: x\n";
+  const auto s = load_scenario_text(R"({"hosts": [{"name": "host1"}], "steps": [
+      {"action": "compose_up", "file": "app.yml", "project": "p"}]})",
+                                    dir / "t.json");
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(ignored_containers(s), (std::set<std::string>{"host1/p_hidden_1", "host1/p_half_1/443"}));
 }
 
 TEST(InvariantJudge, ParsedFromTheScenario) {
