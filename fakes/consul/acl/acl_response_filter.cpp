@@ -78,6 +78,22 @@ json filter_for_acl(std::string_view path, json body, const Authorizer& authz) {
     return keep_array(std::move(body), [&](const json& m) { return can_read(authz, AclResource::node, text_at(m, "Name")); });
   if (path.starts_with("/v1/session/"))
     return keep_array(std::move(body), [&](const json& s) { return can_read(authz, AclResource::session, text_at(s, "Node")); });
+  // Prepared queries as Consul's filterPreparedQueries: a named query needs query:read on its
+  // name; one without a name is a management token's only. An execution's instances need
+  // node:read and service:read, as a health query's do.
+  if (path == "/v1/query" || (path.starts_with("/v1/query/") && path.find('/', 10) == std::string_view::npos))
+    return keep_array(std::move(body), [&](const json& q) {
+      const std::string name = text_at(q, "Name");
+      return !name.empty() && can_read(authz, AclResource::query, name);
+    });
+  if (path.starts_with("/v1/query/") && path.ends_with("/execute")) {
+    if (body.is_object() && body.contains("Nodes"))
+      body["Nodes"] = keep_array(std::move(body["Nodes"]), [&](const json& e) {
+        return e.contains("Node") && node_readable(e["Node"]) && e.contains("Service") &&
+               can_read(authz, AclResource::service, text_at(e["Service"], "Service"));
+      });
+    return body;
+  }
   if (path == "/v1/event/list")
     return keep_array(std::move(body), [&](const json& e) { return can_read(authz, AclResource::event, text_at(e, "Name")); });
   return body;

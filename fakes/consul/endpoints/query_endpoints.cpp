@@ -141,7 +141,7 @@ void execute(ApiCall& call, const std::string& id_or_name, bool explain_only) {
                                        : make_instance_source([home](std::string_view) { return home; }, nullptr);
   QueryExecution where{dc, call.config().node_name, call.target().get("near"), *limit, std::move(instances),
                        std::move(others)};
-  reply_read(call, execute_result_json(execute_query(query, where, shuffle_rng())));
+  reply_read(call, call.visible(execute_result_json(execute_query(query, where, shuffle_rng()))));
 }
 
 }  // namespace

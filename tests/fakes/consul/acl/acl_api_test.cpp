@@ -174,6 +174,32 @@ node_prefix "" { policy = "read" }
   EXPECT_EQ(get("/v1/catalog/services", as(secret)).body, R"({"db":[],"secret-api":[],"web":[]})");
 }
 
+TEST_F(AclApiTest, PreparedQueriesNeedQueryRightsAndTheirExecutionsShowOnlyReadableInstances) {
+  for (const char* name : {"web", "secret-api"})
+    ASSERT_EQ(call(verb::put, "/v1/agent/service/register", kRootToken, json{{"Name", name}, {"Port", 80}}.dump()).status, 200u);
+  for (const char* q : {R"({"Name":"web-q","Service":{"Service":"web"}})", R"({"Name":"secret-q","Service":{"Service":"secret-api"}})"})
+    ASSERT_EQ(call(verb::post, "/v1/query", kRootToken, q).status, 200u) << q;
+  const std::string reader = token_with(R"(
+query_prefix "" { policy = "read" }
+query_prefix "secret-" { policy = "deny" }
+service "web" { policy = "read" }
+node_prefix "" { policy = "read" }
+)",
+                                        "query-reader");
+  const json listed = json::parse(get("/v1/query", as(reader)).body);
+  ASSERT_EQ(listed.size(), 1u) << listed;
+  EXPECT_EQ(listed[0]["Name"], "web-q");
+  EXPECT_EQ(json::parse(get("/v1/query", as(kRootToken)).body).size(), 2u);
+  EXPECT_EQ(json::parse(get("/v1/query/web-q/execute", as(reader)).body)["Nodes"].size(), 1u);
+  // The secret query runs, but its instances are the secret service's, which the token cannot read.
+  EXPECT_EQ(json::parse(get("/v1/query/secret-q/execute", as(reader)).body)["Nodes"].size(), 0u);
+  EXPECT_EQ(json::parse(get("/v1/query/secret-q/execute", as(kRootToken)).body)["Nodes"].size(), 1u);
+  // Writing needs query:write on the name.
+  auto refused = call(verb::post, "/v1/query", reader, R"({"Name":"web-2","Service":{"Service":"web"}})");
+  EXPECT_EQ(refused.status, 403u);
+  EXPECT_EQ(json::parse(get("/v1/query", as(kRootToken)).body).size(), 2u);
+}
+
 TEST_F(AclApiTest, KvReadsAreRefusedOrFilteredAndRecursiveDeletesNeedTheWholePrefix) {
   for (const char* key : {"app/a", "app/b", "app/locked", "other/x"})
     ASSERT_EQ(call(verb::put, std::string("/v1/kv/") + key, kRootToken, "v").status, 200u);
