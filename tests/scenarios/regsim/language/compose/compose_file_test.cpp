@@ -1,6 +1,7 @@
 // Compose files resolved as docker-compose 1.29.2 resolves them for `up`, and every refusal,
 // each naming the file, the line, the service and the key.
 #include "scenarios/regsim/language/compose/compose_file.hpp"
+#include "tests/scenarios/regsim/language/compose/mutated_text.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -291,16 +292,7 @@ networks:
   std::mt19937 rng(1829);
   int resolved = 0;
   for (int i = 0; i < runs; ++i) {
-    std::string text = seed;
-    const int edits = 1 + static_cast<int>(rng() % 4);
-    for (int e = 0; e < edits && !text.empty(); ++e) {
-      const auto pos = rng() % text.size();
-      switch (rng() % 3) {
-        case 0: text[pos] = alphabet[rng() % alphabet.size()]; break;
-        case 1: text.insert(pos, 1, alphabet[rng() % alphabet.size()]); break;
-        default: text.erase(pos, 1 + rng() % 6); break;
-      }
-    }
+    std::string text = regsim::test::mutated(seed, rng, alphabet);
     try {
       resolve_compose_text(text, kFile, "p");
       ++resolved;

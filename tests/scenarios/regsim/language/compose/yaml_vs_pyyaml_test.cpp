@@ -6,6 +6,7 @@
 
 #include "tests/scenarios/regsim/test_paths.hpp"
 #include "tests/support/process/child.hpp"
+#include "tests/scenarios/regsim/language/compose/mutated_text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -41,16 +42,7 @@ std::vector<std::string> documents() {
   const char* runs_env = std::getenv("REG_FUZZ_RUNS");
   const int runs = runs_env ? std::atoi(runs_env) : 3000;
   for (int i = 0; i < runs; ++i) {
-    std::string text = seed;
-    const int edits = 1 + static_cast<int>(rng() % 4);
-    for (int e = 0; e < edits && !text.empty(); ++e) {
-      const auto pos = rng() % text.size();
-      switch (rng() % 3) {
-        case 0: text[pos] = alphabet[rng() % alphabet.size()]; break;
-        case 1: text.insert(pos, 1, alphabet[rng() % alphabet.size()]); break;
-        default: text.erase(pos, 1 + rng() % 6); break;
-      }
-    }
+    std::string text = regsim::test::mutated(seed, rng, alphabet);
     docs.push_back(std::move(text));
   }
   return docs;
