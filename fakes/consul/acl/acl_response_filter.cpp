@@ -45,6 +45,11 @@ json keep_object(json body, Keep keep) {
 json filter_for_acl(std::string_view path, json body, const Authorizer& authz) {
   if (authz.allows_everything()) return body;
   const auto node_readable = [&](const json& node) { return can_read(authz, AclResource::node, text_at(node, "Node")); };
+  // A {Node, Service, Checks} entry, as /v1/health/service and a query's execution answer them.
+  const auto service_entry_readable = [&](const json& e) {
+    return e.contains("Node") && node_readable(e["Node"]) && e.contains("Service") &&
+           can_read(authz, AclResource::service, text_at(e["Service"], "Service"));
+  };
   if (path == "/v1/catalog/services")
     return keep_object(std::move(body), [&](const std::string& name, const json&) {
       return can_read(authz, AclResource::service, name);
@@ -61,11 +66,7 @@ json filter_for_acl(std::string_view path, json body, const Authorizer& authz) {
     });
     return body;
   }
-  if (path.starts_with("/v1/health/service/"))
-    return keep_array(std::move(body), [&](const json& e) {
-      return e.contains("Node") && node_readable(e["Node"]) && e.contains("Service") &&
-             can_read(authz, AclResource::service, text_at(e["Service"], "Service"));
-    });
+  if (path.starts_with("/v1/health/service/")) return keep_array(std::move(body), service_entry_readable);
   if (path.starts_with("/v1/health/"))
     return keep_array(std::move(body), [&](const json& c) { return can_read_check(authz, c); });
   if (path == "/v1/agent/services")
@@ -88,10 +89,7 @@ json filter_for_acl(std::string_view path, json body, const Authorizer& authz) {
     });
   if (path.starts_with("/v1/query/") && path.ends_with("/execute")) {
     if (body.is_object() && body.contains("Nodes"))
-      body["Nodes"] = keep_array(std::move(body["Nodes"]), [&](const json& e) {
-        return e.contains("Node") && node_readable(e["Node"]) && e.contains("Service") &&
-               can_read(authz, AclResource::service, text_at(e["Service"], "Service"));
-      });
+      body["Nodes"] = keep_array(std::move(body["Nodes"]), service_entry_readable);
     return body;
   }
   if (path == "/v1/event/list")
