@@ -6,10 +6,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
+#include "tests/registrator/e2e/built_packages.hpp"
 #include "tests/registrator/e2e/installed_package.hpp"
 #include "tests/registrator/e2e/systemd_exec.hpp"
 #include "tests/support/process/child.hpp"
@@ -30,18 +29,10 @@ class PackageInstall : public ::testing::Test {
  protected:
   void SetUp() override {
     if (geteuid() != 0) FAIL() << "installing a package needs root";
-    const char* bin = std::getenv("REG_BIN_DIR");
-    const std::string build = fs::path(bin ? bin : "bin").parent_path().string();
-    const auto made = test_support::run(
-        {"cpack", "-G", "DEB", "--config", build + "/CPackConfig.cmake", "-B", dir.path().string()}, {.timeout = 180s});
-    ASSERT_EQ(made.exit_code, 0) << made.output;
-    for (const auto& entry : fs::directory_iterator(dir.path())) {
-      const std::string name = entry.path().filename().string();
-      if (name.starts_with("registrator_") && name.ends_with(".deb")) registrator_deb = entry.path().string();
-      if (name.starts_with("registrator-harness_") && name.ends_with(".deb")) harness_deb = entry.path().string();
-    }
-    ASSERT_FALSE(registrator_deb.empty()) << made.output;
-    ASSERT_FALSE(harness_deb.empty()) << made.output;
+    const auto packages = regtest::built_packages();
+    ASSERT_TRUE(packages.problem.empty()) << packages.problem;
+    registrator_deb = packages.registrator_deb;
+    harness_deb = packages.harness_deb;
   }
 
   regtest::TempDir dir{"reg-install"};

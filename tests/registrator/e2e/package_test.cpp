@@ -1,11 +1,12 @@
-// The Debian package as an admin installs it: built with cpack from this build tree, then read
+// The Debian package as an admin installs it: built with cpack from this build tree (once per
+// ctest run, tests/registrator/e2e/built_packages.hpp), then read
 // with dpkg-deb (what it installs, what it depends on, which files are conffiles), the binary
 // inside run, and the systemd unit checked by systemd-analyze verify against the unpacked tree.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <sstream>
 
+#include "tests/registrator/e2e/built_packages.hpp"
 #include "tests/support/process/child.hpp"
 #include "tests/support/test_helpers.hpp"
 
@@ -14,11 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string build_dir() {
-  const char* bin = std::getenv("REG_BIN_DIR");
-  return fs::path(bin ? bin : "bin").parent_path().string();
-}
-
 bool has_line(const std::string& text, const std::string& line) {
   return ("\n" + text + "\n").find("\n" + line + "\n") != std::string::npos;
 }
@@ -26,15 +22,9 @@ bool has_line(const std::string& text, const std::string& line) {
 class RegistratorPackage : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto made = test_support::run(
-        {"cpack", "-G", "DEB", "--config", build_dir() + "/CPackConfig.cmake", "-B", dir.path().string()},
-        {.timeout = 180s});
-    ASSERT_EQ(made.exit_code, 0) << made.output;
-    // registrator_VERSION_ARCH.deb, beside the harness's registrator-harness_VERSION_ARCH.deb.
-    for (const auto& entry : fs::directory_iterator(dir.path()))
-      if (entry.path().filename().string().starts_with("registrator_") && entry.path().extension() == ".deb")
-        deb = entry.path().string();
-    ASSERT_FALSE(deb.empty()) << "no .deb in " << dir.path() << ":\n" << made.output;
+    const auto packages = regtest::built_packages();
+    ASSERT_TRUE(packages.problem.empty()) << packages.problem;
+    deb = packages.registrator_deb;
   }
   std::string dpkg_deb(const std::vector<std::string>& args) {
     std::vector<std::string> argv{"dpkg-deb"};
